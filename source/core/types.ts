@@ -1,0 +1,28 @@
+/** Records shared across the core modules. Every string in them has passed sanitize.ts. */
+
+/** One article, normalized from an RSS or Atom item. */
+export interface Article {
+  /** Stable within its feed: guid, else link, else a hash of title+published. */
+  id: string;
+  title: string;
+  /** Absolute http(s) URL, or '' when the item has none. */
+  link: string;
+  author: string;
+  /** ISO 8601, or null when the feed gave no date or one that does not parse. */
+  published: string | null;
+  /** The item's HTML body (content:encoded / Atom content, else description / summary). */
+  html: string;
+  /** The discussion page (RSS <comments>, Atom rel="replies" type text/html), or ''. */
+  commentsUrl: string;
+  /** A machine-readable comment feed (wfw:commentRss, Atom rel="replies" atom+xml), or ''. */
+  commentFeedUrl: string;
+  /** slash:comments / thr:total / thr:count, or null when the feed does not say. */
+  commentCount: number | null;
+}
+
+/** A parsed feed: its own metadata and its articles in feed order. */
+export interface ParsedFeed {
+  title: string;
+  link: string;
+  articles: Article[];
+}
