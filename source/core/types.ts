@@ -25,4 +25,6 @@ export interface ParsedFeed {
   title: string;
   link: string;
   articles: Article[];
+  /** Set when the strict parse failed and the articles were recovered by a tolerant one ("bozo"). */
+  broken?: boolean;
 }

@@ -1,0 +1,257 @@
+/**
+ * Settings: a conf-backed JSON file, validated by a JSON Schema, in $BROADSHEET_HOME (or --home),
+ * else in the platform's config folder.
+ *
+ * Two promises this module keeps, because a settings file is the user's own work:
+ * - Reading never writes. conf rewrites the file merged with its `defaults` on construction, so
+ *   defaults are kept out of conf entirely and merged here, in memory.
+ * - A file that cannot be read or does not validate is never rewritten: every write goes through
+ *   `updateSettings`, which re-reads and re-validates the file first and refuses to touch a broken one.
+ *   conf writes atomically (write to a temporary file, then rename).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import Conf from 'conf';
+import envPaths from 'env-paths';
+
+export interface FeedSetting {
+  url: string;
+  title?: string;
+  tags?: string[];
+}
+
+export interface Settings {
+  feeds: FeedSetting[];
+  fetch: { concurrency: number; perHost: number; timeoutSeconds: number; maxBytes: number };
+  refreshOnStart: boolean;
+  markReadOnOpen: boolean;
+  keys: Record<string, string[]>;
+  theme: Record<string, string>;
+  sources: {
+    hackernews: { api: string };
+    reddit: { base: string };
+    lobsters: { base: string };
+  };
+}
+
+export const DEFAULTS: Omit<Settings, 'feeds'> = {
+  fetch: { concurrency: 8, perHost: 4, timeoutSeconds: 20, maxBytes: 32 * 1024 * 1024 },
+  refreshOnStart: true,
+  markReadOnOpen: true,
+  keys: {},
+  theme: {},
+  sources: {
+    hackernews: { api: 'https://hn.algolia.com/api/v1' },
+    reddit: { base: 'https://www.reddit.com' },
+    lobsters: { base: 'https://lobste.rs' },
+  },
+};
+
+/** A settings problem the user must fix: printed as one line, exit code 2. */
+export class SettingsError extends Error {}
+
+const httpUrl = { type: 'string', pattern: '^https?://[^\\s/$.?#][^\\s]*$' } as const;
+const strictObject = (properties: Record<string, unknown>) =>
+  ({ type: 'object', additionalProperties: false, properties }) as const;
+
+/**
+ * Unknown keys are errors, so that a typo ("refreshOnstart") is caught instead of silently
+ * ignored; keys starting with "$" or "//" are allowed as comments and kept on every write.
+ */
+const SCHEMA = {
+  feeds: {
+    type: 'array',
+    items: {
+      type: 'object',
+      required: ['url'],
+      additionalProperties: false,
+      properties: {
+        // A feed may be a local file path or a file:// URL, as the bundled demo feeds are.
+        url: { type: 'string', minLength: 1, pattern: '^(https?://[^\\s/$.?#][^\\s]*|file://\\S+|[/.~]\\S*)$' },
+        title: { type: 'string' },
+        tags: { type: 'array', items: { type: 'string', minLength: 1 } },
+      },
+    },
+  },
+  fetch: strictObject({
+    concurrency: { type: 'integer', minimum: 1, maximum: 64 },
+    perHost: { type: 'integer', minimum: 1, maximum: 64 },
+    timeoutSeconds: { type: 'number', exclusiveMinimum: 0, maximum: 600 },
+    maxBytes: { type: 'integer', minimum: 1024 },
+  }),
+  refreshOnStart: { type: 'boolean' },
+  markReadOnOpen: { type: 'boolean' },
+  keys: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string', minLength: 1 } } },
+  theme: { type: 'object', additionalProperties: { type: 'string' } },
+  sources: strictObject({
+    hackernews: strictObject({ api: httpUrl }),
+    reddit: strictObject({ base: httpUrl }),
+    lobsters: strictObject({ base: httpUrl }),
+  }),
+};
+
+const ROOT_SCHEMA = { additionalProperties: false, patternProperties: { '^(\\$|//)': {} } };
+
+export interface Home {
+  dir: string;
+  configPath: string;
+  cachePath: string;
+}
+
+/** `--home DIR`, else $BROADSHEET_HOME, else the platform folders (config and data may differ). */
+export function resolveHome(flag?: string, env: NodeJS.ProcessEnv = process.env): Home {
+  const chosen = flag ?? env.BROADSHEET_HOME;
+  if (chosen) {
+    const dir = path.resolve(chosen);
+    return { dir, configPath: path.join(dir, 'config.json'), cachePath: path.join(dir, 'cache.db') };
+  }
+  const paths = envPaths('broadsheet', { suffix: '' });
+  return { dir: paths.config, configPath: path.join(paths.config, 'config.json'), cachePath: path.join(paths.data, 'cache.db') };
+}
+
+/** The bundled demo feeds, used while there is no settings file. */
+export function demoFeeds(): FeedSetting[] {
+  const dir = path.join(packageRoot(), 'feeds');
+  const files = [
+    ['broadsheet-blog.rss', 'demo'],
+    ['field-notes.atom', 'demo'],
+    ['hacker-digest.rss', 'demo'],
+  ] as const;
+  return files
+    .map(([file, tag]) => ({ url: pathToFileURL(path.join(dir, file)).href, tags: [tag] }))
+    .filter((feed) => fs.existsSync(fileURLToPath(feed.url)));
+}
+
+/** The folder holding package.json and feeds/, from source (tests) or from the bundle. */
+export function packageRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'feeds'))) return dir;
+    dir = path.dirname(dir);
+  }
+  throw new Error('cannot find the broadsheet package folder');
+}
+
+export interface LoadedSettings {
+  settings: Settings;
+  /** True when no settings file exists and the bundled demo feeds stand in. */
+  demo: boolean;
+  home: Home;
+}
+
+function openStore(home: Home): Conf<Record<string, unknown>> {
+  return new Conf<Record<string, unknown>>({
+    projectName: 'broadsheet',
+    cwd: path.dirname(home.configPath),
+    configName: path.basename(home.configPath, '.json'),
+    schema: SCHEMA as never,
+    rootSchema: ROOT_SCHEMA as never,
+    // ajv's useDefaults would mutate what we read; defaults live in DEFAULTS instead.
+    ajvOptions: { useDefaults: false, allErrors: true },
+    clearInvalidConfig: false,
+  });
+}
+
+/** Turn conf's and Node's errors into one line naming the file and, where known, the key. */
+function describe(error: unknown, file: string): SettingsError {
+  const e = error as NodeJS.ErrnoException;
+  if (e?.code === 'EACCES' || e?.code === 'EPERM') return new SettingsError(`${file}: permission denied`);
+  if (e?.code === 'EISDIR') return new SettingsError(`${file}: is a folder, not a file`);
+  if (e?.code === 'EROFS') return new SettingsError(`${file}: read-only file system`);
+  if (e?.name === 'SyntaxError') return new SettingsError(`${file}: not valid JSON (${firstLine(e.message)})`);
+  const message = String(e?.message ?? e);
+  const violation = /^Config schema violation: (.*)$/s.exec(message);
+  if (violation) {
+    const first = (violation[1] ?? '').split('; ')[0] ?? '';
+    const m = /^`([^`]*)` (.*)$/.exec(first);
+    const key = (m?.[1] ?? '').split('/').filter(Boolean).join('.');
+    const why = (m?.[2] ?? first).replace('must NOT have additional properties', 'has an unknown key');
+    if (why === 'has an unknown key') return new SettingsError(`${file}: ${key ? key + ' ' : ''}has an unknown key (${unknownKey(file, key)})`);
+    if (why.startsWith('must match pattern') && /url|api|base/i.test(key)) return new SettingsError(`${file}: ${key} is not a valid URL`);
+    return new SettingsError(`${file}: ${key || 'settings'} ${why}`);
+  }
+  return new SettingsError(`${file}: ${firstLine(message)}`);
+}
+
+const firstLine = (s: string) => s.split('\n')[0]!.slice(0, 200);
+
+/** ajv does not name the extra key in its message; find it ourselves for a useful error. */
+function unknownKey(file: string, keyPath: string): string {
+  try {
+    let node: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+    for (const part of keyPath.split('.').filter(Boolean)) node = (node as Record<string, unknown>)[part];
+    const known = keyPath === '' ? Object.keys(SCHEMA) : knownKeysAt(keyPath);
+    const extra = Object.keys(node as object).filter((k) => !known.includes(k) && !/^(\$|\/\/)/.test(k));
+    return extra.map((k) => JSON.stringify(k)).join(', ') || 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+function knownKeysAt(keyPath: string): string[] {
+  let node: any = { properties: SCHEMA };
+  for (const part of keyPath.split('.')) {
+    node = /^\d+$/.test(part) ? node?.items : node?.properties?.[part];
+  }
+  return Object.keys(node?.properties ?? {});
+}
+
+function readRaw(home: Home): Record<string, unknown> | null {
+  if (!fs.existsSync(home.configPath)) return null;
+  try {
+    // Check we may read it before conf does: conf would create the folder and say less.
+    fs.accessSync(home.configPath, fs.constants.R_OK);
+    return { ...openStore(home).store };
+  } catch (error) {
+    throw describe(error, home.configPath);
+  }
+}
+
+function merge(raw: Record<string, unknown>): Settings {
+  const r = raw as Partial<Settings>;
+  return {
+    feeds: r.feeds ?? [],
+    fetch: { ...DEFAULTS.fetch, ...r.fetch },
+    refreshOnStart: r.refreshOnStart ?? DEFAULTS.refreshOnStart,
+    markReadOnOpen: r.markReadOnOpen ?? DEFAULTS.markReadOnOpen,
+    keys: { ...DEFAULTS.keys, ...r.keys },
+    theme: { ...DEFAULTS.theme, ...r.theme },
+    sources: {
+      hackernews: { ...DEFAULTS.sources.hackernews, ...r.sources?.hackernews },
+      reddit: { ...DEFAULTS.sources.reddit, ...r.sources?.reddit },
+      lobsters: { ...DEFAULTS.sources.lobsters, ...r.sources?.lobsters },
+    },
+  };
+}
+
+/** Read and validate the settings. Never writes. Throws SettingsError. */
+export function loadSettings(home: Home): LoadedSettings {
+  const raw = readRaw(home);
+  if (raw === null) return { settings: { ...merge({}), feeds: demoFeeds() }, demo: true, home };
+  return { settings: merge(raw), demo: false, home };
+}
+
+/**
+ * Change the settings file: re-read it (refusing a broken one), apply `change` to the raw object
+ * so unknown-but-allowed keys survive, validate, and write atomically.
+ */
+export function updateSettings(home: Home, change: (raw: Record<string, unknown>) => void): Settings {
+  const raw = readRaw(home) ?? {};
+  change(raw);
+  try {
+    fs.mkdirSync(path.dirname(home.configPath), { recursive: true });
+    openStore(home).store = raw;
+  } catch (error) {
+    throw describe(error, home.configPath);
+  }
+  return merge(raw);
+}
+
+/** Normalize a feed location the way it is stored: URLs as given, local paths made absolute file:// URLs. */
+export function normalizeFeedUrl(input: string, cwd = process.cwd()): string {
+  const trimmed = input.trim();
+  if (/^(https?|file):\/\//i.test(trimmed)) return trimmed;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(trimmed)) throw new SettingsError(`${trimmed}: only http(s) URLs and local files can be feeds`);
+  return pathToFileURL(path.resolve(cwd, trimmed)).href;
+}

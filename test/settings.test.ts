@@ -1,0 +1,121 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadSettings, normalizeFeedUrl, resolveHome, SettingsError, updateSettings, type Home } from '../source/core/settings.js';
+
+let dir: string;
+let home: Home;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-settings-'));
+  home = resolveHome(dir);
+});
+afterEach(() => {
+  fs.chmodSync(dir, 0o755);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const write = (value: unknown) => fs.writeFileSync(home.configPath, typeof value === 'string' ? value : JSON.stringify(value, null, 2));
+const errorOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected an error');
+};
+
+describe('resolveHome', () => {
+  it('uses --home, then BROADSHEET_HOME, then the platform folders', () => {
+    expect(resolveHome('/x/y').configPath).toBe('/x/y/config.json');
+    expect(resolveHome(undefined, { BROADSHEET_HOME: '/a' }).cachePath).toBe('/a/cache.db');
+    const platform = resolveHome(undefined, { HOME: '/home/u' });
+    expect(platform.configPath).toMatch(/broadsheet[/\\]config\.json$/);
+  });
+});
+
+describe('loadSettings', () => {
+  it('falls back to the bundled demo feeds and writes nothing when there is no file', () => {
+    const loaded = loadSettings(home);
+    expect(loaded.demo).toBe(true);
+    expect(loaded.settings.feeds.length).toBeGreaterThanOrEqual(3);
+    expect(loaded.settings.feeds.every((f) => f.url.startsWith('file://'))).toBe(true);
+    expect(fs.existsSync(home.configPath)).toBe(false);
+  });
+
+  it('merges defaults in memory and never rewrites the file', () => {
+    const text = '{\n  "feeds": [{"url": "https://example.org/feed"}],\n  "refreshOnStart": false\n}\n';
+    write(text);
+    const before = fs.statSync(home.configPath).mtimeMs;
+    const { settings, demo } = loadSettings(home);
+    expect(demo).toBe(false);
+    expect(settings.refreshOnStart).toBe(false);
+    expect(settings.fetch.concurrency).toBe(8);
+    expect(settings.sources.reddit.base).toBe('https://www.reddit.com');
+    expect(fs.readFileSync(home.configPath, 'utf8')).toBe(text);
+    expect(fs.statSync(home.configPath).mtimeMs).toBe(before);
+  });
+
+  const bad: [string, unknown, RegExp][] = [
+    ['broken JSON', '{"feeds": [', /not valid JSON/],
+    ['a wrong type', { fetch: { concurrency: 'eight' } }, /fetch\.concurrency must be integer/],
+    ['a bad feed URL', { feeds: [{ url: 'ftp://x' }] }, /feeds\.0\.url/],
+    ['a bad source URL', { sources: { reddit: { base: 'not a url' } } }, /sources\.reddit\.base is not a valid URL/],
+    ['an unknown key', { refreshOnstart: true }, /unknown key \("refreshOnstart"\)/],
+    ['an unknown nested key', { fetch: { timeout: 3 } }, /fetch has an unknown key \("timeout"\)/],
+  ];
+  for (const [what, content, message] of bad) {
+    it(`reports ${what} in one line naming the file, and leaves the file alone`, () => {
+      write(content);
+      const before = fs.readFileSync(home.configPath);
+      const error = errorOf(() => loadSettings(home));
+      expect(error).toBeInstanceOf(SettingsError);
+      expect(error.message).toContain(home.configPath);
+      expect(error.message).toMatch(message);
+      expect(error.message).not.toContain('\n');
+      expect(fs.readFileSync(home.configPath)).toEqual(before);
+      // A write must refuse too, rather than replace what the user wrote.
+      expect(() => updateSettings(home, (raw) => void (raw.feeds = []))).toThrow(SettingsError);
+      expect(fs.readFileSync(home.configPath)).toEqual(before);
+    });
+  }
+
+  it('reports an unreadable file', () => {
+    if (process.getuid?.() === 0) return; // root reads everything: the permission check cannot fail
+    write({});
+    fs.chmodSync(home.configPath, 0o000);
+    expect(errorOf(() => loadSettings(home)).message).toMatch(/permission denied/);
+  });
+
+  it('allows comment keys', () => {
+    write({ $schema: 'x', '// note': 'mine', feeds: [] });
+    expect(loadSettings(home).settings.feeds).toEqual([]);
+  });
+});
+
+describe('updateSettings', () => {
+  it('creates the file when there is none, starting from an empty feed list', () => {
+    updateSettings(home, (raw) => void (raw.feeds = [{ url: 'https://example.org/feed' }]));
+    expect(JSON.parse(fs.readFileSync(home.configPath, 'utf8'))).toEqual({ feeds: [{ url: 'https://example.org/feed' }] });
+  });
+
+  it('keeps the keys it did not change, comments included', () => {
+    write({ '// why': 'my notes', feeds: [], theme: { title: 'red' } });
+    updateSettings(home, (raw) => void (raw.markReadOnOpen = false));
+    expect(JSON.parse(fs.readFileSync(home.configPath, 'utf8'))).toEqual({ '// why': 'my notes', feeds: [], theme: { title: 'red' }, markReadOnOpen: false });
+  });
+
+  it('refuses a change that would make the file invalid', () => {
+    write({ feeds: [] });
+    expect(() => updateSettings(home, (raw) => void (raw.feeds = [{ url: 'javascript:alert(1)' }]))).toThrow(SettingsError);
+    expect(JSON.parse(fs.readFileSync(home.configPath, 'utf8'))).toEqual({ feeds: [] });
+  });
+});
+
+describe('normalizeFeedUrl', () => {
+  it('keeps URLs and turns paths into file URLs', () => {
+    expect(normalizeFeedUrl('https://a.example/feed')).toBe('https://a.example/feed');
+    expect(normalizeFeedUrl('feeds/x.rss', '/tmp')).toBe('file:///tmp/feeds/x.rss');
+    expect(() => normalizeFeedUrl('exec:rm -rf /')).toThrow(SettingsError);
+  });
+});

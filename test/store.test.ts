@@ -1,0 +1,134 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Store } from '../source/core/store.js';
+import type { Article, ParsedFeed } from '../source/core/types.js';
+
+let dir: string;
+let store: Store;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-store-'));
+  store = Store.open(path.join(dir, 'cache.db'));
+});
+afterEach(() => {
+  store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const article = (n: number, extra: Partial<Article> = {}): Article => ({
+  id: `guid-${n}`,
+  title: `Article ${n}`,
+  link: `https://example.org/${n}`,
+  author: 'A. Writer',
+  published: new Date(Date.UTC(2026, 10, n)).toISOString(),
+  html: `<p>Body ${n}</p>`,
+  commentsUrl: '',
+  commentFeedUrl: '',
+  commentCount: null,
+  ...extra,
+});
+const feed = (articles: Article[], title = 'Example'): ParsedFeed => ({ title, link: 'https://example.org/', articles });
+const URL_A = 'https://a.example/feed';
+const URL_B = 'https://b.example/feed';
+
+describe('Store', () => {
+  it('migrates to the current schema with WAL', () => {
+    expect(store.db.pragma('user_version', { simple: true })).toBe(1);
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+
+  it('upserts articles by (feed, id) and keeps read and starred state', () => {
+    store.syncFeeds([{ url: URL_A }]);
+    expect(store.saveFeed(URL_A, feed([article(1), article(2)]), { etag: '"v1"', lastModified: null })).toEqual({ added: 2, updated: 0 });
+    const [second] = store.articles({}, { limit: 1 });
+    store.setRead([second!.id], true);
+    store.setStarred([second!.id], true);
+    const result = store.saveFeed(URL_A, feed([article(1), article(2, { title: 'Article 2, corrected' }), article(3)]), { etag: '"v2"', lastModified: null });
+    expect(result).toEqual({ added: 1, updated: 1 });
+    const again = store.article(second!.id)!;
+    expect(again.title).toBe('Article 2, corrected');
+    expect(again.read).toBe(true);
+    expect(again.starred).toBe(true);
+    expect(store.count({})).toBe(3);
+    expect(store.validators(URL_A).etag).toBe('"v2"');
+  });
+
+  it('keeps the same id in different feeds apart', () => {
+    store.syncFeeds([{ url: URL_A }, { url: URL_B }]);
+    store.saveFeed(URL_A, feed([article(1)]), { etag: null, lastModified: null });
+    store.saveFeed(URL_B, feed([article(1)]), { etag: null, lastModified: null });
+    expect(store.count({})).toBe(2);
+  });
+
+  it('lists newest first, in pages, by scope', () => {
+    store.syncFeeds([{ url: URL_A, tags: ['tech'] }, { url: URL_B }]);
+    store.saveFeed(URL_A, feed([article(1), article(3), article(5)], 'A'), { etag: null, lastModified: null });
+    store.saveFeed(URL_B, feed([article(2), article(4)], 'B'), { etag: null, lastModified: null });
+    expect(store.articles({}, { limit: 10 }).map((a) => a.title)).toEqual(['Article 5', 'Article 4', 'Article 3', 'Article 2', 'Article 1']);
+    expect(store.articles({}, { offset: 2, limit: 2 }).map((a) => a.title)).toEqual(['Article 3', 'Article 2']);
+    expect(store.articles({ tag: 'tech' }, { limit: 10 }).map((a) => a.feed)).toEqual(['A', 'A', 'A']);
+    const feedB = store.feeds().find((f) => f.url === URL_B)!;
+    expect(store.count({ feedId: feedB.id })).toBe(2);
+    expect(store.articles({ search: 'cle 4' }, { limit: 10 }).map((a) => a.title)).toEqual(['Article 4']);
+    expect(store.articles({ search: '%' }, { limit: 10 })).toEqual([]);
+  });
+
+  it('hides unsubscribed feeds but keeps their articles and state', () => {
+    store.syncFeeds([{ url: URL_A }]);
+    store.saveFeed(URL_A, feed([article(1)]), { etag: null, lastModified: null });
+    const [row] = store.articles({}, { limit: 1 });
+    store.setRead([row!.id], true);
+    store.syncFeeds([]);
+    expect(store.count({})).toBe(0);
+    store.syncFeeds([{ url: URL_A }]);
+    expect(store.article(row!.id)!.read).toBe(true);
+  });
+
+  it('counts unread, marks a scope read and reports what it changed', () => {
+    store.syncFeeds([{ url: URL_A }]);
+    store.saveFeed(URL_A, feed([article(1), article(2), article(3)]), { etag: null, lastModified: null });
+    expect(store.count({ unreadOnly: true })).toBe(3);
+    const ids = store.markScopeRead({});
+    expect(ids).toHaveLength(3);
+    expect(store.count({ unreadOnly: true })).toBe(0);
+    store.setRead(ids, false);
+    expect(store.count({ unreadOnly: true })).toBe(3);
+  });
+
+  it('clamps future dates and orders undated articles by when they were first seen', () => {
+    store.syncFeeds([{ url: URL_A }]);
+    store.saveFeed(URL_A, feed([article(1, { published: '2999-01-01T00:00:00.000Z', title: 'future' }), article(2, { published: null, title: 'undated' })]), {
+      etag: null,
+      lastModified: null,
+      now: Date.UTC(2026, 10, 25),
+    });
+    const rows = store.articles({}, { limit: 10 });
+    expect(rows.every((r) => r.sortKey <= Date.UTC(2026, 10, 25))).toBe(true);
+    expect(rows.find((r) => r.title === 'future')!.published).toBe('2999-01-01T00:00:00.000Z');
+  });
+
+  it('records failures and Retry-After, and clears them on success', () => {
+    store.markFailed(URL_A, 'HTTP 503', 12345);
+    expect(store.validators(URL_A).retryAfter).toBe(12345);
+    store.saveFeed(URL_A, feed([]), { etag: null, lastModified: null });
+    expect(store.validators(URL_A).retryAfter).toBeNull();
+  });
+
+  it('caches discussions with their fetch time', () => {
+    store.saveDiscussion('hn:1', 'hackernews', '{"a":1}', 1000);
+    expect(store.discussion('hn:1')).toEqual({ source: 'hackernews', fetchedAt: 1000, data: '{"a":1}' });
+  });
+
+  it('uses an index for every list query', () => {
+    const plan = (sql: string, ...params: unknown[]) =>
+      (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ');
+    const list = (where: string) =>
+      `SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE ${where} ORDER BY a.sort_key DESC, a.id DESC LIMIT 50`;
+    expect(plan(list('f.active = 1'))).toMatch(/articles_by_time/);
+    expect(plan(list('f.active = 1 AND a.read = 0'))).toMatch(/articles_unread_by_time/);
+    expect(plan(list('f.active = 1 AND a.feed_id = ?'), 1)).toMatch(/articles_by_feed_time/);
+    expect(plan(list('f.active = 1 AND a.feed_id = ?'), 1)).not.toMatch(/TEMP B-TREE/);
+  });
+});
