@@ -1,0 +1,49 @@
+/** `broadsheet feed URL [--json]`: fetch and show one feed without subscribing to it. */
+import { closeAgents } from '../core/http.js';
+import { fetchAndParse } from '../core/refresh.js';
+import { htmlToPlainText } from '../core/html.js';
+import { normalizeFeedUrl } from '../core/settings.js';
+import type { Context } from './context.js';
+import { UsageError } from './context.js';
+import type { ParsedArgs } from './args.js';
+
+/** Fetch and parse one feed; shared with `add`, which checks a feed before saving it. */
+export async function loadFeed(ctx: Context, url: string) {
+  try {
+    return await fetchAndParse(url, ctx.loaded.settings.fetch);
+  } finally {
+    closeAgents();
+  }
+}
+
+export async function feedCommand(ctx: Context, args: ParsedArgs): Promise<number> {
+  const input = args.positional[0];
+  if (!input || args.positional.length > 1) throw new UsageError('usage: broadsheet feed URL [--json]');
+  const url = normalizeFeedUrl(input);
+  const { feed } = await loadFeed(ctx, url);
+  if (args.flags.json) {
+    const json = {
+      title: feed.title,
+      link: feed.link,
+      articles: feed.articles.map((a) => ({
+        id: a.id,
+        title: a.title,
+        link: a.link,
+        author: a.author,
+        published: a.published,
+        commentsUrl: a.commentsUrl,
+        commentCount: a.commentCount,
+        text: htmlToPlainText(a.html),
+      })),
+    };
+    ctx.out.write(JSON.stringify(json, null, 2) + '\n');
+    return 0;
+  }
+  ctx.out.write(`${feed.title}${feed.link ? `  <${feed.link}>` : ''}\n${feed.articles.length} articles\n\n`);
+  for (const a of feed.articles) {
+    const date = a.published ? a.published.slice(0, 10) + '  ' : '';
+    const comments = a.commentCount ? ` (${a.commentCount} comments)` : '';
+    ctx.out.write(`${date}${a.title}${comments}\n${a.link ? '  ' + a.link + '\n' : ''}`);
+  }
+  return 0;
+}

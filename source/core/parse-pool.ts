@@ -1,0 +1,92 @@
+/**
+ * Parsing is synchronous and slow (rss-parser: about 15 MB/s here), so a refresh parses in worker
+ * threads, one per core, and the main thread stays free for the UI and the network.
+ * Where no worker script is available (unit tests run from TypeScript sources) jobs run inline.
+ */
+import os from 'node:os';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { FeedParseError } from './parse.js';
+import { runParseJob, type ParseJob, type ParseOutput } from './parse-job.js';
+
+export interface ParsePool {
+  parse(bytes: Uint8Array, contentType: string | null, url: string): Promise<ParseOutput>;
+  close(): Promise<void>;
+  readonly threads: number;
+}
+
+/** The worker entry beside the running bundle (.build/parse-worker.mjs). */
+function bundledWorker(): URL | null {
+  const url = new URL('./parse-worker.mjs', import.meta.url);
+  return url.protocol === 'file:' && fs.existsSync(fileURLToPath(url)) ? url : null;
+}
+
+export function inlinePool(): ParsePool {
+  return { parse: (bytes, contentType, url) => runParseJob({ bytes, contentType, url }), close: async () => {}, threads: 0 };
+}
+
+export function createParsePool(threads = Math.max(1, Math.min(os.availableParallelism(), 4)), script = bundledWorker()): ParsePool {
+  if (!script || threads < 1) return inlinePool();
+  type Pending = { resolve: (o: ParseOutput) => void; reject: (e: Error) => void };
+  const pending = new Map<number, Pending>();
+  const waiting: { id: number; job: ParseJob }[] = [];
+  const idle: Worker[] = [];
+  const workers: Worker[] = [];
+  let nextId = 0;
+
+  const dispatch = () => {
+    while (idle.length > 0 && waiting.length > 0) {
+      const worker = idle.pop()!;
+      const message = waiting.shift()!;
+      (worker as Worker & { jobId?: number }).jobId = message.id;
+      worker.postMessage(message, [message.job.bytes.buffer as ArrayBuffer]);
+    }
+  };
+
+  const spawn = () => {
+    const worker = new Worker(script, { resourceLimits: { maxOldGenerationSizeMb: 512 } });
+    worker.unref();
+    worker.on('message', (reply: { id: number; output?: ParseOutput; error?: { name: string; message: string } }) => {
+      const entry = pending.get(reply.id);
+      pending.delete(reply.id);
+      idle.push(worker);
+      if (entry) {
+        if (reply.output) entry.resolve(reply.output);
+        else entry.reject(reply.error?.name === 'FeedParseError' ? new FeedParseError(reply.error.message) : new Error(reply.error?.message));
+      }
+      dispatch();
+    });
+    worker.on('error', (error) => {
+      // A worker that dies (out of memory on a hostile feed, say) fails its job and is replaced.
+      const id = (worker as Worker & { jobId?: number }).jobId;
+      const entry = id === undefined ? undefined : pending.get(id);
+      if (id !== undefined) pending.delete(id);
+      entry?.reject(new FeedParseError(`parser crashed: ${error.message}`));
+      workers.splice(workers.indexOf(worker), 1);
+      spawn();
+      dispatch();
+    });
+    workers.push(worker);
+    idle.push(worker);
+  };
+  for (let i = 0; i < threads; i++) spawn();
+
+  return {
+    threads,
+    parse(bytes, contentType, url) {
+      return new Promise<ParseOutput>((resolve, reject) => {
+        const id = nextId++;
+        pending.set(id, { resolve, reject });
+        // Copy into a buffer of its own so it can be transferred, not cloned.
+        const own = new Uint8Array(bytes.byteLength);
+        own.set(bytes);
+        waiting.push({ id, job: { bytes: own, contentType, url } });
+        dispatch();
+      });
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}

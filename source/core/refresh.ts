@@ -1,0 +1,160 @@
+/**
+ * Refresh: fetch every feed (bounded concurrency, a small per-host limit), parse off the main
+ * thread, and store each feed in its own transaction, reporting progress as events.
+ * One feed's failure is recorded against that feed and never stops the others.
+ */
+import { fetchBytes, FetchError } from './http.js';
+import { FeedParseError } from './parse.js';
+import type { ParsePool } from './parse-pool.js';
+import type { Settings } from './settings.js';
+import type { Store } from './store.js';
+import { runParseJob } from './parse-job.js';
+import type { ParsedFeed } from './types.js';
+
+export type FeedOutcome =
+  | { url: string; status: 'updated'; added: number; updated: number; broken: boolean; movedTo: string | null }
+  | { url: string; status: 'not-modified' }
+  | { url: string; status: 'skipped'; reason: string }
+  | { url: string; status: 'failed'; reason: string };
+
+export interface RefreshProgress {
+  done: number;
+  total: number;
+  outcome: FeedOutcome;
+}
+
+export interface RefreshSummary {
+  total: number;
+  updated: number;
+  notModified: number;
+  skipped: number;
+  failed: FeedOutcome[];
+  added: number;
+  bytes: number;
+  parseMs: number;
+  elapsedMs: number;
+}
+
+export interface RefreshOptions {
+  store: Store;
+  urls: string[];
+  fetch: Settings['fetch'];
+  pool: ParsePool;
+  onProgress?: (p: RefreshProgress) => void;
+  signal?: AbortSignal;
+  now?: () => number;
+}
+
+const hostOf = (url: string) => {
+  try {
+    return new URL(url).host || 'local';
+  } catch {
+    return 'local';
+  }
+};
+
+export async function refreshFeeds(options: RefreshOptions): Promise<RefreshSummary> {
+  const { store, urls, pool, onProgress, signal } = options;
+  const now = options.now ?? Date.now;
+  const started = now();
+  const summary: RefreshSummary = { total: urls.length, updated: 0, notModified: 0, skipped: 0, failed: [], added: 0, bytes: 0, parseMs: 0, elapsedMs: 0 };
+  const queue = [...new Set(urls)];
+  summary.total = queue.length;
+  const perHost = new Map<string, number>();
+  let active = 0;
+  let done = 0;
+
+  const record = (outcome: FeedOutcome) => {
+    done++;
+    if (outcome.status === 'updated') {
+      summary.updated++;
+      summary.added += outcome.added;
+    } else if (outcome.status === 'not-modified') summary.notModified++;
+    else if (outcome.status === 'skipped') summary.skipped++;
+    else summary.failed.push(outcome);
+    onProgress?.({ done, total: summary.total, outcome });
+  };
+
+  const refreshOne = async (url: string): Promise<FeedOutcome> => {
+    const known = store.validators(url);
+    if (known.retryAfter && known.retryAfter > now()) {
+      const wait = Math.ceil((known.retryAfter - now()) / 1000);
+      return { url, status: 'skipped', reason: `server asked to wait; retrying in ${wait} s` };
+    }
+    try {
+      const result = await fetchBytes(url, {
+        timeoutMs: options.fetch.timeoutSeconds * 1000,
+        maxBytes: options.fetch.maxBytes,
+        etag: known.etag,
+        lastModified: known.lastModified,
+        signal,
+      });
+      if (result.status === 'not-modified') {
+        store.markNotModified(url, { etag: result.etag, lastModified: result.lastModified, now: now() });
+        return { url, status: 'not-modified' };
+      }
+      summary.bytes += result.bytes.byteLength;
+      const parsed = await pool.parse(result.bytes, result.contentType, result.url);
+      summary.parseMs += parsed.parseMs;
+      const saved = store.saveFeed(url, parsed.feed, {
+        etag: result.etag,
+        lastModified: result.lastModified,
+        broken: parsed.broken,
+        now: now(),
+      });
+      return { url, status: 'updated', ...saved, broken: parsed.broken, movedTo: result.movedTo };
+    } catch (error) {
+      const reason = describeFailure(error);
+      const retryAfter = error instanceof FetchError && error.retryAfterSeconds ? now() + error.retryAfterSeconds * 1000 : null;
+      try {
+        store.markFailed(url, reason, retryAfter, now());
+      } catch {
+        // The cache itself failing is reported by the caller's own error path.
+      }
+      return { url, status: 'failed', reason };
+    }
+  };
+
+  await new Promise<void>((resolve) => {
+    const pump = () => {
+      if (queue.length === 0 && active === 0) return resolve();
+      for (let i = 0; i < queue.length && active < options.fetch.concurrency; ) {
+        const url = queue[i]!;
+        const host = hostOf(url);
+        if ((perHost.get(host) ?? 0) >= options.fetch.perHost) {
+          i++;
+          continue;
+        }
+        queue.splice(i, 1);
+        active++;
+        perHost.set(host, (perHost.get(host) ?? 0) + 1);
+        refreshOne(url).then((outcome) => {
+          active--;
+          perHost.set(host, perHost.get(host)! - 1);
+          record(outcome);
+          pump();
+        });
+      }
+    };
+    pump();
+  });
+  summary.elapsedMs = now() - started;
+  if (summary.updated > 0) store.optimize();
+  return summary;
+}
+
+/** One short line for a feed that failed: never a stack trace. */
+export function describeFailure(error: unknown): string {
+  if (error instanceof FetchError || error instanceof FeedParseError) return error.message;
+  const e = error as { code?: string; message?: string };
+  if (e?.code === 'SQLITE_BUSY') return 'the cache is busy (another Broadsheet is refreshing)';
+  return String(e?.message ?? error).split('\n')[0]!.slice(0, 200);
+}
+
+/** Fetch and parse one feed outside a refresh: to show it (`feed URL`) or to check it before subscribing. */
+export async function fetchAndParse(url: string, fetch: Settings['fetch']): Promise<{ feed: ParsedFeed; broken: boolean; finalUrl: string; etag: string | null; lastModified: string | null }> {
+  const result = await fetchBytes(url, { timeoutMs: fetch.timeoutSeconds * 1000, maxBytes: fetch.maxBytes });
+  if (result.status !== 'ok') throw new Error('the server answered 304 to a request without validators');
+  const parsed = await runParseJob({ bytes: result.bytes, contentType: result.contentType, url: result.url });
+  return { feed: parsed.feed, broken: parsed.broken, finalUrl: result.movedTo ?? url, etag: result.etag, lastModified: result.lastModified };
+}

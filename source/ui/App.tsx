@@ -1,0 +1,135 @@
+/**
+ * The reader's root view. It draws what the controller exposes and forwards keys to it: all
+ * behaviour lives in the controller and the pure reducers, none here.
+ */
+import React, { useCallback, useEffect, useSyncExternalStore } from 'react';
+import { Box, Text, useInput, useStdout } from 'ink';
+import TextInput from 'ink-text-input';
+import type { ReaderController } from './controller.js';
+import { layout, scopeLabel } from './state/reader.js';
+import { listLines, sidebarLines } from './views/list-lines.js';
+import { OneLine, Pane } from './views/Panes.js';
+import { HelpScreen } from './views/HelpScreen.js';
+import { fit } from './format.js';
+import type { Paint } from './theme.js';
+import type { Keymap } from './keys.js';
+
+export interface AppProps {
+  controller: ReaderController;
+  paint: Paint;
+  keymap: Keymap;
+  now?: () => number;
+}
+
+export function App({ controller, paint, keymap, now = Date.now }: AppProps) {
+  useSyncExternalStore(controller.subscribe, controller.getVersion);
+  const { stdout } = useStdout();
+
+  // Ink re-lays out on resize but does not re-render components (INK_NOTES.md): do it ourselves.
+  useEffect(() => {
+    const onResize = () => controller.dispatch({ type: 'resize', columns: stdout.columns, rows: stdout.rows });
+    stdout.on('resize', onResize);
+    return () => void stdout.off('resize', onResize);
+  }, [controller, stdout]);
+
+  const onInput = useCallback((input: string, key: Parameters<Parameters<typeof useInput>[0]>[1]) => controller.handleInput(input, key), [controller]);
+  useInput(onInput);
+
+  const s = controller.state;
+  const l = layout(s);
+  const frameHeight = s.rows - 1;
+
+  if (s.help) return <HelpScreen keymap={keymap} width={s.columns} height={frameHeight} paint={paint} />;
+
+  const unread = controller.unreadCount();
+  const refresh = controller.refreshing;
+  const progress = refresh ? `  refreshing ${refresh.done}/${refresh.total}` : '';
+  const search = s.search ? `  /${s.search}` : '';
+  const header = paint.header(fit(` Broadsheet — ${scopeLabel(s.scope)}${search}  ${unread} unread${progress}`, s.columns));
+
+  const panes: React.ReactNode[] = [];
+  let first = true;
+  const rule = () => {
+    const r = !first;
+    first = false;
+    return r;
+  };
+  if (l.sidebarWidth) {
+    const r = rule();
+    const lines = sidebarLines(controller.sidebarItems(), s.sidebarCursor, l.bodyHeight, l.sidebarWidth - (r ? 1 : 0), paint, s.focus === 'sidebar');
+    panes.push(<Pane key="sidebar" lines={lines} width={l.sidebarWidth} height={l.bodyHeight} rule={r} paint={paint} focused={s.focus === 'sidebar'} />);
+  }
+  if (l.listWidth) {
+    const r = rule();
+    const width = l.listWidth - (r ? 1 : 0);
+    const lines = listLines(controller.visibleRows(), s.list, width, paint, true, now());
+    panes.push(<Pane key="list" lines={lines} width={l.listWidth} height={l.bodyHeight} rule={r} paint={paint} focused={s.focus === 'list'} />);
+  }
+  if (l.articleWidth) {
+    const r = rule();
+    const article = controller.openArticle();
+    const lines = article
+      ? article.lines.slice(s.articleScroll, s.articleScroll + l.bodyHeight).map((line) => ' ' + line)
+      : [' Select an article and press Enter.'];
+    panes.push(<Pane key="article" lines={lines} width={l.articleWidth} height={l.bodyHeight} rule={r} paint={paint} focused={s.focus === 'article'} />);
+  }
+  if (l.commentsWidth) {
+    const r = rule();
+    const lines = controller.comments.lines(l.commentsWidth - 2, l.bodyHeight).map((line) => ' ' + line);
+    panes.push(<Pane key="comments" lines={lines} width={l.commentsWidth} height={l.bodyHeight} rule={r} paint={paint} focused={s.focus === 'comments'} />);
+  }
+
+  return (
+    <Box flexDirection="column" width={s.columns} height={frameHeight}>
+      <OneLine text={header} width={s.columns} />
+      <Box flexDirection="row" width={s.columns} height={l.bodyHeight}>
+        {panes}
+      </Box>
+      <Box height={1} width={s.columns}>
+        <Footer controller={controller} paint={paint} />
+      </Box>
+    </Box>
+  );
+}
+
+function Footer({ controller, paint }: { controller: ReaderController; paint: Paint }) {
+  const s = controller.state;
+  const prompt = s.prompt;
+  if (prompt?.kind === 'search' || prompt?.kind === 'add-feed') {
+    const label = prompt.kind === 'search' ? '/' : 'Add feed URL: ';
+    if (prompt.kind === 'add-feed' && prompt.busy) return <Text>{fit(`Checking ${prompt.value}…`, s.columns)}</Text>;
+    return (
+      <Box>
+        <Text>{label}</Text>
+        <PromptInput
+          initial={prompt.value}
+          onSubmit={(value) => (prompt.kind === 'search' ? controller.applySearch(value) : controller.submitAddFeed(value))}
+        />
+      </Box>
+    );
+  }
+  if (prompt?.kind === 'confirm-mark-all') {
+    return <Text>{fit(`Mark ${prompt.count} article${prompt.count === 1 ? '' : 's'} read? y/n`, s.columns)}</Text>;
+  }
+  const hint = s.status ?? hintFor(s.focus);
+  return <Text>{paint.status(fit(' ' + hint, s.columns))}</Text>;
+}
+
+/** ink-text-input with control characters filtered: several Backspaces in one chunk arrive raw (INK_NOTES.md). */
+function PromptInput({ initial, onSubmit }: { initial: string; onSubmit: (value: string) => void }) {
+  const [value, setValue] = React.useState(initial);
+  return <TextInput value={value} onChange={(v) => setValue(v.replace(/[\x00-\x1f\x7f]/g, ''))} onSubmit={onSubmit} />;
+}
+
+function hintFor(focus: string): string {
+  switch (focus) {
+    case 'article':
+      return 'j/k scroll  space/b page  n next unread  c comments  o open  1-9 o link  h back  ? keys';
+    case 'comments':
+      return 'j/k move  space fold  p parent  J/K sibling  n/N thread  C/E fold all  h back  ? keys';
+    case 'sidebar':
+      return 'j/k move  enter show  f hide  h back  ? keys';
+    default:
+      return 'j/k move  enter open  n next unread  m read  s star  / search  f feeds  R refresh  a add  ? keys  q quit';
+  }
+}

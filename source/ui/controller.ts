@@ -1,0 +1,565 @@
+/**
+ * The reader's controller: the one key dispatcher. It owns the UI state (through the pure reducer),
+ * reads pages of rows from the cache, runs background refreshes and opens links. React-free, so it
+ * is tested without Ink; the Ink views only subscribe to it and draw what it exposes.
+ */
+import type { Key } from 'ink';
+import { renderHtml } from '../core/html.js';
+import type { ArticleRow, FeedRow, Scope, Store } from '../core/store.js';
+import type { Settings } from '../core/settings.js';
+import { resolveAction, keyNames, type Action, type Keymap } from './keys.js';
+import { initialState, layout, reduce, type Pane, type ReaderEvent, type ReaderState, type ScopeChoice } from './state/reader.js';
+import { relativeAge } from './format.js';
+import { CommentsModel } from './comments-model.js';
+
+const NAVIGATION: Action[] = ['down', 'up', 'top', 'bottom', 'half-page-down', 'half-page-up'];
+const EVERYWHERE: Action[] = ['quit-now', 'help', 'toggle-sidebar', 'switch-pane', 'refresh-all', 'add-feed', 'pick-tag', 'search'];
+
+/** The actions each pane accepts, in priority order: a key bound to two actions means the first. */
+const ACCEPTS: Record<Pane, Action[]> = {
+  list: [...NAVIGATION, 'page-down', 'page-up', 'open', 'back', 'quit', 'next-unread', 'prev-unread', 'toggle-read', 'toggle-star', 'mark-all-read', 'undo', 'open-browser', 'refresh', 'toggle-comments', ...EVERYWHERE],
+  article: [...NAVIGATION, 'page-down', 'page-up', 'back', 'quit', 'next-unread', 'prev-unread', 'toggle-read', 'toggle-star', 'undo', 'open-browser', 'refresh', 'toggle-comments', ...EVERYWHERE],
+  sidebar: [...NAVIGATION, 'open', 'back', 'quit', 'refresh', ...EVERYWHERE],
+  comments: ['toggle-collapse', ...NAVIGATION, 'page-down', 'page-up', 'parent', 'next-sibling', 'prev-sibling', 'next-thread', 'prev-thread', 'collapse-all', 'expand-all', 'open-browser', 'reload', 'back', 'quit', 'toggle-comments', ...EVERYWHERE],
+};
+
+export interface SidebarItem {
+  label: string;
+  unread: number;
+  scope: ScopeChoice;
+  kind: 'view' | 'tag' | 'feed';
+  error?: string | null;
+  broken?: boolean;
+}
+
+export interface RefreshStatus {
+  done: number;
+  total: number;
+}
+
+export interface OpenArticle {
+  row: ArticleRow & { html: string; feedUrl: string };
+  lines: string[];
+  links: string[];
+}
+
+export interface ControllerDeps {
+  store: Store;
+  settings: Settings;
+  keymap: Keymap;
+  /** Opens an http(s) URL in the browser; never through a shell. */
+  openUrl: (url: string) => void;
+  exit: () => void;
+  /** Runs a refresh of `urls` in the background; calls back with progress and when done. */
+  refresh: (urls: string[], onFeed: (done: number, total: number, changed: boolean) => void) => Promise<string>;
+  /** Checks and subscribes to a feed; resolves to a message for the status bar. */
+  addFeed: (url: string) => Promise<string>;
+  color?: boolean;
+  now?: () => number;
+}
+
+type Undo = { ids: number[]; field: 'read' | 'starred'; value: boolean; label: string };
+
+export class ReaderController {
+  state: ReaderState;
+  version = 0;
+  refreshing: RefreshStatus | null = null;
+  readonly comments: CommentsModel;
+  private listeners = new Set<() => void>();
+  private dataVersion = 0;
+  private cache = new Map<string, unknown>();
+  private undo: Undo | null = null;
+  private notifyTimer: NodeJS.Timeout | null = null;
+
+  constructor(private deps: ControllerDeps, columns: number, rows: number) {
+    this.state = initialState(columns, rows);
+    this.comments = new CommentsModel(deps, () => this.changed());
+    this.reloadList();
+    this.dispatch({ type: 'sidebar-count', count: this.sidebarItems().length });
+  }
+
+  // ---------------------------------------------------------------- subscription (for React)
+
+  subscribe = (listener: () => void) => {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  };
+
+  getVersion = () => this.version;
+
+  private changed() {
+    this.version++;
+    for (const listener of this.listeners) listener();
+  }
+
+  dispatch(event: ReaderEvent) {
+    const next = reduce(this.state, event);
+    if (next !== this.state) {
+      this.state = next;
+      this.changed();
+    }
+  }
+
+  // ---------------------------------------------------------------- data
+
+  storeScope(): Scope {
+    const s = this.state.scope;
+    const scope: Scope =
+      s.kind === 'unread' ? { unreadOnly: true }
+      : s.kind === 'starred' ? { starredOnly: true }
+      : s.kind === 'feed' ? { feedId: s.feedId }
+      : s.kind === 'tag' ? { tag: s.tag }
+      : {};
+    return this.state.search ? { ...scope, search: this.state.search } : scope;
+  }
+
+  private memo<T>(key: string, compute: () => T): T {
+    const full = `${this.dataVersion}|${key}`;
+    if (this.cache.has(full)) return this.cache.get(full) as T;
+    if (this.cache.size > 64) this.cache.clear();
+    const value = compute();
+    this.cache.set(full, value);
+    return value;
+  }
+
+  /** The rows on screen, and only those. */
+  visibleRows(): ArticleRow[] {
+    const { offset, height } = this.state.list;
+    const scope = this.storeScope();
+    return this.memo(`rows|${JSON.stringify(scope)}|${offset}|${height}`, () => this.deps.store.articles(scope, { offset, limit: height }));
+  }
+
+  rowAtCursor(): ArticleRow | undefined {
+    const { cursor, offset } = this.state.list;
+    return this.visibleRows()[cursor - offset];
+  }
+
+  unreadCount(): number {
+    const scope = this.storeScope();
+    return this.memo(`unread|${JSON.stringify(scope)}`, () => this.deps.store.count({ ...scope, unreadOnly: true }));
+  }
+
+  feeds(): FeedRow[] {
+    return this.memo('feeds', () => this.deps.store.feeds());
+  }
+
+  sidebarItems(): SidebarItem[] {
+    return this.memo('sidebar', () => {
+      const store = this.deps.store;
+      const items: SidebarItem[] = [
+        { label: 'All articles', unread: store.count({ unreadOnly: true }), scope: { kind: 'all' }, kind: 'view' },
+        { label: 'Unread', unread: store.count({ unreadOnly: true }), scope: { kind: 'unread' }, kind: 'view' },
+        { label: 'Starred', unread: store.count({ starredOnly: true, unreadOnly: true }), scope: { kind: 'starred' }, kind: 'view' },
+      ];
+      for (const t of store.tags()) items.push({ label: `#${t.tag}`, unread: t.unread, scope: { kind: 'tag', tag: t.tag }, kind: 'tag' });
+      for (const f of this.feeds()) {
+        items.push({ label: f.title, unread: f.unread, scope: { kind: 'feed', feedId: f.id, title: f.title }, kind: 'feed', error: f.error, broken: f.broken });
+      }
+      return items;
+    });
+  }
+
+  /** The open article rendered for the article pane's width: a header, the body, the link list. */
+  openArticle(): OpenArticle | undefined {
+    const id = this.state.openId;
+    if (id === null) return undefined;
+    const width = Math.max(10, this.articleTextWidth());
+    return this.memo(`article|${id}|${width}`, () => {
+      const row = this.deps.store.article(id);
+      if (!row) return undefined;
+      const rendered = renderHtml(row.html, { width, color: this.deps.color ?? true, baseUrl: row.link || undefined });
+      const when = row.published ? `${row.published.slice(0, 10)} (${relativeAge(row.published, this.now())})` : '';
+      const meta = [row.feed, row.author, when].filter(Boolean).join(' · ');
+      const comments = row.commentCount !== null ? `${row.commentCount} comment${row.commentCount === 1 ? '' : 's'} — press c` : row.commentsUrl || row.commentFeedUrl ? 'Discussion — press c' : '';
+      const header = renderHtml(`<h1>${escapeHtml(row.title)}</h1><p>${escapeHtml(meta)}</p>${comments ? `<p>${escapeHtml(comments)}</p>` : ''}`, { width, color: this.deps.color ?? true });
+      return { row, lines: [...header.lines, '', ...rendered.lines], links: rendered.links };
+    });
+  }
+
+  articleTextWidth(): number {
+    const l = layout(this.state);
+    return (l.articleWidth || this.state.columns) - 2;
+  }
+
+  private now() {
+    return (this.deps.now ?? Date.now)();
+  }
+
+  /** Count the list again (scope, search or data changed), keeping the cursor on its article. */
+  reloadList(anchorId?: number) {
+    this.dataVersion++;
+    const scope = this.storeScope();
+    const count = this.deps.store.count(scope);
+    const index = anchorId === undefined ? -1 : this.deps.store.position(scope, anchorId);
+    this.dispatch(index >= 0 ? { type: 'list-reanchor', count, index } : { type: 'list-count', count });
+    this.dispatch({ type: 'sidebar-count', count: this.sidebarItems().length });
+    this.changed();
+  }
+
+  /** The store changed under us (a mark, a refresh): redraw from fresh rows without moving. */
+  dataChanged() {
+    this.reloadList(this.rowAtCursor()?.id);
+  }
+
+  // ---------------------------------------------------------------- keys
+
+  handleInput(input: string, key: Key) {
+    const s = this.state;
+    // Text prompts own the keyboard: the text input handles typing, we handle only Esc.
+    if (s.prompt?.kind === 'search' || s.prompt?.kind === 'add-feed') {
+      if (key.escape) {
+        if (s.prompt.kind === 'search') this.applySearch('');
+        else this.dispatch({ type: 'prompt', prompt: null });
+      }
+      return;
+    }
+    for (const name of keyNames(input, key)) this.handleKeyName(name);
+  }
+
+  handleKeyName(name: string) {
+    const s = this.state;
+    if (s.help) {
+      this.dispatch({ type: 'help', show: false });
+      if (name !== 'Q' && name !== 'ctrl+c') return;
+    }
+    if (s.prompt?.kind === 'confirm-mark-all') {
+      this.dispatch({ type: 'prompt', prompt: null });
+      if (name === 'y' || name === 'Y') this.markAllRead();
+      else this.dispatch({ type: 'status', text: 'Nothing marked.' });
+      return;
+    }
+    if (/^[1-9]$/.test(name) && (s.focus === 'article' || s.focus === 'list')) {
+      this.dispatch({ type: 'digit', digit: name });
+      this.dispatch({ type: 'status', text: `Link ${this.state.digits}: press o to open it` });
+      return;
+    }
+    const action = resolveAction(name, ACCEPTS[s.focus], this.deps.keymap);
+    if (action !== 'open-browser') this.dispatch({ type: 'clear-digits' });
+    if (!action) return;
+    if (s.status && action !== 'undo') this.dispatch({ type: 'status', text: null });
+    this.perform(action);
+  }
+
+  perform(action: Action) {
+    const s = this.state;
+    const pane = s.focus;
+    if (pane === 'comments' && this.comments.perform(action, layout(s).bodyHeight)) return;
+    switch (action) {
+      case 'quit-now':
+        return this.deps.exit();
+      case 'quit':
+        if (pane === 'list') return this.deps.exit();
+        return this.dispatch({ type: 'back' });
+      case 'back':
+        return this.dispatch({ type: 'back' });
+      case 'help':
+        return this.dispatch({ type: 'help', show: true });
+      case 'toggle-sidebar':
+        return this.dispatch({ type: 'toggle-sidebar' });
+      case 'switch-pane':
+        return this.switchPane();
+      case 'search':
+        return this.dispatch({ type: 'prompt', prompt: { kind: 'search', value: s.search } });
+      case 'add-feed':
+        return this.dispatch({ type: 'prompt', prompt: { kind: 'add-feed', value: '' } });
+      case 'pick-tag':
+        return this.pickTag();
+      case 'refresh-all':
+        return void this.startRefresh(this.deps.settings.feeds.map((f) => f.url), 'all feeds');
+      case 'refresh':
+        return void this.refreshCurrent();
+      case 'toggle-comments':
+        return this.toggleComments();
+    }
+    if (pane === 'sidebar') return this.sidebarAction(action);
+    if (pane === 'article') return this.articleAction(action);
+    return this.listAction(action);
+  }
+
+  private listAction(action: Action) {
+    const row = this.rowAtCursor();
+    switch (action) {
+      case 'down':
+        return this.dispatch({ type: 'move', by: 1 });
+      case 'up':
+        return this.dispatch({ type: 'move', by: -1 });
+      case 'top':
+        return this.dispatch({ type: 'move', by: 'top' });
+      case 'bottom':
+        return this.dispatch({ type: 'move', by: 'bottom' });
+      case 'half-page-down':
+        return this.dispatch({ type: 'move', by: 'half-down' });
+      case 'half-page-up':
+        return this.dispatch({ type: 'move', by: 'half-up' });
+      case 'page-down':
+        return this.dispatch({ type: 'move', by: this.state.list.height });
+      case 'page-up':
+        return this.dispatch({ type: 'move', by: -this.state.list.height });
+      case 'open':
+        return row && this.open(row.id);
+      case 'next-unread':
+      case 'prev-unread':
+        return this.jumpUnread(action === 'next-unread' ? 1 : -1, false);
+      case 'toggle-read':
+        return row && this.mark([row.id], 'read', !row.read);
+      case 'toggle-star':
+        return row && this.mark([row.id], 'starred', !row.starred);
+      case 'mark-all-read': {
+        const count = this.unreadCount();
+        if (count === 0) return this.dispatch({ type: 'status', text: 'Nothing unread here.' });
+        return this.dispatch({ type: 'prompt', prompt: { kind: 'confirm-mark-all', count } });
+      }
+      case 'undo':
+        return this.undoLast();
+      case 'open-browser':
+        return row && this.openLink(row.id);
+    }
+  }
+
+  private articleAction(action: Action) {
+    const article = this.openArticle();
+    const lineCount = article?.lines.length ?? 0;
+    const scroll = (by: Extract<ReaderEvent, { type: 'scroll-article' }>['by']) => this.dispatch({ type: 'scroll-article', by, lineCount });
+    switch (action) {
+      case 'down':
+        return scroll(1);
+      case 'up':
+        return scroll(-1);
+      case 'top':
+        return scroll('top');
+      case 'bottom':
+        return scroll('bottom');
+      case 'page-down':
+        return scroll('page-down');
+      case 'page-up':
+        return scroll('page-up');
+      case 'half-page-down':
+        return scroll('half-down');
+      case 'half-page-up':
+        return scroll('half-up');
+      case 'next-unread':
+      case 'prev-unread':
+        return this.jumpUnread(action === 'next-unread' ? 1 : -1, true);
+      case 'toggle-read':
+        return article && this.mark([article.row.id], 'read', !this.deps.store.article(article.row.id)!.read);
+      case 'toggle-star':
+        return article && this.mark([article.row.id], 'starred', !this.deps.store.article(article.row.id)!.starred);
+      case 'undo':
+        return this.undoLast();
+      case 'open-browser':
+        return article && this.openLink(article.row.id);
+    }
+  }
+
+  private sidebarAction(action: Action) {
+    switch (action) {
+      case 'down':
+        return this.dispatch({ type: 'sidebar-move', by: 1 });
+      case 'up':
+        return this.dispatch({ type: 'sidebar-move', by: -1 });
+      case 'top':
+        return this.dispatch({ type: 'sidebar-move', by: 'top' });
+      case 'bottom':
+        return this.dispatch({ type: 'sidebar-move', by: 'bottom' });
+      case 'half-page-down':
+        return this.dispatch({ type: 'sidebar-move', by: 10 });
+      case 'half-page-up':
+        return this.dispatch({ type: 'sidebar-move', by: -10 });
+      case 'open': {
+        const item = this.sidebarItems()[this.state.sidebarCursor];
+        if (!item) return;
+        this.dispatch({ type: 'scope', scope: item.scope });
+        return this.reloadList();
+      }
+    }
+  }
+
+  private switchPane() {
+    const l = layout(this.state);
+    const order: Pane[] = [];
+    if (l.sidebarWidth) order.push('sidebar');
+    if (l.listWidth) order.push('list');
+    if (l.articleWidth && this.state.openId !== null) order.push('article');
+    if (l.commentsWidth) order.push('comments');
+    const next = order[(order.indexOf(this.state.focus) + 1) % order.length];
+    if (next) this.dispatch({ type: 'focus', pane: next });
+  }
+
+  // ---------------------------------------------------------------- effects
+
+  open(id: number) {
+    this.dispatch({ type: 'open', id });
+    const row = this.deps.store.article(id);
+    if (row && !row.read && this.deps.settings.markReadOnOpen) {
+      this.deps.store.setRead([id], true);
+      this.dataChanged();
+    }
+    this.comments.articleChanged(this.state.commentsOpen ? row : undefined);
+  }
+
+  private jumpUnread(direction: 1 | -1, openIt: boolean) {
+    const from = openIt ? this.state.openId : this.rowAtCursor()?.id;
+    const scope = this.storeScope();
+    let target: number | undefined;
+    if (from === null || from === undefined) target = this.deps.store.articles({ ...scope, unreadOnly: true }, { limit: 1 })[0]?.id;
+    else target = this.deps.store.neighbourUnread(scope, from, direction);
+    if (target === undefined) return this.dispatch({ type: 'status', text: direction === 1 ? 'No more unread articles below.' : 'No unread articles above.' });
+    const index = this.deps.store.position(scope, target);
+    if (index >= 0) this.dispatch({ type: 'move-to', index });
+    if (openIt) this.open(target);
+  }
+
+  private mark(ids: number[], field: 'read' | 'starred', value: boolean) {
+    const changed = field === 'read' ? this.deps.store.setRead(ids, value) : this.deps.store.setStarred(ids, value);
+    if (changed) this.undo = { ids, field, value, label: field === 'read' ? (value ? 'marked read' : 'marked unread') : value ? 'starred' : 'unstarred' };
+    this.dataChanged();
+  }
+
+  private markAllRead() {
+    const ids = this.deps.store.markScopeRead(this.storeScope());
+    this.undo = { ids, field: 'read', value: true, label: `marked ${ids.length} read` };
+    this.dataChanged();
+    this.dispatch({ type: 'status', text: `Marked ${ids.length} article${ids.length === 1 ? '' : 's'} read. u undoes.` });
+  }
+
+  private undoLast() {
+    const undo = this.undo;
+    if (!undo) return this.dispatch({ type: 'status', text: 'Nothing to undo.' });
+    this.undo = null;
+    if (undo.field === 'read') this.deps.store.setRead(undo.ids, !undo.value);
+    else this.deps.store.setStarred(undo.ids, !undo.value);
+    this.dataChanged();
+    this.dispatch({ type: 'status', text: `Undone: ${undo.label}.` });
+  }
+
+  private openLink(id: number) {
+    const digits = this.state.digits;
+    this.dispatch({ type: 'clear-digits' });
+    let url: string | undefined;
+    if (digits) {
+      const article = this.state.openId === id ? this.openArticle() : undefined;
+      url = article?.links[Number(digits) - 1];
+      if (!url) return this.dispatch({ type: 'status', text: `No link ${digits} in this article.` });
+    } else url = this.deps.store.article(id)?.link;
+    if (!url || !/^https?:\/\//i.test(url)) return this.dispatch({ type: 'status', text: 'This article has no web link to open.' });
+    this.deps.openUrl(url);
+    this.dispatch({ type: 'status', text: `Opened ${url}` });
+  }
+
+  applySearch(query: string) {
+    const clean = query.replace(/[\x00-\x1f\x7f]/g, '').trim();
+    this.dispatch({ type: 'search', query: clean });
+    this.dispatch({ type: 'prompt', prompt: null });
+    this.reloadList();
+    if (clean) this.dispatch({ type: 'status', text: `${this.state.list.count} match${this.state.list.count === 1 ? '' : 'es'} for "${clean}" — Esc or / then Enter on an empty line clears.` });
+  }
+
+  submitAddFeed(url: string) {
+    const clean = url.replace(/[\x00-\x1f\x7f]/g, '').trim();
+    if (!clean) return this.dispatch({ type: 'prompt', prompt: null });
+    this.dispatch({ type: 'prompt', prompt: { kind: 'add-feed', value: clean, busy: true } });
+    this.dispatch({ type: 'status', text: `Checking ${clean}…` });
+    this.deps.addFeed(clean).then(
+      (message) => {
+        this.dispatch({ type: 'prompt', prompt: null });
+        this.dispatch({ type: 'status', text: message });
+        this.reloadList();
+      },
+      (error: Error) => {
+        this.dispatch({ type: 'prompt', prompt: null });
+        this.dispatch({ type: 'status', text: `Not added: ${error.message}` });
+      },
+    );
+  }
+
+  private pickTag() {
+    const items = this.sidebarItems();
+    const firstTag = items.findIndex((i) => i.kind === 'tag');
+    if (firstTag < 0) return this.dispatch({ type: 'status', text: 'No tags yet: add "tags" to feeds in the settings file.' });
+    if (!this.state.sidebar) this.dispatch({ type: 'toggle-sidebar' });
+    this.dispatch({ type: 'focus', pane: 'sidebar' });
+    this.dispatch({ type: 'sidebar-move', by: 'top' });
+    this.dispatch({ type: 'sidebar-move', by: firstTag });
+    this.dispatch({ type: 'status', text: 'Pick a tag: j/k, Enter.' });
+  }
+
+  private refreshCurrent() {
+    const s = this.state;
+    let urls: string[];
+    let label: string;
+    if (s.focus === 'sidebar') {
+      const item = this.sidebarItems()[s.sidebarCursor];
+      urls = item ? this.urlsOf(item.scope) : [];
+      label = item?.label ?? '';
+    } else if (s.scope.kind === 'feed' || s.scope.kind === 'tag') {
+      urls = this.urlsOf(s.scope);
+      label = s.scope.kind === 'feed' ? s.scope.title : `#${s.scope.tag}`;
+    } else {
+      // In a mixed list, "this feed" is the feed of the article under the cursor.
+      const row = s.focus === 'article' && s.openId !== null ? this.deps.store.article(s.openId) : this.rowAtCursor();
+      const feed = row ? this.feeds().find((f) => f.id === row.feedId) : undefined;
+      urls = feed ? [feed.url] : [];
+      label = feed?.title ?? '';
+    }
+    if (urls.length === 0) return this.dispatch({ type: 'status', text: 'No feed to refresh here.' });
+    return this.startRefresh(urls, label);
+  }
+
+  private urlsOf(scope: ScopeChoice): string[] {
+    if (scope.kind === 'feed') return this.feeds().filter((f) => f.id === scope.feedId).map((f) => f.url);
+    if (scope.kind === 'tag') return this.feeds().filter((f) => f.tags.includes(scope.tag)).map((f) => f.url);
+    return this.deps.settings.feeds.map((f) => f.url);
+  }
+
+  async startRefresh(urls: string[], label: string): Promise<void> {
+    if (this.refreshing) return this.dispatch({ type: 'status', text: 'A refresh is already running.' });
+    this.refreshing = { done: 0, total: urls.length };
+    this.changed();
+    let pendingChange = false;
+    try {
+      const summary = await this.deps.refresh(urls, (done, total, changed) => {
+        this.refreshing = { done, total };
+        pendingChange ||= changed;
+        // Redraw at most every 100 ms: a thousand feeds must not mean a thousand frames.
+        if (!this.notifyTimer) {
+          this.notifyTimer = setTimeout(() => {
+            this.notifyTimer = null;
+            if (pendingChange) this.dataChanged();
+            else this.changed();
+            pendingChange = false;
+          }, 100);
+        }
+      });
+      this.dispatch({ type: 'status', text: summary || `Refreshed ${label}.` });
+    } catch (error) {
+      this.dispatch({ type: 'status', text: `Refresh failed: ${(error as Error).message}` });
+    } finally {
+      if (this.notifyTimer) clearTimeout(this.notifyTimer);
+      this.notifyTimer = null;
+      this.refreshing = null;
+      this.dataChanged();
+    }
+  }
+
+  private toggleComments() {
+    const s = this.state;
+    let id = s.openId;
+    if (!s.commentsOpen && s.focus === 'list') {
+      const row = this.rowAtCursor();
+      if (!row) return;
+      if (row.id !== s.openId) this.open(row.id);
+      id = row.id;
+    }
+    this.dispatch({ type: 'toggle-comments' });
+    this.comments.articleChanged(this.state.commentsOpen && id !== null ? this.deps.store.article(id) : undefined);
+  }
+
+  dispose() {
+    if (this.notifyTimer) clearTimeout(this.notifyTimer);
+    this.comments.dispose();
+  }
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+}

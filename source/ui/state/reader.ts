@@ -1,0 +1,236 @@
+/**
+ * The reader's UI state and its pure reducer: focus, layout, the list window, the open article's
+ * scroll, prompts and messages. No I/O here: the controller (ui/controller.ts) reads the cache and
+ * turns keypresses into these events.
+ */
+import { bottom, emptyWindow, fit, moveBy, reanchor, resize, scrollBy, setCount, top, type ListWindow } from './list-window.js';
+
+export type Pane = 'sidebar' | 'list' | 'article' | 'comments';
+
+export type ScopeChoice =
+  | { kind: 'all' }
+  | { kind: 'unread' }
+  | { kind: 'starred' }
+  | { kind: 'feed'; feedId: number; title: string }
+  | { kind: 'tag'; tag: string };
+
+export type Prompt =
+  | { kind: 'search'; value: string }
+  | { kind: 'add-feed'; value: string; busy?: boolean }
+  | { kind: 'confirm-mark-all'; count: number };
+
+export interface ReaderState {
+  columns: number;
+  rows: number;
+  focus: Pane;
+  sidebar: boolean;
+  sidebarCursor: number;
+  sidebarCount: number;
+  scope: ScopeChoice;
+  /** The applied title filter ('' = none). */
+  search: string;
+  list: ListWindow;
+  openId: number | null;
+  articleScroll: number;
+  commentsOpen: boolean;
+  prompt: Prompt | null;
+  /** Digits typed before `o`: open link N of the article. */
+  digits: string;
+  help: boolean;
+  status: string | null;
+}
+
+/** Wide enough for the list and the article side by side; for comments beside the article. */
+export const SPLIT_COLUMNS = 120;
+export const COMMENTS_BESIDE_COLUMNS = 160;
+export const SIDEBAR_WIDTH = 26;
+
+export function initialState(columns: number, rows: number): ReaderState {
+  const state: ReaderState = {
+    columns,
+    rows,
+    focus: 'list',
+    sidebar: false,
+    sidebarCursor: 0,
+    sidebarCount: 0,
+    scope: { kind: 'all' },
+    search: '',
+    list: emptyWindow(),
+    openId: null,
+    articleScroll: 0,
+    commentsOpen: false,
+    prompt: null,
+    digits: '',
+    help: false,
+    status: null,
+  };
+  return { ...state, list: resize(state.list, layout(state).bodyHeight) };
+}
+
+export interface Layout {
+  /** Rows for the panes: the frame is rows-1 tall (INK_NOTES: a full-height frame clears the screen on every update), minus header and status bar. */
+  bodyHeight: number;
+  sidebarWidth: number;
+  listWidth: number;
+  articleWidth: number;
+  commentsWidth: number;
+  split: boolean;
+}
+
+/** Which panes are shown and how wide: 0 means hidden. */
+export function layout(s: Pick<ReaderState, 'columns' | 'rows' | 'sidebar' | 'focus' | 'openId' | 'commentsOpen'>): Layout {
+  const bodyHeight = Math.max(1, s.rows - 1 - 2);
+  const split = s.columns >= SPLIT_COLUMNS;
+  let rest = s.columns;
+  const sidebarWidth = s.sidebar && (split || s.focus === 'sidebar') ? Math.min(SIDEBAR_WIDTH, split ? SIDEBAR_WIDTH : rest) : 0;
+  rest -= sidebarWidth;
+  if (!split) {
+    // One pane takes the screen: the sidebar, the list, the article, or the comments in its place.
+    if (s.focus === 'sidebar' && sidebarWidth) return { bodyHeight, sidebarWidth: s.columns, listWidth: 0, articleWidth: 0, commentsWidth: 0, split };
+    const main = s.focus === 'comments' && s.commentsOpen ? 'comments' : s.focus === 'article' || s.focus === 'comments' ? 'article' : 'list';
+    return {
+      bodyHeight,
+      sidebarWidth: 0,
+      listWidth: main === 'list' ? s.columns : 0,
+      articleWidth: main === 'article' ? s.columns : 0,
+      commentsWidth: main === 'comments' ? s.columns : 0,
+      split,
+    };
+  }
+  const commentsBeside = s.commentsOpen && s.columns >= COMMENTS_BESIDE_COLUMNS;
+  const listWidth = Math.floor(rest * (commentsBeside ? 0.3 : 0.42));
+  const remaining = rest - listWidth;
+  if (commentsBeside) {
+    const articleWidth = Math.floor(remaining / 2);
+    return { bodyHeight, sidebarWidth, listWidth, articleWidth, commentsWidth: remaining - articleWidth, split };
+  }
+  const commentsInstead = s.commentsOpen && (s.focus === 'comments' || s.focus === 'article');
+  return {
+    bodyHeight,
+    sidebarWidth,
+    listWidth,
+    articleWidth: commentsInstead ? 0 : remaining,
+    commentsWidth: commentsInstead ? remaining : 0,
+    split,
+  };
+}
+
+export type ReaderEvent =
+  | { type: 'resize'; columns: number; rows: number }
+  | { type: 'list-count'; count: number }
+  | { type: 'list-reanchor'; count: number; index: number }
+  | { type: 'move'; by: number | 'top' | 'bottom' | 'half-down' | 'half-up' }
+  | { type: 'move-to'; index: number }
+  | { type: 'open'; id: number }
+  | { type: 'back' }
+  | { type: 'focus'; pane: Pane }
+  | { type: 'scroll-article'; by: number | 'top' | 'bottom' | 'page-down' | 'page-up' | 'half-down' | 'half-up'; lineCount: number }
+  | { type: 'toggle-sidebar' }
+  | { type: 'sidebar-count'; count: number }
+  | { type: 'sidebar-move'; by: number | 'top' | 'bottom' }
+  | { type: 'scope'; scope: ScopeChoice }
+  | { type: 'search'; query: string }
+  | { type: 'prompt'; prompt: Prompt | null }
+  | { type: 'digit'; digit: string }
+  | { type: 'clear-digits' }
+  | { type: 'toggle-comments' }
+  | { type: 'help'; show: boolean }
+  | { type: 'status'; text: string | null };
+
+function withLayout(s: ReaderState): ReaderState {
+  const height = layout(s).bodyHeight;
+  return s.list.height === height ? s : { ...s, list: resize(s.list, height) };
+}
+
+export function reduce(s: ReaderState, e: ReaderEvent): ReaderState {
+  switch (e.type) {
+    case 'resize':
+      return withLayout({ ...s, columns: Math.max(20, e.columns), rows: Math.max(5, e.rows) });
+    case 'list-count':
+      return { ...s, list: setCount(s.list, e.count) };
+    case 'list-reanchor':
+      return { ...s, list: reanchor(s.list, e.count, e.index) };
+    case 'move': {
+      const half = Math.max(1, Math.floor(s.list.height / 2));
+      const list =
+        e.by === 'top' ? top(s.list)
+        : e.by === 'bottom' ? bottom(s.list)
+        : e.by === 'half-down' ? scrollBy(s.list, half)
+        : e.by === 'half-up' ? scrollBy(s.list, -half)
+        : moveBy(s.list, e.by);
+      return list === s.list ? s : { ...s, list };
+    }
+    case 'move-to':
+      return { ...s, list: fit({ ...s.list, cursor: e.index }) };
+    case 'open':
+      return { ...s, openId: e.id, articleScroll: e.id === s.openId ? s.articleScroll : 0, focus: 'article', digits: '' };
+    case 'back': {
+      if (s.focus === 'comments') return { ...s, focus: 'article', commentsOpen: s.columns >= COMMENTS_BESIDE_COLUMNS ? s.commentsOpen : false };
+      if (s.focus === 'article') return { ...s, focus: 'list', digits: '' };
+      if (s.focus === 'sidebar') return { ...s, focus: 'list' };
+      return s;
+    }
+    case 'focus':
+      return { ...s, focus: e.pane };
+    case 'scroll-article': {
+      const page = Math.max(1, layout(s).bodyHeight - 1);
+      const max = Math.max(0, e.lineCount - layout(s).bodyHeight);
+      const next =
+        e.by === 'top' ? 0
+        : e.by === 'bottom' ? max
+        : e.by === 'page-down' ? s.articleScroll + page
+        : e.by === 'page-up' ? s.articleScroll - page
+        : e.by === 'half-down' ? s.articleScroll + Math.floor(page / 2)
+        : e.by === 'half-up' ? s.articleScroll - Math.floor(page / 2)
+        : s.articleScroll + e.by;
+      const articleScroll = Math.min(Math.max(0, next), max);
+      return articleScroll === s.articleScroll ? s : { ...s, articleScroll };
+    }
+    case 'toggle-sidebar': {
+      const sidebar = !s.sidebar;
+      return withLayout({ ...s, sidebar, focus: sidebar ? 'sidebar' : s.focus === 'sidebar' ? 'list' : s.focus });
+    }
+    case 'sidebar-count':
+      return { ...s, sidebarCount: e.count, sidebarCursor: Math.min(s.sidebarCursor, Math.max(0, e.count - 1)) };
+    case 'sidebar-move': {
+      const last = Math.max(0, s.sidebarCount - 1);
+      const next = e.by === 'top' ? 0 : e.by === 'bottom' ? last : s.sidebarCursor + e.by;
+      return { ...s, sidebarCursor: Math.min(Math.max(0, next), last) };
+    }
+    case 'scope':
+      return withLayout({ ...s, scope: e.scope, search: '', list: { ...s.list, cursor: 0, offset: 0 }, focus: 'list' });
+    case 'search':
+      return { ...s, search: e.query, list: fit({ ...s.list, cursor: 0, offset: 0 }), prompt: null };
+    case 'prompt':
+      return { ...s, prompt: e.prompt };
+    case 'digit':
+      return { ...s, digits: (s.digits + e.digit).slice(-3) };
+    case 'clear-digits':
+      return s.digits ? { ...s, digits: '' } : s;
+    case 'toggle-comments': {
+      const commentsOpen = !s.commentsOpen;
+      const focus: Pane = commentsOpen ? 'comments' : s.focus === 'comments' ? 'article' : s.focus;
+      return withLayout({ ...s, commentsOpen, focus });
+    }
+    case 'help':
+      return { ...s, help: e.show };
+    case 'status':
+      return s.status === e.text ? s : { ...s, status: e.text };
+  }
+}
+
+/** A title for the header: what the list shows. */
+export function scopeLabel(scope: ScopeChoice): string {
+  switch (scope.kind) {
+    case 'all':
+      return 'All articles';
+    case 'unread':
+      return 'Unread';
+    case 'starred':
+      return 'Starred';
+    case 'feed':
+      return scope.title;
+    case 'tag':
+      return `#${scope.tag}`;
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Colours. Every element can be recoloured under `theme` in the settings with a chalk colour name
+ * ("cyan", "gray", "blueBright") or a hex colour ("#ff8800"). NO_COLOR turns colour off.
+ */
+import { Chalk, type ChalkInstance } from 'chalk';
+
+export const DEFAULT_THEME = {
+  header: 'cyan',
+  selected: 'inverse',
+  unread: 'bold',
+  read: 'gray',
+  feed: 'blue',
+  age: 'gray',
+  comments: 'yellow',
+  star: 'yellow',
+  status: 'gray',
+  border: 'gray',
+  error: 'red',
+  author: 'green',
+  op: 'magenta',
+  score: 'yellow',
+} as const;
+
+export type ThemeElement = keyof typeof DEFAULT_THEME;
+export type Paint = Record<ThemeElement, (text: string) => string>;
+
+export function colorEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  return !('NO_COLOR' in env && env.NO_COLOR !== '');
+}
+
+export function buildTheme(overrides: Record<string, string>, color = colorEnabled()): { paint: Paint; unknown: string[]; chalk: ChalkInstance } {
+  const chalk = new Chalk({ level: color ? 2 : 0 });
+  const unknown: string[] = [];
+  const paint = {} as Paint;
+  for (const element of Object.keys(DEFAULT_THEME) as ThemeElement[]) {
+    paint[element] = styler(chalk, overrides[element] ?? DEFAULT_THEME[element], unknown, element);
+  }
+  for (const key of Object.keys(overrides)) if (!(key in DEFAULT_THEME)) unknown.push(`theme.${key}`);
+  return { paint, unknown, chalk };
+}
+
+function styler(chalk: ChalkInstance, spec: string, unknown: string[], element: string): (text: string) => string {
+  if (/^#[0-9a-f]{6}$/i.test(spec)) return (t) => chalk.hex(spec)(t);
+  const fn = (chalk as unknown as Record<string, unknown>)[spec];
+  if (typeof fn === 'function') return (t) => (fn as (s: string) => string)(t);
+  unknown.push(`theme.${element} (${spec})`);
+  return (t) => t;
+}

@@ -1,0 +1,28 @@
+/** Thin Ink views: each draws lines the controller and the line builders computed. */
+import React from 'react';
+import { Box, Text } from 'ink';
+import type { Paint } from '../theme.js';
+
+/** A pane of exactly `height` lines, with a rule on its left when it is not the first pane. */
+export const Pane = React.memo(function Pane(props: { lines: string[]; width: number; height: number; rule: boolean; paint: Paint; focused: boolean }) {
+  const { lines, width, height, rule, paint } = props;
+  const body = lines.slice(0, height);
+  while (body.length < height) body.push('');
+  const ruleText = paint.border(Array.from({ length: height }, () => (props.focused ? '┃' : '│')).join('\n'));
+  return (
+    <Box width={width} height={height} flexDirection="row">
+      {rule ? <Text>{ruleText}</Text> : null}
+      <Box width={rule ? width - 1 : width} height={height} flexDirection="column" overflow="hidden">
+        <Text wrap="truncate-end">{body.join('\n')}</Text>
+      </Box>
+    </Box>
+  );
+});
+
+export function OneLine(props: { text: string; width: number }) {
+  return (
+    <Box width={props.width} height={1} overflow="hidden">
+      <Text wrap="truncate-end">{props.text}</Text>
+    </Box>
+  );
+}
