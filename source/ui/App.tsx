@@ -101,10 +101,8 @@ function Footer({ controller, paint }: { controller: ReaderController; paint: Pa
     return (
       <Box>
         <Text>{label}</Text>
-        <PromptInput
-          initial={prompt.value}
-          onSubmit={(value) => (prompt.kind === 'search' ? controller.applySearch(value) : controller.submitAddFeed(value))}
-        />
+        <TextInput value={prompt.value} focus={false} showCursor={false} placeholder={prompt.kind === 'add-feed' ? 'https://…' : ''} onChange={() => {}} />
+        <Text inverse> </Text>
       </Box>
     );
   }
@@ -113,12 +111,6 @@ function Footer({ controller, paint }: { controller: ReaderController; paint: Pa
   }
   const hint = s.status ?? hintFor(s.focus);
   return <Text>{paint.status(fit(' ' + hint, s.columns))}</Text>;
-}
-
-/** ink-text-input with control characters filtered: several Backspaces in one chunk arrive raw (INK_NOTES.md). */
-function PromptInput({ initial, onSubmit }: { initial: string; onSubmit: (value: string) => void }) {
-  const [value, setValue] = React.useState(initial);
-  return <TextInput value={value} onChange={(v) => setValue(v.replace(/[\x00-\x1f\x7f]/g, ''))} onSubmit={onSubmit} />;
 }
 
 function hintFor(focus: string): string {

@@ -204,20 +204,33 @@ export class ReaderController {
   // ---------------------------------------------------------------- keys
 
   handleInput(input: string, key: Key) {
-    const s = this.state;
-    // Text prompts own the keyboard: the text input handles typing, we handle only Esc.
-    if (s.prompt?.kind === 'search' || s.prompt?.kind === 'add-feed') {
-      if (key.escape) {
-        if (s.prompt.kind === 'search') this.applySearch('');
-        else this.dispatch({ type: 'prompt', prompt: null });
-      }
-      return;
-    }
     for (const name of keyNames(input, key)) this.handleKeyName(name);
+  }
+
+  /**
+   * Text prompts are edited here, in the one dispatcher, not by ink-text-input's own useInput:
+   * its onSubmit sees the value of the last render, so text and Enter arriving in two chunks
+   * before React re-renders lost the text (seen in test/ui/app.test.tsx).
+   */
+  private editPrompt(name: string): void {
+    const prompt = this.state.prompt;
+    if (prompt?.kind !== 'search' && prompt?.kind !== 'add-feed') return;
+    if (prompt.kind === 'add-feed' && prompt.busy) return;
+    if (name === 'escape') return prompt.kind === 'search' ? this.applySearch('') : this.dispatch({ type: 'prompt', prompt: null });
+    if (name === 'enter') return prompt.kind === 'search' ? this.applySearch(prompt.value) : this.submitAddFeed(prompt.value);
+    let value = prompt.value;
+    if (name === 'backspace') value = [...value].slice(0, -1).join('');
+    else if (name === 'ctrl+u') value = '';
+    else if (name === 'ctrl+w') value = value.replace(/\S+\s*$/, '');
+    else if (name === 'space') value += ' ';
+    else if ([...name].length === 1 && !/[\x00-\x1f\x7f]/.test(name)) value += name;
+    else return;
+    this.dispatch({ type: 'prompt', prompt: { ...prompt, value } });
   }
 
   handleKeyName(name: string) {
     const s = this.state;
+    if (s.prompt?.kind === 'search' || s.prompt?.kind === 'add-feed') return this.editPrompt(name);
     if (s.help) {
       this.dispatch({ type: 'help', show: false });
       if (name !== 'Q' && name !== 'ctrl+c') return;
