@@ -1,0 +1,164 @@
+/**
+ * The headless commands, run as a user runs them: the built CLI in a child process, a temp home,
+ * and feeds served by a loopback server started here.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '..');
+const cli = path.join(root, '.build/cli.mjs');
+let server: http.Server;
+let base = '';
+let home = '';
+
+const rss = (title: string, items: number, extra = '') => `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:slash="http://purl.org/rss/1.0/modules/slash/" xmlns:wfw="http://wellformedweb.org/CommentAPI/"><channel><title>${title}</title><link>https://example.org/</link>
+${Array.from({ length: items }, (_, i) => `<item><title>${title} item ${i + 1}</title><link>https://example.org/${title}/${i + 1}</link><guid>${title}-${i + 1}</guid><pubDate>Tue, ${10 + i} Nov 2026 10:00:00 GMT</pubDate><description>Body ${i + 1}</description><slash:comments>${i}</slash:comments>${extra}</item>`).join('\n')}
+</channel></rss>`;
+
+beforeAll(async () => {
+  if (!fs.existsSync(cli)) throw new Error('build first: node source/scripts/build.mjs (npm test does)');
+  server = http.createServer((req, res) => {
+    if (req.url === '/good.xml') {
+      if (req.headers['if-none-match'] === '"v1"') return void res.writeHead(304).end();
+      res.writeHead(200, { 'content-type': 'application/rss+xml', etag: '"v1"' }).end(rss('good', 3));
+    } else if (req.url === '/other.xml') res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss('other', 2));
+    else if (req.url === '/hostile.xml') res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss('evil\x1b]0;pwned\x07&#27;[2J', 1));
+    else if (req.url === '/broken.xml') res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>nope</body></html>');
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+});
+afterAll(() => server?.close());
+beforeEach(() => {
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-cli-'));
+});
+
+function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, ...args], { env: { ...process.env, BROADSHEET_HOME: home, ...env }, timeout: 30_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+const writeConfig = (config: unknown) => fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify(config));
+
+describe('broadsheet CLI', () => {
+  it('prints help and version', async () => {
+    const help = await run(['--help']);
+    expect(help.code).toBe(0);
+    for (const command of ['refresh', 'feed URL', 'comments URL', 'articles', 'mark', 'add URL', 'remove URL', 'import', 'export']) expect(help.stdout).toContain(command);
+    const version = await run(['--version']);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('rejects unknown commands and options with exit 2 and one line', async () => {
+    const r = await run(['frobnicate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect((await run(['articles', '--bogus'])).code).toBe(2);
+  });
+
+  it('refreshes the demo feeds when there is no settings file, without writing one', async () => {
+    const r = await run(['refresh']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/3 feeds: 3 updated/);
+    expect(fs.existsSync(path.join(home, 'config.json'))).toBe(false);
+    const list = JSON.parse((await run(['articles', '--json'])).stdout);
+    expect(list.length).toBeGreaterThanOrEqual(15);
+    expect(Object.keys(list[0]).sort()).toEqual(['author', 'commentCount', 'feed', 'id', 'link', 'published', 'read', 'starred', 'title'].sort());
+  });
+
+  it('refreshes over HTTP, reports each failed feed in one line, and exits 1', async () => {
+    writeConfig({ feeds: [{ url: `${base}/good.xml` }, { url: `${base}/missing.xml` }, { url: `${base}/broken.xml` }] });
+    const first = await run(['refresh']);
+    expect(first.code).toBe(1);
+    const failures = first.stderr.split('\n').filter((l) => l.startsWith('broadsheet: '));
+    expect(failures).toHaveLength(2);
+    expect(failures.find((l) => l.includes('/missing.xml'))).toMatch(/404/);
+    expect(failures.find((l) => l.includes('/broken.xml'))).toMatch(/HTML/);
+    expect(first.stderr).toMatch(/1 updated, 0 unchanged, 2 failed; 3 new articles/);
+    const second = await run(['refresh', '--json']);
+    expect(JSON.parse(second.stdout)).toMatchObject({ total: 3, notModified: 1, updated: 0 });
+  });
+
+  it('lists, marks and stars articles by id', async () => {
+    writeConfig({ feeds: [{ url: `${base}/good.xml` }] });
+    await run(['refresh']);
+    const [newest] = JSON.parse((await run(['articles', '--json'])).stdout);
+    expect(newest).toMatchObject({ title: 'good item 3', feed: 'good', read: false, starred: false, commentCount: 2, published: '2026-11-12T10:00:00.000Z' });
+    expect((await run(['mark', 'read', String(newest.id)])).code).toBe(0);
+    expect((await run(['mark', 'star', String(newest.id)])).code).toBe(0);
+    const unread = JSON.parse((await run(['articles', '--unread', '--json'])).stdout);
+    expect(unread.map((a: { title: string }) => a.title)).toEqual(['good item 2', 'good item 1']);
+    const plain = (await run(['articles'])).stdout;
+    expect(plain).toMatch(/good item 3/);
+    const missing = await run(['mark', 'read', '99999']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/no article with id 99999/);
+    expect((await run(['mark', 'explode', '1'])).code).toBe(2);
+  });
+
+  it('shows a feed without subscribing', async () => {
+    const r = await run(['feed', `${base}/good.xml`, '--json']);
+    expect(r.code).toBe(0);
+    const feed = JSON.parse(r.stdout);
+    expect(feed.title).toBe('good');
+    expect(feed.articles[0]).toMatchObject({ id: 'good-1', title: 'good item 1', text: 'Body 1', commentCount: 0 });
+    expect(fs.existsSync(path.join(home, 'config.json'))).toBe(false);
+  });
+
+  it('never lets escape sequences from a feed reach stdout', async () => {
+    const r = await run(['feed', `${base}/hostile.xml`]);
+    expect(r.stdout).toContain('evil');
+    expect(r.stdout).not.toMatch(/[\x1b\x07\x9b]/);
+  });
+
+  it('adds (after checking), removes, imports and exports subscriptions', async () => {
+    const added = await run(['add', `${base}/good.xml`, '--tag', 'news']);
+    expect(added.code).toBe(0);
+    expect(JSON.parse(fs.readFileSync(path.join(home, 'config.json'), 'utf8'))).toEqual({ feeds: [{ url: `${base}/good.xml`, tags: ['news'] }] });
+    const bad = await run(['add', `${base}/missing.xml`]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/404.*not added/);
+    const opml = path.join(home, 'subs.opml');
+    fs.writeFileSync(opml, `<?xml version="1.0"?><opml version="2.0"><body><outline text="Tech"><outline text="Other" xmlUrl="${base}/other.xml"/><outline text="Evil" xmlUrl="exec:touch /tmp/bs-pwned"/></outline></body></opml>`);
+    const imported = await run(['import', opml]);
+    expect(imported.code).toBe(0);
+    expect(imported.stderr).toMatch(/skipped exec:/);
+    const feeds = JSON.parse(fs.readFileSync(path.join(home, 'config.json'), 'utf8')).feeds;
+    expect(feeds).toEqual([{ url: `${base}/good.xml`, tags: ['news'] }, { url: `${base}/other.xml`, title: 'Other', tags: ['Tech'] }]);
+    const exported = await run(['export']);
+    expect(exported.stdout).toContain(`xmlUrl="${base}/other.xml"`);
+    expect(exported.stdout).toContain('category="news"');
+    expect((await run(['remove', `${base}/good.xml`])).code).toBe(0);
+    expect(JSON.parse(fs.readFileSync(path.join(home, 'config.json'), 'utf8')).feeds).toHaveLength(1);
+    expect((await run(['remove', `${base}/good.xml`])).code).toBe(1);
+  });
+
+  it('stops with exit 2 and one line on a bad settings file, leaving it untouched', async () => {
+    const file = path.join(home, 'config.json');
+    for (const content of ['{"feeds": [', '{"fetch": {"timeoutSeconds": "soon"}}', '{"feeds": [{"url": "gopher://x"}]}', '{"feedz": []}']) {
+      fs.writeFileSync(file, content);
+      for (const args of [['articles'], ['refresh'], ['add', `${base}/good.xml`]]) {
+        const r = await run(args);
+        expect(r.code).toBe(2);
+        const lines = r.stderr.trim().split('\n');
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toContain(file);
+        expect(fs.readFileSync(file, 'utf8')).toBe(content);
+      }
+    }
+  });
+
+  it('says what to do instead of starting the reader without a terminal', async () => {
+    const r = await run([]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/needs a terminal.*headless commands/);
+  });
+}, 120_000);
