@@ -132,3 +132,17 @@ describe('Store', () => {
     expect(plan(list('f.active = 1 AND a.feed_id = ?'), 1)).not.toMatch(/TEMP B-TREE/);
   });
 });
+
+describe('Store positions', () => {
+  it('finds an article\'s index and its unread neighbours in a scope', () => {
+    store.syncFeeds([{ url: URL_A }]);
+    store.saveFeed(URL_A, feed([1, 2, 3, 4, 5].map((n) => article(n))), { etag: null, lastModified: null });
+    const rows = store.articles({}, { limit: 10 }); // 5, 4, 3, 2, 1
+    expect(rows.map((r) => store.position({}, r.id))).toEqual([0, 1, 2, 3, 4]);
+    store.setRead([rows[1]!.id, rows[2]!.id], true);
+    expect(store.neighbourUnread({}, rows[0]!.id, 1)).toBe(rows[3]!.id);
+    expect(store.neighbourUnread({}, rows[3]!.id, -1)).toBe(rows[0]!.id);
+    expect(store.neighbourUnread({}, rows[4]!.id, 1)).toBeUndefined();
+    expect(store.position({ unreadOnly: true }, rows[1]!.id)).toBe(-1);
+  });
+});

@@ -337,6 +337,37 @@ export class Store {
     ).map(toArticleRow);
   }
 
+  /** Where an article stands in a list: how many rows of the scope sort before it (or -1 if absent). */
+  position(scope: Scope, id: number): number {
+    const row = this.db.prepare('SELECT sort_key AS k FROM articles WHERE id = ?').get(id) as { k: number } | undefined;
+    if (!row) return -1;
+    const { where, params } = this.scopeSql(scope);
+    const inScope = this.db.prepare(`SELECT 1 FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE ${where} AND a.id = ?`).get(...params, id);
+    if (!inScope) return -1;
+    const before = this.db
+      .prepare(
+        `SELECT count(*) AS n FROM articles a JOIN feeds f ON f.id = a.feed_id
+         WHERE ${where} AND (a.sort_key > ? OR (a.sort_key = ? AND a.id > ?))`,
+      )
+      .get(...params, row.k, row.k, id) as { n: number };
+    return before.n;
+  }
+
+  /** The next (or previous) unread article after `id` in a scope's order, if any. */
+  neighbourUnread(scope: Scope, id: number, direction: 1 | -1): number | undefined {
+    const row = this.db.prepare('SELECT sort_key AS k FROM articles WHERE id = ?').get(id) as { k: number } | undefined;
+    if (!row) return undefined;
+    const { where, params } = this.scopeSql({ ...scope, unreadOnly: true });
+    const sql =
+      direction === 1
+        ? `SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE ${where}
+             AND (a.sort_key < ? OR (a.sort_key = ? AND a.id < ?)) ORDER BY a.sort_key DESC, a.id DESC LIMIT 1`
+        : `SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE ${where}
+             AND (a.sort_key > ? OR (a.sort_key = ? AND a.id > ?)) ORDER BY a.sort_key ASC, a.id ASC LIMIT 1`;
+    const next = this.db.prepare(sql).get(...params, row.k, row.k, id) as { id: number } | undefined;
+    return next?.id;
+  }
+
   count(scope: Scope): number {
     const { where, params } = this.scopeSql(scope);
     const row = this.db.prepare(`SELECT count(*) AS n FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE ${where}`).get(...params) as { n: number };
