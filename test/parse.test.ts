@@ -443,3 +443,17 @@ describe('errors are one clean line', () => {
     await expect(parseFeed('<html></html>', 'https://example.org/f')).rejects.toThrow('not a feed: got an HTML page');
   });
 });
+
+describe('comment feeds of local feeds', () => {
+  const rssWith = (href: string) => `<?xml version="1.0"?><rss version="2.0" xmlns:wfw="http://wellformedweb.org/CommentAPI/" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>t</title><atom:link rel="self" href="https://example.org/feed/"/><item><title>a</title><guid>a</guid><wfw:commentRss>${href}</wfw:commentRss></item></channel></rss>`;
+  it('resolves a relative comment feed next to a local feed file', async () => {
+    const feed = await parseFeed(rssWith('comments/a.rss'), 'file:///srv/feeds/blog.rss');
+    expect(feed.articles[0]!.commentFeedUrl).toBe('file:///srv/feeds/comments/a.rss');
+  });
+  it('never lets a feed point at files outside its folder, or a remote feed at any file', async () => {
+    expect((await parseFeed(rssWith('../../etc/passwd'), 'file:///srv/feeds/blog.rss')).articles[0]!.commentFeedUrl).toBe('https://example.org/etc/passwd');
+    expect((await parseFeed(rssWith('file:///etc/passwd'), 'file:///srv/feeds/blog.rss')).articles[0]!.commentFeedUrl).toBe('');
+    expect((await parseFeed(rssWith('comments/a.rss'), 'https://example.org/feed/')).articles[0]!.commentFeedUrl).toBe('https://example.org/feed/comments/a.rss');
+    expect((await parseFeed(rssWith('file:///etc/passwd'), 'https://example.org/feed/')).articles[0]!.commentFeedUrl).toBe('');
+  });
+});

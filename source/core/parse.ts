@@ -271,7 +271,7 @@ function normalizeAtom(root: XmlNode, feed: XmlNode, feedUrlBase: string | undef
     const base = resolveBase(feedBase, attr(entry, 'xml:base'));
     const itemLinks = linksOf(item.links);
     const html = atomHtml(item.content, entry.content) || atomHtml(item.summary, entry.summary);
-    const replies = repliesOf(itemLinks, base);
+    const replies = repliesOf(itemLinks, base, feedUrl);
     return {
       guid: item.id,
       title: item.title ?? entry.title,
@@ -405,7 +405,7 @@ function normalizeRssItems(
     const raw = rawItems[i] ?? nodeWith({});
     const base = resolveBase(itemParentBase, attr(raw, 'xml:base'));
     const atomLinks = linksOf(item.atomLinks);
-    const replies = repliesOf(atomLinks, base);
+    const replies = repliesOf(atomLinks, base, feedUrl);
     const guidNode = arrayOf(raw.guid)[0];
     const guid = textOf(item.guid).trim();
     // RSS 2.0: a guid is a permalink unless isPermaLink="false".
@@ -420,7 +420,9 @@ function normalizeRssItems(
       html: bodyOf(item['content:encoded']) || bodyOf(item.content) || bodyOf(item.summary),
       commentsUrl: safeUrl(textOf(item.comments), base) || replies.commentsUrl,
       commentFeedUrl:
-        safeUrl(textOf(item['wfw:commentRss'] ?? item['wfw:commentRSS']), base) || replies.commentFeedUrl,
+        localHref(textOf(item['wfw:commentRss'] ?? item['wfw:commentRSS']), feedUrl) ||
+        safeUrl(textOf(item['wfw:commentRss'] ?? item['wfw:commentRSS']), base) ||
+        replies.commentFeedUrl,
       commentCount: count(item['slash:comments']) ?? count(item['thr:total']) ?? replies.count,
     };
   });
@@ -625,7 +627,7 @@ function alternateLink(links: Link[], base: string | undefined): string {
  * RFC 4685 rel="replies": type text/html is the discussion page; an Atom/RSS (or untyped: RFC 4685's
  * usual case is a feed) link is the comment feed; thr:count is the count.
  */
-function repliesOf(links: Link[], base: string | undefined) {
+function repliesOf(links: Link[], base: string | undefined, feedUrl: string) {
   let commentsUrl = '';
   let commentFeedUrl = '';
   let replyCount: number | null = null;
@@ -633,10 +635,27 @@ function repliesOf(links: Link[], base: string | undefined) {
     if (link.rel !== 'replies') continue;
     const url = hrefOf(link, base);
     if (link.type.includes('html')) commentsUrl ||= url;
-    else if (!link.type || link.type.includes('xml')) commentFeedUrl ||= url;
+    else if (!link.type || link.type.includes('xml')) commentFeedUrl ||= localHref(link.href, feedUrl) || url;
     replyCount ??= count(link.count);
   }
   return { commentsUrl, commentFeedUrl, count: replyCount };
+}
+
+/**
+ * A relative comment feed link in a feed read from a local file (the bundled demo) resolves next to
+ * that file. Only then may a URL be file:, and only inside the feed's own folder: a remote feed must
+ * never make the reader open local files.
+ */
+function localHref(href: string, feedUrl: string): string {
+  const value = href.trim();
+  if (!feedUrl.startsWith('file:') || !value || /^[a-z][a-z0-9+.-]*:/i.test(value) || value.startsWith('//')) return '';
+  try {
+    const url = new URL(value, feedUrl);
+    const folder = new URL('.', feedUrl).href;
+    return url.protocol === 'file:' && url.href.startsWith(folder) && !/[\x00-\x20]/.test(url.href) ? url.href : '';
+  } catch {
+    return '';
+  }
 }
 
 /** Resolve an xml:base value against its parent base; a bad value leaves the parent in force. */

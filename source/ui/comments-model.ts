@@ -1,33 +1,239 @@
 /**
- * The comments pane's model: which discussion is shown for the open article.
- * (Threaded comments arrive with the comment sources; until then the pane says what it would show.)
+ * The comments pane's model: which discussion belongs to the open article, loading it (the cached
+ * copy at once, then a refresh in the background), the pane's navigation state, and its lines.
+ * Collapse state is remembered per discussion for the session.
  */
+import type { ChalkInstance } from 'chalk';
+import { cachedDiscussion, loadDiscussion, resolveTarget, type ArticleTarget, type Discussion, type LoadedDiscussion } from '../core/comments/index.js';
+import type { ArticleRow, Store } from '../core/store.js';
+import type { Settings } from '../core/settings.js';
 import type { Action } from './keys.js';
-import type { ArticleRow } from '../core/store.js';
+import { collapseAll, createTree, currentRow, down, expandAll, moveTo, restore, scrollLines, target, toggle, type CommentTree } from './state/comment-tree.js';
+import { commentLines } from './views/comment-lines.js';
+import { ageInWords, fit } from './format.js';
+import type { Paint } from './theme.js';
+
+type OpenedArticle = ArticleRow & { feedUrl: string };
+
+export interface CommentsDeps {
+  store: Store;
+  settings: Settings;
+  openUrl: (url: string) => void;
+  paint?: Paint;
+  chalk?: ChalkInstance;
+  color?: boolean;
+  now?: () => number;
+}
+
+interface Remembered {
+  collapsed: ReadonlySet<string>;
+  cursorId?: string;
+}
 
 export class CommentsModel {
-  article: (ArticleRow & { feedUrl: string }) | undefined;
+  article: OpenedArticle | undefined;
+  discussion: LoadedDiscussion | Discussion | undefined;
+  tree: CommentTree | undefined;
+  key: string | undefined;
+  loading = false;
+  error: string | undefined;
+  private remembered = new Map<string, Remembered>();
+  private lineCache = new Map<string, string[]>();
+  private width = 80;
+  private abort: AbortController | undefined;
 
-  constructor(_deps: unknown, private onChange: () => void) {}
+  constructor(private deps: CommentsDeps, private onChange: () => void) {}
 
-  articleChanged(article: (ArticleRow & { feedUrl: string }) | undefined) {
+  private target(a: OpenedArticle): ArticleTarget {
+    return { link: a.link, commentsUrl: a.commentsUrl, commentFeedUrl: a.commentFeedUrl, feedUrl: a.feedUrl, guid: a.guid };
+  }
+
+  /** The open article changed (or the pane opened or closed): show its discussion. */
+  articleChanged(article: OpenedArticle | undefined, force = false) {
+    if (!force && article?.id === this.article?.id && (article === undefined) === (this.article === undefined)) return;
+    this.rememberState();
+    this.abort?.abort();
     this.article = article;
+    this.discussion = undefined;
+    this.tree = undefined;
+    this.error = undefined;
+    this.loading = false;
+    this.key = undefined;
+    if (!article) return this.onChange();
+    const resolved = resolveTarget(this.target(article), this.deps.store);
+    if (!resolved) {
+      this.error = 'This article has no discussion.';
+      return this.onChange();
+    }
+    this.key = resolved.key;
+    const cached = cachedDiscussion(this.target(article), this.deps.store);
+    if (cached) this.show(cached);
+    void this.load(article, force ? 0 : undefined);
     this.onChange();
   }
 
+  private async load(article: OpenedArticle, maxAgeMs?: number) {
+    const abort = new AbortController();
+    this.abort = abort;
+    this.loading = true;
+    try {
+      const loaded = await loadDiscussion(this.target(article), {
+        store: this.deps.store,
+        settings: this.deps.settings,
+        signal: abort.signal,
+        ...(maxAgeMs !== undefined ? { maxAgeMs } : {}),
+      });
+      if (abort.signal.aborted) return;
+      this.error = loaded.stale ? `Offline copy from ${ageInWords(this.now() - loaded.fetchedAt)} ago (${loaded.error})` : undefined;
+      this.show(loaded);
+    } catch (error) {
+      if (abort.signal.aborted) return;
+      this.error = (error as Error).message;
+    } finally {
+      if (!abort.signal.aborted) {
+        this.loading = false;
+        this.onChange();
+      }
+    }
+  }
+
+  private show(discussion: Discussion) {
+    const previous = this.tree ? { collapsed: this.tree.collapsed, cursorId: currentRow(this.tree)?.comment.id } : this.key ? this.remembered.get(this.key) : undefined;
+    this.discussion = discussion;
+    this.lineCache.clear();
+    this.tree = previous ? restore(discussion.comments, previous.collapsed, previous.cursorId) : createTree(discussion.comments);
+  }
+
+  private rememberState() {
+    if (this.key && this.tree) this.remembered.set(this.key, { collapsed: this.tree.collapsed, cursorId: currentRow(this.tree)?.comment.id });
+  }
+
+  private now() {
+    return (this.deps.now ?? Date.now)();
+  }
+
+  // ---------------------------------------------------------------- keys
+
   /** Handle a key in the comments pane; false lets the reader handle it. */
-  perform(_action: Action, _height: number): boolean {
+  perform(action: Action, height: number): boolean {
+    const t = this.tree;
+    const view = Math.max(1, height - this.headerLines().length);
+    const h = (i: number) => this.rowLines(i).length;
+    const set = (next: CommentTree) => {
+      if (next !== this.tree) {
+        this.tree = next;
+        this.onChange();
+      }
+      return true;
+    };
+    if (action === 'reload') {
+      if (this.article) this.articleChanged(this.article, true);
+      return true;
+    }
+    if (!t) return ['down', 'up', 'toggle-collapse', 'parent', 'next-sibling', 'prev-sibling', 'next-thread', 'prev-thread', 'collapse-all', 'expand-all', 'open-browser'].includes(action);
+    const go = (move: Parameters<typeof target>[1]) => set(moveTo(t, target(t, move), view, h));
+    switch (action) {
+      case 'down':
+        return set(down(t, view, h));
+      case 'up':
+        return t.cursor === t.top && t.topLine > 0 ? set(scrollLines(t, -Math.max(1, view - 2), h)) : go('prev');
+      case 'top':
+        return go('first');
+      case 'bottom':
+        return go('last');
+      case 'page-down':
+      case 'half-page-down':
+        return set(scrollLines(t, action === 'page-down' ? view - 1 : Math.floor(view / 2), h));
+      case 'page-up':
+      case 'half-page-up':
+        return set(scrollLines(t, -(action === 'page-up' ? view - 1 : Math.floor(view / 2)), h));
+      case 'toggle-collapse':
+      case 'collapse-all':
+      case 'expand-all': {
+        const next = action === 'toggle-collapse' ? toggle(t) : action === 'collapse-all' ? collapseAll(t) : expandAll(t);
+        return set(moveTo(next, next.cursor, view, (i) => this.rowLinesOf(next, i).length));
+      }
+      case 'parent':
+        return go('parent');
+      case 'next-sibling':
+        return go('next-sibling');
+      case 'prev-sibling':
+        return go('prev-sibling');
+      case 'next-thread':
+        return go('next-thread');
+      case 'prev-thread':
+        return go('prev-thread');
+      case 'open-browser': {
+        const url = currentRow(t)?.comment.permalink || this.discussion?.url;
+        if (url) this.deps.openUrl(url);
+        return true;
+      }
+    }
     return false;
   }
 
-  lines(_width: number, _height: number): string[] {
-    const a = this.article;
-    if (!a) return ['No article open.'];
-    const where = a.commentFeedUrl || a.commentsUrl;
-    if (!where) return ['This article has no discussion.'];
-    const count = a.commentCount === null ? 'an unknown number of' : String(a.commentCount);
-    return [`This pane will show the ${count} comments of this article, threaded, from:`, where];
+  // ---------------------------------------------------------------- drawing
+
+  private rowLines(index: number): string[] {
+    return this.tree ? this.rowLinesOf(this.tree, index) : [];
   }
 
-  dispose() {}
+  private rowLinesOf(tree: CommentTree, index: number): string[] {
+    const row = tree.rows[index];
+    if (!row) return [];
+    const key = `${row.comment.id}|${this.width}|${row.hidden}`;
+    let lines = this.lineCache.get(key);
+    if (!lines) {
+      if (this.lineCache.size > 5000) this.lineCache.clear();
+      const paint = this.deps.paint ?? plainPaint;
+      lines = commentLines(row, this.width, { paint, chalk: this.deps.chalk ?? plainChalk, color: this.deps.color ?? false, now: this.now() });
+      this.lineCache.set(key, lines);
+    }
+    return lines;
+  }
+
+  private headerLines(): string[] {
+    const d = this.discussion;
+    const lines: string[] = [];
+    if (d) {
+      const where = { feed: 'on the site', hackernews: 'on Hacker News', reddit: 'on Reddit', lobsters: 'on Lobsters' }[d.source];
+      lines.push(`${d.total} comment${d.total === 1 ? '' : 's'} ${where}${this.loading ? ' · updating…' : ''}`);
+    } else if (this.loading) lines.push('Loading the discussion…');
+    if (this.error) lines.push(this.error);
+    lines.push('');
+    return lines;
+  }
+
+  /** Exactly the lines on screen: only the comments in view are rendered. */
+  lines(width: number, height: number): string[] {
+    if (width !== this.width) {
+      this.width = width;
+      this.lineCache.clear();
+    }
+    if (!this.article) return ['No article open.'];
+    const out = this.headerLines().map((l) => fit(l, width));
+    const t = this.tree;
+    if (!t || t.rows.length === 0) {
+      if (t) out.push('No comments yet.');
+      return out;
+    }
+    const paint = this.deps.paint ?? plainPaint;
+    for (let i = t.top, skip = t.topLine; i < t.rows.length && out.length < height; i++, skip = 0) {
+      const lines = this.rowLines(i);
+      for (let j = skip; j < lines.length && out.length < height; j++) {
+        out.push(i === t.cursor && j === 0 ? paint.selected(fit(stripped(lines[j]!), width)) : lines[j]!);
+      }
+    }
+    return out;
+  }
+
+  dispose() {
+    this.abort?.abort();
+  }
 }
+
+const identity = (s: string) => s;
+const plainPaint = new Proxy({}, { get: () => identity }) as Paint;
+const plainChalk = new Proxy(identity, { get: () => identity }) as unknown as ChalkInstance;
+// The selected header is redrawn inverted as a whole: drop its own colours first.
+const stripped = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');

@@ -4,6 +4,8 @@
  * is tested without Ink; the Ink views only subscribe to it and draw what it exposes.
  */
 import type { Key } from 'ink';
+import type { ChalkInstance } from 'chalk';
+import type { Paint } from './theme.js';
 import { renderHtml } from '../core/html.js';
 import type { ArticleRow, FeedRow, Scope, Store } from '../core/store.js';
 import type { Settings } from '../core/settings.js';
@@ -55,6 +57,9 @@ export interface ControllerDeps {
   /** Checks and subscribes to a feed; resolves to a message for the status bar. */
   addFeed: (url: string) => Promise<string>;
   color?: boolean;
+  /** Colours for the comments pane (plain when absent, as in tests). */
+  paint?: Paint;
+  chalk?: ChalkInstance;
   now?: () => number;
 }
 

@@ -30,7 +30,7 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
   const settings: Settings = loaded.settings;
   const { keymap, unknown: unknownKeys } = buildKeymap(settings.keys);
   const color = colorEnabled();
-  const { paint, unknown: unknownTheme } = buildTheme(settings.theme, color);
+  const { paint, chalk, unknown: unknownTheme } = buildTheme(settings.theme, color);
   const store = Store.open(home.cachePath);
   store.syncFeeds(settings.feeds);
 
@@ -60,6 +60,8 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
     settings,
     keymap,
     color,
+    paint,
+    chalk,
     openUrl: (url) => void openInBrowser(url),
     exit: () => instance?.unmount(),
     refresh: async (urls, onFeed) => {

@@ -1,0 +1,62 @@
+/**
+ * One comment as terminal lines: a header (author, age, score, OP, orphan/deleted marks, replies
+ * hidden when collapsed), then the body through the article renderer, all behind one coloured rail
+ * per depth level. Indentation is capped so the text column never gets narrower than 40 columns;
+ * deeper levels keep the colour of their own depth.
+ */
+import type { ChalkInstance } from 'chalk';
+import { renderHtml } from '../../core/html.js';
+import type { TreeRow } from '../state/comment-tree.js';
+import { relativeAge } from '../format.js';
+import type { Paint } from '../theme.js';
+
+export const MIN_TEXT_WIDTH = 40;
+const RAIL_COLOURS = ['cyan', 'magenta', 'yellow', 'green', 'blue', 'red'] as const;
+
+export interface CommentStyle {
+  paint: Paint;
+  chalk: ChalkInstance;
+  color: boolean;
+  now: number;
+}
+
+/** How many levels may indent at this width: each level costs two columns. */
+export function indentLevels(width: number): number {
+  return Math.max(0, Math.floor((width - MIN_TEXT_WIDTH) / 2));
+}
+
+function rails(depth: number, width: number, chalk: ChalkInstance): string {
+  const levels = Math.min(depth, indentLevels(width));
+  let out = '';
+  for (let level = 1; level <= levels; level++) {
+    // Past the cap the last rail takes the colour of the real depth, so levels stay distinguishable.
+    const colourDepth = level === levels ? depth : level;
+    out += chalk[RAIL_COLOURS[(colourDepth - 1) % RAIL_COLOURS.length]!]('│ ');
+  }
+  return out;
+}
+
+/** The lines of one comment (the last one blank, as a separator), the header first. */
+export function commentLines(row: TreeRow, width: number, style: CommentStyle): string[] {
+  const { comment, depth, hidden } = row;
+  const { paint } = style;
+  const prefix = rails(depth, width, style.chalk);
+  const textWidth = Math.max(10, width - 2 * Math.min(depth, indentLevels(width)));
+  if (comment.more !== undefined) {
+    const label = comment.more > 0 ? `${comment.more} more repl${comment.more === 1 ? 'y' : 'ies'}` : 'continue this thread';
+    return [prefix + paint.age(`[${label}]${comment.permalink ? ' — o opens it' : ''}`), prefix];
+  }
+  const parts: string[] = [];
+  if (comment.deleted) parts.push(paint.read('[deleted]'));
+  else parts.push(paint.author(comment.author || 'anonymous'));
+  if (comment.isOp) parts.push(paint.op('OP'));
+  const age = relativeAge(comment.published, style.now);
+  if (age) parts.push(paint.age(age));
+  if (comment.score !== null) parts.push(paint.score(`${comment.score} point${comment.score === 1 ? '' : 's'}`));
+  if (comment.orphan) parts.push(paint.age('↳ reply to an earlier comment'));
+  if (hidden) parts.push(paint.comments(`[+] ${hidden} repl${hidden === 1 ? 'y' : 'ies'} hidden`));
+  const header = prefix + parts.join(paint.age(' · '));
+  if (hidden || comment.deleted) return [header, prefix];
+  const body = renderHtml(comment.html, { width: textWidth, color: style.color, baseUrl: comment.permalink || undefined }).lines;
+  return [header, ...body.map((line) => prefix + line), prefix];
+}

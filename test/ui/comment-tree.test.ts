@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import type { Comment } from '../../source/core/comments/types.js';
+import { collapseAll, createTree, currentRow, down, expandAll, moveTo, restore, scrollLines, target, toggle } from '../../source/ui/state/comment-tree.js';
+
+const c = (id: string, children: Comment[] = []): Comment => ({
+  id, parentId: null, author: id, published: null, html: `<p>${id}</p>`, score: null, deleted: false, permalink: '', orphan: false, children,
+});
+
+// a            (0)
+//   a1         (1)
+//     a1x      (2)
+//   a2         (3)
+// b            (4)
+//   b1         (5)
+// c            (6)
+const roots = () => [c('a', [c('a1', [c('a1x')]), c('a2')]), c('b', [c('b1')]), c('c')];
+const ids = (t: ReturnType<typeof createTree>) => t.rows.map((r) => r.comment.id);
+const at = (t: ReturnType<typeof createTree>, i: number) => ({ ...t, cursor: i });
+const one = () => 1;
+
+describe('comment tree navigation', () => {
+  it('lists comments parents first with depths', () => {
+    const t = createTree(roots());
+    expect(ids(t)).toEqual(['a', 'a1', 'a1x', 'a2', 'b', 'b1', 'c']);
+    expect(t.rows.map((r) => r.depth)).toEqual([0, 1, 2, 1, 0, 1, 0]);
+  });
+
+  it('moves to parent, siblings and threads', () => {
+    const t = createTree(roots());
+    expect(target(at(t, 2), 'parent')).toBe(1);
+    expect(target(at(t, 0), 'parent')).toBe(0);
+    expect(target(at(t, 1), 'next-sibling')).toBe(3);
+    expect(target(at(t, 3), 'next-sibling')).toBe(3);
+    expect(target(at(t, 3), 'prev-sibling')).toBe(1);
+    expect(target(at(t, 0), 'next-sibling')).toBe(4);
+    expect(target(at(t, 2), 'next-thread')).toBe(4);
+    expect(target(at(t, 5), 'prev-thread')).toBe(4);
+    expect(target(at(t, 4), 'prev-thread')).toBe(0);
+    expect(target(at(t, 6), 'next-thread')).toBe(6);
+  });
+
+  it('collapses a subtree, keeping the header with the hidden count, and expands it', () => {
+    let t = toggle(at(createTree(roots()), 0));
+    expect(ids(t)).toEqual(['a', 'b', 'b1', 'c']);
+    expect(currentRow(t)).toMatchObject({ hidden: 3 });
+    t = toggle(t);
+    expect(ids(t)).toEqual(['a', 'a1', 'a1x', 'a2', 'b', 'b1', 'c']);
+    // A comment without replies does nothing.
+    expect(toggle(at(t, 6))).toEqual(at(t, 6));
+  });
+
+  it('collapses all to the top level and expands all, keeping the cursor on its comment', () => {
+    let t = collapseAll(at(createTree(roots()), 2));
+    expect(ids(t)).toEqual(['a', 'b', 'c']);
+    expect(currentRow(t)!.comment.id).toBe('a');
+    t = expandAll(at(t, 1));
+    expect(currentRow(t)!.comment.id).toBe('b');
+    expect(t.rows).toHaveLength(7);
+  });
+
+  it('remembers collapse state across a reload', () => {
+    const t = restore(roots(), new Set(['b']), 'b');
+    expect(ids(t)).toEqual(['a', 'a1', 'a1x', 'a2', 'b', 'c']);
+    expect(t.cursor).toBe(4);
+  });
+
+  it('scrolls so the cursor comment is visible, with comments of different heights', () => {
+    const heights = [3, 3, 3, 3, 3, 3, 3];
+    const h = (i: number) => heights[i]!;
+    let t = createTree(roots());
+    t = moveTo(t, 3, 7, h);
+    // Rows 2 and 3 fill six lines of seven.
+    expect(t.top).toBe(2);
+    t = moveTo(t, 0, 7, h);
+    expect(t.top).toBe(0);
+  });
+
+  it('reads through a comment taller than the pane before moving on', () => {
+    const h = (i: number) => (i === 0 ? 25 : 2);
+    let t = createTree(roots());
+    t = down(t, 10, h);
+    expect(t.cursor).toBe(0);
+    expect(t.topLine).toBe(8);
+    t = down(t, 10, h);
+    expect(t.cursor).toBe(0);
+    expect(t.topLine).toBe(15);
+    t = down(t, 10, h);
+    expect(t.cursor).toBe(1);
+  });
+
+  it('scrolls by lines both ways without leaving the list', () => {
+    let t = createTree(roots());
+    t = scrollLines(t, 3, one);
+    expect(t.top).toBe(3);
+    t = scrollLines(t, -10, one);
+    expect([t.top, t.topLine]).toEqual([0, 0]);
+    t = scrollLines(t, 100, one);
+    expect(t.top).toBe(6);
+  });
+
+  it('handles a deep chain of 10,000 replies without recursion', () => {
+    let node = c('leaf');
+    for (let i = 0; i < 10_000; i++) node = c(`n${i}`, [node]);
+    const t = createTree([node]);
+    expect(t.rows).toHaveLength(10_001);
+    expect(toggle(t).rows).toHaveLength(1);
+    expect(target(at(t, 10_000), 'prev-thread')).toBe(0);
+  });
+});
