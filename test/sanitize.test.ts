@@ -135,3 +135,10 @@ describe('safeUrl', () => {
     expect(out).toBe('https://xn--exmple-cua.org/p%C3%A4th%20with%20space?q=%C3%BC#frag%20ment');
   });
 });
+
+describe('safeUrl on hostile input', () => {
+  // The old /^\s+|\s+$/ trim was quadratic here (about 25 s); a regression shows as this test timing out.
+  it('handles a link with 100,000 inner spaces', () => {
+    expect(safeUrl(`https://example.org/${' '.repeat(100_000)}x`)).toMatch(/^https:\/\/example\.org\/(%20)+x$/);
+  });
+});

@@ -71,7 +71,6 @@ export function sanitizeLine(s: string): string {
 
 /** Characters never part of a URL we hand on: controls, bidi, zero-width, and all whitespace. */
 const URL_JUNK = /[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
-const URL_EDGE_SPACE = /^\s+|\s+$/g;
 
 /**
  * Resolve `s` against `base` (when given) and return the absolute URL, only if its scheme is http: or
@@ -81,7 +80,8 @@ const URL_EDGE_SPACE = /^\s+|\s+$/g;
  */
 export function safeUrl(s: string, base?: string): string {
   if (typeof s !== 'string') return '';
-  const cleaned = s.replace(URL_JUNK, '').replace(URL_EDGE_SPACE, '');
+  // trim(), not /^\s+|\s+$/: that regex is quadratic on a long run of inner spaces (a hostile href froze rendering).
+  const cleaned = s.replace(URL_JUNK, '').trim();
   if (cleaned === '') return '';
   let url: URL;
   try {
