@@ -1,0 +1,39 @@
+/** The discussion model every comment source is normalized into. Every string in it has passed sanitize.ts. */
+
+export type DiscussionSource = 'feed' | 'hackernews' | 'reddit' | 'lobsters';
+
+export interface Comment {
+  id: string;
+  parentId: string | null;
+  author: string;
+  /** ISO 8601, or null when the source gave no usable date. */
+  published: string | null;
+  /** Sanitized HTML body, for the article renderer (html.ts). */
+  html: string;
+  score: number | null;
+  deleted: boolean;
+  /** Absolute http(s) URL, or ''. */
+  permalink: string;
+  /** Its parent is not in the window: shown at top level, marked "reply to an earlier comment". */
+  orphan: boolean;
+  isOp?: boolean;
+  /** A Reddit 'more' stub: N more replies not sent (0 = "continue this thread", a link to the deeper page). */
+  more?: number;
+  children: Comment[];
+}
+
+export interface Discussion {
+  source: DiscussionSource;
+  /** The discussion page (http(s)), or '' when unknown. */
+  url: string;
+  title: string;
+  /** The count the source claims, or the counted comments. */
+  total: number;
+  /** Top level, in the source's order (oldest first for feed comments). */
+  comments: Comment[];
+  fetchedAt: number;
+  opAuthor?: string;
+}
+
+/** A comment before threading: what every adapter produces, in source order. */
+export type FlatComment = Omit<Comment, 'children' | 'orphan'> & { orphan?: boolean };
