@@ -412,6 +412,11 @@ export class Store {
     }).immediate();
   }
 
+  /** A discussion's real size, learned when it was loaded (HN, Reddit and Lobsters feeds carry no count). */
+  setCommentCount(id: number, count: number): boolean {
+    return this.db.prepare('UPDATE articles SET comment_count = ? WHERE id = ? AND comment_count IS NOT ?').run(count, id, count).changes > 0;
+  }
+
   existingIds(ids: number[]): Set<number> {
     const stmt = this.db.prepare('SELECT 1 FROM articles WHERE id = ?');
     return new Set(ids.filter((id) => stmt.get(id)));

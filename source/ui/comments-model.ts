@@ -42,7 +42,11 @@ export class CommentsModel {
   private width = 80;
   private abort: AbortController | undefined;
 
-  constructor(private deps: CommentsDeps, private onChange: () => void) {}
+  constructor(
+    private deps: CommentsDeps,
+    private onChange: () => void,
+    private onCountLearned: () => void = () => {},
+  ) {}
 
   private target(a: OpenedArticle): ArticleTarget {
     return { link: a.link, commentsUrl: a.commentsUrl, commentFeedUrl: a.commentFeedUrl, feedUrl: a.feedUrl, guid: a.guid };
@@ -86,6 +90,8 @@ export class CommentsModel {
       if (abort.signal.aborted) return;
       this.error = loaded.stale ? `Offline copy from ${ageInWords(this.now() - loaded.fetchedAt)} ago (${loaded.error})` : undefined;
       this.show(loaded);
+      // The list shows the discussion's size from now on, for sources whose feeds carry no count.
+      if (this.deps.store.setCommentCount(article.id, loaded.total)) this.onCountLearned();
     } catch (error) {
       if (abort.signal.aborted) return;
       this.error = (error as Error).message;

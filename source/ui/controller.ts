@@ -6,44 +6,15 @@
 import type { Key } from 'ink';
 import type { ChalkInstance } from 'chalk';
 import type { Paint } from './theme.js';
-import { renderHtml } from '../core/html.js';
 import type { ArticleRow, FeedRow, Scope, Store } from '../core/store.js';
 import type { Settings } from '../core/settings.js';
-import { resolveAction, keyNames, type Action, type Keymap } from './keys.js';
+import { resolveAction, keyNames, PANE_ACTIONS, type Action, type Keymap } from './keys.js';
 import { initialState, layout, reduce, type Pane, type ReaderEvent, type ReaderState, type ScopeChoice } from './state/reader.js';
-import { relativeAge } from './format.js';
+import { ReaderData, storeScope, type OpenArticle, type SidebarItem } from './reader-data.js';
+import { navigationEvent } from './state/navigation.js';
+import { BackgroundRefresh, type RefreshStatus, type RunRefresh } from './background-refresh.js';
+import { editLine } from './state/line-edit.js';
 import { CommentsModel } from './comments-model.js';
-
-const NAVIGATION: Action[] = ['down', 'up', 'top', 'bottom', 'half-page-down', 'half-page-up'];
-const EVERYWHERE: Action[] = ['quit-now', 'help', 'toggle-sidebar', 'switch-pane', 'refresh-all', 'add-feed', 'pick-tag', 'search'];
-
-/** The actions each pane accepts, in priority order: a key bound to two actions means the first. */
-const ACCEPTS: Record<Pane, Action[]> = {
-  list: [...NAVIGATION, 'page-down', 'page-up', 'open', 'back', 'quit', 'next-unread', 'prev-unread', 'toggle-read', 'toggle-star', 'mark-all-read', 'undo', 'open-browser', 'refresh', 'toggle-comments', ...EVERYWHERE],
-  article: [...NAVIGATION, 'page-down', 'page-up', 'back', 'quit', 'next-unread', 'prev-unread', 'toggle-read', 'toggle-star', 'undo', 'open-browser', 'refresh', 'toggle-comments', ...EVERYWHERE],
-  sidebar: [...NAVIGATION, 'open', 'back', 'quit', 'refresh', ...EVERYWHERE],
-  comments: ['toggle-collapse', ...NAVIGATION, 'page-down', 'page-up', 'parent', 'next-sibling', 'prev-sibling', 'next-thread', 'prev-thread', 'collapse-all', 'expand-all', 'open-browser', 'reload', 'back', 'quit', 'toggle-comments', ...EVERYWHERE],
-};
-
-export interface SidebarItem {
-  label: string;
-  unread: number;
-  scope: ScopeChoice;
-  kind: 'view' | 'tag' | 'feed';
-  error?: string | null;
-  broken?: boolean;
-}
-
-export interface RefreshStatus {
-  done: number;
-  total: number;
-}
-
-export interface OpenArticle {
-  row: ArticleRow & { html: string; feedUrl: string };
-  lines: string[];
-  links: string[];
-}
 
 export interface ControllerDeps {
   store: Store;
@@ -53,7 +24,7 @@ export interface ControllerDeps {
   openUrl: (url: string) => void;
   exit: () => void;
   /** Runs a refresh of `urls` in the background; calls back with progress and when done. */
-  refresh: (urls: string[], onFeed: (done: number, total: number, changed: boolean) => void) => Promise<string>;
+  refresh: RunRefresh;
   /** Checks and subscribes to a feed; resolves to a message for the status bar. */
   addFeed: (url: string) => Promise<string>;
   color?: boolean;
@@ -68,19 +39,22 @@ type Undo = { ids: number[]; field: 'read' | 'starred'; value: boolean; label: s
 export class ReaderController {
   state: ReaderState;
   version = 0;
-  refreshing: RefreshStatus | null = null;
   readonly comments: CommentsModel;
+  readonly data: ReaderData;
   private listeners = new Set<() => void>();
-  private dataVersion = 0;
-  private cache = new Map<string, unknown>();
   private undo: Undo | null = null;
-  private notifyTimer: NodeJS.Timeout | null = null;
+  private background: BackgroundRefresh;
 
   constructor(private deps: ControllerDeps, columns: number, rows: number) {
     this.state = initialState(columns, rows);
-    this.comments = new CommentsModel(deps, () => this.changed());
+    this.data = new ReaderData(deps.store, { color: deps.color ?? true, now: () => this.now() });
+    this.comments = new CommentsModel(deps, () => this.changed(), () => this.dataChanged());
+    this.background = new BackgroundRefresh(deps.refresh, {
+      progress: () => this.changed(),
+      dataChanged: () => this.dataChanged(),
+      done: (text) => this.dispatch({ type: 'status', text }),
+    });
     this.reloadList();
-    this.dispatch({ type: 'sidebar-count', count: this.sidebarItems().length });
   }
 
   // ---------------------------------------------------------------- subscription (for React)
@@ -108,30 +82,12 @@ export class ReaderController {
   // ---------------------------------------------------------------- data
 
   storeScope(): Scope {
-    const s = this.state.scope;
-    const scope: Scope =
-      s.kind === 'unread' ? { unreadOnly: true }
-      : s.kind === 'starred' ? { starredOnly: true }
-      : s.kind === 'feed' ? { feedId: s.feedId }
-      : s.kind === 'tag' ? { tag: s.tag }
-      : {};
-    return this.state.search ? { ...scope, search: this.state.search } : scope;
-  }
-
-  private memo<T>(key: string, compute: () => T): T {
-    const full = `${this.dataVersion}|${key}`;
-    if (this.cache.has(full)) return this.cache.get(full) as T;
-    if (this.cache.size > 64) this.cache.clear();
-    const value = compute();
-    this.cache.set(full, value);
-    return value;
+    return storeScope(this.state.scope, this.state.search);
   }
 
   /** The rows on screen, and only those. */
   visibleRows(): ArticleRow[] {
-    const { offset, height } = this.state.list;
-    const scope = this.storeScope();
-    return this.memo(`rows|${JSON.stringify(scope)}|${offset}|${height}`, () => this.deps.store.articles(scope, { offset, limit: height }));
+    return this.data.rows(this.storeScope(), this.state.list.offset, this.state.list.height);
   }
 
   rowAtCursor(): ArticleRow | undefined {
@@ -140,45 +96,20 @@ export class ReaderController {
   }
 
   unreadCount(): number {
-    const scope = this.storeScope();
-    return this.memo(`unread|${JSON.stringify(scope)}`, () => this.deps.store.count({ ...scope, unreadOnly: true }));
+    return this.data.count({ ...this.storeScope(), unreadOnly: true });
   }
 
   feeds(): FeedRow[] {
-    return this.memo('feeds', () => this.deps.store.feeds());
+    return this.data.feeds();
   }
 
   sidebarItems(): SidebarItem[] {
-    return this.memo('sidebar', () => {
-      const store = this.deps.store;
-      const items: SidebarItem[] = [
-        { label: 'All articles', unread: store.count({ unreadOnly: true }), scope: { kind: 'all' }, kind: 'view' },
-        { label: 'Unread', unread: store.count({ unreadOnly: true }), scope: { kind: 'unread' }, kind: 'view' },
-        { label: 'Starred', unread: store.count({ starredOnly: true, unreadOnly: true }), scope: { kind: 'starred' }, kind: 'view' },
-      ];
-      for (const t of store.tags()) items.push({ label: `#${t.tag}`, unread: t.unread, scope: { kind: 'tag', tag: t.tag }, kind: 'tag' });
-      for (const f of this.feeds()) {
-        items.push({ label: f.title, unread: f.unread, scope: { kind: 'feed', feedId: f.id, title: f.title }, kind: 'feed', error: f.error, broken: f.broken });
-      }
-      return items;
-    });
+    return this.data.sidebarItems();
   }
 
-  /** The open article rendered for the article pane's width: a header, the body, the link list. */
+  /** The open article rendered for the article pane's width. */
   openArticle(): OpenArticle | undefined {
-    const id = this.state.openId;
-    if (id === null) return undefined;
-    const width = Math.max(10, this.articleTextWidth());
-    return this.memo(`article|${id}|${width}`, () => {
-      const row = this.deps.store.article(id);
-      if (!row) return undefined;
-      const rendered = renderHtml(row.html, { width, color: this.deps.color ?? true, baseUrl: row.link || undefined });
-      const when = row.published ? `${row.published.slice(0, 10)} (${relativeAge(row.published, this.now())})` : '';
-      const meta = [row.feed, row.author, when].filter(Boolean).join(' · ');
-      const comments = row.commentCount !== null ? `${row.commentCount} comment${row.commentCount === 1 ? '' : 's'} — press c` : row.commentsUrl || row.commentFeedUrl ? 'Discussion — press c' : '';
-      const header = renderHtml(`<h1>${escapeHtml(row.title)}</h1><p>${escapeHtml(meta)}</p>${comments ? `<p>${escapeHtml(comments)}</p>` : ''}`, { width, color: this.deps.color ?? true });
-      return { row, lines: [...header.lines, '', ...rendered.lines], links: rendered.links };
-    });
+    return this.state.openId === null ? undefined : this.data.article(this.state.openId, Math.max(10, this.articleTextWidth()));
   }
 
   articleTextWidth(): number {
@@ -192,12 +123,13 @@ export class ReaderController {
 
   /** Count the list again (scope, search or data changed), keeping the cursor on its article. */
   reloadList(anchorId?: number) {
-    this.dataVersion++;
+    this.data.invalidate();
     const scope = this.storeScope();
-    const count = this.deps.store.count(scope);
+    const count = this.data.count(scope);
     const index = anchorId === undefined ? -1 : this.deps.store.position(scope, anchorId);
     this.dispatch(index >= 0 ? { type: 'list-reanchor', count, index } : { type: 'list-count', count });
-    this.dispatch({ type: 'sidebar-count', count: this.sidebarItems().length });
+    // The sidebar's per-feed counts cost a scan: only while it is shown.
+    if (this.state.sidebar) this.dispatch({ type: 'sidebar-count', count: this.sidebarItems().length });
     this.changed();
   }
 
@@ -221,16 +153,10 @@ export class ReaderController {
     const prompt = this.state.prompt;
     if (prompt?.kind !== 'search' && prompt?.kind !== 'add-feed') return;
     if (prompt.kind === 'add-feed' && prompt.busy) return;
-    if (name === 'escape') return prompt.kind === 'search' ? this.applySearch('') : this.dispatch({ type: 'prompt', prompt: null });
-    if (name === 'enter') return prompt.kind === 'search' ? this.applySearch(prompt.value) : this.submitAddFeed(prompt.value);
-    let value = prompt.value;
-    if (name === 'backspace') value = [...value].slice(0, -1).join('');
-    else if (name === 'ctrl+u') value = '';
-    else if (name === 'ctrl+w') value = value.replace(/\S+\s*$/, '');
-    else if (name === 'space') value += ' ';
-    else if ([...name].length === 1 && !/[\x00-\x1f\x7f]/.test(name)) value += name;
-    else return;
-    this.dispatch({ type: 'prompt', prompt: { ...prompt, value } });
+    const edit = editLine(prompt.value, name);
+    if (edit === 'cancel') return prompt.kind === 'search' ? this.applySearch('') : this.dispatch({ type: 'prompt', prompt: null });
+    if (edit === 'submit') return prompt.kind === 'search' ? this.applySearch(prompt.value) : this.submitAddFeed(prompt.value);
+    if (edit !== prompt.value) this.dispatch({ type: 'prompt', prompt: { ...prompt, value: edit } });
   }
 
   handleKeyName(name: string) {
@@ -251,7 +177,7 @@ export class ReaderController {
       this.dispatch({ type: 'status', text: `Link ${this.state.digits}: press o to open it` });
       return;
     }
-    const action = resolveAction(name, ACCEPTS[s.focus], this.deps.keymap);
+    const action = resolveAction(name, PANE_ACTIONS[s.focus], this.deps.keymap);
     if (action !== 'open-browser') this.dispatch({ type: 'clear-digits' });
     if (!action) return;
     if (s.status && action !== 'undo') this.dispatch({ type: 'status', text: null });
@@ -273,7 +199,8 @@ export class ReaderController {
       case 'help':
         return this.dispatch({ type: 'help', show: true });
       case 'toggle-sidebar':
-        return this.dispatch({ type: 'toggle-sidebar' });
+        this.dispatch({ type: 'toggle-sidebar' });
+        return this.state.sidebar && this.dispatch({ type: 'sidebar-count', count: this.sidebarItems().length });
       case 'switch-pane':
         return this.switchPane();
       case 'search':
@@ -289,39 +216,27 @@ export class ReaderController {
       case 'toggle-comments':
         return this.toggleComments();
     }
-    if (pane === 'sidebar') return this.sidebarAction(action);
-    if (pane === 'article') return this.articleAction(action);
-    return this.listAction(action);
+    return this.paneAction(pane, action);
   }
 
-  private listAction(action: Action) {
-    const row = this.rowAtCursor();
+  /** Actions that touch data or the outside world; movement is mapped in state/navigation.ts. */
+  private paneAction(pane: Pane, action: Action) {
+    const event = navigationEvent(pane, action, { listHeight: this.state.list.height, articleLines: this.openArticle()?.lines.length ?? 0 });
+    if (event) return this.dispatch(event);
+    const id = pane === 'article' ? (this.state.openId ?? undefined) : this.rowAtCursor()?.id;
     switch (action) {
-      case 'down':
-        return this.dispatch({ type: 'move', by: 1 });
-      case 'up':
-        return this.dispatch({ type: 'move', by: -1 });
-      case 'top':
-        return this.dispatch({ type: 'move', by: 'top' });
-      case 'bottom':
-        return this.dispatch({ type: 'move', by: 'bottom' });
-      case 'half-page-down':
-        return this.dispatch({ type: 'move', by: 'half-down' });
-      case 'half-page-up':
-        return this.dispatch({ type: 'move', by: 'half-up' });
-      case 'page-down':
-        return this.dispatch({ type: 'move', by: this.state.list.height });
-      case 'page-up':
-        return this.dispatch({ type: 'move', by: -this.state.list.height });
       case 'open':
-        return row && this.open(row.id);
+        if (pane === 'sidebar') return this.chooseSidebarItem();
+        return id !== undefined && this.open(id);
       case 'next-unread':
       case 'prev-unread':
-        return this.jumpUnread(action === 'next-unread' ? 1 : -1, false);
+        return this.jumpUnread(action === 'next-unread' ? 1 : -1, pane === 'article');
       case 'toggle-read':
-        return row && this.mark([row.id], 'read', !row.read);
-      case 'toggle-star':
-        return row && this.mark([row.id], 'starred', !row.starred);
+      case 'toggle-star': {
+        const row = id === undefined ? undefined : this.deps.store.article(id);
+        if (!row) return;
+        return action === 'toggle-read' ? this.mark([row.id], 'read', !row.read) : this.mark([row.id], 'starred', !row.starred);
+      }
       case 'mark-all-read': {
         const count = this.unreadCount();
         if (count === 0) return this.dispatch({ type: 'status', text: 'Nothing unread here.' });
@@ -330,66 +245,15 @@ export class ReaderController {
       case 'undo':
         return this.undoLast();
       case 'open-browser':
-        return row && this.openLink(row.id);
+        return id !== undefined && this.openLink(id);
     }
   }
 
-  private articleAction(action: Action) {
-    const article = this.openArticle();
-    const lineCount = article?.lines.length ?? 0;
-    const scroll = (by: Extract<ReaderEvent, { type: 'scroll-article' }>['by']) => this.dispatch({ type: 'scroll-article', by, lineCount });
-    switch (action) {
-      case 'down':
-        return scroll(1);
-      case 'up':
-        return scroll(-1);
-      case 'top':
-        return scroll('top');
-      case 'bottom':
-        return scroll('bottom');
-      case 'page-down':
-        return scroll('page-down');
-      case 'page-up':
-        return scroll('page-up');
-      case 'half-page-down':
-        return scroll('half-down');
-      case 'half-page-up':
-        return scroll('half-up');
-      case 'next-unread':
-      case 'prev-unread':
-        return this.jumpUnread(action === 'next-unread' ? 1 : -1, true);
-      case 'toggle-read':
-        return article && this.mark([article.row.id], 'read', !this.deps.store.article(article.row.id)!.read);
-      case 'toggle-star':
-        return article && this.mark([article.row.id], 'starred', !this.deps.store.article(article.row.id)!.starred);
-      case 'undo':
-        return this.undoLast();
-      case 'open-browser':
-        return article && this.openLink(article.row.id);
-    }
-  }
-
-  private sidebarAction(action: Action) {
-    switch (action) {
-      case 'down':
-        return this.dispatch({ type: 'sidebar-move', by: 1 });
-      case 'up':
-        return this.dispatch({ type: 'sidebar-move', by: -1 });
-      case 'top':
-        return this.dispatch({ type: 'sidebar-move', by: 'top' });
-      case 'bottom':
-        return this.dispatch({ type: 'sidebar-move', by: 'bottom' });
-      case 'half-page-down':
-        return this.dispatch({ type: 'sidebar-move', by: 10 });
-      case 'half-page-up':
-        return this.dispatch({ type: 'sidebar-move', by: -10 });
-      case 'open': {
-        const item = this.sidebarItems()[this.state.sidebarCursor];
-        if (!item) return;
-        this.dispatch({ type: 'scope', scope: item.scope });
-        return this.reloadList();
-      }
-    }
+  private chooseSidebarItem() {
+    const item = this.sidebarItems()[this.state.sidebarCursor];
+    if (!item) return;
+    this.dispatch({ type: 'scope', scope: item.scope });
+    this.reloadList();
   }
 
   private switchPane() {
@@ -494,7 +358,7 @@ export class ReaderController {
     const items = this.sidebarItems();
     const firstTag = items.findIndex((i) => i.kind === 'tag');
     if (firstTag < 0) return this.dispatch({ type: 'status', text: 'No tags yet: add "tags" to feeds in the settings file.' });
-    if (!this.state.sidebar) this.dispatch({ type: 'toggle-sidebar' });
+    if (!this.state.sidebar) this.perform('toggle-sidebar');
     this.dispatch({ type: 'focus', pane: 'sidebar' });
     this.dispatch({ type: 'sidebar-move', by: 'top' });
     this.dispatch({ type: 'sidebar-move', by: firstTag });
@@ -530,33 +394,13 @@ export class ReaderController {
   }
 
   async startRefresh(urls: string[], label: string): Promise<void> {
-    if (this.refreshing) return this.dispatch({ type: 'status', text: 'A refresh is already running.' });
-    this.refreshing = { done: 0, total: urls.length };
-    this.changed();
-    let pendingChange = false;
-    try {
-      const summary = await this.deps.refresh(urls, (done, total, changed) => {
-        this.refreshing = { done, total };
-        pendingChange ||= changed;
-        // Redraw at most every 100 ms: a thousand feeds must not mean a thousand frames.
-        if (!this.notifyTimer) {
-          this.notifyTimer = setTimeout(() => {
-            this.notifyTimer = null;
-            if (pendingChange) this.dataChanged();
-            else this.changed();
-            pendingChange = false;
-          }, 100);
-        }
-      });
-      this.dispatch({ type: 'status', text: summary || `Refreshed ${label}.` });
-    } catch (error) {
-      this.dispatch({ type: 'status', text: `Refresh failed: ${(error as Error).message}` });
-    } finally {
-      if (this.notifyTimer) clearTimeout(this.notifyTimer);
-      this.notifyTimer = null;
-      this.refreshing = null;
-      this.dataChanged();
-    }
+    if (this.background.running) return this.dispatch({ type: 'status', text: 'A refresh is already running.' });
+    await this.background.start(urls, label);
+  }
+
+  /** Refresh progress for the header, or null. */
+  get refreshing(): RefreshStatus | null {
+    return this.background.status;
   }
 
   private toggleComments() {
@@ -573,11 +417,7 @@ export class ReaderController {
   }
 
   dispose() {
-    if (this.notifyTimer) clearTimeout(this.notifyTimer);
+    this.background.dispose();
     this.comments.dispose();
   }
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 }

@@ -5,6 +5,7 @@
  * thread in the comments): each pane lists the actions it accepts, in priority order.
  */
 import type { Key } from 'ink';
+import type { Pane } from './state/reader.js';
 
 export const DEFAULT_KEYS = {
   down: ['j', 'down'],
@@ -137,3 +138,15 @@ function charName(ch: string): string {
 export function resolveAction(name: string, accepted: readonly Action[], keymap: Keymap): Action | undefined {
   return accepted.find((action) => keymap[action].includes(name));
 }
+
+const NAVIGATION: Action[] = ['down', 'up', 'top', 'bottom', 'half-page-down', 'half-page-up'];
+const EVERYWHERE: Action[] = ['quit-now', 'help', 'toggle-sidebar', 'switch-pane', 'refresh-all', 'add-feed', 'pick-tag', 'search'];
+
+/** The actions each pane accepts, in priority order: a key bound to two actions means the first. */
+export const PANE_ACTIONS: Record<Pane, Action[]> = {
+  list: [...NAVIGATION, 'page-down', 'page-up', 'open', 'back', 'quit', 'next-unread', 'prev-unread', 'toggle-read', 'toggle-star', 'mark-all-read', 'undo', 'open-browser', 'refresh', 'toggle-comments', ...EVERYWHERE],
+  article: [...NAVIGATION, 'page-down', 'page-up', 'back', 'quit', 'next-unread', 'prev-unread', 'toggle-read', 'toggle-star', 'undo', 'open-browser', 'refresh', 'toggle-comments', ...EVERYWHERE],
+  sidebar: [...NAVIGATION, 'open', 'back', 'quit', 'refresh', ...EVERYWHERE],
+  comments: ['toggle-collapse', ...NAVIGATION, 'page-down', 'page-up', 'parent', 'next-sibling', 'prev-sibling', 'next-thread', 'prev-thread', 'collapse-all', 'expand-all', 'open-browser', 'reload', 'back', 'quit', 'toggle-comments', ...EVERYWHERE],
+};
+

@@ -1,7 +1,7 @@
 /** Pure line builders for the list panes: what each visible row looks like, fitted to a width. */
 import stringWidth from 'string-width';
 import type { ArticleRow } from '../../core/store.js';
-import type { SidebarItem } from '../controller.js';
+import type { SidebarItem } from '../reader-data.js';
 import type { ListWindow } from '../state/list-window.js';
 import { cut, fit, relativeAge } from '../format.js';
 import type { Paint } from '../theme.js';

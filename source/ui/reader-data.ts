@@ -1,0 +1,105 @@
+/**
+ * What the reader reads from the cache, page by page, memoized until the data changes: the visible
+ * rows, counts, the sidebar, and the open article rendered for a width. Nothing here loads every row.
+ */
+import { renderHtml } from '../core/html.js';
+import type { ArticleRow, FeedRow, Scope, Store } from '../core/store.js';
+import type { ScopeChoice } from './state/reader.js';
+import { relativeAge } from './format.js';
+
+export interface SidebarItem {
+  label: string;
+  unread: number;
+  scope: ScopeChoice;
+  kind: 'view' | 'tag' | 'feed';
+  error?: string | null;
+  broken?: boolean;
+}
+
+export interface OpenArticle {
+  row: ArticleRow & { html: string; feedUrl: string };
+  lines: string[];
+  links: string[];
+}
+
+export function storeScope(choice: ScopeChoice, search: string): Scope {
+  const scope: Scope =
+    choice.kind === 'unread' ? { unreadOnly: true }
+    : choice.kind === 'starred' ? { starredOnly: true }
+    : choice.kind === 'feed' ? { feedId: choice.feedId }
+    : choice.kind === 'tag' ? { tag: choice.tag }
+    : {};
+  return search ? { ...scope, search } : scope;
+}
+
+export class ReaderData {
+  private version = 0;
+  private cache = new Map<string, unknown>();
+
+  constructor(
+    readonly store: Store,
+    private options: { color: boolean; now: () => number },
+  ) {}
+
+  /** The cache changed: forget every memoized answer. */
+  invalidate() {
+    this.version++;
+    this.cache.clear();
+  }
+
+  private memo<T>(key: string, compute: () => T): T {
+    if (this.cache.has(key)) return this.cache.get(key) as T;
+    if (this.cache.size > 64) this.cache.clear();
+    const value = compute();
+    this.cache.set(key, value);
+    return value;
+  }
+
+  rows(scope: Scope, offset: number, limit: number): ArticleRow[] {
+    return this.memo(`rows|${JSON.stringify(scope)}|${offset}|${limit}`, () => this.store.articles(scope, { offset, limit }));
+  }
+
+  count(scope: Scope): number {
+    return this.memo(`count|${JSON.stringify(scope)}`, () => this.store.count(scope));
+  }
+
+  feeds(): FeedRow[] {
+    return this.memo('feeds', () => this.store.feeds());
+  }
+
+  sidebarItems(): SidebarItem[] {
+    return this.memo('sidebar', () => {
+      const unread = this.count({ unreadOnly: true });
+      const items: SidebarItem[] = [
+        { label: 'All articles', unread, scope: { kind: 'all' }, kind: 'view' },
+        { label: 'Unread', unread, scope: { kind: 'unread' }, kind: 'view' },
+        { label: 'Starred', unread: this.count({ starredOnly: true, unreadOnly: true }), scope: { kind: 'starred' }, kind: 'view' },
+      ];
+      for (const t of this.store.tags()) items.push({ label: `#${t.tag}`, unread: t.unread, scope: { kind: 'tag', tag: t.tag }, kind: 'tag' });
+      for (const f of this.feeds()) {
+        items.push({ label: f.title, unread: f.unread, scope: { kind: 'feed', feedId: f.id, title: f.title }, kind: 'feed', error: f.error, broken: f.broken });
+      }
+      return items;
+    });
+  }
+
+  /** An article rendered for a text width: a header (title, feed, author, date, discussion), the body, the links. */
+  article(id: number, width: number): OpenArticle | undefined {
+    return this.memo(`article|${id}|${width}`, () => {
+      const row = this.store.article(id);
+      if (!row) return undefined;
+      const color = this.options.color;
+      const rendered = renderHtml(row.html, { width, color, baseUrl: row.link || undefined });
+      const when = row.published ? `${row.published.slice(0, 10)} (${relativeAge(row.published, this.options.now())})` : '';
+      const meta = [row.feed, row.author, when].filter(Boolean).join(' · ');
+      const n = row.commentCount;
+      const discussion = n !== null ? `${n} comment${n === 1 ? '' : 's'} — press c` : row.commentsUrl || row.commentFeedUrl ? 'Discussion — press c' : '';
+      const header = renderHtml(`<h1>${escapeHtml(row.title)}</h1><p>${escapeHtml(meta)}</p>${discussion ? `<p>${escapeHtml(discussion)}</p>` : ''}`, { width, color });
+      return { row, lines: [...header.lines, '', ...rendered.lines], links: rendered.links };
+    });
+  }
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+}
