@@ -91,7 +91,9 @@ export class CommentsModel {
       this.error = loaded.stale ? `Offline copy from ${ageInWords(this.now() - loaded.fetchedAt)} ago (${loaded.error})` : undefined;
       this.show(loaded);
       // The list shows the discussion's size from now on, for sources whose feeds carry no count.
-      if (this.deps.store.setCommentCount(article.id, loaded.total)) this.onCountLearned();
+      // A comment feed holds only its newest comments: slash:comments, when given, knows better.
+      const knownBetter = loaded.source === 'feed' && article.commentCount !== null;
+      if (!knownBetter && this.deps.store.setCommentCount(article.id, loaded.total)) this.onCountLearned();
     } catch (error) {
       if (abort.signal.aborted) return;
       this.error = (error as Error).message;
