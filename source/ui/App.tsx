@@ -39,7 +39,7 @@ export function App({ controller, paint, keymap, now = Date.now }: AppProps) {
   const l = layout(s);
   const frameHeight = s.rows - 1;
 
-  if (s.help) return <HelpScreen keymap={keymap} width={s.columns} height={frameHeight} paint={paint} />;
+  if (s.help) return <HelpScreen keymap={keymap} width={s.columns} height={frameHeight} scroll={s.helpScroll} paint={paint} />;
 
   const unread = controller.unreadCount();
   const refresh = controller.refreshing;

@@ -15,6 +15,7 @@ import { navigationEvent } from './state/navigation.js';
 import { BackgroundRefresh, type RefreshStatus, type RunRefresh } from './background-refresh.js';
 import { editLine } from './state/line-edit.js';
 import { CommentsModel } from './comments-model.js';
+import { helpLineCount } from './views/help-lines.js';
 
 export interface ControllerDeps {
   store: Store;
@@ -161,10 +162,18 @@ export class ReaderController {
 
   handleKeyName(name: string) {
     const s = this.state;
-    if (s.prompt?.kind === 'search' || s.prompt?.kind === 'add-feed') return this.editPrompt(name);
+    if (s.prompt?.kind === 'search' || s.prompt?.kind === 'add-feed') {
+      // A quit key that cannot be typed (Ctrl-C) still quits from a prompt.
+      if (name.startsWith('ctrl+') && resolveAction(name, ['quit-now'], this.deps.keymap)) return this.deps.exit();
+      return this.editPrompt(name);
+    }
     if (s.help) {
+      // The help scrolls with the movement keys when it does not fit; any other key closes it.
+      const move = resolveAction(name, ['down', 'up', 'page-down', 'page-up', 'half-page-down', 'half-page-up'], this.deps.keymap);
+      const by = { down: 1, up: -1, 'page-down': 10, 'page-up': -10, 'half-page-down': 5, 'half-page-up': -5 }[move as string];
+      if (by !== undefined) return this.dispatch({ type: 'help-scroll', by, lineCount: helpLineCount(this.state.columns) });
       this.dispatch({ type: 'help', show: false });
-      if (name !== 'Q' && name !== 'ctrl+c') return;
+      if (resolveAction(name, ['quit-now'], this.deps.keymap) !== 'quit-now') return;
     }
     if (s.prompt?.kind === 'confirm-mark-all') {
       this.dispatch({ type: 'prompt', prompt: null });
@@ -195,6 +204,8 @@ export class ReaderController {
         if (pane === 'list') return this.deps.exit();
         return this.dispatch({ type: 'back' });
       case 'back':
+        // Esc on a filtered list clears the filter first.
+        if (pane === 'list' && s.search) return this.applySearch('');
         return this.dispatch({ type: 'back' });
       case 'help':
         return this.dispatch({ type: 'help', show: true });

@@ -77,7 +77,8 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
       const first = summary.failed[0];
       return (
         `Refreshed ${summary.total} feed${summary.total === 1 ? '' : 's'}: ${summary.added} new article${summary.added === 1 ? '' : 's'}` +
-        (failed ? `, ${failed} failed (${first?.url}: ${first?.status === 'failed' ? first.reason : ''})` : '.')
+        (failed ? `, ${failed} failed (${first?.url}: ${first?.status === 'failed' ? first.reason : ''})` : '.') +
+        (loaded.demo ? ' These are demo feeds: a adds your own, ? shows the keys.' : '')
       );
     },
     addFeed: async (input) => {

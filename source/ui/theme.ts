@@ -28,12 +28,17 @@ export function colorEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   return !('NO_COLOR' in env && env.NO_COLOR !== '');
 }
 
+/** Styles that are not colours: NO_COLOR keeps them, so the cursor row stays visible (inverse). */
+const MODIFIERS = new Set(['bold', 'dim', 'italic', 'underline', 'inverse', 'strikethrough']);
+
 export function buildTheme(overrides: Record<string, string>, color = colorEnabled()): { paint: Paint; unknown: string[]; chalk: ChalkInstance } {
   const chalk = new Chalk({ level: color ? 2 : 0 });
+  const modifiers = color ? chalk : new Chalk({ level: 1 });
   const unknown: string[] = [];
   const paint = {} as Paint;
   for (const element of Object.keys(DEFAULT_THEME) as ThemeElement[]) {
-    paint[element] = styler(chalk, overrides[element] ?? DEFAULT_THEME[element], unknown, element);
+    const spec: string = overrides[element] ?? DEFAULT_THEME[element];
+    paint[element] = styler(MODIFIERS.has(spec) ? modifiers : chalk, spec, unknown, element);
   }
   for (const key of Object.keys(overrides)) if (!(key in DEFAULT_THEME)) unknown.push(`theme.${key}`);
   return { paint, unknown, chalk };

@@ -37,6 +37,8 @@ export interface ReaderState {
   /** Digits typed before `o`: open link N of the article. */
   digits: string;
   help: boolean;
+  /** First help line shown: the help scrolls when it does not fit. */
+  helpScroll: number;
   status: string | null;
 }
 
@@ -62,6 +64,7 @@ export function initialState(columns: number, rows: number): ReaderState {
     prompt: null,
     digits: '',
     help: false,
+    helpScroll: 0,
     status: null,
   };
   return { ...state, list: resize(state.list, layout(state).bodyHeight) };
@@ -135,6 +138,7 @@ export type ReaderEvent =
   | { type: 'clear-digits' }
   | { type: 'toggle-comments' }
   | { type: 'help'; show: boolean }
+  | { type: 'help-scroll'; by: number; lineCount: number }
   | { type: 'status'; text: string | null };
 
 function withLayout(s: ReaderState): ReaderState {
@@ -213,7 +217,11 @@ export function reduce(s: ReaderState, e: ReaderEvent): ReaderState {
       return withLayout({ ...s, commentsOpen, focus });
     }
     case 'help':
-      return { ...s, help: e.show };
+      return { ...s, help: e.show, helpScroll: 0 };
+    case 'help-scroll': {
+      const max = Math.max(0, e.lineCount - (s.rows - 1 - 2));
+      return { ...s, helpScroll: Math.min(max, Math.max(0, s.helpScroll + e.by)) };
+    }
     case 'status':
       return s.status === e.text ? s : { ...s, status: e.text };
   }

@@ -1,23 +1,23 @@
-/** `?`: every action and the keys bound to it (after the settings' overrides). */
+/** `?`: every action and the keys bound to it. Scrolls with j/k when it does not fit; any other key closes it. */
 import React from 'react';
 import { Box, Text } from 'ink';
-import { ACTION_HELP, type Action, type Keymap } from '../keys.js';
+import type { Keymap } from '../keys.js';
 import { fit } from '../format.js';
 import type { Paint } from '../theme.js';
+import { helpLines } from './help-lines.js';
 
-export function HelpScreen({ keymap, width, height, paint }: { keymap: Keymap; width: number; height: number; paint: Paint }) {
-  const entries = (Object.keys(ACTION_HELP) as Action[]).map((action) => `${fit(keymap[action].join(' '), 16)} ${fit(action, 16)} ${ACTION_HELP[action]}`);
-  const columns = width >= 150 && entries.length > height - 3 ? 2 : 1;
-  const colWidth = Math.floor(width / columns);
-  const perColumn = Math.ceil(entries.length / columns);
-  const lines: string[] = [];
-  for (let i = 0; i < perColumn; i++) {
-    lines.push(Array.from({ length: columns }, (_, c) => fit(entries[c * perColumn + i] ?? '', colWidth)).join(''));
-  }
+export function HelpScreen({ keymap, width, height, scroll, paint }: { keymap: Keymap; width: number; height: number; scroll: number; paint: Paint }) {
+  const lines = helpLines(keymap, width);
+  const room = height - 2;
+  const shown = lines.slice(scroll, scroll + room);
+  const more = scroll + room < lines.length ? `  ${lines.length - scroll - room} more: j/k scroll` : '';
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Text>{paint.header(fit(' Keys — any key closes this; rebind under "keys" in the settings file', width))}</Text>
-      <Text wrap="truncate-end">{lines.slice(0, height - 2).join('\n')}</Text>
+      <Text>{paint.header(fit(' Keys — any other key closes this; rebind them under "keys" in the settings file', width))}</Text>
+      <Box height={room} width={width} overflow="hidden">
+        <Text wrap="truncate-end">{shown.join('\n')}</Text>
+      </Box>
+      <Text>{paint.status(fit(more || ' ', width))}</Text>
     </Box>
   );
 }
