@@ -19,9 +19,11 @@ export interface AppProps {
   paint: Paint;
   keymap: Keymap;
   now?: () => number;
+  /** Called for every keypress, before it is handled (the benchmarks' trace). */
+  onKey?: (() => void) | undefined;
 }
 
-export function App({ controller, paint, keymap, now = Date.now }: AppProps) {
+export function App({ controller, paint, keymap, now = Date.now, onKey }: AppProps) {
   useSyncExternalStore(controller.subscribe, controller.getVersion);
   const { stdout } = useStdout();
 
@@ -32,7 +34,13 @@ export function App({ controller, paint, keymap, now = Date.now }: AppProps) {
     return () => void stdout.off('resize', onResize);
   }, [controller, stdout]);
 
-  const onInput = useCallback((input: string, key: Parameters<Parameters<typeof useInput>[0]>[1]) => controller.handleInput(input, key), [controller]);
+  const onInput = useCallback(
+    (input: string, key: Parameters<Parameters<typeof useInput>[0]>[1]) => {
+      onKey?.();
+      controller.handleInput(input, key);
+    },
+    [controller, onKey],
+  );
   useInput(onInput);
 
   const s = controller.state;

@@ -17,6 +17,7 @@ import { buildKeymap } from './keys.js';
 import { buildTheme, colorEnabled } from './theme.js';
 import { ReaderController, type ControllerDeps } from './controller.js';
 import { App } from './App.js';
+import { openTrace } from './trace.js';
 
 const ENTER_ALT = '\x1b[?1049h\x1b[H\x1b[2J';
 const LEAVE_ALT = '\x1b[?25h\x1b[?1049l';
@@ -106,6 +107,7 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
     },
   };
 
+  const trace = openTrace(process.env.BROADSHEET_TRACE);
   const columns = process.stdout.columns || 80;
   const rows = process.stdout.rows || 24;
   const controller = new ReaderController(deps, columns, rows);
@@ -135,9 +137,12 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
   process.stdin.setRawMode(true);
   process.stdout.write(ENTER_ALT);
   try {
-    instance = render(<App controller={controller} paint={paint} keymap={keymap} />, {
+    instance = render(<App controller={controller} paint={paint} keymap={keymap} onKey={trace && (() => trace('key'))} />, {
       exitOnCtrlC: false,
       patchConsole: false,
+      // Ink throttles frames to 30 a second by default: a key pressed 10 ms after another would wait 23 ms.
+      maxFps: 120,
+      ...(trace ? { onRender: () => trace('frame') } : {}),
     });
     // The first frame came from the cache; only now touch the network.
     if (settings.refreshOnStart && settings.feeds.length > 0) {
