@@ -144,6 +144,9 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
       maxFps: 120,
       ...(trace ? { onRender: () => trace('frame') } : {}),
     });
+    // For the end-to-end tests of the crash path: an uncaught error at a chosen moment.
+    const crashAfter = Number(process.env.BROADSHEET_CRASH_AFTER_MS);
+    if (crashAfter > 0) setTimeout(() => { throw new Error('deliberate crash (BROADSHEET_CRASH_AFTER_MS)'); }, crashAfter);
     // The first frame came from the cache; only now touch the network.
     if (settings.refreshOnStart && settings.feeds.length > 0) {
       setTimeout(() => void controller.startRefresh(settings.feeds.map((f) => f.url), 'all feeds'), 0);

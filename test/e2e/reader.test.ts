@@ -536,6 +536,38 @@ describe.skipIf(!HAVE_TMUX)(HAVE_TMUX ? 'reader end to end (tmux)' : 'reader end
     expectTerminalRestored(reader);
   }, TEST_TIMEOUT);
 
+  it('c shows the discussion beside the article: a nested reply under its parent, collapsed and expanded', async () => {
+    const { pane } = await startReader({ width: 160, height: 40 });
+    // The third demo article is "A reader that reads the replies", with three comments.
+    pane.keys('j', 'j', 'c');
+    let screen = await pane.waitFor('Rafael Duarte', { what: 'the comments pane' });
+    const lines = screen.split('\n');
+    const parent = lines.find((l) => l.includes('Rafael Duarte'))!;
+    const reply = lines.find((l) => l.includes('Sunniva Dahl'))!;
+    expect(screen).toContain('3 comments');
+    // The reply sits one level in, behind a rail, under its parent.
+    const column = (line: string, name: string) => [...line.slice(0, line.indexOf(name))].length;
+    expect(column(reply, 'Sunniva Dahl')).toBe(column(parent, 'Rafael Duarte') + 2);
+    expect(lines.indexOf(reply)).toBeGreaterThan(lines.indexOf(parent));
+    expect(reply.slice(0, reply.indexOf('Sunniva')).trimEnd()).toMatch(/│$/);
+    // The article stays beside the comments at 160 columns.
+    expect(screen).toContain('A reader that reads the replies');
+    pane.keys('Space');
+    screen = await pane.waitFor('1 reply hidden', { what: 'the collapsed thread' });
+    expect(screen).not.toContain('Sunniva Dahl');
+    pane.keys('Space');
+    screen = await pane.waitFor((s) => s.includes('Sunniva Dahl') && !s.includes('reply hidden'), { what: 'the expanded thread' });
+    pane.keys('q', 'q', 'q');
+  }, TEST_TIMEOUT);
+
+  it('a crash leaves the alternate screen, restores the terminal, then prints its error', async () => {
+    const reader = await startReader({ env: { BROADSHEET_CRASH_AFTER_MS: '1500' } });
+    expect(await reader.exited()).toBe(70);
+    expectTerminalRestored(reader);
+    const screen = await reader.pane.waitFor('deliberate crash');
+    expect(screen).toMatch(/broadsheet: crashed: Error: deliberate crash/);
+  }, TEST_TIMEOUT);
+
   it('with NO_COLOR=1 the list rows carry no colour codes', async () => {
     const { pane } = await startReader({ env: { NO_COLOR: '1' } });
     const screen = pane.capture(true);
