@@ -1,15 +1,28 @@
-/** `broadsheet refresh [--json]`: fetch every subscribed feed; failures are listed, the rest land. */
-import { refreshFeeds, type RefreshProgress, type RefreshSummary } from '../core/refresh.js';
+/**
+ * `broadsheet refresh [--json]`: fetch every subscribed feed; failures are listed, the rest land.
+ * A broken feed whose items could be recovered ("bozo") lands, is listed with what was recovered and
+ * why, and does not make the exit code 1: its articles are there.
+ */
+import { refreshFeeds, type FeedOutcome, type RefreshProgress, type RefreshSummary } from '../core/refresh.js';
 import { createParsePool } from '../core/parse-pool.js';
 import { closeAgents } from '../core/http.js';
 import type { Context } from './context.js';
 import type { ParsedArgs } from './args.js';
+
+/** A feed that landed from a broken document: how many items were read and what the XML error was. */
+export interface BrokenFeed {
+  url: string;
+  items: number;
+  reason: string;
+}
 
 export async function refreshCommand(ctx: Context, args: ParsedArgs): Promise<number> {
   const store = ctx.store();
   const urls = ctx.loaded.settings.feeds.map((f) => f.url);
   const pool = createParsePool();
   const bar = ctx.err.isTTY ? progressBar(ctx) : undefined;
+  const outcomes: FeedOutcome[] = [];
+  const broken: BrokenFeed[] = [];
   let summary: RefreshSummary;
   try {
     summary = await refreshFeeds({
@@ -19,10 +32,17 @@ export async function refreshCommand(ctx: Context, args: ParsedArgs): Promise<nu
       pool,
       onProgress: (p) => {
         bar?.update(p);
-        if (p.outcome.status === 'failed') {
+        const outcome = p.outcome;
+        if (outcome.status === 'failed') {
           bar?.clear();
-          ctx.err.write(`broadsheet: ${p.outcome.url}: ${p.outcome.reason}\n`);
+          ctx.err.write(`broadsheet: ${outcome.url}: ${outcome.reason}\n`);
+        } else if (outcome.status === 'updated' && outcome.broken) {
+          const entry = { url: outcome.url, items: outcome.items, reason: outcome.brokenReason ?? 'XML error' };
+          broken.push(entry);
+          bar?.clear();
+          ctx.err.write(`broadsheet: ${outcome.url}: recovered ${entry.items} item${entry.items === 1 ? '' : 's'} from a broken feed (${entry.reason})\n`);
         }
+        outcomes.push(outcome);
       },
     });
   } finally {
@@ -30,17 +50,18 @@ export async function refreshCommand(ctx: Context, args: ParsedArgs): Promise<nu
     await pool.close();
     closeAgents();
   }
-  const broken = summary.failed.length;
+  const failed = summary.failed.length;
   if (args.flags.json) {
-    ctx.out.write(JSON.stringify(summary, null, 2) + '\n');
+    ctx.out.write(JSON.stringify({ ...summary, broken, outcomes }, null, 2) + '\n');
   }
   const mb = summary.bytes / 1e6;
   ctx.err.write(
-    `${summary.total} feeds: ${summary.updated} updated, ${summary.notModified} unchanged, ` +
-      `${summary.skipped ? summary.skipped + ' skipped, ' : ''}${broken} failed; ` +
+    `${summary.total} feeds: ${summary.updated} updated${broken.length ? ` (${broken.length} broken, recovered)` : ''}, ` +
+      `${summary.notModified} unchanged, ` +
+      `${summary.skipped ? summary.skipped + ' skipped, ' : ''}${failed} failed; ` +
       `${summary.added} new articles; ${mb.toFixed(1)} MB in ${(summary.elapsedMs / 1000).toFixed(1)} s\n`,
   );
-  return broken > 0 ? 1 : 0;
+  return failed > 0 ? 1 : 0;
 }
 
 function progressBar(ctx: Context) {

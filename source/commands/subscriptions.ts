@@ -1,5 +1,6 @@
 /** `add`, `remove`, `import` and `export`: the only commands that write the settings file. */
 import fs from 'node:fs';
+import readline from 'node:readline';
 import { normalizeFeedUrl, updateSettings, type FeedSetting } from '../core/settings.js';
 import { parseOpml, toOpml } from '../core/opml.js';
 import type { Context } from './context.js';
@@ -7,6 +8,7 @@ import { UsageError } from './context.js';
 import type { ParsedArgs } from './args.js';
 import { loadFeed } from './feed.js';
 import { describeFailure } from '../core/refresh.js';
+import { discoveredUrlOf } from '../core/discover.js';
 
 /** The feeds list as stored in the file; starting from the demo means starting from an empty list. */
 function feedsOf(raw: Record<string, unknown>): FeedSetting[] {
@@ -18,6 +20,15 @@ export async function addCommand(ctx: Context, args: ParsedArgs): Promise<number
   if (!input || args.positional.length > 1) throw new UsageError('usage: broadsheet add URL [--tag T]');
   const url = normalizeFeedUrl(input);
   const tag = typeof args.flags.tag === 'string' ? args.flags.tag : undefined;
+  return subscribe(ctx, url, tag, true);
+}
+
+/**
+ * Check a feed and add it to the settings. When `url` is an HTML page whose autodiscovery link names a
+ * feed, say so: at a terminal, offer to subscribe to that feed instead; otherwise (scripts, pipes) print
+ * the command that would, and add nothing.
+ */
+async function subscribe(ctx: Context, url: string, tag: string | undefined, discover: boolean): Promise<number> {
   if (!ctx.loaded.demo && ctx.loaded.settings.feeds.some((f) => f.url === url)) {
     ctx.err.write(`broadsheet: already subscribed: ${url}\n`);
     return 0;
@@ -27,7 +38,19 @@ export async function addCommand(ctx: Context, args: ParsedArgs): Promise<number
     const { feed } = await loadFeed(ctx, url);
     title = feed.title;
   } catch (error) {
-    ctx.err.write(`broadsheet: ${url}: ${describeFailure(error)}; not added\n`);
+    const found = discover ? discoveredUrlOf(error) : null;
+    if (found === null) {
+      ctx.err.write(`broadsheet: ${url}: ${describeFailure(error)}; not added\n`);
+      return 1;
+    }
+    if (process.stdin.isTTY && ctx.err.isTTY) {
+      ctx.err.write(`broadsheet: ${url} is an HTML page, not a feed; it links to the feed ${found}\n`);
+      if (await confirm(ctx, `Subscribe to ${found} instead? [y/N] `)) return subscribe(ctx, found, tag, false);
+      ctx.err.write('not added\n');
+      return 1;
+    }
+    const command = `broadsheet add ${shellQuote(found)}${tag ? ` --tag ${shellQuote(tag)}` : ''}`;
+    ctx.err.write(`broadsheet: ${url}: not a feed but an HTML page; found feed URL ${found}; run: ${command}\n`);
     return 1;
   }
   updateSettings(ctx.home, (raw) => {
@@ -35,6 +58,26 @@ export async function addCommand(ctx: Context, args: ParsedArgs): Promise<number
   });
   ctx.err.write(`added ${title ? `"${title}" ` : ''}${url}${tag ? ` [${tag}]` : ''} to ${ctx.home.configPath}\n`);
   return 0;
+}
+
+/** Ask a yes/no question on stderr and read one line from stdin; anything but y/yes is no. */
+async function confirm(ctx: Context, question: string): Promise<boolean> {
+  ctx.err.write(question);
+  const rl = readline.createInterface({ input: process.stdin, terminal: false });
+  try {
+    const answer = await new Promise<string>((resolve) => {
+      rl.once('line', resolve);
+      rl.once('close', () => resolve(''));
+    });
+    return /^\s*y(?:es)?\s*$/i.test(answer);
+  } finally {
+    rl.close();
+  }
+}
+
+/** A word safe to paste into a POSIX shell: as is when plain, else single-quoted. */
+function shellQuote(word: string): string {
+  return /^[\w@%+=:,./~-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 export function removeCommand(ctx: Context, args: ParsedArgs): number {

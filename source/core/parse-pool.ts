@@ -47,13 +47,13 @@ export function createParsePool(threads = Math.max(1, Math.min(os.availableParal
   const spawn = () => {
     const worker = new Worker(script, { resourceLimits: { maxOldGenerationSizeMb: 512 } });
     worker.unref();
-    worker.on('message', (reply: { id: number; output?: ParseOutput; error?: { name: string; message: string } }) => {
+    worker.on('message', (reply: { id: number; output?: ParseOutput; error?: { name: string; message: string; discoveredUrl?: string } }) => {
       const entry = pending.get(reply.id);
       pending.delete(reply.id);
       idle.push(worker);
       if (entry) {
         if (reply.output) entry.resolve(reply.output);
-        else entry.reject(reply.error?.name === 'FeedParseError' ? new FeedParseError(reply.error.message) : new Error(reply.error?.message));
+        else entry.reject(rebuildError(reply.error));
       }
       dispatch();
     });
@@ -89,4 +89,12 @@ export function createParsePool(threads = Math.max(1, Math.min(os.availableParal
       await Promise.all(workers.map((w) => w.terminate()));
     },
   };
+}
+
+/** A worker's error as the caller would have seen it inline: FeedParseError keeps its class and discovered feed URL. */
+function rebuildError(error: { name: string; message: string; discoveredUrl?: string } | undefined): Error {
+  if (error?.name !== 'FeedParseError') return new Error(error?.message ?? 'parser failed');
+  const rebuilt = new FeedParseError(error.message) as FeedParseError & { discoveredUrl?: string };
+  if (error.discoveredUrl) rebuilt.discoveredUrl = error.discoveredUrl;
+  return rebuilt;
 }

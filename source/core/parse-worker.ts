@@ -7,7 +7,8 @@ parentPort!.on('message', async (message: { id: number; job: ParseJob }) => {
     const output = await runParseJob(message.job);
     parentPort!.postMessage({ id: message.id, output });
   } catch (error) {
-    const e = error as Error;
-    parentPort!.postMessage({ id: message.id, error: { name: e?.name ?? 'Error', message: String(e?.message ?? error) } });
+    const e = error as Error & { discoveredUrl?: string };
+    const discoveredUrl = typeof e?.discoveredUrl === 'string' ? e.discoveredUrl : undefined;
+    parentPort!.postMessage({ id: message.id, error: { name: e?.name ?? 'Error', message: String(e?.message ?? error), discoveredUrl } });
   }
 });

@@ -106,12 +106,64 @@ export async function parseFeed(xml: string, feedUrl: string): Promise<ParsedFee
 
 /** Synchronous parseFeed, for worker threads. Throws only FeedParseError. */
 export function parseFeedSync(xml: string, feedUrl: string): ParsedFeed {
+  return parseFeedDetailed(xml, feedUrl).feed;
+}
+
+// --- Additions for recovery (recover.ts, parse-job.ts) ------------------------------------------------
+// parseFeedDetailed says why a feed that needed one of the repairs below is marked broken (and leaves a
+// well-formed document that only uses its own DTD's entities alone); normalizeTree lets recover.ts run a
+// tree built by its tolerant parser through exactly the normalization used here.
+
+export type { XmlNode };
+
+/**
+ * parseFeedSync, also saying whether the document was ill-formed and needed a repair (bare `&`,
+ * unknown entities, junk before the first tag): then `feed.broken` is true and `repair` holds the XML
+ * error the strict parse first met, one line. Throws only FeedParseError.
+ */
+export function parseFeedDetailed(xml: string, feedUrl: string): { feed: ParsedFeed; repair: string | null } {
   if (typeof xml !== 'string') throw new FeedParseError('empty document');
   const text = xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml;
   if (text.trim() === '') throw new FeedParseError('empty document');
   sniffNonFeed(text);
 
-  const root = parseXmlWithRepair(text);
+  const parsed = parseXmlWithRepair(text);
+  // References to entities the document declares in its own DTD are well-formed XML: sax does not read
+  // DTDs and nothing here expands them (they stay literal), but the feed is not broken.
+  const repair = parsed.repair !== null && /entity/i.test(parsed.repair) && onlyDtdEntities(text) ? null : parsed.repair;
+  const feed = normalizeTree(parsed.root, feedUrl);
+  if (repair !== null) feed.broken = true;
+  return { feed, repair };
+}
+
+/**
+ * Whether every entity reference the entity repair would touch is declared in the document's internal
+ * DTD subset (billion laughs, XXE): then the document is well-formed, only unexpanded.
+ */
+function onlyDtdEntities(text: string): boolean {
+  const subset = /<!DOCTYPE[^[>]*\[([\s\S]*?)\]\s*>/i.exec(text.slice(0, 65536))?.[1];
+  if (subset === undefined) return false;
+  const declared = new Set([...subset.matchAll(/<!ENTITY\s+([^\s%"'>]+)/g)].map((m) => m[1]!));
+  if (declared.size === 0) return false;
+  const body = text.slice(text.indexOf(subset) + subset.length);
+  for (const m of body.matchAll(/(<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->)|&(#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)?/g)) {
+    if (m[1] !== undefined) continue;
+    const ref = m[2];
+    if (ref === undefined) return false; // a bare &
+    if (ref.startsWith('#')) {
+      const hex = ref[1] === 'x' || ref[1] === 'X';
+      if (!isXmlChar(Number.parseInt(ref.slice(hex ? 2 : 1, -1), hex ? 16 : 10))) return false;
+    } else if (!XML_PREDEFINED.has(ref.slice(0, -1)) && !declared.has(ref.slice(0, -1))) return false;
+  }
+  return true;
+}
+
+/**
+ * Normalize an xml2js-shaped tree (`{rootName: element}`; elements with a null prototype, children in
+ * arrays, attributes under `$`, text under `_` or as a plain string) into a ParsedFeed: rss-parser's
+ * builders, then this module's rules. Throws only FeedParseError.
+ */
+export function normalizeTree(root: XmlNode, feedUrl: string): ParsedFeed {
   const rootName = Object.keys(root)[0] ?? '';
   // `<feed/>` is '' in xml2js, and ''.link is String.prototype.link: give rss-parser an element.
   const rootNode = asNode(root[rootName]);
@@ -170,15 +222,16 @@ function parseXml(text: string): XmlNode {
   return result;
 }
 
-function parseXmlWithRepair(text: string): XmlNode {
+/** The tree, and the XML error a repair got past (null when the document parsed as it is). */
+function parseXmlWithRepair(text: string): { root: XmlNode; repair: string | null } {
   try {
-    return parseXml(text);
+    return { root: parseXml(text), repair: null };
   } catch (error) {
     if (error instanceof FeedParseError) throw error;
     const repaired = repair(text, firstLine(error));
     if (repaired !== undefined) {
       try {
-        return parseXml(repaired);
+        return { root: parseXml(repaired), repair: oneLine(xmlErrorMessage(error)) };
       } catch {
         // fall through: report the original problem, not the repair's
       }

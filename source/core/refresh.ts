@@ -12,7 +12,18 @@ import { runParseJob } from './parse-job.js';
 import type { ParsedFeed } from './types.js';
 
 export type FeedOutcome =
-  | { url: string; status: 'updated'; added: number; updated: number; broken: boolean; movedTo: string | null }
+  | {
+      url: string;
+      status: 'updated';
+      added: number;
+      updated: number;
+      /** Items in the document as parsed (or recovered, when broken). */
+      items: number;
+      /** Recovered from a broken document ("bozo"): why the strict parse failed. */
+      broken: boolean;
+      brokenReason?: string;
+      movedTo: string | null;
+    }
   | { url: string; status: 'not-modified' }
   | { url: string; status: 'skipped'; reason: string }
   | { url: string; status: 'failed'; reason: string };
@@ -102,7 +113,15 @@ export async function refreshFeeds(options: RefreshOptions): Promise<RefreshSumm
         broken: parsed.broken,
         now: now(),
       });
-      return { url, status: 'updated', ...saved, broken: parsed.broken, movedTo: result.movedTo };
+      return {
+        url,
+        status: 'updated',
+        ...saved,
+        items: parsed.feed.articles.length,
+        broken: parsed.broken,
+        ...(parsed.brokenReason ? { brokenReason: parsed.brokenReason } : {}),
+        movedTo: result.movedTo,
+      };
     } catch (error) {
       const reason = describeFailure(error);
       const retryAfter = error instanceof FetchError && error.retryAfterSeconds ? now() + error.retryAfterSeconds * 1000 : null;

@@ -104,7 +104,7 @@ function Footer({ controller, paint }: { controller: ReaderController; paint: Pa
   const s = controller.state;
   const prompt = s.prompt;
   if (prompt?.kind === 'search' || prompt?.kind === 'add-feed') {
-    const label = prompt.kind === 'search' ? '/' : 'Add feed URL: ';
+    const label = prompt.kind === 'search' ? '/' : (prompt.note ?? 'Add feed URL: ');
     if (prompt.kind === 'add-feed' && prompt.busy) return <Text>{fit(`Checking ${prompt.value}…`, s.columns)}</Text>;
     return (
       <Box>
@@ -128,7 +128,7 @@ function hintFor(focus: string): string {
     case 'comments':
       return 'j/k move  space fold  p parent  J/K sibling  n/N thread  C/E fold all  h back  ? keys';
     case 'sidebar':
-      return 'j/k move  enter show  f hide  h back  ? keys';
+      return 'j/k move  enter show  f hide  h back  ! failed  ~ broken feed, items recovered  ? keys';
     default:
       return 'j/k move  enter open  n next unread  m read  s star  / search  f feeds  R refresh  a add  ? keys  q quit';
   }

@@ -358,7 +358,12 @@ export class ReaderController {
         this.dispatch({ type: 'status', text: message });
         this.reloadList();
       },
-      (error: Error) => {
+      (error: Error & { discoveredUrl?: string }) => {
+        if (error.discoveredUrl) {
+          // The page links to its feed: offer that URL in the prompt; Enter subscribes, Esc cancels.
+          const note = 'That is a web page. Its feed (Enter subscribes, Esc cancels): ';
+          return this.dispatch({ type: 'prompt', prompt: { kind: 'add-feed', value: error.discoveredUrl, note } });
+        }
         this.dispatch({ type: 'prompt', prompt: null });
         this.dispatch({ type: 'status', text: `Not added: ${error.message}` });
       },

@@ -12,6 +12,7 @@ import { refreshFeeds, fetchAndParse, describeFailure } from '../core/refresh.js
 import { createParsePool, type ParsePool } from '../core/parse-pool.js';
 import { closeAgents } from '../core/http.js';
 import { openInBrowser } from '../core/browser.js';
+import { discoveredUrlOf } from '../core/discover.js';
 import { UsageError } from '../commands/context.js';
 import { buildKeymap } from './keys.js';
 import { buildTheme, colorEnabled } from './theme.js';
@@ -94,7 +95,9 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
       try {
         checked = await fetchAndParse(url, settings.fetch);
       } catch (error) {
-        throw new Error(`${url}: ${describeFailure(error)}`);
+        // An HTML page that links to its feed: the controller offers that feed instead.
+        const discovered = discoveredUrlOf(error);
+        throw Object.assign(new Error(`${url}: ${describeFailure(error)}`), discovered ? { discoveredUrl: discovered } : {});
       }
       const next = updateSettings(home, (raw) => {
         raw.feeds = [...(Array.isArray(raw.feeds) ? raw.feeds : []), { url }];

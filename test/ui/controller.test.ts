@@ -142,3 +142,24 @@ describe('ReaderController', () => {
     expect(f.controller.state.status).toBe('Refreshed 2 feeds.');
   });
 });
+
+describe('adding a feed from the reader', () => {
+  it('offers the feed an HTML page links to, and subscribes on Enter', async () => {
+    const tried: string[] = [];
+    f = fixture(3, undefined, {
+      addFeed: async (url) => {
+        tried.push(url);
+        if (url === 'https://site.example/') throw Object.assign(new Error('not a feed'), { discoveredUrl: 'https://site.example/feed.xml' });
+        return `Added ${url}.`;
+      },
+    });
+    f.press('a', ...'https://site.example/'.split(''), 'enter');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(f.controller.state.prompt).toMatchObject({ kind: 'add-feed', value: 'https://site.example/feed.xml' });
+    f.press('enter');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(tried).toEqual(['https://site.example/', 'https://site.example/feed.xml']);
+    expect(f.controller.state.prompt).toBeNull();
+    expect(f.controller.state.status).toBe('Added https://site.example/feed.xml.');
+  });
+});

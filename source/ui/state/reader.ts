@@ -16,7 +16,7 @@ export type ScopeChoice =
 
 export type Prompt =
   | { kind: 'search'; value: string }
-  | { kind: 'add-feed'; value: string; busy?: boolean }
+  | { kind: 'add-feed'; value: string; busy?: boolean; /** Shown before the field instead of the usual label. */ note?: string }
   | { kind: 'confirm-mark-all'; count: number };
 
 export interface ReaderState {
