@@ -6,6 +6,7 @@
 import { parseArgs } from './commands/args.js';
 import { createContext, streamOutput, UsageError, type Context } from './commands/context.js';
 import { SettingsError } from './core/settings.js';
+import { CacheOpenError } from './core/store.js';
 import { VERSION } from './version.js';
 
 const HELP = `broadsheet ${VERSION} — a terminal news reader that shows each article's discussion
@@ -55,6 +56,12 @@ const COMMANDS: Record<string, Command> = {
   comments: { flags: { json: 'boolean' }, run: async (c, a) => (await import('./commands/comments.js')).commentsCommand(c, a) },
 };
 
+// `broadsheet articles | head`: the reader of our output went away; that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 export async function main(argv: string[]): Promise<number> {
   const err = streamOutput(process.stderr);
   const out = streamOutput(process.stdout);
@@ -83,7 +90,7 @@ export async function main(argv: string[]): Promise<number> {
     ctx = createContext(home, out, err);
     return await command.run(ctx, args);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof SettingsError) {
+    if (error instanceof UsageError || error instanceof SettingsError || error instanceof CacheOpenError) {
       err.write(`broadsheet: ${error.message}\n`);
       return 2;
     }

@@ -115,8 +115,8 @@ export interface SaveResult {
   updated: number;
 }
 
-/** A cache another process holds locked past busy_timeout. */
-export class CacheBusyError extends Error {}
+/** The cache file cannot be opened for writing (a read-only folder, a file that is not a database). */
+export class CacheOpenError extends Error {}
 
 const ARTICLE_COLUMNS = `a.id, a.feed_id AS feedId, COALESCE(f.configured_title, NULLIF(f.title, ''), f.url) AS feed,
   a.guid, a.title, a.link, a.author, a.published, a.sort_key AS sortKey, a.read, a.starred,
@@ -133,18 +133,30 @@ export class Store {
     this.db = db;
   }
 
+  /** Open (and create or migrate) the cache. Throws CacheOpenError, one line naming the file. */
   static open(file: string, options: { readonly?: boolean } = {}): Store {
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
-    const db = new Database(file, { readonly: options.readonly ?? false });
-    db.pragma('busy_timeout = 5000');
-    if (!options.readonly) {
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
+    let db: Database.Database | undefined;
+    try {
+      if (file !== ':memory:' && !options.readonly) {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        // Reading needs writing too (WAL side files, read marks): find out now, not at the first keypress.
+        fs.accessSync(path.dirname(file), fs.constants.W_OK);
+        if (fs.existsSync(file)) fs.accessSync(file, fs.constants.R_OK | fs.constants.W_OK);
+      }
+      db = new Database(file, { readonly: options.readonly ?? false });
+      db.pragma('busy_timeout = 5000');
+      if (!options.readonly) {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+      }
+      db.pragma('foreign_keys = ON');
+      const store = new Store(db);
+      if (!options.readonly) store.migrate();
+      return store;
+    } catch (error) {
+      db?.close();
+      throw new CacheOpenError(`${file}: ${cacheProblem(error)}`);
     }
-    db.pragma('foreign_keys = ON');
-    const store = new Store(db);
-    if (!options.readonly) store.migrate();
-    return store;
   }
 
   private migrate(): void {
@@ -436,6 +448,14 @@ export class Store {
       )
       .run(key, source, fetchedAt, data);
   }
+}
+
+function cacheProblem(error: unknown): string {
+  const e = error as { code?: string; message?: string };
+  if (e.code === 'EROFS' || e.code === 'SQLITE_READONLY' || /readonly/i.test(e.code ?? '')) return 'the cache is on a read-only file system or folder';
+  if (e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'SQLITE_CANTOPEN') return 'cannot write the cache here (permission denied or read-only folder)';
+  if (e.code === 'SQLITE_NOTADB' || e.code === 'SQLITE_CORRUPT') return 'not a Broadsheet cache (not a SQLite database, or damaged); move it aside to start a new one';
+  return String(e.message ?? error).split('\n')[0]!;
 }
 
 function articleParams(feedId: number, a: Article, now: number) {

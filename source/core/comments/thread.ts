@@ -14,6 +14,7 @@
  *   Either way the parent id is cleared, so the stored flat form rebuilds to the same tree.
  * - Duplicate ids (paged feeds that overlap): the first occurrence wins.
  */
+import { sanitizeLine } from '../sanitize.js';
 import type { Comment, FlatComment } from './types.js';
 
 export interface ThreadOptions {
@@ -22,7 +23,13 @@ export interface ThreadOptions {
   pruneDeleted?: boolean;
 }
 
-export function buildThread(flat: readonly FlatComment[], options: ThreadOptions = {}): Comment[] {
+/** Anything sanitizeLine would change in an id (controls, bidi, zero-width, whitespace). */
+const UNSAFE_ID = /[\x00-\x20\x7f-\x9f\u00a0\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
+
+export function buildThread(input: readonly FlatComment[], options: ThreadOptions = {}): Comment[] {
+  // Ids come from the source too, and reach `comments --json`: every adapter's ids pass the sanitizer
+  // here, parents alike, so threading still matches.
+  const flat = input.map((c) => (UNSAFE_ID.test(c.id) || (c.parentId !== null && UNSAFE_ID.test(c.parentId)) ? { ...c, id: sanitizeLine(c.id), parentId: c.parentId === null ? null : sanitizeLine(c.parentId) } : c));
   const seen = new Set<string>();
   let list: FlatComment[] = [];
   for (const c of flat) {

@@ -1,0 +1,63 @@
+/**
+ * Event-loop delay probe, loaded into the reader with NODE_OPTIONS=--import=/abs/path/eld-probe.mjs
+ * and BENCH_ELD_FILE=FILE. Appends JSON lines to FILE:
+ *   {"anchor":{"epochMs","monoUs"}}      the epoch and the monotonic clock (the one V8's CPU profiles
+ *                                        use) at the same moment, to map profile samples to the trace
+ *   {"window":{...}}                     every second: delay over the last second
+ *   {"phase":{...}}                      on SIGUSR2 and at exit: delay since the previous phase mark
+ * Each record: {from, to (epoch ms), count, min, mean, p50, p99, max (ms)}. perf_hooks'
+ * monitorEventLoopDelay({resolution: 10}) records the whole timer interval, so an idle loop reads
+ * about 10 ms and a 100 ms block reads about 110 ms.
+ */
+import fs from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { isMainThread } from 'node:worker_threads';
+
+// Worker threads inherit NODE_OPTIONS and load this module too: only the main thread is probed.
+const file = isMainThread ? process.env.BENCH_ELD_FILE : undefined;
+if (file) {
+  const RESOLUTION = 10;
+  const epoch = () => performance.timeOrigin + performance.now();
+  const write = (record) => {
+    try {
+      fs.appendFileSync(file, JSON.stringify(record) + '\n');
+    } catch {}
+  };
+  const snapshot = (h, from) => ({
+    from,
+    to: epoch(),
+    count: h.count,
+    min: h.count ? h.min / 1e6 : null,
+    mean: h.count ? h.mean / 1e6 : null,
+    p50: h.count ? h.percentile(50) / 1e6 : null,
+    p99: h.count ? h.percentile(99) / 1e6 : null,
+    max: h.count ? h.max / 1e6 : null,
+  });
+  write({ anchor: { epochMs: epoch(), monoUs: Number(process.hrtime.bigint() / 1000n) }, pid: process.pid, resolution: RESOLUTION });
+
+  const phase = monitorEventLoopDelay({ resolution: RESOLUTION });
+  const window = monitorEventLoopDelay({ resolution: RESOLUTION });
+  phase.enable();
+  window.enable();
+  let phaseFrom = epoch();
+  let windowFrom = phaseFrom;
+  let phaseNo = 0;
+
+  const markPhase = (why) => {
+    write({ phase: { n: phaseNo++, why, ...snapshot(phase, phaseFrom) } });
+    phase.reset();
+    phaseFrom = epoch();
+  };
+  const timer = setInterval(() => {
+    write({ window: snapshot(window, windowFrom) });
+    window.reset();
+    windowFrom = epoch();
+  }, 1000);
+  timer.unref();
+  process.on('SIGUSR2', () => markPhase('signal'));
+  process.on('exit', () => {
+    clearInterval(timer);
+    write({ window: snapshot(window, windowFrom) });
+    markPhase('exit');
+  });
+}

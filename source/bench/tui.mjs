@@ -1,0 +1,573 @@
+/**
+ * The reader in a real terminal (a private tmux server, 120x40 panes), timed from its trace
+ * (BROADSHEET_TRACE: `key`/`frame` lines with epoch ms) and from the screen (capture-pane).
+ *
+ *  a. spawn -> first complete frame, 30k and 300k seeded articles (and the 30k articles of a
+ *     1000x30 feedfarm refreshed by Broadsheet), --tui-runs runs each, median and p90; newsboat 2.x
+ *     on the same farm's articles (cache filled by `newsboat -x reload`, then ANALYZE) to its first
+ *     screen, polled every 10 ms, --tui-newsboat-runs runs.
+ *  b. key -> frame in a 100k-article list: 300 `j` 40 ms apart, then G/g, Ctrl-d, Enter/h.
+ *  c. event-loop delay (eld-probe.mjs inside the reader) while a 1000-feed refresh runs in the
+ *     background, and key -> frame for a `j` every 100 ms during it.
+ *  d. peak RSS (VmHWM) with 300k articles after start + 100 keys + opening an article.
+ *  For every figure over its target the scenario runs once more under --cpu-prof and the samples
+ *  inside the slow windows are summarised (self and inclusive time per function).
+ *
+ * Spawn time: a launcher script writes `date +%s%N` and execs node, so the figure starts at the
+ * real exec, not at tmux's start. The first complete frame is the last `frame` line written before
+ * the first capture that shows the header, a full list and the status bar (an upper bound; the
+ * "frames" column says how many frames that was: 1 means exact).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  KEY_NAMES, PANE_SIZE, alignSent, finish, keyRows, mainProfile, nextRunNo, readEld, startReader, waitComplete,
+  BENCH_DIR, Tmux, aptInstall, loadAverage, mainThreadSched, median, memoryOf, newestFile, nodePidUnder, pairKeys, profileRows,
+  profileSelfTime, quantile, readT0, readTrace, readerScreenComplete, resolveFarm, round, seedCache, sendPaced,
+  sleep, snapshotBuild, startFarm, summary, verdict, which, writeLauncher,
+} from './lib.mjs';
+
+export const description = 'reader in tmux: spawn-to-first-frame (30k/300k, vs newsboat), key-to-frame (100k), event-loop delay during a 1000-feed refresh, peak RSS (300k)';
+export const usage = `--tui-parts a,b,c,d   which parts (default all)
+--tui-runs N (10)  --tui-newsboat-runs N (5)  --tui-keys N (300 j presses in part b)
+--no-newsboat  --no-profile (no --cpu-prof rerun for figures over target)  --keep (keep the temp folder)
+--farm PATH (feedfarm.mjs)`;
+
+const TARGETS = { firstFrameMs: 400, sizeSpread: 0.2, keyP95Ms: 16, eldMaxMs: 50, rssMb: 200 };
+const SIZE = PANE_SIZE;
+
+function parseOptions(argv) {
+  const o = { parts: ['a', 'b', 'c', 'd'], runs: 10, nbRuns: 5, keys: 300, newsboat: true, profile: true, keep: false, farm: null };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const key = eq > 0 ? arg.slice(0, eq) : arg;
+    const value = () => (eq > 0 ? arg.slice(eq + 1) : argv[++i]);
+    const int = () => {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 1) throw new Error(`${key} needs a positive integer`);
+      return n;
+    };
+    switch (key) {
+      case '--tui-parts': o.parts = value().split(',').map((s) => s.trim().toLowerCase()).filter(Boolean); break;
+      case '--tui-runs': o.runs = int(); break;
+      case '--tui-newsboat-runs': o.nbRuns = int(); break;
+      case '--tui-keys': o.keys = int(); break;
+      case '--no-newsboat': o.newsboat = false; break;
+      case '--no-profile': o.profile = false; break;
+      case '--keep': o.keep = true; break;
+      case '--farm': o.farm = value(); break;
+      default: break; // another module's option
+    }
+  }
+  return o;
+}
+
+// ------------------------------------------------------------------------------------ running the reader
+
+// ------------------------------------------------------------------------------------ part a: first frame
+
+async function firstFrameRun(ctx, home, label) {
+  const run = startReader(ctx, { home, label });
+  try {
+    const done = await waitComplete(ctx, run);
+    const sched = mainThreadSched(nodePidUnder(ctx.tmux.panePid(run.session)));
+    await sleep(300); // let any later frame land, to count them
+    const t0 = readT0(run.files.t0);
+    const frames = readTrace(run.files.trace).filter((e) => e.ev === 'frame');
+    const before = frames.filter((f) => f.t <= done.end);
+    const chosen = before[before.length - 1];
+    return {
+      ms: chosen ? chosen.t - t0 : null,
+      firstFrameMs: frames[0] ? frames[0].t - t0 : null,
+      pollMs: done.at - t0,
+      framesToComplete: before.length,
+      framesAfter: frames.length - before.length,
+      cpuMs: sched?.cpuMs ?? null,
+      waitMs: sched?.waitMs ?? null,
+    };
+  } finally {
+    await finish(ctx, run);
+  }
+}
+
+async function newsboatRun(ctx, nb) {
+  const n = nextRunNo();
+  const dir = path.join(ctx.tmp, 'runs', `${String(n).padStart(3, '0')}-newsboat`);
+  fs.mkdirSync(dir, { recursive: true });
+  const t0File = path.join(dir, 't0');
+  const script = writeLauncher(path.join(dir, 'launch.sh'), {
+    t0File,
+    env: nb.env,
+    argv: [nb.bin, '-u', nb.urls, '-c', nb.db, '-C', nb.conf],
+  });
+  const session = `nb${n}`;
+  ctx.tmux.start(session, script, SIZE);
+  try {
+    // The feed list: its title bar and a screenful of feeds.
+    const done = await ctx.tmux.waitFor(session, (s) => /Your feeds/.test(s) && s.split('\n').filter((l) => /^\s+\d+\s/.test(l)).length >= 20, { timeoutMs: 120_000, everyMs: 10 });
+    if (!done) throw new Error(`newsboat showed no feed list within 120 s: ${(ctx.tmux.capture(session) ?? '').split('\n').slice(0, 4).join(' / ')}`);
+    return { pollMs: done.at - readT0(t0File) };
+  } finally {
+    await ctx.tmux.quit(session, ['q'], 20_000);
+    fs.rmSync(nb.db + '.lock', { force: true });
+  }
+}
+
+async function partA(ctx, o, rows) {
+  const { log } = ctx;
+  const homes = [
+    { label: '30k seeded', home: ctx.homes.h30k, articles: 30000 },
+    { label: '300k seeded', home: ctx.homes.h300k, articles: 300000 },
+  ];
+  if (ctx.farmHome) homes.push({ label: `${ctx.farmHome.articles} from feedfarm`, home: ctx.farmHome.home, articles: ctx.farmHome.articles });
+  const results = new Map(homes.map((h) => [h.label, []]));
+  // Warm the page cache and the build once per home (not timed).
+  for (const h of homes) await firstFrameRun(ctx, h.home, 'warmup');
+  for (let i = 0; i < o.runs; i++) {
+    for (const h of homes) {
+      const r = await firstFrameRun(ctx, h.home, `a-${h.articles}`);
+      results.get(h.label).push(r);
+    }
+    log(`a: run ${i + 1}/${o.runs}: ${homes.map((h) => `${h.label} ${round(results.get(h.label).at(-1).ms)} ms`).join(', ')}`);
+  }
+
+  // Baseline: node -e 0, spawn to exit.
+  const nodeMs = [];
+  for (let i = 0; i < 10; i++) {
+    const t = performance.now();
+    spawnSync(process.execPath, ['-e', '0'], { env: { PATH: process.env.PATH } });
+    nodeMs.push(performance.now() - t);
+  }
+
+  let newsboat = null;
+  if (o.newsboat && ctx.nb) {
+    const polls = [];
+    await newsboatRun(ctx, ctx.nb); // warm-up
+    for (let i = 0; i < o.nbRuns; i++) {
+      const r = await newsboatRun(ctx, ctx.nb);
+      polls.push(r.pollMs);
+      log(`a: newsboat run ${i + 1}/${o.nbRuns}: ${round(r.pollMs)} ms`);
+    }
+    newsboat = { polls };
+  }
+
+  const medians = {};
+  for (const h of homes) {
+    const rs = results.get(h.label);
+    const ms = rs.map((r) => r.ms);
+    medians[h.label] = { trace: median(ms), poll: median(rs.map((r) => r.pollMs)) };
+    rows.push({
+      table: 'a. spawn -> first complete frame (ms), 120x40 tmux pane',
+      cache: `Broadsheet, ${h.label}`,
+      runs: rs.length,
+      median: round(median(ms)),
+      p90: round(quantile(ms, 0.9)),
+      min: round(Math.min(...ms)),
+      'median by polling the pane': round(median(rs.map((r) => r.pollMs))),
+      'frames to complete (max)': Math.max(...rs.map((r) => r.framesToComplete)),
+      'main-thread CPU ms (median)': round(median(rs.map((r) => r.cpuMs))),
+      'waiting for a CPU ms (median)': round(median(rs.map((r) => r.waitMs))),
+      target: `< ${TARGETS.firstFrameMs}`,
+      result: verdict(median(ms) < TARGETS.firstFrameMs),
+    });
+  }
+  if (newsboat) {
+    rows.push({
+      table: 'a. spawn -> first complete frame (ms), 120x40 tmux pane',
+      cache: `newsboat ${ctx.nb.version}, ${ctx.nb.items} items, after ANALYZE`,
+      runs: newsboat.polls.length,
+      median: null,
+      p90: round(quantile(newsboat.polls, 0.9)),
+      min: round(Math.min(...newsboat.polls)),
+      'median by polling the pane': round(median(newsboat.polls)),
+      'frames to complete (max)': null,
+      target: '',
+      result: '',
+    });
+  }
+  rows.push({
+    table: 'a. spawn -> first complete frame (ms), 120x40 tmux pane',
+    cache: 'node -e 0 (spawn to exit, baseline)',
+    runs: nodeMs.length,
+    median: round(median(nodeMs)),
+    p90: round(quantile(nodeMs, 0.9)),
+    min: round(Math.min(...nodeMs)),
+  });
+  const m30 = medians['30k seeded'].trace;
+  const m300 = medians['300k seeded'].trace;
+  const spread = m300 / m30 - 1;
+  rows.push({ table: 'a. targets', check: '300k median vs 30k median', value: `${round(100 * spread)} %`, target: `within ${100 * TARGETS.sizeSpread} %`, result: verdict(Math.abs(spread) <= TARGETS.sizeSpread) });
+  if (newsboat) {
+    const farmLabel = homes[2]?.label;
+    const bsPoll = farmLabel ? medians[farmLabel].poll : medians['30k seeded'].poll;
+    rows.push({
+      table: 'a. targets',
+      check: `newsboat / Broadsheet (same ${farmLabel ? 'farm articles' : '30k count'}, both by polling)`,
+      value: `${round(median(newsboat.polls) / bsPoll, 2)}x (${round(median(newsboat.polls))} vs ${round(bsPoll)} ms)`,
+      target: '> 1 (Broadsheet wins)',
+      result: verdict(median(newsboat.polls) > bsPoll),
+    });
+  }
+  return { m30, m300, spread, over: m30 >= TARGETS.firstFrameMs || m300 >= TARGETS.firstFrameMs || Math.abs(spread) > TARGETS.sizeSpread };
+}
+
+async function profileStartup(ctx, home, label, rows) {
+  const run = startReader(ctx, { home, eld: true, profile: true, label: `prof-start-${label}` });
+  let window;
+  try {
+    await waitComplete(ctx, run);
+    const t0 = readT0(run.files.t0);
+    const frame = readTrace(run.files.trace).find((e) => e.ev === 'frame');
+    window = [t0, frame?.t ?? t0 + 5000];
+  } finally {
+    await finish(ctx, run);
+  }
+  await sleep(300);
+  const file = mainProfile(run.files.prof);
+  const { anchor } = readEld(run.files.eld);
+  if (!file || !anchor) return ctx.log(`profile of ${label}: no profile or anchor in ${run.files.dir}`);
+  const prof = profileSelfTime(file, { windows: [window], anchor });
+  rows.push(...profileRows('profile: spawn -> first frame', prof, { label: `${label} (${round(prof.totalMs)} ms sampled)` }));
+  rows.push(...sqlRows(ctx, home, label));
+  ctx.log(`profile ${file}`);
+}
+
+/** EXPLAIN QUERY PLAN and timings of the start-up queries, straight from SQLite (sqlite3 CLI). */
+function sqlRows(ctx, home, label) {
+  if (!which('sqlite3')) return [];
+  const db = path.join(home, 'cache.db');
+  const queries = {
+    'count(all)': 'SELECT count(*) FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE f.active = 1;',
+    'count(unread)': 'SELECT count(*) FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE f.active = 1 AND a.read = 0;',
+    'first page': 'SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE f.active = 1 ORDER BY a.sort_key DESC, a.id DESC LIMIT 37 OFFSET 0;',
+  };
+  const out = [];
+  for (const [name, sql] of Object.entries(queries)) {
+    const r = spawnSync('sqlite3', ['-readonly', db], { input: `.timer on\nEXPLAIN QUERY PLAN ${sql}\n${sql}\n${sql}\n`, encoding: 'utf8', timeout: 60_000 });
+    const times = [...(r.stdout ?? '').matchAll(/Run Time: real ([\d.]+)/g)].map((m) => Number(m[1]) * 1000);
+    const plan = (r.stdout ?? '').split('\n').filter((l) => /SCAN|SEARCH|USE TEMP|COVERING/.test(l)).map((l) => l.replace(/^[|`\- ]+/, '').trim()).join('; ');
+    out.push({ table: 'profile: start-up queries in sqlite3', cache: label, query: name, 'ms (warm)': round(times.at(-1)), plan });
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------------------------ part b: keys
+
+function keyScript(o) {
+  return [
+    { label: `${o.keys} j, 40 ms apart`, keys: Array(o.keys).fill('j'), spacingMs: 40 },
+    { label: 'G and g, 400 ms apart', keys: ['G', 'g', 'G', 'g', 'G', 'g', 'G', 'g'], spacingMs: 400 },
+    { label: '20 Ctrl-d, 100 ms apart', keys: Array(20).fill('C-d'), spacingMs: 100 },
+    { label: '20 k, 40 ms apart', keys: Array(20).fill('k'), spacingMs: 40 },
+    // Open, back, move on: the article pane renders the body; marking it read recounts the list.
+    { label: 'Enter, h, j x8, 300 ms apart', keys: Array.from({ length: 8 }, () => ['Enter', 'h', 'j']).flat(), spacingMs: 300 },
+  ];
+}
+
+async function runKeys(ctx, o, home, { profile = false, label = 'keys' } = {}) {
+  const run = startReader(ctx, { home, eld: profile, profile, label });
+  const steps = [];
+  try {
+    await waitComplete(ctx, run);
+    const pid = nodePidUnder(ctx.tmux.panePid(run.session));
+    await sleep(300);
+    for (const step of keyScript(o)) {
+      const before = mainThreadSched(pid);
+      const sent = await sendPaced(ctx.tmux, run.session, step.keys, step.spacingMs);
+      await sleep(Math.max(200, step.spacingMs));
+      const after = mainThreadSched(pid);
+      steps.push({ label: step.label, sent, sched: before && after ? { cpuMs: after.cpuMs - before.cpuMs, waitMs: after.waitMs - before.waitMs } : null });
+    }
+    await sleep(300);
+    const trace = readTrace(run.files.trace);
+    for (const step of steps) step.aligned = alignSent(step.sent, trace);
+  } finally {
+    await finish(ctx, run);
+  }
+  return { run, steps };
+}
+
+async function partB(ctx, o, rows) {
+  ctx.log(`b: ${o.keys} j presses 40 ms apart, then G/g, Ctrl-d, k, Enter/h in a 100k list`);
+  const { steps } = await runKeys(ctx, o, ctx.homes.h100k, { label: 'b-keys' });
+  const { rows: r, slow } = keyRows('b. key -> frame (ms) in a 100,000-article list, 120x40', steps, { targetMs: TARGETS.keyP95Ms });
+  rows.push(...r);
+  return { slow };
+}
+
+async function profileKeys(ctx, o, slowNames, rows) {
+  ctx.log(`profiling keys: ${slowNames.join(', ')}`);
+  const { run, steps } = await runKeys(ctx, o, ctx.homes.h100k, { profile: true, label: 'prof-keys' });
+  await sleep(300);
+  const file = mainProfile(run.files.prof);
+  const { anchor } = readEld(run.files.eld);
+  if (!file || !anchor) return ctx.log(`profile: no profile or anchor in ${run.files.dir}`);
+  const aligned = steps.flatMap((s) => s.aligned);
+  for (const name of slowNames) {
+    const windows = aligned.filter((a) => (KEY_NAMES[a.key] ?? a.key) === name && a.keyT !== null && a.frameT !== null).map((a) => [a.keyT - 0.5, a.frameT + 0.5]);
+    if (!windows.length) continue;
+    const prof = profileSelfTime(file, { windows, anchor });
+    const per = round(prof.totalMs / windows.length, 2);
+    rows.push(...profileRows('profile: key -> frame windows', prof, { label: `${name} x${windows.length} (${per} ms sampled per key, under --cpu-prof)` }));
+  }
+  ctx.log(`profile ${file}`);
+}
+
+// ------------------------------------------------------------------------------------ part c: refresh
+
+async function partC(ctx, o, rows, { profile = false } = {}) {
+  const home = path.join(ctx.tmp, profile ? 'home-refresh-prof' : 'home-refresh');
+  seedCache(ctx.root, ['--articles', '30000', '--feed-urls', ctx.farm.urlsFile, '--refresh-on-start', '--out', home], ctx.log);
+  const run = startReader(ctx, { home, eld: true, profile, label: profile ? 'prof-refresh' : 'c-refresh' });
+  const out = {};
+  let sent = [];
+  try {
+    // Phase 0 ends at the first frame; the refresh starts on the next tick.
+    const deadline = Date.now() + 30_000;
+    let frame;
+    while (!(frame = readTrace(run.files.trace).find((e) => e.ev === 'frame')) && Date.now() < deadline) await sleep(2);
+    const pid = nodePidUnder(ctx.tmux.panePid(run.session));
+    if (!frame || !pid) throw new Error('the reader did not draw its first frame');
+    process.kill(pid, 'SIGUSR2');
+    const refreshFrom = Date.now();
+    const started = await ctx.tmux.waitFor(run.session, (s) => /refreshing \d+\/\d+/.test(s.split('\n')[0] ?? ''), { timeoutMs: 10_000, everyMs: 5 });
+    if (!started) ctx.log('c: never saw "refreshing" in the header (refresh finished at once?)');
+    // A `j` every 100 ms while the header says "refreshing"; check the header every 200 ms.
+    const hardStop = Date.now() + 10 * 60_000;
+    let lastCheck = 0;
+    let n = 0;
+    const start = Date.now();
+    let ended = null;
+    while (Date.now() < hardStop) {
+      const due = start + n * 100;
+      if (Date.now() < due) await sleep(due - Date.now());
+      sent.push({ key: 'j', at: Date.now() });
+      await ctx.tmux.send(run.session, 'j');
+      n++;
+      if (Date.now() - lastCheck > 200) {
+        lastCheck = Date.now();
+        const screen = ctx.tmux.capture(run.session) ?? '';
+        if (!/refreshing \d+\/\d+/.test(screen.split('\n')[0] ?? '')) {
+          ended = Date.now();
+          break;
+        }
+      }
+    }
+    process.kill(pid, 'SIGUSR2');
+    out.refreshMs = (ended ?? Date.now()) - refreshFrom;
+    out.timedOut = ended === null;
+    await sleep(1000);
+    const screen = ctx.tmux.capture(run.session) ?? '';
+    out.status = screen.replace(/\n+$/, '').split('\n').pop()?.trim() ?? '';
+    out.header = screen.split('\n')[0]?.trim() ?? '';
+    out.pid = pid;
+    out.mem = memoryOf(pid);
+  } finally {
+    await finish(ctx, run);
+  }
+  await sleep(300);
+  const eld = readEld(run.files.eld);
+  const trace = readTrace(run.files.trace);
+  const aligned = alignSent(sent, trace);
+  out.eld = eld;
+  out.aligned = aligned;
+  out.run = run;
+  if (profile) return out;
+
+  const refresh = eld.phases.find((p) => p.n === 1);
+  const startup = eld.phases.find((p) => p.n === 0);
+  const table = 'c. event-loop delay (ms, monitorEventLoopDelay resolution 10 ms: idle reads ~10)';
+  for (const [name, p] of [['start-up (spawn -> first frame)', startup], ['during the 1000-feed refresh', refresh]]) {
+    if (!p) continue;
+    rows.push({
+      table, phase: name, 'duration s': round((p.to - p.from) / 1000, 1), samples: p.count, p50: round(p.p50), p99: round(p.p99), max: round(p.max),
+      'max - 10': round(p.max - 10),
+      target: name.startsWith('during') ? `max < ${TARGETS.eldMaxMs}` : '',
+      result: name.startsWith('during') ? verdict(p.max < TARGETS.eldMaxMs) : '',
+    });
+  }
+  const during = eld.windows.filter((w) => refresh && w.to > refresh.from && w.from < refresh.to);
+  const over = during.filter((w) => w.max >= TARGETS.eldMaxMs);
+  rows.push({
+    table: 'c. refresh', 'refresh s': round(out.refreshMs / 1000, 1), 'timed out': out.timedOut ? 'yes' : 'no',
+    'seconds with max >= 50 ms': `${over.length} of ${during.length}`,
+    'worst seconds (max ms)': during.map((w) => round(w.max, 0)).sort((a, b) => b - a).slice(0, 8).join(' '),
+    'RSS MB (end of refresh)': round(out.mem?.rssMb, 0), 'VmHWM MB': round(out.mem?.hwmMb, 0),
+  });
+  rows.push({ table: 'c. refresh', 'refresh s': null, status: out.status.slice(0, 110), header: out.header.slice(0, 80) });
+  const { rows: kr } = keyRows('c. key -> frame (ms) during the refresh, a `j` every 100 ms', [{ label: 'j during the refresh', aligned, sched: null }], { targetMs: TARGETS.keyP95Ms });
+  rows.push(...kr);
+  return { ...out, refreshPhase: refresh, over: (refresh?.max ?? 0) >= TARGETS.eldMaxMs || kr.some((r) => r.result === 'FAIL') };
+}
+
+async function profileRefresh(ctx, o, rows) {
+  ctx.log('profiling the refresh');
+  const out = await partC(ctx, o, rows, { profile: true });
+  const file = mainProfile(out.run.files.prof);
+  const refresh = out.eld.phases.find((p) => p.n === 1);
+  if (!file || !out.eld.anchor || !refresh) return ctx.log(`profile: no profile, anchor or refresh phase in ${out.run.files.dir}`);
+  const all = profileSelfTime(file, { windows: [[refresh.from, refresh.to]], anchor: out.eld.anchor });
+  rows.push(...profileRows('profile: main thread during the refresh', all, { label: `whole refresh (${round(all.totalMs)} ms sampled over ${round((refresh.to - refresh.from) / 1000, 1)} s)` }));
+  const slowSeconds = out.eld.windows.filter((w) => w.to > refresh.from && w.from < refresh.to && w.max >= TARGETS.eldMaxMs).map((w) => [w.from, w.to]);
+  if (slowSeconds.length) {
+    const slow = profileSelfTime(file, { windows: slowSeconds, anchor: out.eld.anchor });
+    rows.push(...profileRows('profile: main thread, seconds with a delay >= 50 ms', slow, { label: `${slowSeconds.length} s (${round(slow.totalMs)} ms sampled)` }));
+  }
+  rows.push({ table: 'profile: refresh, under --cpu-prof', 'eld max': round(refresh.max), 'eld p99': round(refresh.p99), 'refresh s': round(out.refreshMs / 1000, 1) });
+  ctx.log(`profile ${file}`);
+}
+
+// ------------------------------------------------------------------------------------ part d: memory
+
+async function partD(ctx, o, rows) {
+  const run = startReader(ctx, { home: ctx.homes.h300k, label: 'd-rss' });
+  const r = {};
+  try {
+    await waitComplete(ctx, run);
+    const pid = nodePidUnder(ctx.tmux.panePid(run.session));
+    r.atStart = memoryOf(pid);
+    const keys = [...Array(60).fill('j'), ...Array(20).fill('C-d'), ...Array(10).fill('k'), 'G', 'g', 'G', 'g', ...Array(6).fill('j')];
+    await sendPaced(ctx.tmux, run.session, keys.slice(0, 90), 30);
+    await sendPaced(ctx.tmux, run.session, keys.slice(90), 300);
+    await sleep(300);
+    await ctx.tmux.send(run.session, 'Enter');
+    await ctx.tmux.waitFor(run.session, (s) => !/Select an article and press Enter/.test(s), { timeoutMs: 5000 });
+    await sleep(500);
+    r.keys = readTrace(run.files.trace).filter((e) => e.ev === 'key').length;
+    r.sent = keys.length + 1;
+    r.atEnd = memoryOf(pid);
+  } finally {
+    await finish(ctx, run);
+  }
+  rows.push({
+    table: 'd. memory with 300,000 cached articles (MB)',
+    'RSS after start': round(r.atStart?.rssMb, 0),
+    'VmHWM after start': round(r.atStart?.hwmMb, 0),
+    'keys sent': r.sent,
+    'key events (chunks)': r.keys,
+    'RSS after 100 keys + open': round(r.atEnd?.rssMb, 0),
+    'VmHWM (peak)': round(r.atEnd?.hwmMb, 0),
+    target: `< ${TARGETS.rssMb}`,
+    result: verdict((r.atEnd?.hwmMb ?? Infinity) < TARGETS.rssMb),
+  });
+  return r;
+}
+
+// ------------------------------------------------------------------------------------ set-up
+
+async function prepareNewsboat(ctx, o) {
+  aptInstall([['newsboat', 'newsboat'], ['sqlite3', 'sqlite3']], ctx.log);
+  const bin = which('newsboat');
+  if (!bin) return null;
+  const version = (spawnSync(bin, ['-v'], { encoding: 'utf8' }).stdout || '').split('\n')[0].replace(/ - https.*/, '').replace(/^newsboat /, '').trim();
+  const dir = path.join(ctx.tmp, 'newsboat');
+  const home = path.join(dir, 'home');
+  fs.mkdirSync(home, { recursive: true });
+  const conf = path.join(dir, 'config');
+  fs.writeFileSync(conf, 'reload-threads 8\n'); // no reload-on-startup: the first screen comes from the cache
+  const db = path.join(dir, 'cache.db');
+  const env = { HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_DATA_HOME: path.join(home, '.local/share'), LANG: 'C.UTF-8' };
+  ctx.log('newsboat -x reload to fill its cache from the farm...');
+  const started = performance.now();
+  const r = spawnSync(bin, ['-u', ctx.farm.urlsFile, '-c', db, '-C', conf, '-x', 'reload'], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 15 * 60_000 });
+  ctx.log(`newsboat reload: exit ${r.status} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  if (which('sqlite3')) spawnSync('sqlite3', [db, 'ANALYZE'], { timeout: 300_000 });
+  const items = which('sqlite3') ? Number(spawnSync('sqlite3', [db, 'SELECT count(*) FROM rss_item'], { encoding: 'utf8' }).stdout.trim()) : null;
+  return { bin, version, db, conf, env, urls: ctx.farm.urlsFile, items };
+}
+
+function prepareFarmHome(ctx) {
+  const home = path.join(ctx.tmp, 'home-farm');
+  fs.mkdirSync(home, { recursive: true });
+  const feeds = fs.readFileSync(ctx.farm.urlsFile, 'utf8').split('\n').map((l) => l.trim().split(/\s+/)[0]).filter((u) => /^https?:/.test(u ?? '')).map((url) => ({ url }));
+  fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify({ feeds, refreshOnStart: false }, null, 1));
+  const env = { ...process.env, BROADSHEET_HOME: home };
+  delete env.NODE_OPTIONS;
+  const started = performance.now();
+  const r = spawnSync(process.execPath, [ctx.cli, 'refresh'], { env, encoding: 'utf8', timeout: 10 * 60_000 });
+  ctx.log(`broadsheet refresh from the farm: exit ${r.status} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const articles = which('sqlite3') ? Number(spawnSync('sqlite3', [path.join(home, 'cache.db'), 'SELECT count(*) FROM articles'], { encoding: 'utf8' }).stdout.trim()) : 30000;
+  return { home, articles };
+}
+
+export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = [], root = path.resolve(BENCH_DIR, '../..') } = {}) {
+  const o = parseOptions(argv);
+  if (!which('tmux')) throw new Error('tmux is not installed');
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'broadsheet-tui-bench-'));
+  const ctx = { tmp, root, log, cli: snapshotBuild(root, tmp), tmux: new Tmux('tui'), homes: {}, farm: null, nb: null, farmHome: null };
+  const rows = [];
+  const notes = (key, value) => rows.push({ table: 'notes', key, value: String(value) });
+  const cleanup = async () => {
+    ctx.tmux.killServer();
+    await ctx.farm?.stop();
+    if (!o.keep) fs.rmSync(tmp, { recursive: true, force: true });
+  };
+  const onSignal = () => {
+    ctx.tmux.killServer();
+    ctx.farm?.kill();
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  notes('load average at start', loadAverage());
+  try {
+    const want = (p) => o.parts.includes(p);
+    if (want('a') || want('d')) {
+      ctx.homes.h30k = path.join(tmp, 'home-30k');
+      ctx.homes.h300k = path.join(tmp, 'home-300k');
+      if (want('a')) seedCache(root, ['--articles', '30000', '--feeds', '100', '--out', ctx.homes.h30k], log);
+      seedCache(root, ['--articles', '300000', '--feeds', '1000', '--out', ctx.homes.h300k], log);
+    }
+    if (want('b')) {
+      ctx.homes.h100k = path.join(tmp, 'home-100k');
+      seedCache(root, ['--articles', '100000', '--feeds', '300', '--out', ctx.homes.h100k], log);
+    }
+    if (want('a') || want('c')) {
+      ctx.farm = await startFarm(resolveFarm(root, o.farm), { feeds: 1000, items: 30, ttl: 3600, out: path.join(tmp, 'farm'), log });
+      if (want('a')) {
+        ctx.farmHome = prepareFarmHome(ctx);
+        if (o.newsboat) ctx.nb = await prepareNewsboat(ctx, o);
+      }
+    }
+
+    const over = {};
+    if (want('a')) over.a = await partA(ctx, o, rows);
+    if (want('b')) over.b = await partB(ctx, o, rows);
+    if (want('c')) over.c = await partC(ctx, o, rows);
+    if (want('d')) over.d = await partD(ctx, o, rows);
+
+    if (o.profile) {
+      const guarded = async (what, fn) => {
+        try {
+          await fn();
+        } catch (error) {
+          log(`profile of ${what} failed: ${error?.stack ?? error}`);
+          notes(`profile of ${what}`, `failed: ${error?.message ?? error}`);
+        }
+      };
+      if (over.a?.over) {
+        await guarded('start-up 300k', () => profileStartup(ctx, ctx.homes.h300k, '300k', rows));
+        await guarded('start-up 30k', () => profileStartup(ctx, ctx.homes.h30k, '30k', rows));
+      }
+      if (over.b?.slow?.length) await guarded('keys', () => profileKeys(ctx, o, over.b.slow, rows));
+      if (over.c?.over) await guarded('refresh', () => profileRefresh(ctx, o, rows));
+    }
+    notes('load average at end', loadAverage());
+    notes('temp folder', o.keep ? tmp : `${tmp} (removed; --keep keeps it)`);
+    return rows;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await cleanup();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { formatTables } = await import('./run.mjs');
+  const rows = await run({ argv: process.argv.slice(2) });
+  process.stdout.write(formatTables(rows));
+}

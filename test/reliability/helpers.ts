@@ -1,0 +1,331 @@
+/**
+ * Shared helpers for the reliability tests: a private copy of the built CLI, a runner for it, the
+ * shared feed farm on loopback, a seeded PRNG and the byte checks for terminal-bound output.
+ *
+ * Everything here is bounded: every wait has a deadline, every child process is killed by its own
+ * pid when a test ends, and the farm binds only to 127.0.0.1.
+ */
+import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const SHARED = path.resolve(ROOT, '../shared');
+export const FARM = path.join(SHARED, 'tools/feedfarm.mjs');
+export const HAVE_SHARED = fs.existsSync(FARM);
+export const SKIP_SHARED_REASON = `the shared folder (${SHARED}) with tools/feedfarm.mjs is absent`;
+
+// ------------------------------------------------------------------ temp folders
+
+/** A fresh temporary folder; removed by `cleanup`. */
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `broadsheet-rel-${prefix}-`));
+}
+
+// ------------------------------------------------------------------ the built CLI
+
+const BUILT = path.join(ROOT, '.build');
+
+function newest(dir: string): number {
+  return fs.readdirSync(dir, { withFileTypes: true }).reduce((max, e) => {
+    const p = path.join(dir, e.name);
+    return Math.max(max, e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
+  }, 0);
+}
+
+/**
+ * Build the bundle when it is missing or older than the sources, then copy it into `into`/pkg: a
+ * rebuild elsewhere during the run (`npm test`, another test file) deletes .build/ first and would
+ * pull chunks from under a running CLI. The copy has package.json and feeds/ beside it (how the
+ * bundle finds its package root) and a link to node_modules (better-sqlite3 is external).
+ * Returns the path of the private cli.mjs.
+ */
+export function snapshotBundle(into: string): string {
+  const pkg = path.join(into, 'pkg');
+  for (let attempt = 1; attempt <= 4; attempt++) {
+    const cli = path.join(BUILT, 'cli.mjs');
+    const built = fs.existsSync(cli) ? fs.statSync(cli).mtimeMs : 0;
+    if (built < newest(path.join(ROOT, 'source'))) {
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'source/scripts/build.mjs')], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+      if (r.status !== 0) throw new Error(`build failed:\n${r.stderr}`);
+    }
+    fs.rmSync(pkg, { recursive: true, force: true });
+    fs.mkdirSync(pkg, { recursive: true });
+    try {
+      fs.cpSync(BUILT, path.join(pkg, '.build'), { recursive: true });
+      fs.cpSync(path.join(ROOT, 'feeds'), path.join(pkg, 'feeds'), { recursive: true });
+      fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(pkg, 'package.json'));
+      fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(pkg, 'node_modules'), 'dir');
+      const dir = path.join(pkg, '.build');
+      const files = fs.readdirSync(dir);
+      const missing = files
+        .filter((f) => f.endsWith('.mjs'))
+        .flatMap((f) => [...fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/["']\.\/([\w.-]+\.mjs)["']/g)].map((m) => m[1]!))
+        .filter((f) => !files.includes(f));
+      if (files.includes('cli.mjs') && files.includes('parse-worker.mjs') && missing.length === 0) {
+        // Readable by everyone: some settings tests run the CLI as `nobody`.
+        spawnSync('chmod', ['-R', 'a+rX', into]);
+        return path.join(dir, 'cli.mjs');
+      }
+    } catch {
+      // .build/ changed under us: try again.
+    }
+    spawnSync('sleep', ['1']);
+  }
+  throw new Error('could not copy a complete .build/ (is something rebuilding it?)');
+}
+
+// ------------------------------------------------------------------ running the CLI
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: Buffer;
+  stderr: string;
+  ms: number;
+}
+
+export interface RunOptions {
+  home?: string;
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  /** Run through this prefix (e.g. ['setpriv', ...] or ['/usr/bin/time', '-v']). */
+  prefix?: string[];
+  cwd?: string;
+}
+
+/** The environment the CLI runs in: no CI quirks, no colour, no debug stack traces, our home. */
+export function cliEnv(home: string | undefined, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...extra };
+  delete env.BROADSHEET_DEBUG;
+  delete env.FORCE_COLOR;
+  if (home !== undefined) env.BROADSHEET_HOME = home;
+  return env;
+}
+
+/** Run `node cli args` to completion (killed after timeoutMs) and collect its output. */
+export function runCli(cli: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
+  const started = Date.now();
+  const argv = [...(opts.prefix ?? []), process.execPath, cli, ...args];
+  const child = spawn(argv[0]!, argv.slice(1), {
+    env: cliEnv(opts.home, opts.env),
+    cwd: opts.cwd ?? os.tmpdir(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return collect(child, started, opts.timeoutMs ?? 60_000);
+}
+
+export function collect(child: ChildProcess, started: number, timeoutMs: number): Promise<RunResult> {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout?.on('data', (b: Buffer) => out.push(b));
+  child.stderr?.on('data', (b: Buffer) => err.push(b));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      if (child.pid) killPid(child.pid, 'SIGKILL');
+    }, timeoutMs);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8'), ms: Date.now() - started });
+    });
+  });
+}
+
+export function killPid(pid: number, signal: NodeJS.Signals = 'SIGTERM') {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+/** Spawn the CLI without waiting (for kill tests); `done` resolves when it exits. */
+export function startCli(cli: string, args: string[], opts: RunOptions = {}): { child: ChildProcess; done: Promise<RunResult> } {
+  const started = Date.now();
+  const argv = [...(opts.prefix ?? []), process.execPath, cli, ...args];
+  const spawnOpts: SpawnOptions = { env: cliEnv(opts.home, opts.env), cwd: opts.cwd ?? os.tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] };
+  const child = spawn(argv[0]!, argv.slice(1), spawnOpts);
+  return { child, done: collect(child, started, opts.timeoutMs ?? 60_000) };
+}
+
+/** stderr as non-empty lines. */
+export const lines = (s: string) => s.split('\n').filter((l) => l.trim() !== '');
+
+/** A Node stack trace or a V8 crash banner in some output. */
+export const STACK_TRACE = /^\s+at .+\(.*:\d+:\d+\)$|^\s+at .+:\d+:\d+$|node:internal|Uncaught|FATAL ERROR|Segmentation fault/m;
+
+// ------------------------------------------------------------------ the feed farm
+
+export interface Farm {
+  base: string;
+  ready: Record<string, any>;
+  out: string;
+  /** Every feed URL in the farm's urls file, in order. */
+  urls: string[];
+  /** The farm's /__stats counters. */
+  stats(): Promise<Record<string, any>>;
+  stop(): Promise<void>;
+}
+
+/** Start feedfarm.mjs on 127.0.0.1 (any free port) and wait for its ready line (bounded). */
+export async function startFarm(args: string[], outDir: string, timeoutMs = 60_000): Promise<Farm> {
+  fs.mkdirSync(outDir, { recursive: true });
+  const child = spawn(process.execPath, [FARM, '--host', '127.0.0.1', '--port', '0', '--out', outDir, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let buffered = '';
+  let stderr = '';
+  child.stderr!.on('data', (b: Buffer) => {
+    if (stderr.length < 20_000) stderr += b.toString();
+  });
+  const ready = await new Promise<Record<string, any>>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      killPid(child.pid!, 'SIGKILL');
+      reject(new Error(`feedfarm not ready after ${timeoutMs} ms: ${stderr}`));
+    }, timeoutMs);
+    child.stdout!.on('data', (b: Buffer) => {
+      buffered += b.toString();
+      const line = buffered.split('\n').find((l) => l.includes('"ready"'));
+      if (line) {
+        clearTimeout(timer);
+        resolve(JSON.parse(line));
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`feedfarm exited (${code}) before it was ready: ${stderr}`));
+    });
+  });
+  const base: string = ready.base;
+  if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(base)) throw new Error(`feedfarm is not on loopback: ${base}`);
+  const urls = fs
+    .readFileSync(path.join(outDir, 'urls'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/)[0] ?? '')
+    .filter((u) => u.startsWith('http://127.0.0.1:'));
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  return {
+    base,
+    ready,
+    out: outDir,
+    urls,
+    async stats() {
+      const res = await fetch(`${base}/__stats`, { signal: AbortSignal.timeout(5000) });
+      return (await res.json()) as Record<string, any>;
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      killPid(child.pid!, 'SIGTERM');
+      const timer = setTimeout(() => killPid(child.pid!, 'SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Write a home folder's config.json. */
+export function writeConfig(home: string, config: Record<string, unknown>): string {
+  fs.mkdirSync(home, { recursive: true });
+  const file = path.join(home, 'config.json');
+  fs.writeFileSync(file, JSON.stringify(config, null, 2) + '\n');
+  return file;
+}
+
+// ------------------------------------------------------------------ seeded randomness
+
+/** mulberry32: a small, fast, seeded PRNG returning floats in [0, 1). */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The seed: RELIABILITY_SEED when set (to replay a failure), else `fallback`. */
+export function seedFrom(fallback: number): number {
+  const env = Number(process.env.RELIABILITY_SEED);
+  return Number.isInteger(env) && env > 0 ? env : fallback;
+}
+
+// ------------------------------------------------------------------ terminal-bound bytes
+
+/**
+ * Everything that must never reach a terminal from feed content, found in raw output bytes:
+ * ESC, BEL, NUL and every other C0 control except tab and LF (CR too), DEL, C1 controls
+ * (UTF-8 C2 80–C2 9F, and raw 0x80–0x9F bytes that are not UTF-8 continuation bytes), and bidi
+ * overrides/isolates U+202A–U+202E, U+2066–U+2069. Returns a list of findings (empty = clean).
+ */
+export function forbiddenInBytes(buf: Buffer, allowSgr = false): string[] {
+  const findings: string[] = [];
+  const note = (what: string, at: number) => {
+    if (findings.length < 20) findings.push(`${what} at byte ${at}: ${JSON.stringify(buf.subarray(Math.max(0, at - 20), at + 20).toString('utf8'))}`);
+  };
+  for (let i = 0; i < buf.length; i++) {
+    const b = buf[i]!;
+    if (b === 0x1b) {
+      if (allowSgr) {
+        const m = /^\x1b\[[0-9;]*m/.exec(buf.subarray(i, i + 32).toString('latin1'));
+        if (m) {
+          i += m[0].length - 1;
+          continue;
+        }
+      }
+      note('ESC', i);
+    } else if (b < 0x20 && b !== 0x09 && b !== 0x0a) note(`C0 0x${b.toString(16).padStart(2, '0')}`, i);
+    else if (b === 0x7f) note('DEL', i);
+    else if (b === 0xc2 && buf[i + 1] !== undefined && buf[i + 1]! >= 0x80 && buf[i + 1]! <= 0x9f) note(`C1 U+00${buf[i + 1]!.toString(16).toUpperCase()}`, i);
+    else if (b === 0xe2 && buf[i + 1] === 0x80 && buf[i + 2]! >= 0xaa && buf[i + 2]! <= 0xae) note('bidi U+202A-E', i);
+    else if (b === 0xe2 && buf[i + 1] === 0x81 && buf[i + 2]! >= 0xa6 && buf[i + 2]! <= 0xa9) note('bidi U+2066-9', i);
+  }
+  // Raw C1 bytes outside UTF-8 sequences (a terminal in an 8-bit mode would act on them).
+  if (!Buffer.from(buf.toString('utf8'), 'utf8').equals(buf)) findings.push('output is not valid UTF-8 (raw high bytes, possibly 8-bit C1 controls)');
+  return findings;
+}
+
+/** Terminal-bound control characters in a JS string (tab and newline allowed). */
+export const FORBIDDEN_CHARS = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
+/** Our own SGR styling, the only escape sequence allowed in coloured renderer output. */
+export const SGR = /\x1b\[[0-9;]*m/g;
+
+/** Is `name` an executable on PATH? */
+export function haveTool(name: string): boolean {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    try {
+      fs.accessSync(path.join(dir, name), fs.constants.X_OK);
+      return true;
+    } catch {
+      // Not here.
+    }
+  }
+  return false;
+}
+
+/** A private tmux server leaves its socket file behind after kill-server: remove it. */
+export function removeTmuxSocket(socket: string) {
+  const dir = path.join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid?.() ?? 0}`);
+  fs.rmSync(path.join(dir, socket), { force: true });
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Poll `probe` every 50 ms until it is truthy, or throw after `timeoutMs` with `what`. */
+export async function waitFor<T>(probe: () => T | undefined | false | null, what: string, timeoutMs = 10_000, detail: () => string = () => ''): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined && v !== false && v !== null) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${detail() ? `\n${detail()}` : ''}`);
+    await sleep(50);
+  }
+}
