@@ -31,7 +31,7 @@
  *
  * Entities: nothing is decoded by the tokenizer; text outside CDATA and attribute values are decoded
  * once with the HTML5 entity table in strict mode (`&amp;` `&#233;` `&nbsp;`; a bare `&` or an unknown
- * `&name;` stays as written), like parse.ts's entity repair. A DOCTYPE, its internal subset and its
+ * `&name;` stays as written), like parse/repair.ts's entity repair. A DOCTYPE, its internal subset and its
  * external identifiers are never read: no DTD entity is expanded (billion laughs stays a literal
  * `&lol9;`) and nothing is fetched or opened (XXE). The module does no I/O at all.
  */
