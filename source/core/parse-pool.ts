@@ -34,6 +34,10 @@ export function createParsePool(threads = Math.max(1, Math.min(os.availableParal
   const idle: Worker[] = [];
   const workers: Worker[] = [];
   let nextId = 0;
+  /** Crashes since the last answer: a worker that cannot even start (its script gone mid-upgrade) would
+   * otherwise be respawned forever, burning a core, while the jobs wait. */
+  let crashesInARow = 0;
+  let broken: Error | null = null;
 
   const dispatch = () => {
     while (idle.length > 0 && waiting.length > 0) {
@@ -50,6 +54,8 @@ export function createParsePool(threads = Math.max(1, Math.min(os.availableParal
     worker.on('message', (reply: { id: number; output?: ParseOutput; error?: { name: string; message: string; discoveredUrl?: string } }) => {
       const entry = pending.get(reply.id);
       pending.delete(reply.id);
+      (worker as Worker & { jobId?: number }).jobId = undefined;
+      crashesInARow = 0;
       idle.push(worker);
       if (entry) {
         if (reply.output) entry.resolve(reply.output);
@@ -64,17 +70,34 @@ export function createParsePool(threads = Math.max(1, Math.min(os.availableParal
       if (id !== undefined) pending.delete(id);
       entry?.reject(new FeedParseError(`parser crashed: ${error.message}`));
       workers.splice(workers.indexOf(worker), 1);
-      spawn();
-      dispatch();
+      // A worker that died while idle must not be handed the next job: it would never answer.
+      const at = idle.indexOf(worker);
+      if (at >= 0) idle.splice(at, 1);
+      if (++crashesInARow <= threads * 3) {
+        spawn();
+        dispatch();
+      } else if (workers.length === 0) {
+        broken = new FeedParseError(`the parser threads cannot start: ${error.message}`);
+        for (const { id: jobId } of waiting.splice(0)) {
+          pending.get(jobId)?.reject(broken);
+          pending.delete(jobId);
+        }
+      }
     });
     workers.push(worker);
     idle.push(worker);
   };
-  for (let i = 0; i < threads; i++) spawn();
+  // Workers start on the first parse: a refresh where every feed answers 304 never pays for them.
+  let started = false;
 
   return {
     threads,
     parse(bytes, contentType, url) {
+      if (broken) return Promise.reject(broken);
+      if (!started) {
+        started = true;
+        for (let i = 0; i < threads; i++) spawn();
+      }
       return new Promise<ParseOutput>((resolve, reject) => {
         const id = nextId++;
         pending.set(id, { resolve, reject });

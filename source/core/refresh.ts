@@ -134,25 +134,31 @@ export async function refreshFeeds(options: RefreshOptions): Promise<RefreshSumm
     }
   };
 
+  // Queue per host, hosts computed once: the pump is O(hosts) per completed feed, not O(queued feeds).
+  const byHost = new Map<string, string[]>();
+  for (const url of queue) {
+    const host = hostOf(url);
+    const list = byHost.get(host);
+    if (list) list.push(url);
+    else byHost.set(host, [url]);
+  }
   await new Promise<void>((resolve) => {
     const pump = () => {
-      if (queue.length === 0 && active === 0) return resolve();
-      for (let i = 0; i < queue.length && active < options.fetch.concurrency; ) {
-        const url = queue[i]!;
-        const host = hostOf(url);
-        if ((perHost.get(host) ?? 0) >= options.fetch.perHost) {
-          i++;
-          continue;
+      if (byHost.size === 0 && active === 0) return resolve();
+      for (const [host, list] of byHost) {
+        if (active >= options.fetch.concurrency) break;
+        while (list.length > 0 && active < options.fetch.concurrency && (perHost.get(host) ?? 0) < options.fetch.perHost) {
+          const url = list.shift()!;
+          active++;
+          perHost.set(host, (perHost.get(host) ?? 0) + 1);
+          refreshOne(url).then((outcome) => {
+            active--;
+            perHost.set(host, perHost.get(host)! - 1);
+            record(outcome);
+            pump();
+          });
         }
-        queue.splice(i, 1);
-        active++;
-        perHost.set(host, (perHost.get(host) ?? 0) + 1);
-        refreshOne(url).then((outcome) => {
-          active--;
-          perHost.set(host, perHost.get(host)! - 1);
-          record(outcome);
-          pump();
-        });
+        if (list.length === 0) byHost.delete(host);
       }
     };
     pump();

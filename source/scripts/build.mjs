@@ -13,11 +13,14 @@ const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
 const stub = (name) => path.join(root, 'source/scripts/stubs', `${name}.js`);
 
 export async function bundle() {
-  fs.rmSync(path.join(root, '.build'), { recursive: true, force: true });
+  // Build beside the old bundle and swap it in at the end, so a rebuild never leaves a running
+  // reader or a test run with half a bundle.
+  const next = path.join(root, `.build-next-${process.pid}`);
+  fs.rmSync(next, { recursive: true, force: true });
   await build({
     absWorkingDir: root,
     entryPoints: { cli: 'source/cli.tsx', 'parse-worker': 'source/core/parse-worker.ts' },
-    outdir: '.build',
+    outdir: next,
     outExtension: { '.js': '.mjs' },
     bundle: true,
     splitting: true,
@@ -32,7 +35,11 @@ export async function bundle() {
     logLevel: 'warning',
     legalComments: 'none',
   });
-  fs.chmodSync(path.join(root, '.build/cli.mjs'), 0o755);
+  fs.chmodSync(path.join(next, 'cli.mjs'), 0o755);
+  const old = path.join(root, `.build-old-${process.pid}`);
+  if (fs.existsSync(path.join(root, '.build'))) fs.renameSync(path.join(root, '.build'), old);
+  fs.renameSync(next, path.join(root, '.build'));
+  fs.rmSync(old, { recursive: true, force: true });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await bundle();

@@ -14,6 +14,7 @@
  *   parse.
  */
 import Parser from 'rss-parser';
+import rssUtils from 'rss-parser/lib/utils.js';
 import { FeedParseError } from './errors.js';
 import { isNode, type XmlNode } from './nodes.js';
 
@@ -31,6 +32,11 @@ const CUSTOM_ITEM_FIELDS = [
   // RSS items may carry Atom links too (rel="replies" and friends).
   ['atom:link', 'atomLinks', { keepArray: true }],
 ];
+
+// rss-parser computes a `contentSnippet` for every item (strip tags, decode entities) that nothing here
+// reads: a fifth of all parse time on a 20 MB feed (760 -> 580 ms measured). The builders call it
+// through this module object, so replacing it here skips the work; the bundle holds one copy of it.
+rssUtils.getSnippet = () => '';
 
 const parser = new Parser<Record<string, unknown>, Record<string, unknown>>({
   // RSS without a version attribute is read as RSS 2.0 (otherwise "Feed not recognized").
