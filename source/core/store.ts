@@ -5,66 +5,20 @@
  * transaction to kill -9, so every user action commits at once in its own transaction and every
  * feed's refresh is one transaction that also stores the feed's validators.
  * Bodies live in their own table so list queries scan narrow rows.
+ *
+ * The parts, in store/: schema.ts (tables and migrations), save-feed.ts (writing a refreshed feed),
+ * lists.ts (which articles a Scope selects, and in what order).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Article, ParsedFeed } from './types.js';
+import type { ParsedFeed } from './types.js';
 import type { FeedSetting } from './settings.js';
-
-const MIGRATIONS: string[] = [
-  // 1: the first schema.
-  `CREATE TABLE feeds (
-     id INTEGER PRIMARY KEY,
-     url TEXT NOT NULL UNIQUE,
-     title TEXT NOT NULL DEFAULT '',
-     configured_title TEXT,
-     site_link TEXT NOT NULL DEFAULT '',
-     etag TEXT,
-     last_modified TEXT,
-     last_checked INTEGER,
-     last_updated INTEGER,
-     error TEXT,
-     retry_after INTEGER,
-     broken INTEGER NOT NULL DEFAULT 0,
-     active INTEGER NOT NULL DEFAULT 1
-   );
-   CREATE TABLE feed_tags (
-     tag TEXT NOT NULL,
-     feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
-     PRIMARY KEY (tag, feed_id)
-   ) WITHOUT ROWID;
-   CREATE TABLE articles (
-     id INTEGER PRIMARY KEY,
-     feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
-     guid TEXT NOT NULL,
-     title TEXT NOT NULL,
-     link TEXT NOT NULL,
-     author TEXT NOT NULL,
-     published TEXT,
-     sort_key INTEGER NOT NULL,
-     first_seen INTEGER NOT NULL,
-     comments_url TEXT NOT NULL,
-     comment_feed_url TEXT NOT NULL,
-     comment_count INTEGER,
-     read INTEGER NOT NULL DEFAULT 0,
-     starred INTEGER NOT NULL DEFAULT 0,
-     UNIQUE (feed_id, guid)
-   );
-   CREATE TABLE bodies (
-     article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
-     html TEXT NOT NULL
-   );
-   CREATE INDEX articles_by_time ON articles (sort_key DESC, id DESC);
-   CREATE INDEX articles_by_feed_time ON articles (feed_id, sort_key DESC, id DESC);
-   CREATE INDEX articles_unread_by_time ON articles (sort_key DESC, id DESC) WHERE read = 0;
-   CREATE TABLE discussions (
-     key TEXT PRIMARY KEY,
-     source TEXT NOT NULL,
-     fetched_at INTEGER NOT NULL,
-     data TEXT NOT NULL
-   );`,
-];
+import {
+  ARTICLE_COLUMNS, listCount, listIds, listPage, listPosition, neighbourUnread, toArticleRow,
+} from './store/lists.js';
+import { saveFeed } from './store/save-feed.js';
+import { migrate } from './store/schema.js';
 
 export interface FeedRow {
   id: number;
@@ -118,14 +72,6 @@ export interface SaveResult {
 /** The cache file cannot be opened for writing (a read-only folder, a file that is not a database). */
 export class CacheOpenError extends Error {}
 
-const ARTICLE_COLUMNS = `a.id, a.feed_id AS feedId, COALESCE(f.configured_title, NULLIF(f.title, ''), f.url) AS feed,
-  a.guid, a.title, a.link, a.author, a.published, a.sort_key AS sortKey, a.read, a.starred,
-  a.comments_url AS commentsUrl, a.comment_feed_url AS commentFeedUrl, a.comment_count AS commentCount`;
-
-function toArticleRow(r: any): ArticleRow {
-  return { ...r, read: r.read === 1, starred: r.starred === 1 };
-}
-
 export class Store {
   readonly db: Database.Database;
 
@@ -150,25 +96,11 @@ export class Store {
         db.pragma('synchronous = NORMAL');
       }
       db.pragma('foreign_keys = ON');
-      const store = new Store(db);
-      if (!options.readonly) store.migrate();
-      return store;
+      if (!options.readonly) migrate(db);
+      return new Store(db);
     } catch (error) {
       db?.close();
       throw new CacheOpenError(`${file}: ${cacheProblem(error)}`);
-    }
-  }
-
-  private migrate(): void {
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    if (version > MIGRATIONS.length) {
-      throw new Error(`cache was written by a newer Broadsheet (schema ${version}); upgrade Broadsheet`);
-    }
-    for (let v = version; v < MIGRATIONS.length; v++) {
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[v]!);
-        this.db.pragma(`user_version = ${v + 1}`);
-      }).immediate();
     }
   }
 
@@ -242,50 +174,7 @@ export class Store {
     parsed: ParsedFeed,
     meta: { etag: string | null; lastModified: string | null; broken?: boolean; now?: number },
   ): SaveResult {
-    const now = meta.now ?? Date.now();
-    const upsertArticle = this.db.prepare(
-      `INSERT INTO articles (feed_id, guid, title, link, author, published, sort_key, first_seen,
-                             comments_url, comment_feed_url, comment_count)
-       VALUES (@feedId, @guid, @title, @link, @author, @published, @sortKey, @now, @commentsUrl, @commentFeedUrl, @commentCount)
-       ON CONFLICT(feed_id, guid) DO UPDATE SET
-         title = excluded.title, link = excluded.link, author = excluded.author, published = excluded.published,
-         sort_key = CASE WHEN excluded.published IS NOT NULL THEN excluded.sort_key ELSE articles.sort_key END,
-         comments_url = excluded.comments_url, comment_feed_url = excluded.comment_feed_url,
-         comment_count = COALESCE(excluded.comment_count, articles.comment_count)
-       WHERE articles.title IS NOT excluded.title OR articles.link IS NOT excluded.link
-          OR articles.author IS NOT excluded.author OR articles.published IS NOT excluded.published
-          OR articles.comments_url IS NOT excluded.comments_url
-          OR articles.comment_feed_url IS NOT excluded.comment_feed_url
-          OR (excluded.comment_count IS NOT NULL AND articles.comment_count IS NOT excluded.comment_count)
-       RETURNING id, first_seen = @now AS isNew`,
-    );
-    const findId = this.db.prepare('SELECT id FROM articles WHERE feed_id = ? AND guid = ?');
-    const upsertBody = this.db.prepare(
-      `INSERT INTO bodies (article_id, html) VALUES (?, ?)
-       ON CONFLICT(article_id) DO UPDATE SET html = excluded.html WHERE bodies.html IS NOT excluded.html`,
-    );
-    return this.db.transaction((): SaveResult => {
-      const feed = this.db
-        .prepare(
-          `INSERT INTO feeds (url, title, site_link, etag, last_modified, last_checked, last_updated, error, retry_after, broken, active)
-           VALUES (@url, @title, @link, @etag, @lastModified, @now, @now, NULL, NULL, @broken, 1)
-           ON CONFLICT(url) DO UPDATE SET title = excluded.title, site_link = excluded.site_link, etag = excluded.etag,
-             last_modified = excluded.last_modified, last_checked = @now, last_updated = @now, error = NULL,
-             retry_after = NULL, broken = excluded.broken
-           RETURNING id`,
-        )
-        .get({ url, title: parsed.title, link: parsed.link, etag: meta.etag, lastModified: meta.lastModified, now, broken: meta.broken ? 1 : 0 }) as { id: number };
-      let added = 0;
-      let updated = 0;
-      for (const article of parsed.articles) {
-        const row = upsertArticle.get(articleParams(feed.id, article, now)) as { id: number; isNew: number } | undefined;
-        let id = row?.id;
-        if (row) row.isNew ? added++ : updated++;
-        else id = (findId.get(feed.id, article.id) as { id: number }).id;
-        upsertBody.run(id, article.html);
-      }
-      return { added, updated };
-    }).immediate();
+    return saveFeed(this.db, url, parsed, meta);
   }
 
   /** A 304: the feed is unchanged; record that it was checked. */
@@ -316,74 +205,23 @@ export class Store {
 
   // ---------------------------------------------------------------- articles
 
-  private scopeSql(scope: Scope): { where: string; params: unknown[] } {
-    const clauses = ['f.active = 1'];
-    const params: unknown[] = [];
-    if (scope.feedId !== undefined) {
-      clauses.push('a.feed_id = ?');
-      params.push(scope.feedId);
-    }
-    if (scope.tag !== undefined) {
-      clauses.push('a.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ?)');
-      params.push(scope.tag);
-    }
-    if (scope.unreadOnly) clauses.push('a.read = 0');
-    if (scope.starredOnly) clauses.push('a.starred = 1');
-    if (scope.search) {
-      clauses.push("a.title LIKE ? ESCAPE '\\'");
-      params.push('%' + scope.search.replace(/[\\%_]/g, (c) => '\\' + c) + '%');
-    }
-    return { where: clauses.join(' AND '), params };
-  }
-
   /** One page of a list, newest first. */
   articles(scope: Scope, page: { offset?: number; limit: number }): ArticleRow[] {
-    const { where, params } = this.scopeSql(scope);
-    return (
-      this.db
-        .prepare(
-          `SELECT ${ARTICLE_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id
-           WHERE ${where} ORDER BY a.sort_key DESC, a.id DESC LIMIT ? OFFSET ?`,
-        )
-        .all(...params, page.limit, page.offset ?? 0) as any[]
-    ).map(toArticleRow);
+    return listPage(this.db, scope, page);
   }
 
   /** Where an article stands in a list: how many rows of the scope sort before it (or -1 if absent). */
   position(scope: Scope, id: number): number {
-    const row = this.db.prepare('SELECT sort_key AS k FROM articles WHERE id = ?').get(id) as { k: number } | undefined;
-    if (!row) return -1;
-    const { where, params } = this.scopeSql(scope);
-    const inScope = this.db.prepare(`SELECT 1 FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE ${where} AND a.id = ?`).get(...params, id);
-    if (!inScope) return -1;
-    const before = this.db
-      .prepare(
-        `SELECT count(*) AS n FROM articles a JOIN feeds f ON f.id = a.feed_id
-         WHERE ${where} AND (a.sort_key > ? OR (a.sort_key = ? AND a.id > ?))`,
-      )
-      .get(...params, row.k, row.k, id) as { n: number };
-    return before.n;
+    return listPosition(this.db, scope, id);
   }
 
   /** The next (or previous) unread article after `id` in a scope's order, if any. */
   neighbourUnread(scope: Scope, id: number, direction: 1 | -1): number | undefined {
-    const row = this.db.prepare('SELECT sort_key AS k FROM articles WHERE id = ?').get(id) as { k: number } | undefined;
-    if (!row) return undefined;
-    const { where, params } = this.scopeSql({ ...scope, unreadOnly: true });
-    const sql =
-      direction === 1
-        ? `SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE ${where}
-             AND (a.sort_key < ? OR (a.sort_key = ? AND a.id < ?)) ORDER BY a.sort_key DESC, a.id DESC LIMIT 1`
-        : `SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE ${where}
-             AND (a.sort_key > ? OR (a.sort_key = ? AND a.id > ?)) ORDER BY a.sort_key ASC, a.id ASC LIMIT 1`;
-    const next = this.db.prepare(sql).get(...params, row.k, row.k, id) as { id: number } | undefined;
-    return next?.id;
+    return neighbourUnread(this.db, scope, id, direction);
   }
 
   count(scope: Scope): number {
-    const { where, params } = this.scopeSql(scope);
-    const row = this.db.prepare(`SELECT count(*) AS n FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE ${where}`).get(...params) as { n: number };
-    return row.n;
+    return listCount(this.db, scope);
   }
 
   article(id: number): (ArticleRow & { html: string; feedUrl: string }) | undefined {
@@ -415,9 +253,8 @@ export class Store {
 
   /** Mark every article in a scope read; returns the ids changed so the action can be undone. */
   markScopeRead(scope: Scope): number[] {
-    const { where, params } = this.scopeSql({ ...scope, unreadOnly: true });
     return this.db.transaction(() => {
-      const ids = (this.db.prepare(`SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE ${where}`).all(...params) as { id: number }[]).map((r) => r.id);
+      const ids = listIds(this.db, { ...scope, unreadOnly: true });
       const stmt = this.db.prepare('UPDATE articles SET read = 1 WHERE id = ?');
       for (const id of ids) stmt.run(id);
       return ids;
@@ -456,23 +293,4 @@ function cacheProblem(error: unknown): string {
   if (e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'SQLITE_CANTOPEN') return 'cannot write the cache here (permission denied or read-only folder)';
   if (e.code === 'SQLITE_NOTADB' || e.code === 'SQLITE_CORRUPT') return 'not a Broadsheet cache (not a SQLite database, or damaged); move it aside to start a new one';
   return String(e.message ?? error).split('\n')[0]!;
-}
-
-function articleParams(feedId: number, a: Article, now: number) {
-  const published = a.published ? Date.parse(a.published) : NaN;
-  // A date in the future would pin an article to the top of every list: clamp it to now.
-  const sortKey = Number.isFinite(published) ? Math.min(published, now) : now;
-  return {
-    feedId,
-    guid: a.id,
-    title: a.title,
-    link: a.link,
-    author: a.author,
-    published: a.published,
-    sortKey,
-    now,
-    commentsUrl: a.commentsUrl,
-    commentFeedUrl: a.commentFeedUrl,
-    commentCount: a.commentCount,
-  };
 }

@@ -1,0 +1,46 @@
+/**
+ * Local feed files (a path, `~/...` or a file: URL), read with the same size cap as a download and
+ * failing with the same FetchError kinds.
+ */
+import { createReadStream, promises as fsp } from 'node:fs';
+import type { FetchOk, FetchOptions } from '../http.js';
+import { readBody } from './body.js';
+import { FetchError, tooLarge } from './errors.js';
+
+/** Read `filePath`; `input` is what the user gave, for the result's URL and for error messages. */
+export async function readFeedFile(
+  input: string,
+  filePath: string,
+  opts: FetchOptions,
+  signal: AbortSignal,
+): Promise<FetchOk> {
+  const stat = await fsp.stat(filePath).catch((error: unknown) => {
+    throw fileError(error, input);
+  });
+  if (stat.isDirectory()) throw new FetchError('network', 'is a directory, not a feed file');
+  if (stat.isFile() && stat.size > opts.maxBytes) throw tooLarge(opts.maxBytes);
+  // Size is re-checked while streaming: the file may grow, or be a pipe or a device.
+  const stream = createReadStream(filePath, { signal });
+  let bytes: Uint8Array;
+  try {
+    bytes = await readBody(stream, undefined, opts.maxBytes, signal);
+  } catch (error) {
+    if (error instanceof FetchError || signal.aborted) throw error;
+    throw fileError(error, input);
+  }
+  return { status: 'ok', url: input, bytes, contentType: null, etag: null, lastModified: null, movedTo: null };
+}
+
+function fileError(error: unknown, input: string): FetchError {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    // "example.org/feed" without a scheme is read as a path; say what was probably meant.
+    const looksLikeHost = /^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?(\/|$)/i.test(input);
+    return new FetchError('network', looksLikeHost ? `no such file (did you mean https://${input} ?)` : 'no such file', {
+      cause: error,
+    });
+  }
+  if (code === 'EACCES' || code === 'EPERM') return new FetchError('network', 'permission denied', { cause: error });
+  if (code === 'EISDIR') return new FetchError('network', 'is a directory, not a feed file', { cause: error });
+  return new FetchError('network', `cannot read file${code ? ` (${code})` : ''}`, { cause: error });
+}

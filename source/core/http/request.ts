@@ -1,0 +1,144 @@
+/**
+ * One HTTP(S) GET, redirects included: the request headers (conditional GET validators among them),
+ * redirects followed by hand (loop detection, a 5-hop cap, and where a run of permanent redirects ends,
+ * so the stored URL can be updated), 304, and the status of the final response.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { VERSION } from '../../version.js';
+import type { FetchOptions, FetchResult } from '../http.js';
+import { agentFor } from './agents.js';
+import { ACCEPT_ENCODING, readBody } from './body.js';
+import { FetchError, httpError, tooLarge } from './errors.js';
+
+export const USER_AGENT = `Broadsheet/${VERSION} (+https://github.com/broadsheet; terminal feed reader)`;
+export const DEFAULT_ACCEPT =
+  'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5';
+export const MAX_REDIRECTS = 5;
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/** GET `start`, following redirects, and read the final response's body; `signal` aborts all of it. */
+export async function fetchHttp(start: URL, opts: FetchOptions, signal: AbortSignal): Promise<FetchResult> {
+  const headers: http.OutgoingHttpHeaders = {
+    'user-agent': opts.userAgent ?? USER_AGENT,
+    accept: opts.accept ?? DEFAULT_ACCEPT,
+    'accept-encoding': ACCEPT_ENCODING,
+  };
+  if (opts.etag) headers['if-none-match'] = opts.etag;
+  if (opts.lastModified) headers['if-modified-since'] = opts.lastModified;
+
+  let current = start;
+  const seen = new Set([withoutHash(start)]);
+  let redirects = 0;
+  let permanentRun = true;
+  let movedTo: string | null = null;
+
+  for (;;) {
+    const res = await sendRequest(current, headers, signal, true);
+    const status = res.statusCode ?? 0;
+
+    if (REDIRECT_STATUSES.has(status)) {
+      discard(res);
+      const location = res.headers.location;
+      if (!location) throw new FetchError('http', `HTTP ${status} redirect without a Location`, { status });
+      let next: URL;
+      try {
+        next = new URL(location, current);
+      } catch {
+        throw new FetchError('http', `HTTP ${status} redirect to an invalid URL`, { status });
+      }
+      if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+        throw new FetchError('unsupported-url', `redirect to unsupported URL scheme "${next.protocol}"`);
+      }
+      const key = withoutHash(next);
+      if (seen.has(key)) throw new FetchError('redirect-loop', 'redirect loop');
+      redirects++;
+      if (redirects > MAX_REDIRECTS) {
+        throw new FetchError('too-many-redirects', `more than ${MAX_REDIRECTS} redirects`);
+      }
+      seen.add(key);
+      if (permanentRun && (status === 301 || status === 308)) movedTo = next.href;
+      else permanentRun = false;
+      current = next;
+      continue;
+    }
+
+    const finalUrl = current.href;
+    const moved = movedTo !== null && movedTo !== start.href ? movedTo : null;
+
+    if (status === 304) {
+      discard(res);
+      return {
+        status: 'not-modified',
+        url: finalUrl,
+        etag: res.headers.etag ?? opts.etag ?? null,
+        lastModified: res.headers['last-modified'] ?? opts.lastModified ?? null,
+        movedTo: moved,
+      };
+    }
+
+    if (status < 200 || status > 299) {
+      discard(res);
+      throw httpError(status, res.headers['retry-after']);
+    }
+
+    const declaredLength = Number(res.headers['content-length']);
+    if (Number.isFinite(declaredLength) && declaredLength > opts.maxBytes) {
+      res.destroy();
+      throw tooLarge(opts.maxBytes);
+    }
+    const bytes = await readBody(res, res.headers['content-encoding'], opts.maxBytes, signal);
+    return {
+      status: 'ok',
+      url: finalUrl,
+      bytes,
+      contentType: res.headers['content-type'] ?? null,
+      etag: res.headers.etag ?? null,
+      lastModified: res.headers['last-modified'] ?? null,
+      movedTo: moved,
+    };
+  }
+}
+
+function withoutHash(url: URL): string {
+  const copy = new URL(url.href);
+  copy.hash = '';
+  return copy.href;
+}
+
+/**
+ * One GET. A keep-alive socket can be closed by the server just as we reuse it; that surfaces as
+ * ECONNRESET/EPIPE before any response, and Node's docs recommend retrying on `req.reusedSocket`.
+ * We retry once, on a fresh socket (a GET is idempotent).
+ */
+function sendRequest(
+  url: URL,
+  headers: http.OutgoingHttpHeaders,
+  signal: AbortSignal,
+  mayRetry: boolean,
+): Promise<http.IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const mod = url.protocol === 'https:' ? https : http;
+    const req = mod.request(url, { method: 'GET', headers, agent: agentFor(url.protocol), signal }, resolve);
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      const stale = error.code === 'ECONNRESET' || error.code === 'EPIPE';
+      if (mayRetry && stale && req.reusedSocket && !signal.aborted) {
+        resolve(sendRequest(url, headers, signal, false));
+      } else {
+        reject(error);
+      }
+    });
+    req.end();
+  });
+}
+
+/**
+ * Throw away a response we will not read. A small body is drained so the socket goes back to the pool;
+ * a large or unknown-length one is not worth downloading: destroy the socket instead.
+ */
+function discard(res: http.IncomingMessage): void {
+  const length = Number(res.headers['content-length']);
+  if (res.statusCode === 304 || (Number.isFinite(length) && length <= 64 * 1024)) res.resume();
+  else res.destroy();
+}

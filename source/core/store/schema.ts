@@ -1,0 +1,74 @@
+/**
+ * The cache's schema, as the migrations that build it: migration N takes a cache from schema version
+ * N-1 to N (kept in SQLite's user_version), so a cache written by an older Broadsheet is brought up to
+ * date, and one written by a newer Broadsheet is refused rather than misread.
+ */
+import type Database from 'better-sqlite3';
+
+const MIGRATIONS: string[] = [
+  // 1: the first schema.
+  `CREATE TABLE feeds (
+     id INTEGER PRIMARY KEY,
+     url TEXT NOT NULL UNIQUE,
+     title TEXT NOT NULL DEFAULT '',
+     configured_title TEXT,
+     site_link TEXT NOT NULL DEFAULT '',
+     etag TEXT,
+     last_modified TEXT,
+     last_checked INTEGER,
+     last_updated INTEGER,
+     error TEXT,
+     retry_after INTEGER,
+     broken INTEGER NOT NULL DEFAULT 0,
+     active INTEGER NOT NULL DEFAULT 1
+   );
+   CREATE TABLE feed_tags (
+     tag TEXT NOT NULL,
+     feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+     PRIMARY KEY (tag, feed_id)
+   ) WITHOUT ROWID;
+   CREATE TABLE articles (
+     id INTEGER PRIMARY KEY,
+     feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+     guid TEXT NOT NULL,
+     title TEXT NOT NULL,
+     link TEXT NOT NULL,
+     author TEXT NOT NULL,
+     published TEXT,
+     sort_key INTEGER NOT NULL,
+     first_seen INTEGER NOT NULL,
+     comments_url TEXT NOT NULL,
+     comment_feed_url TEXT NOT NULL,
+     comment_count INTEGER,
+     read INTEGER NOT NULL DEFAULT 0,
+     starred INTEGER NOT NULL DEFAULT 0,
+     UNIQUE (feed_id, guid)
+   );
+   CREATE TABLE bodies (
+     article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+     html TEXT NOT NULL
+   );
+   CREATE INDEX articles_by_time ON articles (sort_key DESC, id DESC);
+   CREATE INDEX articles_by_feed_time ON articles (feed_id, sort_key DESC, id DESC);
+   CREATE INDEX articles_unread_by_time ON articles (sort_key DESC, id DESC) WHERE read = 0;
+   CREATE TABLE discussions (
+     key TEXT PRIMARY KEY,
+     source TEXT NOT NULL,
+     fetched_at INTEGER NOT NULL,
+     data TEXT NOT NULL
+   );`,
+];
+
+/** Bring the cache up to the current schema, one transaction per migration. */
+export function migrate(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > MIGRATIONS.length) {
+    throw new Error(`cache was written by a newer Broadsheet (schema ${version}); upgrade Broadsheet`);
+  }
+  for (let v = version; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    }).immediate();
+  }
+}
