@@ -90,6 +90,7 @@ export class Store {
         if (fs.existsSync(file)) fs.accessSync(file, fs.constants.R_OK | fs.constants.W_OK);
       }
       db = new Database(file, { readonly: options.readonly ?? false });
+      cacheStatements(db);
       db.pragma('busy_timeout = 5000');
       if (!options.readonly) {
         db.pragma('journal_mode = WAL');
@@ -293,4 +294,22 @@ function cacheProblem(error: unknown): string {
   if (e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'SQLITE_CANTOPEN') return 'cannot write the cache here (permission denied or read-only folder)';
   if (e.code === 'SQLITE_NOTADB' || e.code === 'SQLITE_CORRUPT') return 'not a Broadsheet cache (not a SQLite database, or damaged); move it aside to start a new one';
   return String(e.message ?? error).split('\n')[0]!;
+}
+
+/**
+ * Prepare each SQL text once per connection: a refresh runs the same few statements tens of
+ * thousands of times, and preparing them anew each time cost more than running them.
+ */
+function cacheStatements(db: Database.Database): void {
+  const prepare = db.prepare.bind(db);
+  const statements = new Map<string, Database.Statement>();
+  db.prepare = ((sql: string) => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      if (statements.size >= 500) statements.clear();
+      statement = prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  }) as typeof db.prepare;
 }
