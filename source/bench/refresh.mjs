@@ -5,16 +5,18 @@
  *    without newsboat the bench still runs and says "newsboat: not installed").
  * 2. feedfarm (../shared/tools/feedfarm.mjs from the repository root, or --farm PATH) serves --feeds
  *    feeds of --items items on 127.0.0.1 with a --ttl, so nothing outlives the bench.
- * 3. Timed, one after the other: broadsheet refresh cold (empty BROADSHEET_HOME), newsboat -x reload cold
- *    (`reload-threads 8`), broadsheet refresh warm (everything 304), `sqlite3 nb-cache.db ANALYZE`,
- *    newsboat warm. Wall time and peak RSS of each (GNU time's %M, else polling /proc VmHWM).
- *    The farm's /__stats is read between runs to show each reader's requests, 304s and gzip.
+ * 3. Timed one after the other, each after waiting (up to --wait-idle s) for the machine to be quiet:
+ *    broadsheet refresh cold (empty BROADSHEET_HOME), newsboat -x reload cold (`reload-threads 8`),
+ *    broadsheet refresh warm (all 304), [--newsboat-as-shipped: newsboat warm before ANALYZE],
+ *    `sqlite3 nb-cache.db ANALYZE`, newsboat warm. newsboat 2.21 sends its validators only from its
+ *    THIRD reload (newsboat#2734), so when its first warm run was not all-304 one more run is timed:
+ *    the warm target compares 304 runs on both sides. Wall time, CPU time and peak RSS of each (GNU
+ *    time, else /proc polling); the farm's /__stats between runs gives each run's requests, 304s, gzip.
+ *    Broadsheet runs from a private copy of .build/, so a rebuild during the bench cannot break it.
  * 4. Rows: the side-by-side table, the targets from the issue (cold >= 8x and warm >= 5x faster than
- *    newsboat, peak RSS < 300 MB) with PASS/FAIL, broadsheet's own --json figures, the farm's counters.
+ *    newsboat, peak RSS < 300 MB) with PASS/FAIL, broadsheet's own --json figures, every run's figures.
  *
- * Options: --feeds N (1000) --items N (30) --farm PATH --ttl S (900) --concurrency N (8) --per-host N (4)
- *          --newsboat-as-shipped (also time a warm newsboat run BEFORE ANALYZE) --no-newsboat --no-install
- *          --profile (one more cold broadsheet run under --cpu-prof, untimed, summarised) --keep (keep TMPDIR)
+ * Options: see `usage` below.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -27,10 +29,11 @@ import { formatSummary, summarizeCpuProfile } from './cpuprofile.mjs';
 
 export const description = 'broadsheet refresh vs newsboat -x reload on feedfarm (cold, warm), wall time and peak RSS';
 export const usage = `--feeds N (1000)  --items N (30)  --farm PATH (../shared/tools/feedfarm.mjs)  --ttl S (900)
---concurrency N (8)  --per-host N (4)   broadsheet's fetch settings
+--concurrency N (8)  --per-host N (8)   broadsheet's fetch settings (8 and 8: newsboat runs reload-threads 8, and every farm feed is on one host)
 --newsboat-as-shipped  also time a warm newsboat run before ANALYZE (the issue measured 55-60 s)
 --wait-idle S (60)  before each timed run, wait up to S s for other processes to use < 0.25 core
---no-newsboat  --no-install  --keep (keep the temp folder)  --profile (extra untimed cold run under --cpu-prof)`;
+--no-newsboat  --no-install  --keep (keep the temp folder)  --profile (extra untimed cold run under --cpu-prof)
+--no-gnu-time  measure peak RSS by polling /proc even when GNU time is there`;
 
 const TARGETS = { coldRatio: 8, warmRatio: 5, rssMb: 300 };
 const BENCH_UA = 'broadsheet-bench';
@@ -38,8 +41,8 @@ const RUN_TIMEOUT_MS = 15 * 60 * 1000;
 
 function parseOptions(argv) {
   const opts = {
-    feeds: 1000, items: 30, farm: null, ttl: 900, concurrency: 8, perHost: 4,
-    newsboat: true, install: true, keep: false, profile: false, asShipped: false, waitIdle: 60,
+    feeds: 1000, items: 30, farm: null, ttl: 900, concurrency: 8, perHost: 8,
+    newsboat: true, install: true, keep: false, profile: false, asShipped: false, waitIdle: 60, gnuTime: true,
   };
   const num = (name, v) => {
     const n = Number(v);
@@ -64,6 +67,7 @@ function parseOptions(argv) {
       case '--profile': opts.profile = true; break;
       case '--newsboat-as-shipped': opts.asShipped = true; break;
       case '--wait-idle': opts.waitIdle = Number(value()); break;
+      case '--no-gnu-time': opts.gnuTime = false; break;
       default: break; // another module's option
     }
   }
@@ -354,6 +358,7 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
   if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: build first (node source/scripts/build.mjs)`);
   const farmPath = resolveFarm(root, opts.farm);
   const tools = ensureTools({ log, install: opts.install, wantNewsboat: opts.newsboat });
+  if (!opts.gnuTime) tools.time = null;
   if (!tools.time) log('GNU time not available: peak RSS from polling /proc VmHWM');
   if (opts.newsboat && !tools.newsboat) log('newsboat: not installed');
   else if (tools.newsboat) log(`newsboat: ${tools.newsboatVersion}`);
@@ -404,7 +409,7 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
     const deltas = {};
     const farmRows = [];
     let before = await farm.stats().catch(() => null);
-    const timed = async (label, reader, cmd, args, env) => {
+    const timed = async (label, cmd, args, env) => {
       const background = await waitForQuiet(opts.waitIdle, log);
       log(`${label}...${background === null ? '' : ` (background load ${background.toFixed(2)} cores)`}`);
       const r = await measure(cmd, args, { env, cwd: tmp, timeBin: tools.time, tmp, label });
@@ -427,10 +432,10 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
     const bsArgs = [appCli, 'refresh', '--json'];
     const haveNb = Boolean(tools.newsboat);
 
-    await timed('broadsheet cold', 'broadsheet', process.execPath, bsArgs, bsEnv);
-    if (haveNb) await timed('newsboat cold', 'newsboat', tools.newsboat, nbArgs, nbEnv);
-    await timed('broadsheet warm', 'broadsheet', process.execPath, bsArgs, bsEnv);
-    if (haveNb && opts.asShipped) await timed('newsboat warm, no ANALYZE', 'newsboat', tools.newsboat, nbArgs, nbEnv);
+    await timed('broadsheet cold', process.execPath, bsArgs, bsEnv);
+    if (haveNb) await timed('newsboat cold', tools.newsboat, nbArgs, nbEnv);
+    await timed('broadsheet warm', process.execPath, bsArgs, bsEnv);
+    if (haveNb && opts.asShipped) await timed('newsboat warm, no ANALYZE', tools.newsboat, nbArgs, nbEnv);
     if (haveNb) {
       const t0 = performance.now();
       let how = 'sqlite3';
@@ -448,11 +453,11 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
       const analyzeS = (performance.now() - t0) / 1000;
       log(`ANALYZE on nb-cache.db (${how}): ${analyzeS.toFixed(2)} s`);
       note('newsboat ANALYZE', `${analyzeS.toFixed(2)} s (${how})`);
-      await timed('newsboat warm', 'newsboat', tools.newsboat, nbArgs, nbEnv);
+      await timed('newsboat warm', tools.newsboat, nbArgs, nbEnv);
       // newsboat 2.21 sends its stored ETag / Last-Modified only from its THIRD reload on (newsboat#2734):
       // its second run downloads everything again. When that happened, time one more run, the all-304 case.
       const d = deltas['newsboat warm'];
-      if (d && d.s304 < d.requests / 2) await timed('newsboat warm, 304s', 'newsboat', tools.newsboat, nbArgs, nbEnv);
+      if (d && d.s304 < d.requests / 2) await timed('newsboat warm, 304s', tools.newsboat, nbArgs, nbEnv);
     }
 
     // -------------------------------------------------------------- rows
@@ -468,8 +473,8 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
       table: `refresh: ${opts.feeds} feeds x ${opts.items} items`,
       run: name,
       'broadsheet s': round(bs?.wallS),
-      'newsboat s': nb ? round(nb.wallS) : tools.newsboat ? null : 'not installed',
-      'ratio nb/bs': nb && bs ? round(nb.wallS / bs.wallS, 1) : null,
+      'newsboat s': nb ? round(nb.wallS) : tools.newsboat ? null : opts.newsboat ? 'not installed' : 'skipped',
+      'newsboat/broadsheet': nb && bs ? `${(nb.wallS / bs.wallS).toFixed(1)}x` : null,
       'broadsheet peak RSS MB': round(bs?.rssMb, 0),
       'newsboat peak RSS MB': nb ? round(nb.rssMb, 0) : null,
       'broadsheet CPU s': round(bs?.cpuS, 1),
@@ -484,7 +489,7 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
     const ratio = (bs, nb) => (bs && nb && bs.exit === 0 && !bs.timedOut ? nb.wallS / bs.wallS : null);
     const coldR = ratio(bsCold, nbCold);
     const T = 'targets (issue)';
-    const missingNb = haveNb ? 'n/a' : 'newsboat: not installed';
+    const missingNb = haveNb ? 'n/a' : opts.newsboat ? 'newsboat: not installed' : 'newsboat skipped';
     rows.push({ table: T, target: 'cold: broadsheet faster than newsboat', goal: `>= ${TARGETS.coldRatio}x`, measured: coldR === null ? missingNb : `${coldR.toFixed(1)}x`, result: verdict(coldR === null ? null : coldR >= TARGETS.coldRatio) });
     // The warm target compares 304 runs on both sides (the issue's "about 5 s after ANALYZE"): when newsboat's
     // first warm run re-downloaded everything (newsboat#2734), the run after it is the comparable one.
@@ -521,7 +526,7 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
 
     note('feedfarm', `${path.relative(root, farmPath)}: ${ready.feeds} feeds (${ready.formats?.rss ?? '?'} RSS, ${ready.formats?.atom ?? '?'} Atom), ${(ready.bytes / 1e6).toFixed(1)} MB, port ${ready.port}`);
     note('broadsheet fetch settings', `concurrency ${opts.concurrency}, perHost ${opts.perHost} (every farm feed is on one host)`);
-    note('newsboat', tools.newsboat ? `${tools.newsboatVersion}, reload-threads 8` : 'not installed');
+    note('newsboat', tools.newsboat ? `${tools.newsboatVersion}, reload-threads 8` : opts.newsboat ? 'not installed' : 'skipped (--no-newsboat)');
     note('peak RSS from', tools.time ? 'GNU time %M (largest process in the tree; node worker threads are in-process)' : '/proc VmHWM polled every 20 ms');
     note('cache size', `broadsheet cache.db ${round(fileMb(path.join(home, 'cache.db')), 1)} MB (+wal ${round(fileMb(path.join(home, 'cache.db-wal')), 1) ?? 0} MB); newsboat ${round(fileMb(nbDb), 1) ?? '-'} MB`);
     note('node', process.version + `, ${os.availableParallelism()} cores`);

@@ -86,8 +86,20 @@ export async function refreshFeeds(options: RefreshOptions): Promise<RefreshSumm
     onProgress?.({ done, total: summary.total, outcome });
   };
 
+  // Validators for every feed in one query, and 304s recorded in batches: a warm refresh is mostly these.
+  const validators = store.allValidators();
+  const notModified: Parameters<Store['markNotModified']>[0] = [];
+  const flushNotModified = () => {
+    if (notModified.length === 0) return;
+    try {
+      store.markNotModified(notModified.splice(0));
+    } catch {
+      // Only "last checked" times: a busy cache may keep the old ones.
+    }
+  };
+
   const refreshOne = async (url: string): Promise<FeedOutcome> => {
-    const known = store.validators(url);
+    const known = validators.get(url) ?? { etag: null, lastModified: null, retryAfter: null };
     if (known.retryAfter && known.retryAfter > now()) {
       const wait = Math.ceil((known.retryAfter - now()) / 1000);
       return { url, status: 'skipped', reason: `server asked to wait; retrying in ${wait} s` };
@@ -101,7 +113,8 @@ export async function refreshFeeds(options: RefreshOptions): Promise<RefreshSumm
         signal,
       });
       if (result.status === 'not-modified') {
-        store.markNotModified(url, { etag: result.etag, lastModified: result.lastModified, now: now() });
+        notModified.push({ url, etag: result.etag, lastModified: result.lastModified, now: now() });
+        if (notModified.length >= 100) flushNotModified();
         return { url, status: 'not-modified' };
       }
       summary.bytes += result.bytes.byteLength;
@@ -163,6 +176,7 @@ export async function refreshFeeds(options: RefreshOptions): Promise<RefreshSumm
     };
     pump();
   });
+  flushNotModified();
   summary.elapsedMs = now() - started;
   if (summary.updated > 0) store.optimize();
   return summary;

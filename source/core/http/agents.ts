@@ -11,8 +11,11 @@ import https from 'node:https';
  * is retried once on a fresh socket: see sendRequest in request.ts).
  */
 const FREE_SOCKET_TIMEOUT_MS = 4000;
-/** Per host: polite, like a browser (a refresh often has many feeds on one host, e.g. FeedBurner). */
-const MAX_SOCKETS_PER_HOST = 6;
+/**
+ * The refresh engine already limits requests per host (fetch.perHost, polite by default); the pool
+ * must not add a second, hidden limit below it. This only bounds a runaway caller.
+ */
+const MAX_SOCKETS_PER_HOST = 64;
 
 let agents: { http: http.Agent; https: https.Agent } | null = null;
 
@@ -21,7 +24,7 @@ export function agentFor(protocol: string): http.Agent {
     const options: http.AgentOptions = {
       keepAlive: true,
       maxSockets: MAX_SOCKETS_PER_HOST,
-      maxFreeSockets: MAX_SOCKETS_PER_HOST,
+      maxFreeSockets: 16,
       timeout: FREE_SOCKET_TIMEOUT_MS,
       scheduling: 'lifo',
     };
