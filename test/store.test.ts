@@ -34,7 +34,7 @@ const URL_B = 'https://b.example/feed';
 
 describe('Store', () => {
   it('migrates to the current schema with WAL', () => {
-    expect(store.db.pragma('user_version', { simple: true })).toBe(1);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(3);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
@@ -124,10 +124,15 @@ describe('Store', () => {
   it('uses an index for every list query', () => {
     const plan = (sql: string, ...params: unknown[]) =>
       (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ');
+    // The shape of store/lists.ts's page query, with statistics present (refresh runs PRAGMA optimize).
+    store.syncFeeds([{ url: URL_A }, { url: URL_B }]);
+    store.saveFeed(URL_A, feed(Array.from({ length: 200 }, (_, i) => article(i))), { etag: null, lastModified: null });
+    store.db.exec('ANALYZE');
     const list = (where: string) =>
-      `SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE ${where} ORDER BY a.sort_key DESC, a.id DESC LIMIT 50`;
-    expect(plan(list('f.active = 1'))).toMatch(/articles_by_time/);
-    expect(plan(list('f.active = 1 AND a.read = 0'))).toMatch(/articles_unread_by_time/);
+      `SELECT a.id FROM articles a CROSS JOIN feeds f ON f.id = a.feed_id WHERE ${where} ORDER BY a.sort_key DESC, a.id DESC LIMIT 50 OFFSET 100`;
+    expect(plan(list('f.active = 1'))).toMatch(/COVERING INDEX articles_by_time/);
+    expect(plan(list('f.active = 1'))).not.toMatch(/TEMP B-TREE/);
+    expect(plan(list('f.active = 1 AND a.read = 0'))).toMatch(/COVERING INDEX articles_unread_by_time/);
     expect(plan(list('f.active = 1 AND a.feed_id = ?'), 1)).toMatch(/articles_by_feed_time/);
     expect(plan(list('f.active = 1 AND a.feed_id = ?'), 1)).not.toMatch(/TEMP B-TREE/);
   });
@@ -144,5 +149,18 @@ describe('Store positions', () => {
     expect(store.neighbourUnread({}, rows[3]!.id, -1)).toBe(rows[0]!.id);
     expect(store.neighbourUnread({}, rows[4]!.id, 1)).toBeUndefined();
     expect(store.position({ unreadOnly: true }, rows[1]!.id)).toBe(-1);
+  });
+});
+
+describe('Store pages', () => {
+  it('gives the same page counted from either end', () => {
+    store.syncFeeds([{ url: URL_A }, { url: URL_B }]);
+    store.saveFeed(URL_A, feed(Array.from({ length: 50 }, (_, i) => article(i))), { etag: null, lastModified: null });
+    store.saveFeed(URL_B, feed(Array.from({ length: 50 }, (_, i) => article(i))), { etag: null, lastModified: null });
+    const total = store.count({});
+    for (const offset of [0, 30, 49, 60, 95, 99]) {
+      const ids = (p: { total?: number }) => store.articles({}, { offset, limit: 10, ...p }).map((r) => r.id);
+      expect(ids({ total })).toEqual(ids({}));
+    }
   });
 });

@@ -4,8 +4,12 @@
  *   {"anchor":{"epochMs","monoUs"}}      the epoch and the monotonic clock (the one V8's CPU profiles
  *                                        use) at the same moment, to map profile samples to the trace
  *   {"window":{...}}                     every second: delay over the last second
- *   {"phase":{...}}                      on SIGUSR2 and at exit: delay since the previous phase mark
- * Each record: {from, to (epoch ms), count, min, mean, p50, p99, max (ms)}. perf_hooks'
+ *   {"phase":{...}}                      when BENCH_ELD_CONTROL (a file) changes, and at exit: delay since
+ *                                        the previous mark, labelled with the file's text. Not a signal:
+ *                                        signal-exit (Ink's) treats SIGUSR2 as fatal when it counts only
+ *                                        its own listeners, runs Ink's exit handlers and re-raises it.
+ * Each record: {from, to (epoch ms), count, min, mean, p50, p99, max (ms)}; phases also carry
+ * process.memoryUsage() in MB. perf_hooks'
  * monitorEventLoopDelay({resolution: 10}) records the whole timer interval, so an idle loop reads
  * about 10 ms and a 100 ms block reads about 110 ms.
  */
@@ -43,21 +47,41 @@ if (file) {
   let windowFrom = phaseFrom;
   let phaseNo = 0;
 
-  const markPhase = (why) => {
-    write({ phase: { n: phaseNo++, why, ...snapshot(phase, phaseFrom) } });
-    phase.reset();
-    phaseFrom = epoch();
-  };
-  const timer = setInterval(() => {
+  const flushWindow = () => {
     write({ window: snapshot(window, windowFrom) });
     window.reset();
     windowFrom = epoch();
+  };
+  const markPhase = (why) => {
+    const m = process.memoryUsage();
+    const mb = (v) => Math.round(v / 1e5) / 10;
+    const memory = { rss: mb(m.rss), heapTotal: mb(m.heapTotal), heapUsed: mb(m.heapUsed), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers) };
+    write({ phase: { n: phaseNo++, why, ...snapshot(phase, phaseFrom), memory } });
+    phase.reset();
+    phaseFrom = epoch();
+    // Windows restart at each mark, so no window straddles two phases.
+    flushWindow();
+  };
+  const timer = setInterval(() => {
+    if (epoch() - windowFrom >= 900) flushWindow();
   }, 1000);
   timer.unref();
-  process.on('SIGUSR2', () => markPhase('signal'));
+  const control = process.env.BENCH_ELD_CONTROL;
+  if (control) {
+    let seen = 0;
+    const poll = setInterval(() => {
+      try {
+        const st = fs.statSync(control);
+        if (st.mtimeMs !== seen) {
+          seen = st.mtimeMs;
+          markPhase(fs.readFileSync(control, 'utf8').trim() || 'mark');
+        }
+      } catch {}
+    }, 20);
+    poll.unref();
+  }
   process.on('exit', () => {
     clearInterval(timer);
-    write({ window: snapshot(window, windowFrom) });
     markPhase('exit');
   });
 }

@@ -145,6 +145,9 @@ export class Tmux {
 
   killServer() {
     this.cmd(['kill-server'], { check: false });
+    // tmux leaves its socket file behind when the server exits on its own (last session gone).
+    const dir = path.join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid?.() ?? 0}`);
+    fs.rmSync(path.join(dir, this.socket), { force: true });
   }
 
   /** Poll the pane every `everyMs` until `test(screen)`; returns {screen, at, end, prevAt} or null on timeout. */
@@ -452,7 +455,7 @@ export function profileRows(table, prof, { top = 12, label = '' } = {}) {
   const pct = (ms) => round((100 * ms) / Math.max(1e-9, prof.totalMs), 1);
   for (const f of prof.self.slice(0, top)) rows.push({ table, what: label, kind: 'self', ms: round(f.ms, 1), '%': pct(f.ms), function: f.name });
   // Frames every sample passes through (React's commit and scheduler, Node's task queues) say nothing.
-  const plumbing = /^\((root|program|idle|garbage collector)\)|^\(anonymous\) |^(processTicksAndRejections|listOnTimeout|processTimers|emit|emitReadable|runInAsyncScope|runMicrotasks?|performWorkOnRoot|performSyncWorkOnRoot|flushSyncWorkAcrossRoots_impl|processRootScheduleInMicrotask|commitRoot|commitRootWhenReady|commitRootImpl|flushMutationEffects|resetAfterCommit|recursivelyTraverseMutationEffects|commitMutationEffectsOnFiber|performUnitOfWork|workLoopSync|renderRootSync|beginWork|completeWork|dispatchDiscreteEvent|batchedUpdates\$?\d?|flushSync\$?\d?|scheduleUpdateOnFiber|forceStoreRerender|handleStoreChange) /;
+  const plumbing = /^\((root|program|idle|garbage collector)\)|^\(anonymous\) |^(processTicksAndRejections|listOnTimeout|processTimers|emit|emitReadable|runInAsyncScope|runMicrotasks?|performWorkOnRoot|performSyncWorkOnRoot|flushSyncWorkAcrossRoots_impl|processRootScheduleInMicrotask|commitRoot|commitRootWhenReady|commitRootImpl|flushMutationEffects|resetAfterCommit|recursivelyTraverseMutationEffects|commitMutationEffectsOnFiber|performUnitOfWork|workLoopSync|renderRootSync|beginWork|completeWork|dispatchDiscreteEvent|batchedUpdates\$?\d?|flushSync\$?\d?|scheduleUpdateOnFiber|forceStoreRerender|handleStoreChange|debounced|invoke|debounce\.edges\.edges|Ink\.rootNode\.onRender|trailingEdge|timerExpired) /;
   for (const f of prof.inclusive.filter((f) => !plumbing.test(f.name + ' ')).slice(0, top)) {
     rows.push({ table, what: label, kind: 'inclusive', ms: round(f.ms, 1), '%': pct(f.ms), function: f.name });
   }
@@ -480,10 +483,11 @@ export function startReader(ctx, { home, eld = false, profile = false, label = '
   const n = ++runNo;
   const dir = path.join(ctx.tmp, 'runs', `${String(n).padStart(3, '0')}-${label}`);
   fs.mkdirSync(dir, { recursive: true });
-  const files = { dir, t0: path.join(dir, 't0'), trace: path.join(dir, 'trace'), eld: path.join(dir, 'eld.jsonl'), prof: path.join(dir, 'prof') };
+  const files = { dir, t0: path.join(dir, 't0'), trace: path.join(dir, 'trace'), eld: path.join(dir, 'eld.jsonl'), eldControl: path.join(dir, 'eld.control'), prof: path.join(dir, 'prof') };
   const env = { BROADSHEET_HOME: home, BROADSHEET_TRACE: files.trace };
   if (eld) {
     env.BENCH_ELD_FILE = files.eld;
+    env.BENCH_ELD_CONTROL = files.eldControl;
     env.NODE_OPTIONS = `--import=${path.join(BENCH_DIR, 'eld-probe.mjs')}`;
   }
   // Node 20 refuses --cpu-prof in NODE_OPTIONS: it goes on the command line.
@@ -501,6 +505,11 @@ export async function waitComplete(ctx, run, timeoutMs = 30_000) {
     throw new Error(`reader (${run.files.dir}) showed no complete screen within ${timeoutMs} ms:\n${screen.split('\n').slice(0, 6).join('\n')}`);
   }
   return done;
+}
+
+/** Mark an event-loop-delay phase boundary in a running reader (eld-probe polls the control file every 20 ms). */
+export function markEldPhase(run, label) {
+  fs.writeFileSync(run.files.eldControl, label + '\n');
 }
 
 export function readEld(file) {

@@ -219,7 +219,8 @@ export class Store {
   // ---------------------------------------------------------------- articles
 
   /** One page of a list, newest first. */
-  articles(scope: Scope, page: { offset?: number; limit: number }): ArticleRow[] {
+  /** One page of a list, newest first; pass the list's `total` when known, to page from the end. */
+  articles(scope: Scope, page: { offset?: number; limit: number; total?: number }): ArticleRow[] {
     return listPage(this.db, scope, page);
   }
 

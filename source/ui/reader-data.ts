@@ -56,7 +56,7 @@ export class ReaderData {
   }
 
   rows(scope: Scope, offset: number, limit: number): ArticleRow[] {
-    return this.memo(`rows|${JSON.stringify(scope)}|${offset}|${limit}`, () => this.store.articles(scope, { offset, limit }));
+    return this.memo(`rows|${JSON.stringify(scope)}|${offset}|${limit}`, () => this.store.articles(scope, { offset, limit, total: this.count(scope) }));
   }
 
   count(scope: Scope): number {

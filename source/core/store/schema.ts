@@ -57,6 +57,14 @@ const MIGRATIONS: string[] = [
      fetched_at INTEGER NOT NULL,
      data TEXT NOT NULL
    );`,
+  // 2: unread counts per feed from an index alone (the header's count took 55 ms at 300,000 articles).
+  `CREATE INDEX articles_unread_by_feed ON articles (feed_id) WHERE read = 0;`,
+  // 3: the list-order indexes carry feed_id, so paging deep into a list (G in 300,000 articles) skips
+  // rows in the index alone instead of reading each row from the table: 380 ms -> 35 ms.
+  `DROP INDEX articles_by_time;
+   CREATE INDEX articles_by_time ON articles (sort_key DESC, id DESC, feed_id);
+   DROP INDEX articles_unread_by_time;
+   CREATE INDEX articles_unread_by_time ON articles (sort_key DESC, id DESC, feed_id) WHERE read = 0;`,
 ];
 
 /** Bring the cache up to the current schema, one transaction per migration. */

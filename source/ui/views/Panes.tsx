@@ -12,7 +12,8 @@ export const Pane = React.memo(function Pane(props: { lines: string[]; width: nu
   return (
     <Box width={width} height={height} flexDirection="row">
       {rule ? <Text>{ruleText}</Text> : null}
-      <Box width={rule ? width - 1 : width} height={height} flexDirection="column" overflow="hidden">
+      {/* No overflow="hidden": every line is already cut to the width, and clipping cost a fifth of a keypress. */}
+      <Box width={rule ? width - 1 : width} height={height} flexDirection="column">
         <Text wrap="truncate-end">{body.join('\n')}</Text>
       </Box>
     </Box>
@@ -21,7 +22,7 @@ export const Pane = React.memo(function Pane(props: { lines: string[]; width: nu
 
 export function OneLine(props: { text: string; width: number }) {
   return (
-    <Box width={props.width} height={1} overflow="hidden">
+    <Box width={props.width} height={1}>
       <Text wrap="truncate-end">{props.text}</Text>
     </Box>
   );
