@@ -164,3 +164,16 @@ describe('Store pages', () => {
     }
   });
 });
+
+describe('Store large feeds', () => {
+  it('saves a large feed in steps, with its validators stored last', async () => {
+    store.syncFeeds([{ url: URL_A }]);
+    const many = feed(Array.from({ length: 450 }, (_, i) => article(i + 1, { id: `g${i}`, published: null })));
+    const result = await store.saveFeedInSteps(URL_A, many, { etag: '"big"', lastModified: null });
+    expect(result).toEqual({ added: 450, updated: 0 });
+    expect(store.count({})).toBe(450);
+    expect(store.validators(URL_A).etag).toBe('"big"');
+    const again = await store.saveFeedInSteps(URL_A, many, { etag: '"big"', lastModified: null });
+    expect(again).toEqual({ added: 0, updated: 0 });
+  });
+});

@@ -120,7 +120,7 @@ export async function refreshFeeds(options: RefreshOptions): Promise<RefreshSumm
       summary.bytes += result.bytes.byteLength;
       const parsed = await pool.parse(result.bytes, result.contentType, result.url);
       summary.parseMs += parsed.parseMs;
-      const saved = store.saveFeed(url, parsed.feed, {
+      const saved = await store.saveFeedInSteps(url, parsed.feed, {
         etag: result.etag,
         lastModified: result.lastModified,
         broken: parsed.broken,

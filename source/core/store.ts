@@ -17,7 +17,7 @@ import type { FeedSetting } from './settings.js';
 import {
   ARTICLE_COLUMNS, listCount, listIds, listPage, listPosition, neighbourUnread, toArticleRow,
 } from './store/lists.js';
-import { saveFeed } from './store/save-feed.js';
+import { saveFeed, saveFeedInSteps } from './store/save-feed.js';
 import { migrate } from './store/schema.js';
 
 export interface FeedRow {
@@ -176,6 +176,15 @@ export class Store {
     meta: { etag: string | null; lastModified: string | null; broken?: boolean; now?: number },
   ): SaveResult {
     return saveFeed(this.db, url, parsed, meta);
+  }
+
+  /** saveFeed for a refresh: a large feed lands in steps, yielding between them (see save-feed.ts). */
+  saveFeedInSteps(
+    url: string,
+    parsed: ParsedFeed,
+    meta: { etag: string | null; lastModified: string | null; broken?: boolean; now?: number },
+  ): Promise<SaveResult> {
+    return saveFeedInSteps(this.db, url, parsed, meta);
   }
 
   /** A 304: the feed is unchanged; record that it was checked. */

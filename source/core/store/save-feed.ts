@@ -1,21 +1,15 @@
 /**
- * Writing one refreshed feed into the cache, in one transaction: the feed's row and validators, then its
- * articles and bodies. A row is only rewritten when something in it changed, so a refresh that brings
- * nothing new writes (almost) nothing; read and starred marks are never touched.
+ * Writing one refreshed feed into the cache: the feed's row and validators, then its articles and
+ * bodies, in one transaction (a large feed in steps: saveFeedInSteps). A row is only rewritten when
+ * something in it changed, so a refresh that brings nothing new writes (almost) nothing; read and
+ * starred marks are never touched.
  */
 import type Database from 'better-sqlite3';
 import type { SaveResult } from '../store.js';
 import type { Article, ParsedFeed } from '../types.js';
 
-/** Store one successfully fetched and parsed feed, its validators and its articles, in one transaction. */
-export function saveFeed(
-  db: Database.Database,
-  url: string,
-  parsed: ParsedFeed,
-  meta: { etag: string | null; lastModified: string | null; broken?: boolean; now?: number },
-): SaveResult {
-  const now = meta.now ?? Date.now();
-  const upsertArticle = db.prepare(
+/** Insert an article, or update it when something in it changed; RETURNING says which. */
+const UPSERT_ARTICLE =
     `INSERT INTO articles (feed_id, guid, title, link, author, published, sort_key, first_seen,
                            comments_url, comment_feed_url, comment_count)
      VALUES (@feedId, @guid, @title, @link, @author, @published, @sortKey, @now, @commentsUrl, @commentFeedUrl, @commentCount)
@@ -29,35 +23,80 @@ export function saveFeed(
         OR articles.comments_url IS NOT excluded.comments_url
         OR articles.comment_feed_url IS NOT excluded.comment_feed_url
         OR (excluded.comment_count IS NOT NULL AND articles.comment_count IS NOT excluded.comment_count)
-     RETURNING id, first_seen = @now AS isNew`,
-  );
+     RETURNING id, first_seen = @now AS isNew`;
+
+type SaveMeta = { etag: string | null; lastModified: string | null; broken?: boolean; now?: number };
+
+/** Store one successfully fetched and parsed feed, its validators and its articles, in one transaction. */
+export function saveFeed(db: Database.Database, url: string, parsed: ParsedFeed, meta: SaveMeta): SaveResult {
+  const now = meta.now ?? Date.now();
+  return db.transaction(() => writeArticles(db, writeFeedRow(db, url, parsed, meta, now, true), parsed.articles, now)).immediate();
+}
+
+/** Articles written per transaction when a feed is large. */
+export const SAVE_STEP = 200;
+
+/**
+ * A large feed (a 20 MB feed holds 6,000 items) saved in steps of SAVE_STEP articles, yielding to the
+ * event loop between them, so the reader stays responsive while it lands. The first step clears the
+ * feed's validators and only the last one stores the new ones: a process killed half-way leaves no
+ * ETag behind, so the next refresh fetches the whole feed again and the upserts complete it.
+ */
+export async function saveFeedInSteps(db: Database.Database, url: string, parsed: ParsedFeed, meta: SaveMeta): Promise<SaveResult> {
+  if (parsed.articles.length <= SAVE_STEP) return saveFeed(db, url, parsed, meta);
+  const now = meta.now ?? Date.now();
+  const total: SaveResult = { added: 0, updated: 0 };
+  for (let start = 0; start < parsed.articles.length; start += SAVE_STEP) {
+    const last = start + SAVE_STEP >= parsed.articles.length;
+    const step = parsed.articles.slice(start, start + SAVE_STEP);
+    const result = db.transaction(() => writeArticles(db, writeFeedRow(db, url, parsed, meta, now, last), step, now)).immediate();
+    total.added += result.added;
+    total.updated += result.updated;
+    if (!last) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return total;
+}
+
+/** The feed's row: title, link, state; validators only when `withValidators`, else cleared. */
+function writeFeedRow(db: Database.Database, url: string, parsed: ParsedFeed, meta: SaveMeta, now: number, withValidators: boolean): number {
+  const row = db
+    .prepare(
+      `INSERT INTO feeds (url, title, site_link, etag, last_modified, last_checked, last_updated, error, retry_after, broken, active)
+       VALUES (@url, @title, @link, @etag, @lastModified, @now, @now, NULL, NULL, @broken, 1)
+       ON CONFLICT(url) DO UPDATE SET title = excluded.title, site_link = excluded.site_link, etag = excluded.etag,
+         last_modified = excluded.last_modified, last_checked = @now, last_updated = @now, error = NULL,
+         retry_after = NULL, broken = excluded.broken
+       RETURNING id`,
+    )
+    .get({
+      url,
+      title: parsed.title,
+      link: parsed.link,
+      etag: withValidators ? meta.etag : null,
+      lastModified: withValidators ? meta.lastModified : null,
+      now,
+      broken: meta.broken ? 1 : 0,
+    }) as { id: number };
+  return row.id;
+}
+
+function writeArticles(db: Database.Database, feedId: number, articles: readonly Article[], now: number): SaveResult {
+  const upsertArticle = db.prepare(UPSERT_ARTICLE);
   const findId = db.prepare('SELECT id FROM articles WHERE feed_id = ? AND guid = ?');
   const upsertBody = db.prepare(
     `INSERT INTO bodies (article_id, html) VALUES (?, ?)
      ON CONFLICT(article_id) DO UPDATE SET html = excluded.html WHERE bodies.html IS NOT excluded.html`,
   );
-  return db.transaction((): SaveResult => {
-    const feed = db
-      .prepare(
-        `INSERT INTO feeds (url, title, site_link, etag, last_modified, last_checked, last_updated, error, retry_after, broken, active)
-         VALUES (@url, @title, @link, @etag, @lastModified, @now, @now, NULL, NULL, @broken, 1)
-         ON CONFLICT(url) DO UPDATE SET title = excluded.title, site_link = excluded.site_link, etag = excluded.etag,
-           last_modified = excluded.last_modified, last_checked = @now, last_updated = @now, error = NULL,
-           retry_after = NULL, broken = excluded.broken
-         RETURNING id`,
-      )
-      .get({ url, title: parsed.title, link: parsed.link, etag: meta.etag, lastModified: meta.lastModified, now, broken: meta.broken ? 1 : 0 }) as { id: number };
-    let added = 0;
-    let updated = 0;
-    for (const article of parsed.articles) {
-      const row = upsertArticle.get(articleParams(feed.id, article, now)) as { id: number; isNew: number } | undefined;
-      let id = row?.id;
-      if (row) row.isNew ? added++ : updated++;
-      else id = (findId.get(feed.id, article.id) as { id: number }).id;
-      upsertBody.run(id, article.html);
-    }
-    return { added, updated };
-  }).immediate();
+  let added = 0;
+  let updated = 0;
+  for (const article of articles) {
+    const row = upsertArticle.get(articleParams(feedId, article, now)) as { id: number; isNew: number } | undefined;
+    let id = row?.id;
+    if (row) row.isNew ? added++ : updated++;
+    else id = (findId.get(feedId, article.id) as { id: number }).id;
+    upsertBody.run(id, article.html);
+  }
+  return { added, updated };
 }
 
 function articleParams(feedId: number, a: Article, now: number) {
