@@ -134,6 +134,14 @@ export class ReaderController {
     this.changed();
   }
 
+  /** Read or starred marks changed: a list that does not filter on them keeps its rows and count. */
+  marksChanged() {
+    const scope = this.storeScope();
+    if (scope.unreadOnly || scope.starredOnly) return this.dataChanged();
+    this.data.invalidateMarks();
+    this.changed();
+  }
+
   /** The store changed under us (a mark, a refresh): redraw from fresh rows without moving. */
   dataChanged() {
     this.reloadList(this.rowAtCursor()?.id);
@@ -285,7 +293,7 @@ export class ReaderController {
     const row = this.deps.store.article(id);
     if (row && !row.read && this.deps.settings.markReadOnOpen) {
       this.deps.store.setRead([id], true);
-      this.dataChanged();
+      this.marksChanged();
     }
     this.comments.articleChanged(this.state.commentsOpen ? row : undefined);
   }
@@ -305,7 +313,7 @@ export class ReaderController {
   private mark(ids: number[], field: 'read' | 'starred', value: boolean) {
     const changed = field === 'read' ? this.deps.store.setRead(ids, value) : this.deps.store.setStarred(ids, value);
     if (changed) this.undo = { ids, field, value, label: field === 'read' ? (value ? 'marked read' : 'marked unread') : value ? 'starred' : 'unstarred' };
-    this.dataChanged();
+    this.marksChanged();
   }
 
   private markAllRead() {
