@@ -12,6 +12,8 @@ export function articleLine(row: ArticleRow, width: number, paint: Paint, select
   const star = row.starred ? '★' : ' ';
   const age = relativeAge(row.published ?? row.sortKey, now).padStart(6);
   const comments = row.commentCount ? ` ${row.commentCount}💬`.padStart(6) : '      ';
+  // The feed name takes a column once the list is 70 wide (alone on the screen, or beside an article from
+  // 167 columns); in a 120-column split the titles keep the room and the article pane names the feed.
   const feedWidth = width >= 70 ? Math.min(18, Math.floor(width / 5)) : 0;
   const fixed = 2 + 1 + 1 + (feedWidth ? feedWidth + 1 : 0) + stringWidth(age) + stringWidth(comments);
   const title = fit(row.title, Math.max(4, width - fixed));
