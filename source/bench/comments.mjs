@@ -6,7 +6,10 @@
  *     shows "3000 comments on Hacker News"). Also `c` key -> that frame. --comments-runs runs, each
  *     on a fresh copy of the cache (the discussion is cached after the first fetch).
  *  2. key -> frame in the comments pane: ~200 `j`, ~200 `k`, ~200 Space (collapse/expand).
- * Figures over target are profiled once more under --cpu-prof (samples inside the slow windows).
+ *  3. event-loop delay (eld-probe.mjs in every timed run): from the `c` key until the discussion is
+ *     on screen (fetched, threaded, first drawn), the 300 ms after, and each key step of part 2.
+ * Figures over target are profiled once more under --cpu-prof (samples inside the slow windows; for
+ * the event-loop delay, inside each stall the stall probe brackets).
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -14,16 +17,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  BENCH_DIR, KEY_NAMES, Tmux, alignSent, finish, keyRows, loadAverage, mainProfile, mainThreadSched, median, nodePidUnder,
-  profileRows, profileSelfTime, quantile, readEld, readTrace, round, seedCache, sendPaced, sleep, snapshotBuild, startReader,
-  verdict, waitComplete, which,
+  BENCH_DIR, KEY_NAMES, STALL_MIN_MS, Tmux, alignSent, eldCells, eldMerge, finish, keyRows, loadAverage, mainProfile,
+  mainThreadSched, markEldPhaseWait, median, nodePidUnder, profileRows, profileSelfTime, quantile, readEld, readStalls, readTrace,
+  round, seedCache, sendPaced, sleep, snapshotBuild, stallRows, startReader, verdict, waitComplete, which,
 } from './lib.mjs';
 
-export const description = '3,000-comment HN thread (depth 12) in the reader: fetch-to-first-frame, j/k/Space key-to-frame';
+export const description = '3,000-comment HN thread (depth 12) in the reader: fetch-to-first-frame, j/k/Space key-to-frame, event-loop delay';
 export const usage = `--comments-runs N (5)  --comments-count N (3000)  --comments-depth N (12)  --comments-keys N (200)
 --no-profile  --keep`;
 
-const TARGETS = { firstFrameMs: 300, keyP95Ms: 16 };
+const TARGETS = { firstFrameMs: 300, keyP95Ms: 16, eldMaxMs: 50 };
 const STORY_ID = 41000000;
 
 function parseOptions(argv) {
@@ -150,10 +153,12 @@ async function startHnServer(json) {
 const commentsShown = (count) => (screen) => new RegExp(`${count} comments on Hacker News`).test(screen);
 
 /** One fresh cache: open the article, press c, time the fetch to the first frame with comments. */
-async function firstFrameRun(ctx, o, { pristine, keep = false, profile = false, label = 'c-first' }) {
+async function firstFrameRun(ctx, o, { pristine, keep = false, profile = false, eld = true, label = 'c-first' }) {
   const home = path.join(ctx.tmp, `home-run-${Date.now()}-${Math.floor(Math.random() * 1e6)}`);
   fs.cpSync(pristine, home, { recursive: true });
-  const run = startReader(ctx, { home, label, eld: profile, profile });
+  eld = eld || profile;
+  const run = startReader(ctx, { home, label, eld, profile, stalls: profile });
+  run.eld = eld;
   try {
     await waitComplete(ctx, run);
     await ctx.tmux.send(run.session, 'Enter');
@@ -161,12 +166,17 @@ async function firstFrameRun(ctx, o, { pristine, keep = false, profile = false, 
     await sleep(300);
     const requestsBefore = ctx.server.log.length;
     const pid = nodePidUnder(ctx.tmux.panePid(run.session));
+    // Event-loop delay phases: "before-c" ends at the c key, "fetch" when the discussion is on screen,
+    // "after-first-frame" 300 ms later.
+    if (eld) await markEldPhaseWait(run, 'before-c');
     const before = mainThreadSched(pid);
     const cAt = Date.now();
     await ctx.tmux.send(run.session, 'c');
     const shown = await ctx.tmux.waitFor(run.session, commentsShown(ctx.discussion.count), { timeoutMs: 20_000, everyMs: 10 });
     const after = mainThreadSched(pid);
+    if (eld) await markEldPhaseWait(run, 'fetch');
     await sleep(300);
+    if (eld) await markEldPhaseWait(run, 'after-first-frame');
     const trace = readTrace(run.files.trace);
     const req = ctx.server.log.slice(requestsBefore).find((e) => e.url === `/items/${STORY_ID}`);
     const cKey = trace.find((e) => e.ev === 'key' && e.t >= cAt);
@@ -192,6 +202,12 @@ async function firstFrameRun(ctx, o, { pristine, keep = false, profile = false, 
   }
 }
 
+/** A run's event-loop delay phases by label (read once the run is over, or live). */
+function eldPhases(run) {
+  const eld = readEld(run.files.eld);
+  return { eld, phase: (why) => eld.phases.find((p) => p.why === why) ?? null };
+}
+
 const KEY_SCRIPT = (n) => [
   { label: `${n} j, 40 ms apart`, keys: Array(n).fill('j'), spacingMs: 40 },
   { label: `${n} k, 40 ms apart`, keys: Array(n).fill('k'), spacingMs: 40 },
@@ -202,17 +218,73 @@ const KEY_SCRIPT = (n) => [
 async function keyRun(ctx, o, run) {
   const pid = nodePidUnder(ctx.tmux.panePid(run.session));
   const steps = [];
+  // Event-loop delay phases: "idle before keys", then one per step (its keys and the 300 ms after).
+  if (run.eld) await markEldPhaseWait(run, 'idle before keys');
   for (const step of KEY_SCRIPT(o.keys)) {
     const before = mainThreadSched(pid);
     const sent = await sendPaced(ctx.tmux, run.session, step.keys, step.spacingMs);
     await sleep(300);
     const after = mainThreadSched(pid);
-    steps.push({ label: step.label, sent, sched: before && after ? { cpuMs: after.cpuMs - before.cpuMs, waitMs: after.waitMs - before.waitMs } : null });
+    if (run.eld) await markEldPhaseWait(run, `keys: ${step.label}`);
+    steps.push({ label: step.label, eldPhase: `keys: ${step.label}`, sent, sched: before && after ? { cpuMs: after.cpuMs - before.cpuMs, waitMs: after.waitMs - before.waitMs } : null });
   }
   await sleep(300);
   const trace = readTrace(run.files.trace);
   for (const step of steps) step.aligned = alignSent(step.sent, trace);
   return steps;
+}
+
+/**
+ * Table 3: event-loop delay while the discussion is fetched, threaded and drawn (every timed run:
+ * p50 the median of the runs, p99 and max the worst) and during each key step (the last run).
+ */
+function eldTable(rows, d, firsts, last, steps) {
+  const table = `3. event-loop delay (ms) in the ${d.count}-comment discussion (probe resolution 10 ms: idle reads ~10; "max - 10" is the stall)`;
+  const target = (p) => ({ target: `max < ${TARGETS.eldMaxMs}`, result: verdict(p ? p.max < TARGETS.eldMaxMs : null) });
+  const perRun = firsts.map((r) => eldPhases(r.run));
+  const fetch = eldMerge(perRun.map((e) => e.phase('fetch')));
+  const afterFirst = eldMerge(perRun.map((e) => e.phase('after-first-frame')));
+  const maxes = perRun.map((e) => round(e.phase('fetch')?.max, 0)).join(' ');
+  rows.push({ table, phase: `c -> discussion on screen (fetch, thread, first draw), ${perRun.length} runs`, 'max per run': maxes, ...eldCells(fetch), ...target(fetch) });
+  rows.push({ table, phase: 'the 300 ms after it is on screen', 'max per run': perRun.map((e) => round(e.phase('after-first-frame')?.max, 0)).join(' '), ...eldCells(afterFirst), ...target(afterFirst) });
+  const lastPhases = last?.run ? eldPhases(last.run) : null;
+  const keyPhases = [];
+  for (const step of steps) {
+    const p = lastPhases?.phase(step.eldPhase) ?? null;
+    keyPhases.push(p);
+    rows.push({ table, phase: `${step.label} (and 300 ms after)`, 'max per run': '', ...eldCells(p), ...target(p) });
+  }
+  const keys = eldMerge(keyPhases);
+  if (steps.length) rows.push({ table, phase: 'all key steps (last run)', 'max per run': '', ...eldCells(keys), ...target(keys) });
+  return {
+    fetch: !fetch || fetch.max >= TARGETS.eldMaxMs || (afterFirst && afterFirst.max >= TARGETS.eldMaxMs),
+    keys: steps.length > 0 && (!keys || keys.max >= TARGETS.eldMaxMs),
+  };
+}
+
+/** The profiled run's stalls (stall probe) while fetching and during the keys, with the profile inside each. */
+function stallProfileRows(rows, file, anchor, run, psteps) {
+  const { phase } = eldPhases(run);
+  const stalls = readStalls(run.files.stalls);
+  const within = (from, to) => stalls.filter((k) => k.to > from && k.from < to);
+  const longest = (list) => [...list].sort((a, b) => b.ms - a.ms).slice(0, 15).sort((a, b) => a.from - b.from);
+  const c = phase('fetch');
+  const settle = phase('after-first-frame');
+  if (c) {
+    const list = within(c.from, settle?.to ?? c.to);
+    rows.push(...stallRows(`profile: event-loop stalls >= ${STALL_MIN_MS} ms, c -> on screen + 300 ms, under --cpu-prof ("at" = ms after c)`, file, longest(list), { anchor, t0: c.from }));
+  }
+  const keyPhases = psteps.map((s) => phase(s.eldPhase)).filter(Boolean);
+  if (keyPhases.length) {
+    const from = Math.min(...keyPhases.map((p) => p.from));
+    const list = within(from, Math.max(...keyPhases.map((p) => p.to)));
+    const over = list.filter((k) => k.ms >= TARGETS.eldMaxMs - 10);
+    if (over.length) {
+      const prof = profileSelfTime(file, { windows: over.map((k) => [k.from, k.to]), anchor });
+      rows.push(...profileRows(`profile: main thread in key-step stalls >= ${TARGETS.eldMaxMs - 10} ms`, prof, { label: `${over.length} stalls (${round(prof.totalMs)} ms sampled)` }));
+    }
+    rows.push(...stallRows(`profile: event-loop stalls >= ${STALL_MIN_MS} ms during the key steps, under --cpu-prof ("at" = ms after the first key step began)`, file, longest(list), { anchor, t0: from }));
+  }
 }
 
 export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = [], root = path.resolve(BENCH_DIR, '../..') } = {}) {
@@ -238,7 +310,7 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
     seedCache(root, ['--articles', '1000', '--feeds', '10', '--out', pristine, '--comments-url', `https://news.ycombinator.com/item?id=${STORY_ID}`, '--hn-api', `http://127.0.0.1:${ctx.server.port}`], log);
 
     // 1. fetch -> first frame, on a fresh cache each time (plus one untimed warm-up).
-    await firstFrameRun(ctx, o, { pristine, label: 'warmup' });
+    await firstFrameRun(ctx, o, { pristine, eld: false, label: 'warmup' });
     const firsts = [];
     let last;
     for (let i = 0; i < o.runs; i++) {
@@ -279,12 +351,16 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
     const { rows: kr, slow } = keyRows(`2. key -> frame (ms) in the ${d.count}-comment pane`, steps, { targetMs: TARGETS.keyP95Ms });
     rows.push(...kr);
 
+    // 3. Event-loop delay: the fetch phases of every timed run, the key phases of the last one.
+    const eldOver = eldTable(rows, d, firsts, last, steps);
+
     // Profiles for what is over target.
-    if (o.profile && (med >= TARGETS.firstFrameMs || slow.length)) {
+    if (o.profile && (med >= TARGETS.firstFrameMs || slow.length || eldOver.fetch || eldOver.keys)) {
       try {
-        const p = await firstFrameRun(ctx, o, { pristine, keep: slow.length > 0, profile: true, label: 'prof' });
+        const keepForKeys = slow.length > 0 || eldOver.keys;
+        const p = await firstFrameRun(ctx, o, { pristine, keep: keepForKeys, profile: true, label: 'prof' });
         let psteps = [];
-        if (slow.length) {
+        if (keepForKeys) {
           try {
             psteps = await keyRun(ctx, o, p.run);
           } finally {
@@ -306,6 +382,7 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
             const prof = profileSelfTime(file, { windows, anchor });
             rows.push(...profileRows('profile: comments key -> frame windows', prof, { label: `${name} x${windows.length} (${round(prof.totalMs / windows.length, 2)} ms sampled per key)` }));
           }
+          if (eldOver.fetch || eldOver.keys) stallProfileRows(rows, file, anchor, p.run, psteps);
           log(`profile ${file}`);
         }
       } catch (error) {

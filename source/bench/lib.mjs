@@ -449,14 +449,33 @@ function frameKey(cf) {
   return `${name} ${file}:${cf.lineNumber + 1}`;
 }
 
+// Frames every sample passes through (React's commit and scheduler, Node's task queues) say nothing.
+const PLUMBING = /^\((root|program|idle|garbage collector)\)|^\(anonymous\) |^(processTicksAndRejections|listOnTimeout|processTimers|emit|emitReadable|runInAsyncScope|runMicrotasks?|performWorkOnRoot|performSyncWorkOnRoot|flushSyncWorkAcrossRoots_impl|processRootScheduleInMicrotask|commitRoot|commitRootWhenReady|commitRootImpl|flushMutationEffects|resetAfterCommit|recursivelyTraverseMutationEffects|commitMutationEffectsOnFiber|performUnitOfWork|workLoopSync|renderRootSync|beginWork|completeWork|dispatchDiscreteEvent|batchedUpdates\$?\d?|flushSync\$?\d?|scheduleUpdateOnFiber|forceStoreRerender|handleStoreChange|debounced|invoke|debounce\.edges\.edges|Ink\.rootNode\.onRender|trailingEdge|timerExpired) /;
+
+/**
+ * One row per stall (readStalls): when it started (ms after `t0`), how long, and the profile's top
+ * self and inclusive functions inside it (ms in brackets), plumbing frames left out of the inclusive list.
+ */
+export function stallRows(table, file, stalls, { anchor, t0 = 0, top = 4 } = {}) {
+  const name = (f) => `${f.name} (${round(f.ms, 0)})`;
+  return stalls.map((k) => {
+    const prof = profileSelfTime(file, { windows: [[k.from, k.to]], anchor });
+    return {
+      table,
+      'at ms': round(k.from - t0, 0),
+      'stall ms': round(k.ms, 0),
+      'top self (ms)': prof.self.slice(0, top).map(name).join(', '),
+      'top inclusive (ms)': prof.inclusive.filter((f) => !PLUMBING.test(f.name + ' ') && !/^\(/.test(f.name)).slice(0, top).map(name).join(', '),
+    };
+  });
+}
+
 /** Table rows for a profile: top self time, then top inclusive time (minus the obvious roots). */
 export function profileRows(table, prof, { top = 12, label = '' } = {}) {
   const rows = [];
   const pct = (ms) => round((100 * ms) / Math.max(1e-9, prof.totalMs), 1);
   for (const f of prof.self.slice(0, top)) rows.push({ table, what: label, kind: 'self', ms: round(f.ms, 1), '%': pct(f.ms), function: f.name });
-  // Frames every sample passes through (React's commit and scheduler, Node's task queues) say nothing.
-  const plumbing = /^\((root|program|idle|garbage collector)\)|^\(anonymous\) |^(processTicksAndRejections|listOnTimeout|processTimers|emit|emitReadable|runInAsyncScope|runMicrotasks?|performWorkOnRoot|performSyncWorkOnRoot|flushSyncWorkAcrossRoots_impl|processRootScheduleInMicrotask|commitRoot|commitRootWhenReady|commitRootImpl|flushMutationEffects|resetAfterCommit|recursivelyTraverseMutationEffects|commitMutationEffectsOnFiber|performUnitOfWork|workLoopSync|renderRootSync|beginWork|completeWork|dispatchDiscreteEvent|batchedUpdates\$?\d?|flushSync\$?\d?|scheduleUpdateOnFiber|forceStoreRerender|handleStoreChange|debounced|invoke|debounce\.edges\.edges|Ink\.rootNode\.onRender|trailingEdge|timerExpired) /;
-  for (const f of prof.inclusive.filter((f) => !plumbing.test(f.name + ' ')).slice(0, top)) {
+  for (const f of prof.inclusive.filter((f) => !PLUMBING.test(f.name + ' ')).slice(0, top)) {
     rows.push({ table, what: label, kind: 'inclusive', ms: round(f.ms, 1), '%': pct(f.ms), function: f.name });
   }
   return rows;
@@ -469,6 +488,57 @@ export function newestFile(dir, ext) {
   return files[0] ?? null;
 }
 
+// ------------------------------------------------------------------------------------ stalls
+
+/**
+ * A second probe for profiled runs, written into the bench's temp folder and loaded after
+ * eld-probe.mjs: a 5 ms interval timer that appends {"stall":{from, to, ms}} to BENCH_STALL_FILE
+ * whenever two of its ticks are more than STALL_MIN_MS + 5 ms apart (ms: the gap minus the 5 ms
+ * interval, i.e. how long the loop did not come back). Unlike the one-second windows of
+ * eld-probe.mjs, [from, to] brackets the stall itself, so the CPU profile's samples inside it say
+ * where the main thread spent it. It wakes the loop 200 times a second: only for --cpu-prof reruns.
+ */
+export const STALL_MIN_MS = 25;
+const STALL_PROBE = `import fs from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
+const file = isMainThread ? process.env.BENCH_STALL_FILE : undefined;
+if (file) {
+  const EVERY = 5;
+  const now = () => performance.timeOrigin + performance.now();
+  let prev = now();
+  setInterval(() => {
+    const t = now();
+    if (t - prev - EVERY >= ${STALL_MIN_MS}) {
+      try { fs.appendFileSync(file, JSON.stringify({ stall: { from: prev, to: t, ms: t - prev - EVERY } }) + '\\n'); } catch {}
+    }
+    prev = t;
+  }, EVERY).unref();
+}
+`;
+
+export function stallProbePath(tmp) {
+  const file = path.join(tmp, 'stall-probe.mjs');
+  if (!fs.existsSync(file)) fs.writeFileSync(file, STALL_PROBE);
+  return file;
+}
+
+/** The stalls a run's stall probe recorded, in order: [{from, to, ms}]. */
+export function readStalls(file) {
+  if (!file || !fs.existsSync(file)) return [];
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => {
+      try {
+        return JSON.parse(l).stall ?? null;
+      } catch {
+        return null;
+      }
+    })
+    .filter(Boolean);
+}
+
 // ------------------------------------------------------------------------------------ the reader in tmux
 
 let runNo = 0;
@@ -476,20 +546,28 @@ export const nextRunNo = () => ++runNo;
 export const PANE_SIZE = { x: 120, y: 40 };
 
 /**
- * Start the reader in a new tmux session. Options: home, eld (load eld-probe.mjs), profile (--cpu-prof).
+ * Start the reader in a new tmux session. Options: home, eld (load eld-probe.mjs), profile (--cpu-prof),
+ * stalls (load the stall probe: see stallProbePath).
  * Returns the run's files and session name.
  */
-export function startReader(ctx, { home, eld = false, profile = false, label = 'run', size = PANE_SIZE }) {
+export function startReader(ctx, { home, eld = false, profile = false, stalls = false, label = 'run', size = PANE_SIZE }) {
   const n = ++runNo;
   const dir = path.join(ctx.tmp, 'runs', `${String(n).padStart(3, '0')}-${label}`);
   fs.mkdirSync(dir, { recursive: true });
-  const files = { dir, t0: path.join(dir, 't0'), trace: path.join(dir, 'trace'), eld: path.join(dir, 'eld.jsonl'), eldControl: path.join(dir, 'eld.control'), prof: path.join(dir, 'prof') };
+  const files = { dir, t0: path.join(dir, 't0'), trace: path.join(dir, 'trace'), eld: path.join(dir, 'eld.jsonl'), eldControl: path.join(dir, 'eld.control'), prof: path.join(dir, 'prof'), stalls: null };
   const env = { BROADSHEET_HOME: home, BROADSHEET_TRACE: files.trace };
+  const imports = [];
   if (eld) {
     env.BENCH_ELD_FILE = files.eld;
     env.BENCH_ELD_CONTROL = files.eldControl;
-    env.NODE_OPTIONS = `--import=${path.join(BENCH_DIR, 'eld-probe.mjs')}`;
+    imports.push(path.join(BENCH_DIR, 'eld-probe.mjs'));
   }
+  if (stalls) {
+    files.stalls = path.join(dir, 'stalls.jsonl');
+    env.BENCH_STALL_FILE = files.stalls;
+    imports.push(stallProbePath(ctx.tmp));
+  }
+  if (imports.length) env.NODE_OPTIONS = imports.map((f) => `--import=${f}`).join(' ');
   // Node 20 refuses --cpu-prof in NODE_OPTIONS: it goes on the command line.
   const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${files.prof}`] : [];
   const script = writeLauncher(path.join(dir, 'launch.sh'), { t0File: files.t0, env, argv: [process.execPath, ...nodeArgs, ctx.cli] });
@@ -510,6 +588,58 @@ export async function waitComplete(ctx, run, timeoutMs = 30_000) {
 /** Mark an event-loop-delay phase boundary in a running reader (eld-probe polls the control file every 20 ms). */
 export function markEldPhase(run, label) {
   fs.writeFileSync(run.files.eldControl, label + '\n');
+}
+
+/**
+ * markEldPhase, then wait (up to timeoutMs) until the probe has written that phase: the probe keeps
+ * only the control file's latest text, so two marks less than one poll apart would merge.
+ */
+export async function markEldPhaseWait(run, label, timeoutMs = 3000) {
+  const before = readEld(run.files.eld).phases.length;
+  const mtime = () => {
+    try {
+      return fs.statSync(run.files.eldControl).mtimeMs;
+    } catch {
+      return null;
+    }
+  };
+  const previous = mtime();
+  markEldPhase(run, label);
+  // The probe watches the mtime, which the kernel keeps at a coarse tick: make sure it moved.
+  for (let i = 0; i < 10 && previous !== null && mtime() === previous; i++) {
+    await sleep(5);
+    markEldPhase(run, label);
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (readEld(run.files.eld).phases.slice(before).some((p) => p.why === label)) return true;
+    await sleep(5);
+  }
+  return false;
+}
+
+/**
+ * Table cells for an event-loop-delay record (a phase, a window, or several merged by eldMerge). The
+ * probe's resolution is 10 ms and it records the whole timer interval, so an idle loop reads ~10 and
+ * "max - 10" is the longest stall itself; targets apply to the raw max, as in tui.mjs part c.
+ */
+export function eldCells(p) {
+  if (!p) return { samples: null, p50: null, p99: null, max: null, 'max - 10': null };
+  return { samples: p.count, p50: round(p.p50), p99: round(p.p99), max: round(p.max), 'max - 10': round(p.max - 10) };
+}
+
+/** Several runs' phases as one record: count summed, p50 the median, p99 and max the worst. */
+export function eldMerge(phases) {
+  const ps = phases.filter((p) => p && p.count > 0);
+  if (!ps.length) return null;
+  return {
+    from: Math.min(...ps.map((p) => p.from)),
+    to: Math.max(...ps.map((p) => p.to)),
+    count: ps.reduce((a, p) => a + p.count, 0),
+    p50: median(ps.map((p) => p.p50)),
+    p99: Math.max(...ps.map((p) => p.p99)),
+    max: Math.max(...ps.map((p) => p.max)),
+  };
 }
 
 export function readEld(file) {

@@ -10,6 +10,10 @@
  *  c. event-loop delay (eld-probe.mjs inside the reader) while a 1000-feed refresh runs in the
  *     background, and key -> frame for a `j` every 100 ms during it.
  *  d. peak RSS (VmHWM) with 300k articles after start + 100 keys + opening an article.
+ *  e. one 20 MB feed (feedfarm --emit, served with an ETag from a loopback server in this process)
+ *     refreshed on start over a seeded cache of 30k articles of that feed: event-loop delay during
+ *     the refresh (first frame -> the header no longer says "refreshing"), key -> frame for a `j`
+ *     every 100 ms during it, and the refresh time.
  *  For every figure over its target the scenario runs once more under --cpu-prof and the samples
  *  inside the slow windows are summarised (self and inclusive time per function).
  *
@@ -19,20 +23,23 @@
  * "frames" column says how many frames that was: 1 means exact).
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   KEY_NAMES, PANE_SIZE, alignSent, finish, keyRows, mainProfile, markEldPhase, nextRunNo, readEld, startReader, waitComplete,
-  BENCH_DIR, Tmux, aptInstall, loadAverage, mainThreadSched, median, memoryOf, newestFile, nodePidUnder, pairKeys, profileRows,
+  BENCH_DIR, Tmux, eldCells, eldMerge, readStalls, stallRows, STALL_MIN_MS, aptInstall, loadAverage, mainThreadSched, median, memoryOf, newestFile, nodePidUnder, pairKeys, profileRows,
   profileSelfTime, quantile, readT0, readTrace, readerScreenComplete, resolveFarm, round, seedCache, sendPaced,
   sleep, snapshotBuild, startFarm, summary, verdict, which, writeLauncher,
 } from './lib.mjs';
 
-export const description = 'reader in tmux: spawn-to-first-frame (30k/300k, vs newsboat), key-to-frame (100k), event-loop delay during a 1000-feed refresh, peak RSS (300k)';
-export const usage = `--tui-parts a,b,c,d   which parts (default all)
+export const description = 'reader in tmux: spawn-to-first-frame (30k/300k, vs newsboat), key-to-frame (100k), event-loop delay during a 1000-feed refresh and a 20 MB feed, peak RSS (300k)';
+export const usage = `--tui-parts a,b,c,d,e   which parts (default all)
 --tui-runs N (10)  --tui-newsboat-runs N (5)  --tui-keys N (300 j presses in part b)  --tui-rss-runs N (3)
+--tui-big-mb N (20: the size of part e's feed)  --tui-big-runs N (3: part e's runs)
 --no-newsboat  --no-profile (no --cpu-prof rerun for figures over target)  --keep (keep the temp folder)
 --farm PATH (feedfarm.mjs)`;
 
@@ -40,7 +47,7 @@ const TARGETS = { firstFrameMs: 400, sizeSpread: 0.2, keyP95Ms: 16, eldMaxMs: 50
 const SIZE = PANE_SIZE;
 
 function parseOptions(argv) {
-  const o = { parts: ['a', 'b', 'c', 'd'], runs: 10, nbRuns: 5, keys: 300, rssRuns: 3, newsboat: true, profile: true, keep: false, farm: null };
+  const o = { parts: ['a', 'b', 'c', 'd', 'e'], runs: 10, nbRuns: 5, keys: 300, rssRuns: 3, bigMb: 20, bigRuns: 3, newsboat: true, profile: true, keep: false, farm: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -57,6 +64,8 @@ function parseOptions(argv) {
       case '--tui-newsboat-runs': o.nbRuns = int(); break;
       case '--tui-keys': o.keys = int(); break;
       case '--tui-rss-runs': o.rssRuns = int(); break;
+      case '--tui-big-mb': o.bigMb = int(); break;
+      case '--tui-big-runs': o.bigRuns = int(); break;
       case '--no-newsboat': o.newsboat = false; break;
       case '--no-profile': o.profile = false; break;
       case '--keep': o.keep = true; break;
@@ -320,12 +329,16 @@ async function profileKeys(ctx, o, slowNames, rows) {
 
 // ------------------------------------------------------------------------------------ part c: refresh
 
-async function partC(ctx, o, rows, { profile = false } = {}) {
-  const home = path.join(ctx.tmp, profile ? 'home-refresh-prof' : 'home-refresh');
-  seedCache(ctx.root, ['--articles', '30000', '--feed-urls', ctx.farm.urlsFile, '--refresh-on-start', '--out', home], ctx.log);
-  const run = startReader(ctx, { home, eld: true, profile, label: profile ? 'prof-refresh' : 'c-refresh' });
+/**
+ * Start the reader on `home` (refreshOnStart: the refresh begins right after the first frame), send a
+ * `j` every 100 ms while the header says "refreshing", then quit. ELD phases: "start-up" (spawn ->
+ * first frame), "refresh" (first frame -> the header no longer says "refreshing"), "after-refresh"
+ * (the next second: work the refresh leaves behind, with no keys sent).
+ */
+async function refreshRun(ctx, home, { profile = false, label, what = 'c', hardStopMs = 10 * 60_000 }) {
+  const run = startReader(ctx, { home, eld: true, profile, stalls: profile, label });
   const out = {};
-  let sent = [];
+  const sent = [];
   try {
     // Phase 0 ends at the first frame (marked within 20 ms of it); the refresh starts on the next tick.
     const deadline = Date.now() + 30_000;
@@ -335,11 +348,12 @@ async function partC(ctx, o, rows, { profile = false } = {}) {
     if (!frame || !pid) throw new Error('the reader did not draw its first frame');
     markEldPhase(run, 'start-up');
     const refreshFrom = Date.now();
+    out.refreshFrom = refreshFrom;
     const schedFrom = mainThreadSched(pid);
     const started = await ctx.tmux.waitFor(run.session, (s) => /refreshing \d+\/\d+/.test(s.split('\n')[0] ?? ''), { timeoutMs: 10_000, everyMs: 5 });
-    if (!started) ctx.log('c: never saw "refreshing" in the header (refresh finished at once?)');
+    if (!started) ctx.log(`${what}: never saw "refreshing" in the header (refresh finished at once?)`);
     // A `j` every 100 ms while the header says "refreshing"; check the header every 200 ms.
-    const hardStop = Date.now() + 10 * 60_000;
+    const hardStop = Date.now() + hardStopMs;
     let lastCheck = 0;
     let n = 0;
     const start = Date.now();
@@ -367,6 +381,7 @@ async function partC(ctx, o, rows, { profile = false } = {}) {
     out.refreshMs = (ended ?? Date.now()) - refreshFrom;
     out.timedOut = ended === null;
     await sleep(1000);
+    markEldPhase(run, 'after-refresh');
     const screen = endScreen || (ctx.tmux.capture(run.session) ?? '');
     out.status = screen.replace(/\n+$/, '').split('\n').pop()?.trim() ?? '';
     out.header = screen.split('\n')[0]?.trim() ?? '';
@@ -376,13 +391,18 @@ async function partC(ctx, o, rows, { profile = false } = {}) {
     await finish(ctx, run);
   }
   await sleep(300);
-  const eld = readEld(run.files.eld);
-  const trace = readTrace(run.files.trace);
-  const aligned = alignSent(sent, trace);
-  out.eld = eld;
-  out.aligned = aligned;
+  out.eld = readEld(run.files.eld);
+  out.aligned = alignSent(sent, readTrace(run.files.trace));
   out.run = run;
+  return out;
+}
+
+async function partC(ctx, o, rows, { profile = false } = {}) {
+  const home = path.join(ctx.tmp, profile ? 'home-refresh-prof' : 'home-refresh');
+  seedCache(ctx.root, ['--articles', '30000', '--feed-urls', ctx.farm.urlsFile, '--refresh-on-start', '--out', home], ctx.log);
+  const out = await refreshRun(ctx, home, { profile, label: profile ? 'prof-refresh' : 'c-refresh', what: 'c' });
   if (profile) return out;
+  const { eld, aligned } = out;
 
   const refresh = eld.phases.find((p) => p.why === 'refresh');
   const startup = eld.phases.find((p) => p.why === 'start-up');
@@ -413,21 +433,31 @@ async function partC(ctx, o, rows, { profile = false } = {}) {
   return { ...out, refreshPhase: refresh, over: (refresh?.max ?? 0) >= TARGETS.eldMaxMs || kr.some((r) => r.result === 'FAIL') };
 }
 
-async function profileRefresh(ctx, o, rows) {
-  ctx.log('profiling the refresh');
-  const out = await partC(ctx, o, rows, { profile: true });
+/** Profile rows for a refresh run made under --cpu-prof: the whole refresh, then the seconds with a stall. */
+function refreshProfileRows(ctx, out, rows, what) {
   const file = mainProfile(out.run.files.prof);
   const refresh = out.eld.phases.find((p) => p.why === 'refresh');
   if (!file || !out.eld.anchor || !refresh) return ctx.log(`profile: no profile, anchor or refresh phase in ${out.run.files.dir}`);
   const all = profileSelfTime(file, { windows: [[refresh.from, refresh.to]], anchor: out.eld.anchor });
-  rows.push(...profileRows('profile: main thread during the refresh', all, { label: `whole refresh (${round(all.totalMs)} ms sampled over ${round((refresh.to - refresh.from) / 1000, 1)} s)` }));
-  const slowSeconds = out.eld.windows.filter((w) => w.to > refresh.from && w.from < refresh.to && w.max >= TARGETS.eldMaxMs).map((w) => [w.from, w.to]);
-  if (slowSeconds.length) {
-    const slow = profileSelfTime(file, { windows: slowSeconds, anchor: out.eld.anchor });
-    rows.push(...profileRows('profile: main thread, seconds with a delay >= 50 ms', slow, { label: `${slowSeconds.length} s (${round(slow.totalMs)} ms sampled)` }));
+  rows.push(...profileRows(`profile: main thread during ${what}`, all, { label: `whole refresh (${round(all.totalMs)} ms sampled over ${round((refresh.to - refresh.from) / 1000, 1)} s)` }));
+  // The stalls themselves (the stall probe's gaps): all of those the ELD probe would read as >= 50 ms
+  // together, then the 15 longest of any length, in order.
+  const stalls = readStalls(out.run.files.stalls).filter((k) => k.to > refresh.from && k.from < refresh.to);
+  const over = stalls.filter((k) => k.ms >= TARGETS.eldMaxMs - 10);
+  if (over.length) {
+    const prof = profileSelfTime(file, { windows: over.map((k) => [k.from, k.to]), anchor: out.eld.anchor });
+    rows.push(...profileRows(`profile: main thread during ${what}, stalls >= ${TARGETS.eldMaxMs - 10} ms`, prof, { label: `${over.length} stalls (${round(prof.totalMs)} ms sampled)` }));
   }
-  rows.push({ table: 'profile: refresh, under --cpu-prof', 'eld max': round(refresh.max), 'eld p99': round(refresh.p99), 'refresh s': round(out.refreshMs / 1000, 1) });
+  const longest = [...stalls].sort((a, b) => b.ms - a.ms).slice(0, 15).sort((a, b) => a.from - b.from);
+  rows.push(...stallRows(`profile: ${what}, event-loop stalls >= ${STALL_MIN_MS} ms under --cpu-prof ("at" = ms after the first frame)`, file, longest, { anchor: out.eld.anchor, t0: refresh.from }));
+  rows.push({ table: `profile: ${what}, under --cpu-prof`, 'eld max': round(refresh.max), 'eld p99': round(refresh.p99), 'refresh s': round(out.refreshMs / 1000, 1) });
   ctx.log(`profile ${file}`);
+}
+
+async function profileRefresh(ctx, o, rows) {
+  ctx.log('profiling the refresh');
+  const out = await partC(ctx, o, rows, { profile: true });
+  refreshProfileRows(ctx, out, rows, 'the refresh');
 }
 
 // ------------------------------------------------------------------------------------ part d: memory
@@ -478,6 +508,139 @@ async function partD(ctx, o, rows) {
   return runs;
 }
 
+// ------------------------------------------------------------------------------------ part e: a 20 MB feed
+
+/**
+ * One big feed on a loopback server: 200 with an ETag (304 when If-None-Match matches), no gzip.
+ * Records when each request arrived and when its response was handed to the kernel.
+ */
+async function startBigFeedServer(file) {
+  const body = fs.readFileSync(file);
+  const etag = `"${createHash('sha1').update(body).digest('hex').slice(0, 20)}"`;
+  const log = [];
+  const server = http.createServer((req, res) => {
+    const entry = { url: req.url, at: performance.timeOrigin + performance.now(), done: null, status: 0 };
+    log.push(entry);
+    const finished = () => (entry.done = performance.timeOrigin + performance.now());
+    if (req.url !== '/big.xml') return void res.writeHead((entry.status = 404)).end(finished);
+    const inm = req.headers['if-none-match'];
+    if (inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) {
+      return void res.writeHead((entry.status = 304), { etag }).end(finished);
+    }
+    res.writeHead((entry.status = 200), { 'content-type': 'application/rss+xml; charset=utf-8', 'content-length': body.length, etag });
+    res.end(body, finished);
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const url = `http://127.0.0.1:${server.address().port}/big.xml`;
+  return {
+    url, etag, log, bytes: body.length,
+    close: () => new Promise((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
+  };
+}
+
+/** Write the 20 MB feed (feedfarm --emit), start its server and seed a 30k-article cache of that one feed. */
+async function prepareBigFeed(ctx, o) {
+  const file = path.join(ctx.tmp, 'big.xml');
+  const started = performance.now();
+  const r = spawnSync(process.execPath, [resolveFarm(ctx.root, o.farm), '--emit', file, '--emit-mb', String(o.bigMb)], { encoding: 'utf8', timeout: 300_000 });
+  if (r.status !== 0 || !fs.existsSync(file)) throw new Error(`feedfarm --emit failed (${r.status}): ${(r.stderr || r.error?.message || '').slice(-400)}`);
+  const items = (fs.readFileSync(file, 'latin1').match(/<item[\s>]/g) ?? []).length;
+  ctx.log(`e: feedfarm --emit ${o.bigMb} MB: ${(fs.statSync(file).size / 1e6).toFixed(1)} MB, ${items} items, in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  ctx.bigServer = await startBigFeedServer(file);
+  const urls = path.join(ctx.tmp, 'big-urls');
+  fs.writeFileSync(urls, `${ctx.bigServer.url}\n`);
+  // The seeded 30k articles belong to the big feed itself (config.json lists only it, and the list
+  // shows active feeds only); refreshOnStart fetches it right after the first frame.
+  const pristine = path.join(ctx.tmp, 'home-big-pristine');
+  seedCache(ctx.root, ['--articles', '30000', '--feed-urls', urls, '--refresh-on-start', '--out', pristine], ctx.log);
+  return { pristine, items, bytes: ctx.bigServer.bytes };
+}
+
+/** A fresh copy of the seeded cache (the refresh fills it, and its ETag would make the next fetch a 304). */
+function bigFeedHome(ctx, label) {
+  const home = path.join(ctx.tmp, `home-big-${label}`);
+  fs.rmSync(home, { recursive: true, force: true });
+  fs.cpSync(ctx.big.pristine, home, { recursive: true });
+  // Write the copy (and the last run's cache) out now: the reader's WAL checkpoints fsync, and on
+  // ext4 an fsync can wait for other dirty data, which the bench itself just wrote.
+  spawnSync('sync', [], { timeout: 60_000 });
+  return home;
+}
+
+async function bigFeedRun(ctx, { profile = false, label }) {
+  const requestsBefore = ctx.bigServer.log.length;
+  const out = await refreshRun(ctx, bigFeedHome(ctx, label), { profile, label, what: 'e', hardStopMs: 3 * 60_000 });
+  out.request = ctx.bigServer.log.slice(requestsBefore).find((e) => e.url === '/big.xml') ?? null;
+  out.refreshPhase = out.eld.phases.find((p) => p.why === 'refresh') ?? null;
+  out.startupPhase = out.eld.phases.find((p) => p.why === 'start-up') ?? null;
+  out.afterPhase = out.eld.phases.find((p) => p.why === 'after-refresh') ?? null;
+  return out;
+}
+
+async function partE(ctx, o, rows) {
+  const runs = [];
+  for (let i = 0; i < o.bigRuns; i++) {
+    const r = await bigFeedRun(ctx, { label: `e-big-${i + 1}` });
+    runs.push(r);
+    ctx.log(`e: run ${i + 1}/${o.bigRuns}: refresh ${round(r.refreshMs / 1000, 2)} s, event-loop delay max ${round(r.refreshPhase?.max)} ms`);
+  }
+  const mb = round(ctx.big.bytes / 1e6, 1);
+  const table = `e. event-loop delay (ms) during the refresh of one ${mb} MB feed (${ctx.big.items} items) over 30k cached articles`;
+  const eldTarget = (p) => ({ target: `max < ${TARGETS.eldMaxMs}`, result: verdict(p ? p.max < TARGETS.eldMaxMs : null) });
+  runs.forEach((r, i) => {
+    const p = r.refreshPhase;
+    rows.push({ table, run: String(i + 1), phase: 'refresh (first frame -> no "refreshing")', 'duration s': p ? round((p.to - p.from) / 1000, 2) : null, ...eldCells(p), ...eldTarget(p) });
+  });
+  const all = eldMerge(runs.map((r) => r.refreshPhase));
+  rows.push({ table, run: 'all', phase: 'refresh: p50 median of runs, p99 and max worst', 'duration s': null, ...eldCells(all), ...eldTarget(all) });
+  const after = eldMerge(runs.map((r) => r.afterPhase));
+  rows.push({ table, run: 'all', phase: 'the second after "refreshing" cleared (no keys)', 'duration s': null, ...eldCells(after), ...eldTarget(after) });
+  const startup = eldMerge(runs.map((r) => r.startupPhase));
+  rows.push({ table, run: 'all', phase: 'start-up (spawn -> first frame), for reference', 'duration s': null, ...eldCells(startup), target: '', result: '' });
+
+  const rtable = `e. the ${mb} MB refresh, per run`;
+  runs.forEach((r, i) => {
+    const req = r.request;
+    const during = r.eld.windows.filter((w) => r.refreshPhase && w.from >= r.refreshPhase.from - 1 && w.to <= r.refreshPhase.to + 1 && w.count > 0);
+    rows.push({
+      table: rtable,
+      run: String(i + 1),
+      'refresh s': round(r.refreshMs / 1000, 2),
+      'timed out': r.timedOut ? 'yes' : 'no',
+      'HTTP status': req?.status ?? 'no request',
+      'first frame -> request ms': req ? round(req.at - r.refreshFrom, 0) : null,
+      'request -> body sent ms': req?.done ? round(req.done - req.at, 0) : null,
+      'body sent -> done s': req?.done ? round((r.refreshFrom + r.refreshMs - req.done) / 1000, 2) : null,
+      'seconds with max >= 50': `${during.filter((w) => w.max >= TARGETS.eldMaxMs).length} of ${during.length}`,
+      'main-thread CPU s': round(r.sched?.cpuMs / 1000, 2),
+      'waiting for a CPU s': round(r.sched?.waitMs / 1000, 2),
+      'VmHWM MB': round(r.mem?.hwmMb, 0),
+      'header after': r.header.replace(/^Broadsheet — /, '').slice(0, 40),
+    });
+  });
+  const refreshMs = runs.map((r) => r.refreshMs);
+  rows.push({ table: rtable, run: 'median', 'refresh s': round(median(refreshMs) / 1000, 2), 'timed out': runs.some((r) => r.timedOut) ? 'yes' : 'no' });
+
+  // Key -> frame: every run's presses in one group.
+  const aligned = runs.flatMap((r) => r.aligned);
+  const { rows: kr } = keyRows(`e. key -> frame (ms) during the ${mb} MB refresh, a \`j\` every 100 ms`, [{ label: `j during the refresh (${runs.length} runs)`, aligned, sched: null }], { targetMs: TARGETS.keyP95Ms });
+  rows.push(...kr);
+  const eldOver = !all || all.max >= TARGETS.eldMaxMs;
+  return { runs, over: eldOver || kr.some((r) => r.result === 'FAIL') };
+}
+
+async function profileBigFeed(ctx, o, rows) {
+  ctx.log('profiling the 20 MB refresh');
+  const out = await bigFeedRun(ctx, { profile: true, label: 'prof-big' });
+  refreshProfileRows(ctx, out, rows, `the ${round(ctx.big.bytes / 1e6, 1)} MB refresh`);
+}
+
 // ------------------------------------------------------------------------------------ set-up
 
 async function prepareNewsboat(ctx, o) {
@@ -519,17 +682,19 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
   const o = parseOptions(argv);
   if (!which('tmux')) throw new Error('tmux is not installed');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'broadsheet-tui-bench-'));
-  const ctx = { tmp, root, log, cli: snapshotBuild(root, tmp), tmux: new Tmux('tui'), homes: {}, farm: null, nb: null, farmHome: null };
+  const ctx = { tmp, root, log, cli: snapshotBuild(root, tmp), tmux: new Tmux('tui'), homes: {}, farm: null, nb: null, farmHome: null, bigServer: null, big: null };
   const rows = [];
   const notes = (key, value) => rows.push({ table: 'notes', key, value: String(value) });
   const cleanup = async () => {
     ctx.tmux.killServer();
     await ctx.farm?.stop();
+    await ctx.bigServer?.close();
     if (!o.keep) fs.rmSync(tmp, { recursive: true, force: true });
   };
   const onSignal = () => {
     ctx.tmux.killServer();
     ctx.farm?.kill();
+    if (!o.keep) fs.rmSync(tmp, { recursive: true, force: true });
     process.exit(130);
   };
   process.once('SIGINT', onSignal);
@@ -555,11 +720,14 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
       }
     }
 
+    if (want('e')) ctx.big = await prepareBigFeed(ctx, o);
+
     const over = {};
     if (want('a')) over.a = await partA(ctx, o, rows);
     if (want('b')) over.b = await partB(ctx, o, rows);
     if (want('c')) over.c = await partC(ctx, o, rows);
     if (want('d')) over.d = await partD(ctx, o, rows);
+    if (want('e')) over.e = await partE(ctx, o, rows);
 
     if (o.profile) {
       const guarded = async (what, fn) => {
@@ -576,7 +744,9 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
       }
       if (over.b?.slow?.length) await guarded('keys', () => profileKeys(ctx, o, over.b.slow, rows));
       if (over.c?.over) await guarded('refresh', () => profileRefresh(ctx, o, rows));
+      if (over.e?.over) await guarded('20 MB refresh', () => profileBigFeed(ctx, o, rows));
     }
+    if (ctx.big) notes('part e feed', `${ctx.bigServer.url}: ${round(ctx.big.bytes / 1e6, 1)} MB, ${ctx.big.items} items, ETag ${ctx.bigServer.etag}, no gzip; 30,000 seeded articles of the same feed`);
     notes('load average at end', loadAverage());
     notes('temp folder', o.keep ? tmp : `${tmp} (removed; --keep keeps it)`);
     return rows;

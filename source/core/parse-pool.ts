@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { FeedParseError } from './parse.js';
 import { runParseJob, type ParseJob, type ParseOutput } from './parse-job.js';
+import type { Article } from './types.js';
 
 export interface ParsePool {
   parse(bytes: Uint8Array, contentType: string | null, url: string): Promise<ParseOutput>;
@@ -30,6 +31,7 @@ export function createParsePool(threads = Math.max(1, Math.min(os.availableParal
   if (!script || threads < 1) return inlinePool();
   type Pending = { resolve: (o: ParseOutput) => void; reject: (e: Error) => void };
   const pending = new Map<number, Pending>();
+  const partial = new Map<number, Article[][]>();
   const waiting: { id: number; job: ParseJob }[] = [];
   const idle: Worker[] = [];
   const workers: Worker[] = [];
@@ -51,7 +53,17 @@ export function createParsePool(threads = Math.max(1, Math.min(os.availableParal
   const spawn = () => {
     const worker = new Worker(script, { resourceLimits: { maxOldGenerationSizeMb: 512 } });
     worker.unref();
-    worker.on('message', (reply: { id: number; output?: ParseOutput; error?: { name: string; message: string; discoveredUrl?: string } }) => {
+    worker.on('message', (reply: { id: number; articles?: Article[]; output?: ParseOutput; error?: { name: string; message: string; discoveredUrl?: string } }) => {
+      if (reply.articles) {
+        // A batch of a large feed's articles; the final message carries the rest (parse-worker.ts).
+        const parts = partial.get(reply.id) ?? [];
+        parts.push(reply.articles);
+        partial.set(reply.id, parts);
+        return;
+      }
+      const parts = partial.get(reply.id);
+      partial.delete(reply.id);
+      if (parts && reply.output) reply.output.feed.articles = [...parts.flat(), ...reply.output.feed.articles];
       const entry = pending.get(reply.id);
       pending.delete(reply.id);
       (worker as Worker & { jobId?: number }).jobId = undefined;
@@ -67,7 +79,10 @@ export function createParsePool(threads = Math.max(1, Math.min(os.availableParal
       // A worker that dies (out of memory on a hostile feed, say) fails its job and is replaced.
       const id = (worker as Worker & { jobId?: number }).jobId;
       const entry = id === undefined ? undefined : pending.get(id);
-      if (id !== undefined) pending.delete(id);
+      if (id !== undefined) {
+        pending.delete(id);
+        partial.delete(id);
+      }
       entry?.reject(new FeedParseError(`parser crashed: ${error.message}`));
       workers.splice(workers.indexOf(worker), 1);
       // A worker that died while idle must not be handed the next job: it would never answer.
@@ -101,9 +116,9 @@ export function createParsePool(threads = Math.max(1, Math.min(os.availableParal
       return new Promise<ParseOutput>((resolve, reject) => {
         const id = nextId++;
         pending.set(id, { resolve, reject });
-        // Copy into a buffer of its own so it can be transferred, not cloned.
-        const own = new Uint8Array(bytes.byteLength);
-        own.set(bytes);
+        // Transferred, not cloned: a buffer of its own goes as it is; a view into a shared one is copied.
+        const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && !(bytes.buffer instanceof SharedArrayBuffer);
+        const own = whole ? bytes : new Uint8Array(bytes);
         waiting.push({ id, job: { bytes: own, contentType, url } });
         dispatch();
       });

@@ -87,6 +87,8 @@ export class CommentsModel {
         signal: abort.signal,
         ...(maxAgeMs !== undefined ? { maxAgeMs } : {}),
       });
+      // Building the pane's tree and drawing it get a task of their own, after the fetch's.
+      await new Promise((resolve) => setImmediate(resolve));
       if (abort.signal.aborted) return;
       this.error = loaded.stale ? `Offline copy from ${ageInWords(this.now() - loaded.fetchedAt)} ago (${loaded.error})` : undefined;
       this.show(loaded);
