@@ -161,13 +161,19 @@ async function fetchDiscussion(r: ResolvedDiscussion, url: string, ctx: FetchCon
   const res = await get(url, ctx, { accept, ...validators });
   if (res.status === 'not-modified') return { kind: 'not-modified', etag: res.etag, lastModified: res.lastModified };
   const meta = { etag: res.etag, lastModified: res.lastModified };
+  // A large thread's JSON parse and its threading each get a task of their own (the reader stays responsive).
+  const json = async () => {
+    const value = parseJsonBody(res.bytes, url);
+    await new Promise((resolve) => setImmediate(resolve));
+    return value;
+  };
   switch (r.source) {
     case 'hackernews':
-      return { kind: 'ok', discussion: withPage(parseHackerNews(parseJsonBody(res.bytes, url), r.id, url), r), ...meta };
+      return { kind: 'ok', discussion: withPage(parseHackerNews(await json(), r.id, url), r), ...meta };
     case 'reddit':
-      return { kind: 'ok', discussion: withPage(parseReddit(parseJsonBody(res.bytes, url), r.id, url), r), ...meta };
+      return { kind: 'ok', discussion: withPage(parseReddit(await json(), r.id, url), r), ...meta };
     case 'lobsters':
-      return { kind: 'ok', discussion: withPage(parseLobsters(parseJsonBody(res.bytes, url), r.id, url), r), ...meta };
+      return { kind: 'ok', discussion: withPage(parseLobsters(await json(), r.id, url), r), ...meta };
     case 'feed': {
       const first = readCommentFeedPage(decodeFeedBytes(res.bytes, res.contentType), res.url);
       const pages = [first, ...(await followPages(first, [url, res.url], ctx))];
