@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { snapshotBundle } from '../support/bundle.js';
 import { TmuxServer, tmuxAvailable, waitUntil, type Pane } from './tmux.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -198,52 +199,9 @@ function expectTerminalRestored(reader: Reader) {
 
 // ------------------------------------------------------------------ the bundle under test
 
-/** The newest modification time under `dir`. */
-function newest(dir: string): number {
-  return fs.readdirSync(dir, { withFileTypes: true }).reduce((max, e) => {
-    const p = path.join(dir, e.name);
-    return Math.max(max, e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
-  }, 0);
-}
-
-/**
- * Build the bundle when it is missing or older than the sources, then run a private copy of it:
- * a rebuild during the run (`npm test` elsewhere, an editor's watcher) deletes .build/ first and
- * would pull chunks from under a running reader. The copy sits in a folder with package.json and
- * feeds/ (how the bundle finds the demo feeds) and a link to node_modules (better-sqlite3 is external).
- */
-function snapshotBundle(): string {
-  const pkg = path.join(tempRoot, 'pkg');
-  for (let attempt = 1; ; attempt++) {
-    const built = fs.existsSync(BUILT_CLI) ? fs.statSync(BUILT_CLI).mtimeMs : 0;
-    if (built < newest(path.join(ROOT, 'source'))) {
-      const r = spawnSync(process.execPath, [path.join(ROOT, 'source/scripts/build.mjs')], { cwd: ROOT, encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`build failed:\n${r.stderr}`);
-    }
-    fs.rmSync(pkg, { recursive: true, force: true });
-    fs.mkdirSync(pkg, { recursive: true });
-    try {
-      fs.cpSync(path.join(ROOT, '.build'), path.join(pkg, '.build'), { recursive: true });
-      fs.cpSync(path.join(ROOT, 'feeds'), path.join(pkg, 'feeds'), { recursive: true });
-      fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(pkg, 'package.json'));
-      fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(pkg, 'node_modules'), 'dir');
-      // A complete copy: every chunk the bundle imports is there.
-      const dir = path.join(pkg, '.build');
-      const files = fs.readdirSync(dir);
-      const missing = files
-        .filter((f) => f.endsWith('.mjs'))
-        .flatMap((f) => [...fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/["']\.\/([\w.-]+\.mjs)["']/g)].map((m) => m[1]!))
-        .filter((f) => !files.includes(f));
-      if (files.includes('cli.mjs') && missing.length === 0) return path.join(dir, 'cli.mjs');
-    } catch (error) {
-      if (attempt >= 3) throw error;
-    }
-    if (attempt >= 3) throw new Error('could not copy a complete .build/ (is something rebuilding it?)');
-  }
-}
 
 beforeAll(() => {
-  CLI = snapshotBundle();
+  CLI = snapshotBundle(tempRoot);
 }, 60_000);
 
 afterAll(() => {

@@ -19,7 +19,7 @@ export function tmuxAvailable(): boolean {
 }
 
 /** The environment for tmux itself: not nested in the caller's tmux, and a UTF-8 locale. */
-function tmuxEnv(): NodeJS.ProcessEnv {
+export function tmuxEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   delete env.TMUX;
   delete env.TMUX_PANE;

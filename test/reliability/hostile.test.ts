@@ -35,6 +35,7 @@ import {
   type Farm,
   type RunResult,
 } from './helpers.js';
+import { tmuxEnv } from '../e2e/tmux.js';
 
 const MAX_BYTES = 8 * 1024 * 1024;
 const HUGE_MB = 64;
@@ -429,15 +430,3 @@ describe.skipIf(!HAVE_SHARED)(HAVE_SHARED ? 'hostile feeds (feedfarm --hostile)'
     expect(newCanaries(canariesBefore)).toEqual([]);
   });
 });
-
-function tmuxEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env.TMUX;
-  delete env.TMUX_PANE;
-  const locale = env.LC_ALL || env.LC_CTYPE || env.LANG || '';
-  if (!/utf-?8/i.test(locale)) {
-    delete env.LC_ALL;
-    env.LC_CTYPE = 'C.UTF-8';
-  }
-  return env;
-}
