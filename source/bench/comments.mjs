@@ -19,8 +19,7 @@ import { pathToFileURL } from 'node:url';
 import {
   BENCH_DIR, KEY_NAMES, STALL_MIN_MS, Tmux, alignSent, eldCells, eldMerge, finish, keyRows, loadAverage, mainProfile,
   mainThreadSched, markEldPhaseWait, median, nodePidUnder, profileRows, profileSelfTime, quantile, readEld, readStalls, readTrace,
-  round, seedCache, sendPaced, sleep, snapshotBuild, stallRows, startReader, verdict, waitComplete, which,
-} from './lib.mjs';
+  round, seedCache, sendPaced, sleep, snapshotBuild, stallRows, startReader, verdict, waitComplete, which, eachOption } from './lib.mjs';
 
 export const description = '3,000-comment HN thread (depth 12) in the reader: fetch-to-first-frame, j/k/Space key-to-frame, event-loop delay';
 export const usage = `--comments-runs N (5)  --comments-count N (3000)  --comments-depth N (12)  --comments-keys N (200)
@@ -31,16 +30,7 @@ const STORY_ID = 41000000;
 
 function parseOptions(argv) {
   const o = { runs: 5, count: 3000, depth: 12, keys: 200, profile: true, keep: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const key = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = () => (eq > 0 ? arg.slice(eq + 1) : argv[++i]);
-    const int = () => {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < 1) throw new Error(`${key} needs a positive integer`);
-      return n;
-    };
+  eachOption(argv, (key, { value, int }) => {
     switch (key) {
       case '--comments-runs': o.runs = int(); break;
       case '--comments-count': o.count = int(); break;
@@ -50,7 +40,7 @@ function parseOptions(argv) {
       case '--keep': o.keep = true; break;
       default: break;
     }
-  }
+  });
   return o;
 }
 

@@ -5,6 +5,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -376,11 +377,15 @@ export async function startFarm(farmPath, { feeds, items, ttl, out, log }) {
       reject(new Error(`feedfarm exited (${code}): ${Buffer.concat(stderr).toString().slice(-400)}`));
     });
   });
+  const log_ = () => Buffer.concat(stderr).toString('utf8').trim();
   return {
     ready,
     urlsFile: path.join(out, 'urls'),
+    /** The farm's request counters (GET /__stats). */
+    stats: () => getJson(`http://127.0.0.1:${ready.port}/__stats`),
+    /** Stop the farm; resolves to what it printed on stderr (its closing statistics). */
     async stop() {
-      if (exited) return;
+      if (exited) return log_();
       child.kill('SIGTERM');
       await new Promise((r) => {
         const t = setTimeout(() => {
@@ -389,9 +394,31 @@ export async function startFarm(farmPath, { feeds, items, ttl, out, log }) {
         }, 5000);
         child.on('exit', () => (clearTimeout(t), r()));
       });
+      return log_();
     },
     kill: () => !exited && child.kill('SIGKILL'),
   };
+}
+
+/** The bench's own requests to the farm (its /__stats), told apart from the readers' by this User-Agent. */
+export const BENCH_UA = 'broadsheet-bench';
+
+function getJson(url) {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { headers: { 'user-agent': BENCH_UA }, agent: false, timeout: 10000 }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        try {
+          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        } catch (e) {
+          reject(e);
+        }
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+  });
 }
 
 // ------------------------------------------------------------------------------------ CPU profiles
@@ -750,3 +777,21 @@ export function keyRows(table, steps, { targetMs = 16, names = KEY_NAMES } = {})
 
 export const KEY_NAMES = { j: 'j', k: 'k', G: 'G', g: 'g', 'C-d': 'Ctrl-d', Enter: 'Enter (open)', h: 'h (back)', Space: 'Space' };
 
+/**
+ * Walk `--key value` / `--key=value` options, calling `on(key, {value, int})` for each; options a module
+ * does not know are left to the others (run.mjs passes every option to every bench).
+ */
+export function eachOption(argv, on) {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const key = eq > 0 ? arg.slice(0, eq) : arg;
+    const value = () => (eq > 0 ? arg.slice(eq + 1) : argv[++i]);
+    const int = () => {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 1) throw new Error(`${key} needs a positive integer`);
+      return n;
+    };
+    on(key, { value, int });
+  }
+}

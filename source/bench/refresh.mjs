@@ -20,12 +20,11 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { createRequire } from 'node:module';
 import { formatSummary, summarizeCpuProfile } from './cpuprofile.mjs';
+import { BENCH_UA, startFarm } from './lib.mjs';
 
 export const description = 'broadsheet refresh vs newsboat -x reload on feedfarm (cold, warm), wall time and peak RSS';
 export const usage = `--feeds N (1000)  --items N (30)  --farm PATH (../shared/tools/feedfarm.mjs)  --ttl S (900)
@@ -36,7 +35,6 @@ export const usage = `--feeds N (1000)  --items N (30)  --farm PATH (../shared/t
 --no-gnu-time  measure peak RSS by polling /proc even when GNU time is there`;
 
 const TARGETS = { coldRatio: 8, warmRatio: 5, rssMb: 300 };
-const BENCH_UA = 'broadsheet-bench';
 const RUN_TIMEOUT_MS = 15 * 60 * 1000;
 
 function parseOptions(argv) {
@@ -230,65 +228,6 @@ async function waitForQuiet(waitS, log) {
 
 // ------------------------------------------------------------------------------------------ the farm
 
-async function startFarm({ farmPath, opts, tmp, log }) {
-  const args = [farmPath, '--feeds', String(opts.feeds), '--items', String(opts.items), '--port', '0', '--out', tmp, '--ttl', String(opts.ttl)];
-  log(`starting feedfarm: ${opts.feeds} feeds x ${opts.items} items, ttl ${opts.ttl} s`);
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const stderr = [];
-  child.stderr.on('data', (b) => stderr.push(b));
-  const ready = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('feedfarm gave no ready line within 300 s')), 300_000);
-    const lines = readline.createInterface({ input: child.stdout });
-    lines.on('line', (line) => {
-      try {
-        const msg = JSON.parse(line);
-        if (msg.ready) {
-          clearTimeout(timer);
-          resolve(msg);
-        }
-      } catch {}
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`feedfarm exited (${code}) before it was ready: ${Buffer.concat(stderr).toString().trim().slice(-500)}`));
-    });
-  });
-  let exited = false;
-  child.on('exit', () => (exited = true));
-  return {
-    ready,
-    stats: () => getJson(`http://127.0.0.1:${ready.port}/__stats`),
-    async stop() {
-      if (!exited) {
-        child.kill('SIGTERM');
-        await new Promise((r) => {
-          const t = setTimeout(() => (child.kill('SIGKILL'), r()), 5000);
-          child.on('exit', () => (clearTimeout(t), r()));
-        });
-      }
-      return Buffer.concat(stderr).toString('utf8').trim();
-    },
-    kill: () => !exited && child.kill('SIGKILL'),
-  };
-}
-
-function getJson(url) {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { headers: { 'user-agent': BENCH_UA }, agent: false, timeout: 10000 }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        try {
-          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-        } catch (e) {
-          reject(e);
-        }
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-  });
-}
 
 /** What one reader did between two /__stats snapshots, without the bench's own /__stats requests. */
 function statsDelta(before, after) {
@@ -381,7 +320,7 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    farm = await startFarm({ farmPath, opts, tmp, log });
+    farm = await startFarm(farmPath, { feeds: opts.feeds, items: opts.items, ttl: opts.ttl, out: tmp, log });
     const { ready } = farm;
     log(`feedfarm ready on port ${ready.port}: ${ready.feeds} feeds, ${(ready.bytes / 1e6).toFixed(1)} MB uncompressed`);
 

@@ -33,8 +33,7 @@ import {
   KEY_NAMES, PANE_SIZE, alignSent, finish, keyRows, mainProfile, markEldPhase, nextRunNo, readEld, startReader, waitComplete,
   BENCH_DIR, Tmux, eldCells, eldMerge, readStalls, stallRows, STALL_MIN_MS, aptInstall, loadAverage, mainThreadSched, median, memoryOf, newestFile, nodePidUnder, pairKeys, profileRows,
   profileSelfTime, quantile, readT0, readTrace, readerScreenComplete, resolveFarm, round, seedCache, sendPaced,
-  sleep, snapshotBuild, startFarm, summary, verdict, which, writeLauncher,
-} from './lib.mjs';
+  sleep, snapshotBuild, startFarm, summary, verdict, which, writeLauncher, eachOption } from './lib.mjs';
 
 export const description = 'reader in tmux: spawn-to-first-frame (30k/300k, vs newsboat), key-to-frame (100k), event-loop delay during a 1000-feed refresh and a 20 MB feed, peak RSS (300k)';
 export const usage = `--tui-parts a,b,c,d,e   which parts (default all)
@@ -48,16 +47,7 @@ const SIZE = PANE_SIZE;
 
 function parseOptions(argv) {
   const o = { parts: ['a', 'b', 'c', 'd', 'e'], runs: 10, nbRuns: 5, keys: 300, rssRuns: 3, bigMb: 20, bigRuns: 3, newsboat: true, profile: true, keep: false, farm: null };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const key = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = () => (eq > 0 ? arg.slice(eq + 1) : argv[++i]);
-    const int = () => {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < 1) throw new Error(`${key} needs a positive integer`);
-      return n;
-    };
+  eachOption(argv, (key, { value, int }) => {
     switch (key) {
       case '--tui-parts': o.parts = value().split(',').map((s) => s.trim().toLowerCase()).filter(Boolean); break;
       case '--tui-runs': o.runs = int(); break;
@@ -72,7 +62,7 @@ function parseOptions(argv) {
       case '--farm': o.farm = value(); break;
       default: break; // another module's option
     }
-  }
+  });
   return o;
 }
 
