@@ -277,7 +277,7 @@ describe.skipIf(!haveFarm)('a 20 MB feed through the parse pool', () => {
       );
     });
     const bytes = fs.readFileSync(file);
-    const pool = createParsePool(2, new URL(`file://${worker}`));
+    const pool = createParsePool({ threads: 2, script: new URL(`file://${worker}`) });
     try {
       expect(pool.threads).toBe(2);
       // The event loop keeps turning while the workers parse.

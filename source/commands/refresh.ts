@@ -19,7 +19,7 @@ export interface BrokenFeed {
 export async function refreshCommand(ctx: Context, args: ParsedArgs): Promise<number> {
   const store = ctx.store();
   const urls = ctx.loaded.settings.feeds.map((f) => f.url);
-  const pool = createParsePool();
+  const pool = createParsePool({ store });
   const bar = ctx.err.isTTY ? progressBar(ctx) : undefined;
   const outcomes: FeedOutcome[] = [];
   const broken: BrokenFeed[] = [];

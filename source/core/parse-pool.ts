@@ -1,6 +1,7 @@
 /**
  * Parsing is synchronous and slow (rss-parser: about 15 MB/s here), so a refresh parses in worker
- * threads, one per core, and the main thread stays free for the UI and the network.
+ * threads, one per core, and the main thread stays free for the UI and the network. Given the cache,
+ * the workers also store what they parse (save-job.ts): the main thread only sees counts.
  * Where no worker script is available (unit tests run from TypeScript sources) jobs run inline.
  */
 import os from 'node:os';
@@ -9,12 +10,26 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { FeedParseError } from './parse.js';
 import { runParseJob, type ParseJob, type ParseOutput } from './parse-job.js';
+import { runSaveJob, saveParsed, type SavedFeed, type SaveTarget } from './save-job.js';
+import type { Store } from './store.js';
+import { writeLockMemory } from './store/write-lock.js';
 import type { Article } from './types.js';
 
 export interface ParsePool {
   parse(bytes: Uint8Array, contentType: string | null, url: string): Promise<ParseOutput>;
+  /** Parse a refreshed feed and store it in the pool's cache (createParsePool's `store`). */
+  parseAndSave(bytes: Uint8Array, contentType: string | null, url: string, target: SaveTarget): Promise<SavedFeed>;
   close(): Promise<void>;
   readonly threads: number;
+}
+
+export interface PoolOptions {
+  /** Worker threads (default: one per core, at most 4). */
+  threads?: number;
+  /** The worker script (default: .build/parse-worker.mjs beside the bundle; none: run inline). */
+  script?: URL | null;
+  /** The cache parseAndSave writes to. A file cache is opened by each worker; `:memory:` is written here. */
+  store?: Store;
 }
 
 /** The worker entry beside the running bundle (.build/parse-worker.mjs). */
@@ -23,16 +38,32 @@ function bundledWorker(): URL | null {
   return url.protocol === 'file:' && fs.existsSync(fileURLToPath(url)) ? url : null;
 }
 
-export function inlinePool(): ParsePool {
-  return { parse: (bytes, contentType, url) => runParseJob({ bytes, contentType, url }), close: async () => {}, threads: 0 };
+const noStore = (): never => {
+  throw new Error('this parse pool was created without a cache to save into');
+};
+
+export function inlinePool(store?: Store): ParsePool {
+  return {
+    parse: (bytes, contentType, url) => runParseJob({ bytes, contentType, url }),
+    parseAndSave: async (bytes, contentType, url, target) => runSaveJob(store ?? noStore(), { bytes, contentType, url }, target),
+    close: async () => {},
+    threads: 0,
+  };
 }
 
-export function createParsePool(threads = Math.max(1, Math.min(os.availableParallelism(), 4)), script = bundledWorker()): ParsePool {
-  if (!script || threads < 1) return inlinePool();
-  type Pending = { resolve: (o: ParseOutput) => void; reject: (e: Error) => void };
+export function createParsePool(options: PoolOptions = {}): ParsePool {
+  const threads = options.threads ?? Math.max(1, Math.min(os.availableParallelism(), 4));
+  const script = options.script === undefined ? bundledWorker() : options.script;
+  const store = options.store;
+  if (!script || threads < 1) return inlinePool(store);
+  // A file cache is shared with the workers through its path; an in-memory one cannot be.
+  const cacheFile = store && !store.db.memory && !store.db.readonly ? store.db.name : null;
+  // The workers take turns to write (store/write-lock.ts); the main thread's own writes are small.
+  const writeLock = writeLockMemory();
+  type Pending = { resolve: (o: never) => void; reject: (e: Error) => void };
   const pending = new Map<number, Pending>();
   const partial = new Map<number, Article[][]>();
-  const waiting: { id: number; job: ParseJob }[] = [];
+  const waiting: { id: number; job: ParseJob; save?: SaveTarget }[] = [];
   const idle: Worker[] = [];
   const workers: Worker[] = [];
   let nextId = 0;
@@ -51,9 +82,9 @@ export function createParsePool(threads = Math.max(1, Math.min(os.availableParal
   };
 
   const spawn = () => {
-    const worker = new Worker(script, { resourceLimits: { maxOldGenerationSizeMb: 512 } });
+    const worker = new Worker(script, { resourceLimits: { maxOldGenerationSizeMb: 512 }, workerData: { cacheFile, writeLock } });
     worker.unref();
-    worker.on('message', (reply: { id: number; articles?: Article[]; output?: ParseOutput; error?: { name: string; message: string; discoveredUrl?: string } }) => {
+    worker.on('message', (reply: { id: number; articles?: Article[]; output?: ParseOutput; saved?: SavedFeed; error?: WorkerError }) => {
       if (reply.articles) {
         // A batch of a large feed's articles; the final message carries the rest (parse-worker.ts).
         const parts = partial.get(reply.id) ?? [];
@@ -70,7 +101,8 @@ export function createParsePool(threads = Math.max(1, Math.min(os.availableParal
       crashesInARow = 0;
       idle.push(worker);
       if (entry) {
-        if (reply.output) entry.resolve(reply.output);
+        const answer = reply.output ?? reply.saved;
+        if (answer) entry.resolve(answer as never);
         else entry.reject(rebuildError(reply.error));
       }
       dispatch();
@@ -105,33 +137,57 @@ export function createParsePool(threads = Math.max(1, Math.min(os.availableParal
   // Workers start on the first parse: a refresh where every feed answers 304 never pays for them.
   let started = false;
 
+  const submit = <T>(bytes: Uint8Array, contentType: string | null, url: string, save?: SaveTarget): Promise<T> => {
+    if (broken) return Promise.reject(broken);
+    if (!started) {
+      started = true;
+      for (let i = 0; i < threads; i++) spawn();
+    }
+    return new Promise<T>((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve: resolve as (o: never) => void, reject });
+      // Transferred, not cloned: a buffer of its own goes as it is; a view into a shared one is copied.
+      const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && !(bytes.buffer instanceof SharedArrayBuffer);
+      const own = whole ? bytes : new Uint8Array(bytes);
+      waiting.push({ id, job: { bytes: own, contentType, url }, ...(save ? { save } : {}) });
+      dispatch();
+    });
+  };
+
   return {
     threads,
-    parse(bytes, contentType, url) {
-      if (broken) return Promise.reject(broken);
-      if (!started) {
-        started = true;
-        for (let i = 0; i < threads; i++) spawn();
-      }
-      return new Promise<ParseOutput>((resolve, reject) => {
-        const id = nextId++;
-        pending.set(id, { resolve, reject });
-        // Transferred, not cloned: a buffer of its own goes as it is; a view into a shared one is copied.
-        const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && !(bytes.buffer instanceof SharedArrayBuffer);
-        const own = whole ? bytes : new Uint8Array(bytes);
-        waiting.push({ id, job: { bytes: own, contentType, url } });
-        dispatch();
-      });
+    parse: (bytes, contentType, url) => submit<ParseOutput>(bytes, contentType, url),
+    async parseAndSave(bytes, contentType, url, target) {
+      if (cacheFile !== null) return submit<SavedFeed>(bytes, contentType, url, target);
+      return saveParsed(store ?? noStore(), await submit<ParseOutput>(bytes, contentType, url), target);
     },
     async close() {
-      await Promise.all(workers.map((w) => w.terminate()));
+      // Each worker closes its cache connection, then its thread ends; terminate() only if it hangs.
+      await Promise.all(
+        workers.map(
+          (w) =>
+            new Promise<void>((resolve) => {
+              const timer = setTimeout(() => void w.terminate().then(() => resolve()), 2000);
+              w.once('exit', () => {
+                clearTimeout(timer);
+                resolve();
+              });
+              w.postMessage({ close: true });
+            }),
+        ),
+      );
     },
   };
 }
 
-/** A worker's error as the caller would have seen it inline: FeedParseError keeps its class and discovered feed URL. */
-function rebuildError(error: { name: string; message: string; discoveredUrl?: string } | undefined): Error {
-  if (error?.name !== 'FeedParseError') return new Error(error?.message ?? 'parser failed');
+type WorkerError = { name: string; message: string; discoveredUrl?: string; code?: string };
+
+/**
+ * A worker's error as the caller would have seen it inline: FeedParseError keeps its class and
+ * discovered feed URL; others keep their code (SQLITE_BUSY names a busy cache: refresh.ts).
+ */
+function rebuildError(error: WorkerError | undefined): Error {
+  if (error?.name !== 'FeedParseError') return Object.assign(new Error(error?.message ?? 'parser failed'), error?.code ? { code: error.code } : {});
   const rebuilt = new FeedParseError(error.message) as FeedParseError & { discoveredUrl?: string };
   if (error.discoveredUrl) rebuilt.discoveredUrl = error.discoveredUrl;
   return rebuilt;

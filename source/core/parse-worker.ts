@@ -1,6 +1,12 @@
-/** Worker thread entry: runs parse jobs posted by parse-pool.ts. */
-import { parentPort } from 'node:worker_threads';
+/**
+ * Worker thread entry: runs parse jobs posted by parse-pool.ts. A job with a `save` target is stored
+ * here too, through this worker's own connection to the cache (workerData.cacheFile; see save-job.ts).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
 import { runParseJob, type ParseJob } from './parse-job.js';
+import { runSaveJob, type SaveTarget } from './save-job.js';
+import { Store } from './store.js';
+import { sharedWriteLock } from './store/write-lock.js';
 
 /**
  * Articles sent back per message. A 20 MB feed's 6,000 parsed articles in one message cost the main
@@ -8,8 +14,42 @@ import { runParseJob, type ParseJob } from './parse-job.js';
  */
 const BATCH = 500;
 
-parentPort!.on('message', async (message: { id: number; job: ParseJob }) => {
+const data = (workerData ?? {}) as { cacheFile?: string | null; writeLock?: SharedArrayBuffer };
+const cacheFile = data.cacheFile ?? null;
+/** Opened at the first save job: a pool that only parses (`broadsheet feed URL`) never opens the cache. */
+let store: Store | null = null;
+/**
+ * Feed bytes saved since this worker's last checkpoint. SQLite's own checkpoint runs inside a commit,
+ * while the other worker waits for the write lock; here it runs after, beside the other's writes.
+ */
+let savedSinceCheckpoint = 0;
+const CHECKPOINT_EVERY_BYTES = 8 * 1024 * 1024;
+
+type Message = { id: number; job: ParseJob; save?: SaveTarget } | { close: true };
+
+parentPort!.on('message', async (message: Message) => {
+  if ('close' in message) {
+    store?.close();
+    store = null;
+    parentPort!.close();
+    return;
+  }
   try {
+    if (message.save) {
+      if (cacheFile === null) throw new Error('this parser thread has no cache to save into');
+      store ??= Store.open(cacheFile, {
+        checkpointOnClose: false,
+        autoCheckpoint: false,
+        writeLock: data.writeLock ? sharedWriteLock(data.writeLock) : undefined,
+      });
+      savedSinceCheckpoint += message.job.bytes.byteLength;
+      parentPort!.postMessage({ id: message.id, saved: await runSaveJob(store, message.job, message.save) });
+      if (savedSinceCheckpoint >= CHECKPOINT_EVERY_BYTES) {
+        savedSinceCheckpoint = 0;
+        store.checkpoint();
+      }
+      return;
+    }
     const output = await runParseJob(message.job);
     const articles = output.feed.articles;
     for (let start = 0; start + BATCH < articles.length; start += BATCH) {
@@ -18,8 +58,9 @@ parentPort!.on('message', async (message: { id: number; job: ParseJob }) => {
     const rest = articles.slice(Math.floor(Math.max(0, articles.length - 1) / BATCH) * BATCH);
     parentPort!.postMessage({ id: message.id, output: { ...output, feed: { ...output.feed, articles: rest } } });
   } catch (error) {
-    const e = error as Error & { discoveredUrl?: string };
+    const e = error as Error & { discoveredUrl?: string; code?: string };
     const discoveredUrl = typeof e?.discoveredUrl === 'string' ? e.discoveredUrl : undefined;
-    parentPort!.postMessage({ id: message.id, error: { name: e?.name ?? 'Error', message: String(e?.message ?? error), discoveredUrl } });
+    const code = typeof e?.code === 'string' ? e.code : undefined;
+    parentPort!.postMessage({ id: message.id, error: { name: e?.name ?? 'Error', message: String(e?.message ?? error), discoveredUrl, code } });
   }
 });

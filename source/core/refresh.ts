@@ -1,6 +1,6 @@
 /**
- * Refresh: fetch every feed (bounded concurrency, a small per-host limit), parse off the main
- * thread, and store each feed in its own transaction, reporting progress as events.
+ * Refresh: fetch every feed (bounded concurrency, a small per-host limit), parse and store each feed
+ * off the main thread (the pool's workers; each feed in its own transaction), reporting progress as events.
  * One feed's failure is recorded against that feed and never stops the others.
  */
 import { fetchBytes, FetchError } from './http.js';
@@ -118,21 +118,21 @@ export async function refreshFeeds(options: RefreshOptions): Promise<RefreshSumm
         return { url, status: 'not-modified' };
       }
       summary.bytes += result.bytes.byteLength;
-      const parsed = await pool.parse(result.bytes, result.contentType, result.url);
-      summary.parseMs += parsed.parseMs;
-      const saved = await store.saveFeedInSteps(url, parsed.feed, {
+      const saved = await pool.parseAndSave(result.bytes, result.contentType, result.url, {
+        feedUrl: url,
         etag: result.etag,
         lastModified: result.lastModified,
-        broken: parsed.broken,
         now: now(),
       });
+      summary.parseMs += saved.parseMs;
       return {
         url,
         status: 'updated',
-        ...saved,
-        items: parsed.feed.articles.length,
-        broken: parsed.broken,
-        ...(parsed.brokenReason ? { brokenReason: parsed.brokenReason } : {}),
+        added: saved.added,
+        updated: saved.updated,
+        items: saved.items,
+        broken: saved.broken,
+        ...(saved.brokenReason ? { brokenReason: saved.brokenReason } : {}),
         movedTo: result.movedTo,
       };
     } catch (error) {

@@ -19,6 +19,7 @@ import {
 } from './store/lists.js';
 import { saveFeed, saveFeedInSteps } from './store/save-feed.js';
 import { migrate } from './store/schema.js';
+import { unlocked, type WriteLock } from './store/write-lock.js';
 
 export interface FeedRow {
   id: number;
@@ -75,12 +76,21 @@ export class CacheOpenError extends Error {}
 export class Store {
   readonly db: Database.Database;
 
-  private constructor(db: Database.Database) {
+  private readonly checkpointOnClose: boolean;
+  /** Taken around each feed-saving transaction: shared by the threads of a process that save feeds. */
+  private readonly writeLock: WriteLock;
+
+  private constructor(db: Database.Database, checkpointOnClose: boolean, writeLock: WriteLock) {
     this.db = db;
+    this.checkpointOnClose = checkpointOnClose;
+    this.writeLock = writeLock;
   }
 
   /** Open (and create or migrate) the cache. Throws CacheOpenError, one line naming the file. */
-  static open(file: string, options: { readonly?: boolean } = {}): Store {
+  static open(
+    file: string,
+    options: { readonly?: boolean; checkpointOnClose?: boolean; autoCheckpoint?: boolean; writeLock?: WriteLock } = {},
+  ): Store {
     let db: Database.Database | undefined;
     try {
       if (file !== ':memory:' && !options.readonly) {
@@ -95,10 +105,14 @@ export class Store {
       if (!options.readonly) {
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = NORMAL');
+        // Off for parse workers: SQLite would copy the log into the database inside a commit, holding
+        // the other workers' write lock (store/write-lock.ts); they call checkpoint() outside it instead.
+        if (options.autoCheckpoint === false) db.pragma('wal_autocheckpoint = 0');
       }
       db.pragma('foreign_keys = ON');
       if (!options.readonly) migrate(db);
-      return new Store(db);
+      // A parse worker's connection leaves the checkpoint to the main one, which closes last.
+      return new Store(db, options.checkpointOnClose ?? true, options.writeLock ?? unlocked);
     } catch (error) {
       db?.close();
       throw new CacheOpenError(`${file}: ${cacheProblem(error)}`);
@@ -107,11 +121,16 @@ export class Store {
 
   close(): void {
     try {
-      if (!this.db.readonly) this.db.pragma('wal_checkpoint(TRUNCATE)');
+      if (!this.db.readonly && this.checkpointOnClose) this.db.pragma('wal_checkpoint(TRUNCATE)');
     } catch {
       // Another process may hold the database; the checkpoint is an optimisation only.
     }
     this.db.close();
+  }
+
+  /** Copy what the write-ahead log holds into the database, without waiting for readers or writers. */
+  checkpoint(): void {
+    this.db.pragma('wal_checkpoint(PASSIVE)');
   }
 
   /** After a big refresh: let SQLite refresh its statistics (newsboat's 45 s lesson, DESIGN.md). */
@@ -178,7 +197,7 @@ export class Store {
     parsed: ParsedFeed,
     meta: { etag: string | null; lastModified: string | null; broken?: boolean; now?: number },
   ): SaveResult {
-    return saveFeed(this.db, url, parsed, meta);
+    return saveFeed(this.db, url, parsed, meta, this.writeLock);
   }
 
   /** saveFeed for a refresh: a large feed lands in steps, yielding between them (see save-feed.ts). */
@@ -187,7 +206,7 @@ export class Store {
     parsed: ParsedFeed,
     meta: { etag: string | null; lastModified: string | null; broken?: boolean; now?: number },
   ): Promise<SaveResult> {
-    return saveFeedInSteps(this.db, url, parsed, meta);
+    return saveFeedInSteps(this.db, url, parsed, meta, this.writeLock);
   }
 
   /** A 304: the feed is unchanged; record that it was checked. */

@@ -67,7 +67,7 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
     openUrl: (url) => void openInBrowser(url),
     exit: () => instance?.unmount(),
     refresh: async (urls, onFeed) => {
-      pool ??= createParsePool();
+      pool ??= createParsePool({ store });
       const summary = await refreshFeeds({
         store,
         urls,

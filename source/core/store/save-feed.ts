@@ -7,6 +7,7 @@
 import type Database from 'better-sqlite3';
 import type { SaveResult } from '../store.js';
 import type { Article, ParsedFeed } from '../types.js';
+import { unlocked, type WriteLock } from './write-lock.js';
 
 /** Insert an article, or update it when something in it changed; RETURNING says which. */
 const UPSERT_ARTICLE =
@@ -28,9 +29,9 @@ const UPSERT_ARTICLE =
 type SaveMeta = { etag: string | null; lastModified: string | null; broken?: boolean; now?: number };
 
 /** Store one successfully fetched and parsed feed, its validators and its articles, in one transaction. */
-export function saveFeed(db: Database.Database, url: string, parsed: ParsedFeed, meta: SaveMeta): SaveResult {
+export function saveFeed(db: Database.Database, url: string, parsed: ParsedFeed, meta: SaveMeta, lock: WriteLock = unlocked): SaveResult {
   const now = meta.now ?? Date.now();
-  return db.transaction(() => writeArticles(db, writeFeedRow(db, url, parsed, meta, now, true), parsed.articles, now)).immediate();
+  return lock(() => db.transaction(() => writeArticles(db, writeFeedRow(db, url, parsed, meta, now, true), parsed.articles, now)).immediate());
 }
 
 /** Articles written per transaction when a feed is large. */
@@ -42,14 +43,20 @@ export const SAVE_STEP = 200;
  * feed's validators and only the last one stores the new ones: a process killed half-way leaves no
  * ETag behind, so the next refresh fetches the whole feed again and the upserts complete it.
  */
-export async function saveFeedInSteps(db: Database.Database, url: string, parsed: ParsedFeed, meta: SaveMeta): Promise<SaveResult> {
-  if (parsed.articles.length <= SAVE_STEP) return saveFeed(db, url, parsed, meta);
+export async function saveFeedInSteps(
+  db: Database.Database,
+  url: string,
+  parsed: ParsedFeed,
+  meta: SaveMeta,
+  lock: WriteLock = unlocked,
+): Promise<SaveResult> {
+  if (parsed.articles.length <= SAVE_STEP) return saveFeed(db, url, parsed, meta, lock);
   const now = meta.now ?? Date.now();
   const total: SaveResult = { added: 0, updated: 0 };
   for (let start = 0; start < parsed.articles.length; start += SAVE_STEP) {
     const last = start + SAVE_STEP >= parsed.articles.length;
     const step = parsed.articles.slice(start, start + SAVE_STEP);
-    const result = db.transaction(() => writeArticles(db, writeFeedRow(db, url, parsed, meta, now, last), step, now)).immediate();
+    const result = lock(() => db.transaction(() => writeArticles(db, writeFeedRow(db, url, parsed, meta, now, last), step, now)).immediate());
     total.added += result.added;
     total.updated += result.updated;
     if (!last) await new Promise((resolve) => setImmediate(resolve));
