@@ -11,6 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { FeedParseError } from './parse.js';
 import { runParseJob, type ParseJob, type ParseOutput } from './parse-job.js';
 import { runSaveJob, saveParsed, type SavedFeed, type SaveTarget } from './save-job.js';
+import { rebuildDiscussionError, runDiscussionJob, type DiscussionErrorData, type DiscussionJob, type ParsedDiscussion } from './comments/discussion-job.js';
 import type { Store } from './store.js';
 import { writeLockMemory } from './store/write-lock.js';
 import type { Article } from './types.js';
@@ -19,6 +20,10 @@ export interface ParsePool {
   parse(bytes: Uint8Array, contentType: string | null, url: string): Promise<ParseOutput>;
   /** Parse a refreshed feed and store it in the pool's cache (createParsePool's `store`). */
   parseAndSave(bytes: Uint8Array, contentType: string | null, url: string, target: SaveTarget): Promise<SavedFeed>;
+  /** Parse and thread a JSON discussion (comments/discussion-job.ts). */
+  discussion(job: DiscussionJob): Promise<ParsedDiscussion>;
+  /** Start the worker threads now (they take ~70 ms), ahead of a job that is likely to come. */
+  warm(): void;
   close(): Promise<void>;
   readonly threads: number;
 }
@@ -46,6 +51,8 @@ export function inlinePool(store?: Store): ParsePool {
   return {
     parse: (bytes, contentType, url) => runParseJob({ bytes, contentType, url }),
     parseAndSave: async (bytes, contentType, url, target) => runSaveJob(store ?? noStore(), { bytes, contentType, url }, target),
+    discussion: async (job) => runDiscussionJob(job),
+    warm: () => {},
     close: async () => {},
     threads: 0,
   };
@@ -63,7 +70,8 @@ export function createParsePool(options: PoolOptions = {}): ParsePool {
   type Pending = { resolve: (o: never) => void; reject: (e: Error) => void };
   const pending = new Map<number, Pending>();
   const partial = new Map<number, Article[][]>();
-  const waiting: { id: number; job: ParseJob; save?: SaveTarget }[] = [];
+  type Message = { id: number; job: ParseJob; save?: SaveTarget } | { id: number; discussion: DiscussionJob };
+  const waiting: Message[] = [];
   const idle: Worker[] = [];
   const workers: Worker[] = [];
   let nextId = 0;
@@ -77,14 +85,15 @@ export function createParsePool(options: PoolOptions = {}): ParsePool {
       const worker = idle.pop()!;
       const message = waiting.shift()!;
       (worker as Worker & { jobId?: number }).jobId = message.id;
-      worker.postMessage(message, [message.job.bytes.buffer as ArrayBuffer]);
+      const bytes = 'job' in message ? message.job.bytes : message.discussion.bytes;
+      worker.postMessage(message, [bytes.buffer as ArrayBuffer]);
     }
   };
 
   const spawn = () => {
     const worker = new Worker(script, { resourceLimits: { maxOldGenerationSizeMb: 512 }, workerData: { cacheFile, writeLock } });
     worker.unref();
-    worker.on('message', (reply: { id: number; articles?: Article[]; output?: ParseOutput; saved?: SavedFeed; error?: WorkerError }) => {
+    worker.on('message', (reply: { id: number; articles?: Article[]; output?: ParseOutput; saved?: SavedFeed; parsed?: ParsedDiscussion; error?: WorkerError }) => {
       if (reply.articles) {
         // A batch of a large feed's articles; the final message carries the rest (parse-worker.ts).
         const parts = partial.get(reply.id) ?? [];
@@ -101,7 +110,7 @@ export function createParsePool(options: PoolOptions = {}): ParsePool {
       crashesInARow = 0;
       idle.push(worker);
       if (entry) {
-        const answer = reply.output ?? reply.saved;
+        const answer = reply.output ?? reply.saved ?? reply.parsed;
         if (answer) entry.resolve(answer as never);
         else entry.reject(rebuildError(reply.error));
       }
@@ -134,25 +143,26 @@ export function createParsePool(options: PoolOptions = {}): ParsePool {
     workers.push(worker);
     idle.push(worker);
   };
-  // Workers start on the first parse: a refresh where every feed answers 304 never pays for them.
+  // Workers start on the first parse (or warm()): a refresh where every feed answers 304 never pays for them.
   let started = false;
+  const warm = () => {
+    if (started) return;
+    started = true;
+    for (let i = 0; i < threads; i++) spawn();
+  };
 
-  const submit = <T>(bytes: Uint8Array, contentType: string | null, url: string, save?: SaveTarget): Promise<T> => {
+  const start = <T>(message: (id: number) => Message): Promise<T> => {
     if (broken) return Promise.reject(broken);
-    if (!started) {
-      started = true;
-      for (let i = 0; i < threads; i++) spawn();
-    }
+    warm();
     return new Promise<T>((resolve, reject) => {
       const id = nextId++;
       pending.set(id, { resolve: resolve as (o: never) => void, reject });
-      // Transferred, not cloned: a buffer of its own goes as it is; a view into a shared one is copied.
-      const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && !(bytes.buffer instanceof SharedArrayBuffer);
-      const own = whole ? bytes : new Uint8Array(bytes);
-      waiting.push({ id, job: { bytes: own, contentType, url }, ...(save ? { save } : {}) });
+      waiting.push(message(id));
       dispatch();
     });
   };
+  const submit = <T>(bytes: Uint8Array, contentType: string | null, url: string, save?: SaveTarget): Promise<T> =>
+    start<T>((id) => ({ id, job: { bytes: transferable(bytes), contentType, url }, ...(save ? { save } : {}) }));
 
   return {
     threads,
@@ -161,6 +171,8 @@ export function createParsePool(options: PoolOptions = {}): ParsePool {
       if (cacheFile !== null) return submit<SavedFeed>(bytes, contentType, url, target);
       return saveParsed(store ?? noStore(), await submit<ParseOutput>(bytes, contentType, url), target);
     },
+    warm,
+    discussion: (job) => start<ParsedDiscussion>((id) => ({ id, discussion: { ...job, bytes: transferable(job.bytes) } })),
     async close() {
       // Each worker closes its cache connection, then its thread ends; terminate() only if it hangs.
       await Promise.all(
@@ -180,13 +192,20 @@ export function createParsePool(options: PoolOptions = {}): ParsePool {
   };
 }
 
-type WorkerError = { name: string; message: string; discoveredUrl?: string; code?: string };
+/** Bytes to transfer, not clone: a buffer of its own goes as it is; a view into a shared one is copied. */
+function transferable(bytes: Uint8Array): Uint8Array {
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && !(bytes.buffer instanceof SharedArrayBuffer);
+  return whole ? bytes : new Uint8Array(bytes);
+}
+
+type WorkerError = { name: string; message: string; discoveredUrl?: string; code?: string; kind?: undefined } | DiscussionErrorData;
 
 /**
  * A worker's error as the caller would have seen it inline: FeedParseError keeps its class and
  * discovered feed URL; others keep their code (SQLITE_BUSY names a busy cache: refresh.ts).
  */
 function rebuildError(error: WorkerError | undefined): Error {
+  if (error?.kind !== undefined) return rebuildDiscussionError(error);
   if (error?.name !== 'FeedParseError') return Object.assign(new Error(error?.message ?? 'parser failed'), error?.code ? { code: error.code } : {});
   const rebuilt = new FeedParseError(error.message) as FeedParseError & { discoveredUrl?: string };
   if (error.discoveredUrl) rebuilt.discoveredUrl = error.discoveredUrl;

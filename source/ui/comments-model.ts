@@ -4,7 +4,9 @@
  * Collapse state is remembered per discussion for the session.
  */
 import type { ChalkInstance } from 'chalk';
-import { cachedDiscussion, loadDiscussion, resolveTarget, type ArticleTarget, type Discussion, type LoadedDiscussion } from '../core/comments/index.js';
+import {
+  cachedDiscussion, loadDiscussion, resolveTarget, type ArticleTarget, type Discussion, type DiscussionParser, type LoadedDiscussion,
+} from '../core/comments/index.js';
 import type { ArticleRow, Store } from '../core/store.js';
 import type { Settings } from '../core/settings.js';
 import type { Action } from './keys.js';
@@ -19,6 +21,8 @@ export interface CommentsDeps {
   store: Store;
   settings: Settings;
   openUrl: (url: string) => void;
+  /** Parses and threads a fetched JSON discussion off the main thread (the parse workers); default inline. */
+  parseDiscussion?: DiscussionParser;
   paint?: Paint;
   chalk?: ChalkInstance;
   color?: boolean;
@@ -85,6 +89,7 @@ export class CommentsModel {
         store: this.deps.store,
         settings: this.deps.settings,
         signal: abort.signal,
+        ...(this.deps.parseDiscussion ? { parse: this.deps.parseDiscussion } : {}),
         ...(maxAgeMs !== undefined ? { maxAgeMs } : {}),
       });
       // Building the pane's tree and drawing it get a task of their own, after the fetch's.

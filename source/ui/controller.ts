@@ -8,6 +8,7 @@ import type { ChalkInstance } from 'chalk';
 import type { Paint } from './theme.js';
 import type { ArticleRow, FeedRow, Scope, Store } from '../core/store.js';
 import type { Settings } from '../core/settings.js';
+import type { DiscussionParser } from '../core/comments/index.js';
 import { resolveAction, keyNames, PANE_ACTIONS, type Action, type Keymap } from './keys.js';
 import { initialState, layout, reduce, type Pane, type ReaderEvent, type ReaderState, type ScopeChoice } from './state/reader.js';
 import { ReaderData, storeScope, type OpenArticle, type SidebarItem } from './reader-data.js';
@@ -28,6 +29,10 @@ export interface ControllerDeps {
   refresh: RunRefresh;
   /** Checks and subscribes to a feed; resolves to a message for the status bar. */
   addFeed: (url: string) => Promise<string>;
+  /** Parses and threads a fetched JSON discussion off the main thread; default inline. */
+  parseDiscussion?: DiscussionParser;
+  /** An article opened: its discussion may be next, and the threads that parse it take ~70 ms to start. */
+  warmParsers?: () => void;
   color?: boolean;
   /** Colours for the comments pane (plain when absent, as in tests). */
   paint?: Paint;
@@ -290,6 +295,7 @@ export class ReaderController {
 
   open(id: number) {
     this.dispatch({ type: 'open', id });
+    this.deps.warmParsers?.();
     const row = this.deps.store.article(id);
     if (row && !row.read && this.deps.settings.markReadOnOpen) {
       this.deps.store.setRead([id], true);

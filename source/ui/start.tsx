@@ -66,6 +66,9 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
     chalk,
     openUrl: (url) => void openInBrowser(url),
     exit: () => instance?.unmount(),
+    // A large discussion is parsed and threaded by the parse workers, started by the first one opened.
+    parseDiscussion: (job) => (pool ??= createParsePool({ store })).discussion(job),
+    warmParsers: () => (pool ??= createParsePool({ store })).warm(),
     refresh: async (urls, onFeed) => {
       pool ??= createParsePool({ store });
       const summary = await refreshFeeds({

@@ -28,7 +28,8 @@ export interface Cached {
 const CACHE_VERSION = 1;
 const SOURCES: readonly DiscussionSource[] = ['feed', 'hackernews', 'reddit', 'lobsters'];
 
-function serialize(d: Discussion, etag: string | null, lastModified: string | null): string {
+/** A discussion as the cache stores it (also built in a parse worker: discussion-job.ts). */
+export function serializeDiscussion(d: Discussion, etag: string | null, lastModified: string | null): string {
   return JSON.stringify({
     v: CACHE_VERSION,
     source: d.source,
@@ -96,11 +97,21 @@ export function readCache(store: DiscussionStore | undefined, key: string): Cach
   }
 }
 
+/** Save a discussion's serialized copy (serializeDiscussion); a failing store is ignored (see writeCache). */
+export function writeCacheData(store: DiscussionStore | undefined, key: string, source: DiscussionSource, data: string, fetchedAt: number): void {
+  if (!store) return;
+  try {
+    store.saveDiscussion(key, source, data, fetchedAt);
+  } catch {
+    // As below.
+  }
+}
+
 /** Save a discussion with its validators; a failing store is ignored (see below). */
 export function writeCache(store: DiscussionStore | undefined, key: string, d: Discussion, etag: string | null, lastModified: string | null): void {
   if (!store) return;
   try {
-    store.saveDiscussion(key, d.source, serialize(d, etag, lastModified), d.fetchedAt);
+    store.saveDiscussion(key, d.source, serializeDiscussion(d, etag, lastModified), d.fetchedAt);
   } catch {
     // A busy or read-only cache must not cost the reader the discussion it just fetched.
   }

@@ -10,13 +10,11 @@
  */
 import { decodeFeedBytes } from '../charset.js';
 import type { Settings } from '../settings.js';
-import { readCache, writeCache, type Cached, type DiscussionStore } from './cache.js';
+import { readCache, writeCache, writeCacheData, type Cached, type DiscussionStore } from './cache.js';
+import { discussionFromJob, parseDiscussionHere, type DiscussionParser } from './discussion-job.js';
 import { DiscussionError } from './errors.js';
 import { linkEntries, readCommentFeedPage, type CommentFeedPage } from './feed.js';
-import { parseHackerNews } from './hackernews.js';
-import { parseLobsters } from './lobsters.js';
-import { FEED_ACCEPT, JSON_ACCEPT, get, parseJsonBody, type FetchContext } from './net.js';
-import { parseReddit } from './reddit.js';
+import { FEED_ACCEPT, JSON_ACCEPT, get, type FetchContext } from './net.js';
 import {
   discussionFetchUrl,
   resolveDiscussion,
@@ -27,6 +25,7 @@ import {
 } from './resolve.js';
 import { buildThread, countComments } from './thread.js';
 import type { Discussion } from './types.js';
+import type { ParsedDiscussion } from './discussion-job.js';
 
 export type { Comment, Discussion, DiscussionSource, FlatComment } from './types.js';
 export { DiscussionError, type DiscussionErrorKind } from './errors.js';
@@ -42,6 +41,7 @@ export {
 } from './resolve.js';
 export { buildThread, countComments, flattenTree, preorder, type FlatEntry } from './thread.js';
 export type { DiscussionStore } from './cache.js';
+export { runDiscussionJob, type DiscussionJob, type DiscussionParser, type ParsedDiscussion } from './discussion-job.js';
 export { commentsJsonText, toCommentsJson, type CommentJson, type DiscussionJson } from './json.js';
 export { MAX_INDENT_LEVELS, ageLabel, commentsPlain } from './plain.js';
 
@@ -51,6 +51,8 @@ export interface LoadOptions extends ResolveOptions {
   /** A cached copy younger than this is returned without a request. Default 10 minutes; 0 always fetches. */
   maxAgeMs?: number;
   signal?: AbortSignal;
+  /** Where a JSON discussion is parsed and threaded: the reader passes its parse workers. Default: here. */
+  parse?: DiscussionParser;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -130,17 +132,21 @@ export async function loadDiscussion(target: DiscussionTarget, options: LoadOpti
     ...(options.signal ? { signal: options.signal } : {}),
   };
   try {
-    const result = await fetchDiscussion(resolved, discussionFetchUrl(resolved, options.settings.sources), ctx, cached);
+    const result = await fetchDiscussion(resolved, discussionFetchUrl(resolved, options.settings.sources), ctx, cached, now, options.parse ?? parseDiscussionHere);
     if (result.kind === 'not-modified' && cached) {
       const renewed = { ...cached.discussion, fetchedAt: now() };
       writeCache(options.store, resolved.key, renewed, result.etag ?? cached.etag, result.lastModified ?? cached.lastModified);
       return { ...renewed, fromCache: true };
     }
     if (result.kind === 'not-modified') throw new DiscussionError('fetch', resolved.id, 'server answered 304 without a cached copy');
-    const discussion: Discussion = { ...result.discussion, fetchedAt: now() };
-    // Parsing and threading 3,000 comments, then caching them, were one ~50 ms task in the reader:
-    // let the event loop breathe between the two.
+    // Caching and threading a large discussion are tasks of their own (the reader stays responsive).
     await new Promise((resolve) => setImmediate(resolve));
+    if (result.kind === 'parsed') {
+      writeCacheData(options.store, resolved.key, resolved.source, result.parsed.cacheData, result.parsed.discussion.fetchedAt);
+      await new Promise((resolve) => setImmediate(resolve));
+      return discussionFromJob(result.parsed);
+    }
+    const discussion: Discussion = { ...result.discussion, fetchedAt: now() };
     writeCache(options.store, resolved.key, discussion, result.etag, result.lastModified);
     return discussion;
   } catch (error) {
@@ -153,38 +159,28 @@ export async function loadDiscussion(target: DiscussionTarget, options: LoadOpti
 
 type FetchOutcome =
   | { kind: 'ok'; discussion: Omit<Discussion, 'fetchedAt'>; etag: string | null; lastModified: string | null }
+  | { kind: 'parsed'; parsed: ParsedDiscussion }
   | { kind: 'not-modified'; etag: string | null; lastModified: string | null };
 
-async function fetchDiscussion(r: ResolvedDiscussion, url: string, ctx: FetchContext, cached: Cached | undefined): Promise<FetchOutcome> {
+async function fetchDiscussion(
+  r: ResolvedDiscussion,
+  url: string,
+  ctx: FetchContext,
+  cached: Cached | undefined,
+  now: () => number,
+  parse: DiscussionParser,
+): Promise<FetchOutcome> {
   const validators = cached ? { etag: cached.etag, lastModified: cached.lastModified } : {};
   const accept = r.source === 'feed' ? FEED_ACCEPT : JSON_ACCEPT;
   const res = await get(url, ctx, { accept, ...validators });
   if (res.status === 'not-modified') return { kind: 'not-modified', etag: res.etag, lastModified: res.lastModified };
-  const meta = { etag: res.etag, lastModified: res.lastModified };
-  // A large thread's JSON parse and its threading each get a task of their own (the reader stays responsive).
-  const json = async () => {
-    const value = parseJsonBody(res.bytes, url);
-    await new Promise((resolve) => setImmediate(resolve));
-    return value;
-  };
-  switch (r.source) {
-    case 'hackernews':
-      return { kind: 'ok', discussion: withPage(parseHackerNews(await json(), r.id, url), r), ...meta };
-    case 'reddit':
-      return { kind: 'ok', discussion: withPage(parseReddit(await json(), r.id, url), r), ...meta };
-    case 'lobsters':
-      return { kind: 'ok', discussion: withPage(parseLobsters(await json(), r.id, url), r), ...meta };
-    case 'feed': {
-      const first = readCommentFeedPage(decodeFeedBytes(res.bytes, res.contentType), res.url);
-      const pages = [first, ...(await followPages(first, [url, res.url], ctx))];
-      return { kind: 'ok', discussion: feedDiscussion(pages, r), ...meta };
-    }
+  if (r.source === 'feed') {
+    const first = readCommentFeedPage(decodeFeedBytes(res.bytes, res.contentType), res.url);
+    const pages = [first, ...(await followPages(first, [url, res.url], ctx))];
+    return { kind: 'ok', discussion: feedDiscussion(pages, r), etag: res.etag, lastModified: res.lastModified };
   }
-}
-
-/** The page the user would open: the resolver's (canonical) one when the source gave none. */
-function withPage<T extends { url: string }>(d: T, r: ResolvedDiscussion): T {
-  return d.url ? d : { ...d, url: r.pageUrl };
+  const job = { source: r.source, bytes: res.bytes, id: r.id, url, pageUrl: r.pageUrl, fetchedAt: now(), etag: res.etag, lastModified: res.lastModified };
+  return { kind: 'parsed', parsed: await parse(job) };
 }
 
 /** Further pages of a paged comment feed; a failing page ends the walk with what was read. */
