@@ -38,6 +38,7 @@
 import { decodeHTMLStrict } from 'entities';
 import { Tokenizer, QuoteType } from 'htmlparser2';
 import { FeedParseError, normalizeTree, type XmlNode } from './parse.js';
+import { closeElement } from './parse/nodes.js';
 import type { ParsedFeed } from './types.js';
 
 /** What a recovery read: the feed, marked broken, with at least one article. */
@@ -116,7 +117,7 @@ function buildTree(text: string): XmlNode | null {
     if (atEnd && !isBody && !isItem && f.name !== 'channel') return; // cut mid-element
     if (isBody && f.hasChildTags) f.node._ = rawContent(text, f.contentStart, end);
     if (atEnd && isItem && !Object.keys(f.node).some((k) => IDENTITY_ELEMENTS.has(k) || BODY_ELEMENTS.has(k))) return;
-    const value = finishNode(f.node, f.cdata);
+    const value = closeElement(f.node, f.cdata);
     const existing = parent.node[f.name];
     if (Array.isArray(existing)) existing.push(value);
     else parent.node[f.name] = [value];
@@ -236,7 +237,7 @@ function buildTree(text: string): XmlNode | null {
   while (stack.length > 1) pop(text.length, true);
   if (rootName === null || rootNode === null) return null;
   const root = Object.create(null) as XmlNode;
-  root[rootName] = finishNode(rootNode, false);
+  root[rootName] = closeElement(rootNode, false);
   return root;
 }
 
@@ -251,19 +252,6 @@ function bodyFrame(stack: Frame[]): Frame | undefined {
     if (!f.raw) return BODY_ELEMENTS.has(f.name) ? f : undefined;
   }
   return undefined;
-}
-
-/** xml2js's close: whitespace-only text dropped (unless CDATA), text-only elements become strings. */
-function finishNode(node: XmlNode, cdata: boolean): unknown {
-  const text = typeof node._ === 'string' ? node._ : '';
-  let emptyStr = '';
-  if (/^\s*$/.test(text) && !cdata) {
-    emptyStr = text;
-    delete node._;
-  } else if (Object.keys(node).length === 1) {
-    return text;
-  }
-  return Object.keys(node).length === 0 ? emptyStr : node;
 }
 
 /**

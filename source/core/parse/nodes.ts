@@ -1,8 +1,8 @@
 /**
  * The xml2js tree shape every feed is normalized from: elements are objects with a null prototype,
  * children sit in arrays keyed by name, attributes under `$`, text under `_`, and text-only elements are
- * plain strings. recover.ts builds the same shape from its tolerant tokenizer, so one set of readers
- * serves both parses.
+ * plain strings. fast-tree.ts (well-formed feeds, fast) and recover.ts (broken feeds, tolerant) build the
+ * same shape from htmlparser2's tokenizer, so one set of readers serves every parse.
  */
 
 /** An xml2js node: element objects have a null prototype; text-only elements are plain strings. */
@@ -18,6 +18,26 @@ export function asNode(value: unknown): XmlNode {
 
 export function nodeWith(fields: Record<string, unknown>): XmlNode {
   return Object.assign(Object.create(null) as XmlNode, fields);
+}
+
+/**
+ * How xml2js (explicitArray, charkey `_`, emptyTag '') closes an element whose text so far is `node._`
+ * (always present, the first key): whitespace-only text is dropped unless CDATA added to it; an element
+ * left with text only becomes that string, one left with nothing becomes its dropped text ('' for
+ * `<a/>`, '  ' for `<a>  </a>`). Both tree builders (parse/fast-tree.ts, recover.ts) close with this;
+ * `hasOtherKeys` (attributes or children) lets a builder that tracks it skip the look.
+ */
+export function closeElement(node: XmlNode, cdata: boolean, hasOtherKeys = hasKeysBesidesText(node)): unknown {
+  const text = typeof node._ === 'string' ? node._ : '';
+  // xml2js tests with JS's \s (Unicode spaces too), not with sax's four whitespace characters.
+  if (!cdata && /^\s*$/.test(text)) delete node._;
+  return hasOtherKeys ? node : text;
+}
+
+/** Whether an element has attributes or children (`for…in` allocates nothing; elements have no prototype). */
+function hasKeysBesidesText(node: XmlNode): boolean {
+  for (const key in node) if (key !== '_') return true;
+  return false;
 }
 
 export function arrayOf(value: unknown): unknown[] {

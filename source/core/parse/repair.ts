@@ -8,6 +8,7 @@ import { decodeHTMLStrict } from 'entities';
 import { FeedParseError, firstLine, oneLine } from './errors.js';
 import type { XmlNode } from './nodes.js';
 import { parseXml } from './rss-parser.js';
+import { isXmlChar } from './sax-rules.js';
 
 /** The tree, and the XML error a repair got past (null when the document parsed as it is). */
 export function parseXmlWithRepair(text: string): { root: XmlNode; repair: string | null } {
@@ -89,17 +90,6 @@ export function onlyDtdEntities(text: string): boolean {
 function isXmlCharRef(ref: string): boolean {
   const hex = ref[1] === 'x' || ref[1] === 'X';
   return isXmlChar(Number.parseInt(ref.slice(hex ? 2 : 1, -1), hex ? 16 : 10));
-}
-
-function isXmlChar(cp: number): boolean {
-  return (
-    cp === 0x9 ||
-    cp === 0xa ||
-    cp === 0xd ||
-    (cp >= 0x20 && cp <= 0xd7ff) ||
-    (cp >= 0xe000 && cp <= 0xfffd) ||
-    (cp >= 0x10000 && cp <= 0x10ffff)
-  );
 }
 
 /** sax says "Unclosed root tag\nLine: 11\nColumn: 3\nChar: x" with a 0-based line. */
