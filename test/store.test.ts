@@ -136,6 +136,40 @@ describe('Store', () => {
     expect(plan(list('f.active = 1 AND a.feed_id = ?'), 1)).toMatch(/articles_by_feed_time/);
     expect(plan(list('f.active = 1 AND a.feed_id = ?'), 1)).not.toMatch(/TEMP B-TREE/);
   });
+
+  const listIndexes = (s: Store) =>
+    (s.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'articles_%time' ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
+
+  it('fills an empty cache with the time-ordered indexes built after the load', () => {
+    expect(listIndexes(store)).toEqual(['articles_by_feed_time', 'articles_by_time', 'articles_unread_by_time']);
+    expect(store.beginBulkLoad()).toBe(true);
+    expect(listIndexes(store)).toEqual(['articles_by_feed_time']);
+    store.saveFeed(URL_A, feed(Array.from({ length: 20 }, (_, i) => article(i + 1))), { etag: null, lastModified: null });
+    store.endBulkLoad();
+    expect(listIndexes(store)).toEqual(['articles_by_feed_time', 'articles_by_time', 'articles_unread_by_time']);
+    expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(store.articles({ unreadOnly: true }, { limit: 3 }).map((a) => a.guid)).toEqual(['guid-20', 'guid-19', 'guid-18']);
+  });
+
+  it('keeps the indexes of a cache that holds articles', () => {
+    store.saveFeed(URL_A, feed([article(1)]), { etag: null, lastModified: null });
+    expect(store.beginBulkLoad()).toBe(false);
+    expect(listIndexes(store)).toHaveLength(3);
+  });
+
+  it('builds the indexes a killed bulk load left dropped when the cache is next opened', () => {
+    expect(store.beginBulkLoad()).toBe(true);
+    store.saveFeed(URL_A, feed([article(1), article(2)]), { etag: null, lastModified: null });
+    store.db.close(); // as a kill would leave it: no endBulkLoad
+    // A parse worker's connection leaves them as they are (the load is still running)...
+    const writer = Store.openWriter(path.join(dir, 'cache.db'), (write) => write());
+    expect(listIndexes(writer)).toEqual(['articles_by_feed_time']);
+    writer.close();
+    // ...anything else puts them back.
+    store = Store.open(path.join(dir, 'cache.db'));
+    expect(listIndexes(store)).toEqual(['articles_by_feed_time', 'articles_by_time', 'articles_unread_by_time']);
+    expect(store.count({})).toBe(2);
+  });
 });
 
 describe('Store positions', () => {

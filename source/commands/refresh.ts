@@ -30,6 +30,8 @@ export async function refreshCommand(ctx: Context, args: ParsedArgs): Promise<nu
       urls,
       fetch: ctx.loaded.settings.fetch,
       pool,
+      // Nothing reads lists in this process meanwhile: a first refresh builds them after the load.
+      bulkLoad: true,
       onProgress: (p) => {
         bar?.update(p);
         const outcome = p.outcome;

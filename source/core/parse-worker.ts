@@ -49,12 +49,8 @@ parentPort!.on('message', async (message: Message) => {
     }
     if (message.save) {
       if (cacheFile === null) throw new Error('this parser thread has no cache to save into');
-      const { Store, runSaveJob, sharedWriteLock } = await saveJobs();
-      store ??= Store.open(cacheFile, {
-        checkpointOnClose: false,
-        autoCheckpoint: false,
-        writeLock: data.writeLock ? sharedWriteLock(data.writeLock) : undefined,
-      });
+      const { Store, runSaveJob, sharedWriteLock, unlocked } = await saveJobs();
+      store ??= Store.openWriter(cacheFile, data.writeLock ? sharedWriteLock(data.writeLock) : unlocked);
       savedSinceCheckpoint += message.job.bytes.byteLength;
       parentPort!.postMessage({ id: message.id, saved: await runSaveJob(store, message.job, message.save) });
       if (savedSinceCheckpoint >= CHECKPOINT_EVERY_BYTES) {

@@ -54,7 +54,12 @@ export interface RefreshOptions {
   onProgress?: (p: RefreshProgress) => void;
   signal?: AbortSignal;
   now?: () => number;
+  /** Filling an empty cache builds the list indexes after the load (Store.beginBulkLoad). Not for the reader. */
+  bulkLoad?: boolean;
 }
+
+/** A bulk load pays for building the list indexes at the end: worth it for many feeds only. */
+const BULK_LOAD_MIN_FEEDS = 50;
 
 const hostOf = (url: string) => {
   try {
@@ -88,6 +93,7 @@ export async function refreshFeeds(options: RefreshOptions): Promise<RefreshSumm
 
   // Validators for every feed in one query, and 304s recorded in batches: a warm refresh is mostly these.
   const validators = store.allValidators();
+  const bulk = options.bulkLoad === true && queue.length >= BULK_LOAD_MIN_FEEDS && store.beginBulkLoad();
   const notModified: Parameters<Store['markNotModified']>[0] = [];
   const flushNotModified = () => {
     if (notModified.length === 0) return;
@@ -177,6 +183,7 @@ export async function refreshFeeds(options: RefreshOptions): Promise<RefreshSumm
     pump();
   });
   flushNotModified();
+  if (bulk) store.endBulkLoad();
   summary.elapsedMs = now() - started;
   if (summary.updated > 0) store.optimize();
   return summary;

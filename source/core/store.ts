@@ -18,7 +18,7 @@ import {
   ARTICLE_COLUMNS, listCount, listIds, listPage, listPosition, neighbourUnread, toArticleRow,
 } from './store/lists.js';
 import { saveFeed, saveFeedInSteps } from './store/save-feed.js';
-import { migrate } from './store/schema.js';
+import { migrate, TIME_ORDER_INDEXES } from './store/schema.js';
 import { unlocked, type WriteLock } from './store/write-lock.js';
 
 export interface FeedRow {
@@ -73,6 +73,13 @@ export interface SaveResult {
 /** The cache file cannot be opened for writing (a read-only folder, a file that is not a database). */
 export class CacheOpenError extends Error {}
 
+function hasTimeOrderIndexes(db: Database.Database): boolean {
+  const row = db
+    .prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND name IN ('articles_by_time', 'articles_unread_by_time')`)
+    .get() as { n: number };
+  return row.n === 2;
+}
+
 export class Store {
   readonly db: Database.Database;
 
@@ -87,9 +94,22 @@ export class Store {
   }
 
   /** Open (and create or migrate) the cache. Throws CacheOpenError, one line naming the file. */
-  static open(
+  static open(file: string, options: { readonly?: boolean } = {}): Store {
+    return Store.openConnection(file, { ...options, restoreIndexes: !options.readonly });
+  }
+
+  /**
+   * A parse worker's connection (save-job.ts): it takes the process's write lock around each feed,
+   * leaves checkpoints to the caller (checkpoint()) and the last one to the main connection, and leaves
+   * the list indexes as it finds them (a bulk load may have dropped them).
+   */
+  static openWriter(file: string, writeLock: WriteLock): Store {
+    return Store.openConnection(file, { checkpointOnClose: false, autoCheckpoint: false, writeLock, restoreIndexes: false });
+  }
+
+  private static openConnection(
     file: string,
-    options: { readonly?: boolean; checkpointOnClose?: boolean; autoCheckpoint?: boolean; writeLock?: WriteLock } = {},
+    options: { readonly?: boolean; checkpointOnClose?: boolean; autoCheckpoint?: boolean; writeLock?: WriteLock; restoreIndexes: boolean },
   ): Store {
     let db: Database.Database | undefined;
     try {
@@ -111,6 +131,8 @@ export class Store {
       }
       db.pragma('foreign_keys = ON');
       if (!options.readonly) migrate(db);
+      // A bulk load killed half-way leaves its indexes dropped: the next Broadsheet builds them.
+      if (options.restoreIndexes && !hasTimeOrderIndexes(db)) db.exec(TIME_ORDER_INDEXES);
       // A parse worker's connection leaves the checkpoint to the main one, which closes last.
       return new Store(db, options.checkpointOnClose ?? true, options.writeLock ?? unlocked);
     } catch (error) {
@@ -126,6 +148,27 @@ export class Store {
       // Another process may hold the database; the checkpoint is an optimisation only.
     }
     this.db.close();
+  }
+
+  /**
+   * Before a refresh fills an EMPTY cache: drop the time-ordered list indexes, which every new article
+   * would update at a random place, so that each of a thousand commits rewrote most of their pages
+   * (the log grew to 3x the cache); endBulkLoad builds them once, sorted. False, and nothing dropped,
+   * when the cache holds articles. Only for a process that reads no lists meanwhile (`refresh`): the
+   * reader pages through them while it refreshes.
+   */
+  beginBulkLoad(): boolean {
+    return this.db
+      .transaction(() => {
+        if (this.db.prepare('SELECT 1 FROM articles LIMIT 1').get()) return false;
+        this.db.exec('DROP INDEX IF EXISTS articles_by_time; DROP INDEX IF EXISTS articles_unread_by_time;');
+        return true;
+      })
+      .immediate();
+  }
+
+  endBulkLoad(): void {
+    this.db.exec(TIME_ORDER_INDEXES);
   }
 
   /** Copy what the write-ahead log holds into the database, without waiting for readers or writers. */

@@ -5,6 +5,14 @@
  */
 import type Database from 'better-sqlite3';
 
+/**
+ * The indexes of the all-feeds lists, newest first. Every new article lands at a random place in each,
+ * so a bulk load into an empty cache builds them afterwards (Store.beginBulkLoad).
+ */
+export const TIME_ORDER_INDEXES = `
+   CREATE INDEX IF NOT EXISTS articles_by_time ON articles (sort_key DESC, id DESC, feed_id);
+   CREATE INDEX IF NOT EXISTS articles_unread_by_time ON articles (sort_key DESC, id DESC, feed_id) WHERE read = 0;`;
+
 const MIGRATIONS: string[] = [
   // 1: the first schema.
   `CREATE TABLE feeds (
@@ -62,9 +70,8 @@ const MIGRATIONS: string[] = [
   // 3: the list-order indexes carry feed_id, so paging deep into a list (G in 300,000 articles) skips
   // rows in the index alone instead of reading each row from the table: 380 ms -> 35 ms.
   `DROP INDEX articles_by_time;
-   CREATE INDEX articles_by_time ON articles (sort_key DESC, id DESC, feed_id);
    DROP INDEX articles_unread_by_time;
-   CREATE INDEX articles_unread_by_time ON articles (sort_key DESC, id DESC, feed_id) WHERE read = 0;`,
+   ${TIME_ORDER_INDEXES}`,
 ];
 
 /** Bring the cache up to the current schema, one transaction per migration. */
