@@ -8,10 +8,11 @@ import os from 'node:os';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { FeedParseError } from './parse.js';
-import { runParseJob, type ParseJob, type ParseOutput } from './parse-job.js';
-import { runSaveJob, saveParsed, type SavedFeed, type SaveTarget } from './save-job.js';
-import { rebuildDiscussionError, runDiscussionJob, type DiscussionErrorData, type DiscussionJob, type ParsedDiscussion } from './comments/discussion-job.js';
+import { FeedParseError } from './parse/errors.js';
+import type { ParseJob, ParseOutput } from './parse-job.js';
+import type { SavedFeed, SaveTarget } from './save-job.js';
+import type { DiscussionJob, ParsedDiscussion } from './comments/discussion-job.js';
+import { rebuildDiscussionError, type DiscussionErrorData } from './comments/errors.js';
 import type { Store } from './store.js';
 import { writeLockMemory } from './store/write-lock.js';
 import type { Article } from './types.js';
@@ -47,11 +48,16 @@ const noStore = (): never => {
   throw new Error('this parse pool was created without a cache to save into');
 };
 
+// The parser itself (rss-parser, htmlparser2...) loads only where a job runs inline: a refresh whose
+// workers do the parsing starts ~50 ms sooner without it (a warm refresh takes half a second in all).
+const parseJobs = () => import('./parse-job.js');
+const saveJobs = () => import('./save-job.js');
+
 export function inlinePool(store?: Store): ParsePool {
   return {
-    parse: (bytes, contentType, url) => runParseJob({ bytes, contentType, url }),
-    parseAndSave: async (bytes, contentType, url, target) => runSaveJob(store ?? noStore(), { bytes, contentType, url }, target),
-    discussion: async (job) => runDiscussionJob(job),
+    parse: async (bytes, contentType, url) => (await parseJobs()).runParseJob({ bytes, contentType, url }),
+    parseAndSave: async (bytes, contentType, url, target) => (await saveJobs()).runSaveJob(store ?? noStore(), { bytes, contentType, url }, target),
+    discussion: async (job) => (await import('./comments/discussion-job.js')).runDiscussionJob(job),
     warm: () => {},
     close: async () => {},
     threads: 0,
@@ -169,7 +175,7 @@ export function createParsePool(options: PoolOptions = {}): ParsePool {
     parse: (bytes, contentType, url) => submit<ParseOutput>(bytes, contentType, url),
     async parseAndSave(bytes, contentType, url, target) {
       if (cacheFile !== null) return submit<SavedFeed>(bytes, contentType, url, target);
-      return saveParsed(store ?? noStore(), await submit<ParseOutput>(bytes, contentType, url), target);
+      return (await saveJobs()).saveParsed(store ?? noStore(), await submit<ParseOutput>(bytes, contentType, url), target);
     },
     warm,
     discussion: (job) => start<ParsedDiscussion>((id) => ({ id, discussion: { ...job, bytes: transferable(job.bytes) } })),

@@ -9,7 +9,6 @@
  * `discussionFromJob` rebuilds the tree, which is cheap.
  */
 import { serializeDiscussion } from './cache.js';
-import { DiscussionError, type DiscussionErrorKind } from './errors.js';
 import { parseHackerNews } from './hackernews.js';
 import { parseLobsters } from './lobsters.js';
 import { parseJsonBody } from './net.js';
@@ -59,13 +58,4 @@ export function runDiscussionJob(job: DiscussionJob): ParsedDiscussion {
 /** The tree again, from a job's flat comments (as the cache rebuilds it). */
 export function discussionFromJob(parsed: ParsedDiscussion): Discussion {
   return { ...parsed.discussion, comments: buildThread(parsed.flat, { order: 'source', pruneDeleted: false }) };
-}
-
-/** A DiscussionError from a worker, as plain data, and back. */
-export type DiscussionErrorData = { name: 'DiscussionError'; kind: DiscussionErrorKind; url: string; message: string };
-
-export function rebuildDiscussionError(data: DiscussionErrorData): DiscussionError {
-  const error = new DiscussionError(data.kind, '', data.message);
-  Object.defineProperty(error, 'url', { value: data.url });
-  return error;
 }

@@ -26,3 +26,12 @@ function oneLine(s: string): string {
   const flat = sanitizeLine(s);
   return flat.length > 300 ? `${flat.slice(0, 299)}…` : flat;
 }
+
+/** A DiscussionError from a worker, as plain data, and back. */
+export type DiscussionErrorData = { name: 'DiscussionError'; kind: DiscussionErrorKind; url: string; message: string };
+
+export function rebuildDiscussionError(data: DiscussionErrorData): DiscussionError {
+  const error = new DiscussionError(data.kind, '', data.message);
+  Object.defineProperty(error, 'url', { value: data.url });
+  return error;
+}
