@@ -23,6 +23,8 @@ export interface CommentsDeps {
   openUrl: (url: string) => void;
   /** Parses and threads a fetched JSON discussion off the main thread (the parse workers); default inline. */
   parseDiscussion?: DiscussionParser;
+  /** Starts the threads parseDiscussion runs on, ahead of their first job. */
+  warmParsers?: () => void;
   paint?: Paint;
   chalk?: ChalkInstance;
   color?: boolean;
@@ -54,6 +56,17 @@ export class CommentsModel {
 
   private target(a: OpenedArticle): ArticleTarget {
     return { link: a.link, commentsUrl: a.commentsUrl, commentFeedUrl: a.commentFeedUrl, feedUrl: a.feedUrl, guid: a.guid };
+  }
+
+  /**
+   * An article opened in the reader (the pane may be closed). When its discussion is JSON (HN, Reddit,
+   * Lobsters), start the threads that will parse it, after this frame: they take ~70 ms to start, and
+   * the reader waited for them when `c` came first.
+   */
+  articleOpened(article: OpenedArticle) {
+    if (!this.deps.warmParsers) return;
+    const source = resolveTarget(this.target(article), this.deps.store)?.source;
+    if (source && source !== 'feed') setImmediate(() => this.deps.warmParsers?.());
   }
 
   /** The open article changed (or the pane opened or closed): show its discussion. */

@@ -31,7 +31,7 @@ export interface ControllerDeps {
   addFeed: (url: string) => Promise<string>;
   /** Parses and threads a fetched JSON discussion off the main thread; default inline. */
   parseDiscussion?: DiscussionParser;
-  /** An article opened: its discussion may be next, and the threads that parse it take ~70 ms to start. */
+  /** Start the threads that parse discussions (~70 ms): an article with one on HN, Reddit or Lobsters opened. */
   warmParsers?: () => void;
   color?: boolean;
   /** Colours for the comments pane (plain when absent, as in tests). */
@@ -295,8 +295,8 @@ export class ReaderController {
 
   open(id: number) {
     this.dispatch({ type: 'open', id });
-    this.deps.warmParsers?.();
     const row = this.deps.store.article(id);
+    if (row) this.comments.articleOpened(row);
     if (row && !row.read && this.deps.settings.markReadOnOpen) {
       this.deps.store.setRead([id], true);
       this.marksChanged();

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { fixture, FEED_A } from './helpers.js';
+import { article, fixture, FEED_A } from './helpers.js';
 
 let f: ReturnType<typeof fixture>;
 afterEach(() => f?.close());
@@ -27,6 +27,20 @@ describe('ReaderController', () => {
     expect(f.controller.unreadCount()).toBe(before - 1);
     f.press('h');
     expect(f.controller.state.focus).toBe('list');
+  });
+
+  it('starts the discussion parsers when an article whose discussion is on HN opens, after its frame', async () => {
+    let warmed = 0;
+    f = fixture(4, undefined, { warmParsers: () => void warmed++ });
+    f.press('enter'); // Story number 1: a.example, no discussion anywhere
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(warmed).toBe(0);
+    f.store.saveFeed(FEED_A, { title: 'Alpha', link: 'https://a.example/', articles: [article(1, { commentsUrl: 'https://news.ycombinator.com/item?id=123' })] }, { etag: null, lastModified: null });
+    f.controller.dataChanged();
+    f.press('h', 'enter');
+    expect(warmed).toBe(0); // not in the key's own task
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(warmed).toBe(1);
   });
 
   it('toggles read and star, and undoes the last mark', () => {
