@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadSettings, normalizeFeedUrl, resolveHome, SettingsError, updateSettings, type Home } from '../source/core/settings.js';
+import Conf from 'conf';
+import { loadSettings, normalizeFeedUrl, resolveHome, ROOT_SCHEMA, SCHEMA, SettingsError, updateSettings, type Home } from '../source/core/settings.js';
 
 let dir: string;
 let home: Home;
@@ -90,6 +91,19 @@ describe('loadSettings', () => {
   it('allows comment keys', () => {
     write({ $schema: 'x', '// note': 'mine', feeds: [] });
     expect(loadSettings(home).settings.feeds).toEqual([]);
+  });
+});
+
+describe('the settings schema', () => {
+  it('is valid JSON Schema (the reader skips this check at start for speed)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-schema-'));
+    try {
+      // conf's defaults: ajv validates the schema against the meta-schema and throws if it is not valid.
+      expect(() => new Conf({ cwd: dir, schema: SCHEMA as never, rootSchema: ROOT_SCHEMA as never })).not.toThrow();
+      expect(() => new Conf({ cwd: dir, schema: { feeds: { type: 'nonsense' } } as never })).toThrow(/schema/i);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
