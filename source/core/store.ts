@@ -6,19 +6,19 @@
  * feed's refresh is one transaction that also stores the feed's validators.
  * Bodies live in their own table so list queries scan narrow rows.
  *
- * The parts, in store/: schema.ts (tables and migrations), save-feed.ts (writing a refreshed feed),
+ * The parts, in store/: connection.ts (opening, the pragmas, CacheOpenError), schema.ts (tables and
+ * migrations), save-feed.ts (writing a refreshed feed), write-lock.ts (parse workers taking turns),
  * lists.ts (which articles a Scope selects, and in what order).
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { ParsedFeed } from './types.js';
 import type { FeedSetting } from './settings.js';
 import {
   ARTICLE_COLUMNS, listCount, listIds, listPage, listPosition, neighbourUnread, toArticleRow,
 } from './store/lists.js';
 import { saveFeed, saveFeedInSteps } from './store/save-feed.js';
-import { migrate, TIME_ORDER_INDEXES } from './store/schema.js';
+import { openConnection } from './store/connection.js';
+import { TIME_ORDER_INDEXES } from './store/schema.js';
 import { unlocked, type WriteLock } from './store/write-lock.js';
 
 export interface FeedRow {
@@ -70,15 +70,7 @@ export interface SaveResult {
   updated: number;
 }
 
-/** The cache file cannot be opened for writing (a read-only folder, a file that is not a database). */
-export class CacheOpenError extends Error {}
-
-function hasTimeOrderIndexes(db: Database.Database): boolean {
-  const row = db
-    .prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND name IN ('articles_by_time', 'articles_unread_by_time')`)
-    .get() as { n: number };
-  return row.n === 2;
-}
+export { CacheOpenError } from './store/connection.js';
 
 export class Store {
   readonly db: Database.Database;
@@ -95,7 +87,7 @@ export class Store {
 
   /** Open (and create or migrate) the cache. Throws CacheOpenError, one line naming the file. */
   static open(file: string, options: { readonly?: boolean } = {}): Store {
-    return Store.openConnection(file, { ...options, restoreIndexes: !options.readonly });
+    return new Store(openConnection(file, { ...options, restoreIndexes: !options.readonly }), true, unlocked);
   }
 
   /**
@@ -104,41 +96,7 @@ export class Store {
    * the list indexes as it finds them (a bulk load may have dropped them).
    */
   static openWriter(file: string, writeLock: WriteLock): Store {
-    return Store.openConnection(file, { checkpointOnClose: false, autoCheckpoint: false, writeLock, restoreIndexes: false });
-  }
-
-  private static openConnection(
-    file: string,
-    options: { readonly?: boolean; checkpointOnClose?: boolean; autoCheckpoint?: boolean; writeLock?: WriteLock; restoreIndexes: boolean },
-  ): Store {
-    let db: Database.Database | undefined;
-    try {
-      if (file !== ':memory:' && !options.readonly) {
-        fs.mkdirSync(path.dirname(file), { recursive: true });
-        // Reading needs writing too (WAL side files, read marks): find out now, not at the first keypress.
-        fs.accessSync(path.dirname(file), fs.constants.W_OK);
-        if (fs.existsSync(file)) fs.accessSync(file, fs.constants.R_OK | fs.constants.W_OK);
-      }
-      db = new Database(file, { readonly: options.readonly ?? false });
-      cacheStatements(db);
-      db.pragma('busy_timeout = 5000');
-      if (!options.readonly) {
-        db.pragma('journal_mode = WAL');
-        db.pragma('synchronous = NORMAL');
-        // Off for parse workers: SQLite would copy the log into the database inside a commit, holding
-        // the other workers' write lock (store/write-lock.ts); they call checkpoint() outside it instead.
-        if (options.autoCheckpoint === false) db.pragma('wal_autocheckpoint = 0');
-      }
-      db.pragma('foreign_keys = ON');
-      if (!options.readonly) migrate(db);
-      // A bulk load killed half-way leaves its indexes dropped: the next Broadsheet builds them.
-      if (options.restoreIndexes && !hasTimeOrderIndexes(db)) db.exec(TIME_ORDER_INDEXES);
-      // A parse worker's connection leaves the checkpoint to the main one, which closes last.
-      return new Store(db, options.checkpointOnClose ?? true, options.writeLock ?? unlocked);
-    } catch (error) {
-      db?.close();
-      throw new CacheOpenError(`${file}: ${cacheProblem(error)}`);
-    }
+    return new Store(openConnection(file, { autoCheckpoint: false, restoreIndexes: false }), false, writeLock);
   }
 
   close(): void {
@@ -373,30 +331,4 @@ export class Store {
       )
       .run(key, source, fetchedAt, data);
   }
-}
-
-function cacheProblem(error: unknown): string {
-  const e = error as { code?: string; message?: string };
-  if (e.code === 'EROFS' || e.code === 'SQLITE_READONLY' || /readonly/i.test(e.code ?? '')) return 'the cache is on a read-only file system or folder';
-  if (e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'SQLITE_CANTOPEN') return 'cannot write the cache here (permission denied or read-only folder)';
-  if (e.code === 'SQLITE_NOTADB' || e.code === 'SQLITE_CORRUPT') return 'not a Broadsheet cache (not a SQLite database, or damaged); move it aside to start a new one';
-  return String(e.message ?? error).split('\n')[0]!;
-}
-
-/**
- * Prepare each SQL text once per connection: a refresh runs the same few statements tens of
- * thousands of times, and preparing them anew each time cost more than running them.
- */
-function cacheStatements(db: Database.Database): void {
-  const prepare = db.prepare.bind(db);
-  const statements = new Map<string, Database.Statement>();
-  db.prepare = ((sql: string) => {
-    let statement = statements.get(sql);
-    if (!statement) {
-      if (statements.size >= 500) statements.clear();
-      statement = prepare(sql);
-      statements.set(sql, statement);
-    }
-    return statement;
-  }) as typeof db.prepare;
 }
