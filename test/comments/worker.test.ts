@@ -4,6 +4,7 @@
  * same cached copy, the same one-line errors.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscussionError, loadDiscussion } from '../../source/core/comments/index.js';
@@ -66,6 +67,37 @@ describe('a discussion parsed in a worker', () => {
     } finally {
       inlineStore.close();
       workerStore.close();
+    }
+  });
+
+  it('stores the cached copy from the worker when the pool shares the reader\'s cache', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-disc-'));
+    const inlineStore = Store.open(':memory:');
+    const store = Store.open(path.join(dir, 'cache.db'));
+    const shared = createParsePool({ threads: 1, script: new URL(`file://${worker}`), store });
+    try {
+      const url = URLS[0]!;
+      const opts = { settings: settingsFor(server.base), now: () => 42_000 };
+      let cacheData: string | null | undefined;
+      const fromWorker = await loadDiscussion(url, {
+        ...opts,
+        store,
+        parse: async (job) => {
+          const parsed = await shared.discussion(job);
+          cacheData = parsed.cacheData;
+          return parsed;
+        },
+      });
+      const inline = await loadDiscussion(url, { ...opts, store: inlineStore });
+      expect(cacheData).toBeNull(); // the worker stored it: the copy never came back
+      const rows = (s: Store) => s.db.prepare('SELECT key, source, fetched_at, data FROM discussions').all();
+      expect(rows(store)).toEqual(rows(inlineStore));
+      expect(toFlat(fromWorker.comments)).toEqual(toFlat(inline.comments));
+    } finally {
+      await shared.close();
+      store.close();
+      inlineStore.close();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -24,6 +24,11 @@ export interface DiscussionJob {
   url: string;
   /** The page the user would open, when the source names none (resolve.ts). */
   pageUrl: string;
+  /**
+   * The cache row to store the copy under. A runner with the reader's cache at hand (a parse worker)
+   * stores it there itself and returns `cacheData: null`; otherwise the caller stores cacheData.
+   */
+  cacheKey?: string;
   /** For the cache's copy. */
   fetchedAt: number;
   etag: string | null;
@@ -34,8 +39,8 @@ export interface ParsedDiscussion {
   discussion: Omit<Discussion, 'comments'>;
   /** The threaded comments in preorder, deleted ones already pruned. */
   flat: FlatComment[];
-  /** What the cache stores for it (cache.ts). */
-  cacheData: string;
+  /** What the cache stores for it (cache.ts), or null when the runner stored it (see cacheKey). */
+  cacheData: string | null;
 }
 
 /** Runs a job somewhere: in a parse worker (parse-pool.ts) or, by default, right here. */

@@ -51,7 +51,10 @@ export interface LoadOptions extends ResolveOptions {
   /** A cached copy younger than this is returned without a request. Default 10 minutes; 0 always fetches. */
   maxAgeMs?: number;
   signal?: AbortSignal;
-  /** Where a JSON discussion is parsed and threaded: the reader passes its parse workers. Default: here. */
+  /**
+   * Where a JSON discussion is parsed and threaded: the reader passes its parse workers, which also
+   * store the cache's copy in `store`'s cache themselves (the same file). Default: here.
+   */
   parse?: DiscussionParser;
   /** Clock, for tests. */
   now?: () => number;
@@ -132,7 +135,7 @@ export async function loadDiscussion(target: DiscussionTarget, options: LoadOpti
     ...(options.signal ? { signal: options.signal } : {}),
   };
   try {
-    const result = await fetchDiscussion(resolved, discussionFetchUrl(resolved, options.settings.sources), ctx, cached, now, options.parse ?? parseDiscussionHere);
+    const result = await fetchDiscussion(resolved, discussionFetchUrl(resolved, options.settings.sources), ctx, cached, now, options.parse ?? parseDiscussionHere, options.store);
     if (result.kind === 'not-modified' && cached) {
       const renewed = { ...cached.discussion, fetchedAt: now() };
       writeCache(options.store, resolved.key, renewed, result.etag ?? cached.etag, result.lastModified ?? cached.lastModified);
@@ -142,7 +145,8 @@ export async function loadDiscussion(target: DiscussionTarget, options: LoadOpti
     // Caching and threading a large discussion are tasks of their own (the reader stays responsive).
     await new Promise((resolve) => setImmediate(resolve));
     if (result.kind === 'parsed') {
-      writeCacheData(options.store, resolved.key, resolved.source, result.parsed.cacheData, result.parsed.discussion.fetchedAt);
+      const { cacheData } = result.parsed;
+      if (cacheData !== null) writeCacheData(options.store, resolved.key, resolved.source, cacheData, result.parsed.discussion.fetchedAt);
       await new Promise((resolve) => setImmediate(resolve));
       return discussionFromJob(result.parsed);
     }
@@ -169,6 +173,7 @@ async function fetchDiscussion(
   cached: Cached | undefined,
   now: () => number,
   parse: DiscussionParser,
+  store: DiscussionStore | undefined,
 ): Promise<FetchOutcome> {
   const validators = cached ? { etag: cached.etag, lastModified: cached.lastModified } : {};
   const accept = r.source === 'feed' ? FEED_ACCEPT : JSON_ACCEPT;
@@ -179,7 +184,10 @@ async function fetchDiscussion(
     const pages = [first, ...(await followPages(first, [url, res.url], ctx))];
     return { kind: 'ok', discussion: feedDiscussion(pages, r), etag: res.etag, lastModified: res.lastModified };
   }
-  const job = { source: r.source, bytes: res.bytes, id: r.id, url, pageUrl: r.pageUrl, fetchedAt: now(), etag: res.etag, lastModified: res.lastModified };
+  const job = {
+    source: r.source, bytes: res.bytes, id: r.id, url, pageUrl: r.pageUrl, fetchedAt: now(), etag: res.etag, lastModified: res.lastModified,
+    ...(store ? { cacheKey: r.key } : {}),
+  };
   return { kind: 'parsed', parsed: await parse(job) };
 }
 
