@@ -3,7 +3,7 @@
  * leaves a cache that passes PRAGMA integrity_check with every acknowledged read/starred mark intact;
  * and two `refresh` processes on one cache both end cleanly.
  *
- * The farm serves 200 feeds with latency and jitter (a refresh takes seconds, so a kill lands in the
+ * The farm serves 200 feeds with latency and jitter (a refresh takes 2-3 s, so a kill lands in the
  * middle of fetching, parsing and writing) and churn (feeds change every second, so later refreshes
  * write). Marks are made with `mark` between rounds, and in some rounds while the refresh runs; a mark
  * counts as acknowledged only when `mark` exited 0, and every acknowledged mark must survive every
@@ -107,7 +107,9 @@ describe.skipIf(!HAVE_SHARED)(HAVE_SHARED ? 'crash safety of the cache' : `crash
     tmp = tempDir('crash');
     cli = snapshotBundle(tmp);
     farm = await startFarm(
-      ['--feeds', '200', '--items', '30', '--latency-ms', '5', '--jitter-ms', '20', '--churn-sec', '1', '--seed', '3', '--ttl', '900'],
+      // Latency keeps a refresh longer than the longest kill delay (1.5 s): with 5-25 ms a refresh of
+      // these 200 feeds got fast enough to finish before some kills.
+      ['--feeds', '200', '--items', '30', '--latency-ms', '20', '--jitter-ms', '40', '--churn-sec', '1', '--seed', '3', '--ttl', '900'],
       path.join(tmp, 'farm'),
     );
     home = path.join(tmp, 'home');
