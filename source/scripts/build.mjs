@@ -13,7 +13,7 @@ const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
 const stub = (name) => path.join(root, 'source/scripts/stubs', `${name}.js`);
 
 /**
- * Two caches Ink 6.8 throws away on every frame, kept across frames instead. Each frame Ink
+ * Patches to Ink and its dependencies, for speed. Two caches Ink 6.8 throws away on every frame, kept across frames instead. Each frame Ink
  * re-tokenizes and re-measures every styled line on screen (`new OutputCaches()` per frame), and
  * rows holding ● ★ 💬 miss string-width's ASCII fast path: that was two thirds of a keypress's CPU
  * (j in a 100k list: 16 -> 6.6 ms; output byte-identical, checked with tmux capture-pane -e).
@@ -40,6 +40,13 @@ function sharedOutputCaches() {
     return sharedCaches;
 }
 `,
+    );
+    // Yoga (Ink's layout engine) loads its WebAssembly from a base64 data: URL. Where a global fetch
+    // exists it fetches that URL: in Node 20 the first touch of fetch loads undici, and undici then
+    // decodes the 100 KB URL, ~16 ms of every start before the first frame. Its own synchronous
+    // base64 path, which it takes where there is no fetch, gives the same bytes.
+    patch(/[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/, (source) =>
+      source.replace('return w||"function"!=typeof fetch?Promise.resolve()', 'return w||true?Promise.resolve()'),
     );
     patch(/[\\/]node_modules[\\/]string-width[\\/]index\.js$/, (source) => {
       const renamed = source.replace(/export default function stringWidth\((\w+), options = \{\}\)/, 'function stringWidthUncached($1, options = {})');
