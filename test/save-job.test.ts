@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createParsePool, inlinePool } from '../source/core/parse-pool.js';
 import { Store } from '../source/core/store.js';
-import { sharedWriteLock, writeLockMemory } from '../source/core/store/write-lock.js';
+import { releaseDeadOwner, sharedWriteLock, writeLockMemory } from '../source/core/store/write-lock.js';
 
 const worker = path.resolve(import.meta.dirname, '../.build/parse-worker.mjs');
 
@@ -110,12 +110,23 @@ describe('parseAndSave', () => {
 describe('sharedWriteLock', () => {
   it('runs one writer at a time and is released when a write throws', () => {
     const memory = writeLockMemory();
-    const lock = sharedWriteLock(memory);
+    const lock = sharedWriteLock(memory, 7);
     const cell = new Int32Array(memory);
-    expect(lock(() => Atomics.load(cell, 0))).toBe(1); // held during the write
+    expect(lock(() => Atomics.load(cell, 0))).toBe(7); // held by its owner during the write
     expect(Atomics.load(cell, 0)).toBe(0);
     expect(() => lock(() => { throw new Error('SQLITE_FULL'); })).toThrow('SQLITE_FULL');
     expect(Atomics.load(cell, 0)).toBe(0);
     expect(lock(() => 'next')).toBe('next');
+  });
+
+  it('frees a lock whose owner died holding it, and only that one', () => {
+    const memory = writeLockMemory();
+    const cell = new Int32Array(memory);
+    Atomics.store(cell, 0, 3); // thread 3 died inside a write
+    releaseDeadOwner(memory, 4);
+    expect(Atomics.load(cell, 0)).toBe(3);
+    releaseDeadOwner(memory, 3);
+    expect(Atomics.load(cell, 0)).toBe(0);
+    expect(sharedWriteLock(memory, 4)(() => 'written')).toBe('written');
   });
 });

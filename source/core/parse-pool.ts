@@ -14,7 +14,7 @@ import type { SavedFeed, SaveTarget } from './save-job.js';
 import type { DiscussionJob, ParsedDiscussion } from './comments/discussion-job.js';
 import { rebuildDiscussionError, type DiscussionErrorData } from './comments/errors.js';
 import type { Store } from './store.js';
-import { writeLockMemory } from './store/write-lock.js';
+import { releaseDeadOwner, writeLockMemory } from './store/write-lock.js';
 import type { Article } from './types.js';
 
 export interface ParsePool {
@@ -122,6 +122,9 @@ export function createParsePool(options: PoolOptions = {}): ParsePool {
       }
       dispatch();
     });
+    // Its id, kept: once the thread has ended, worker.threadId reads -1.
+    const owner = worker.threadId;
+    worker.once('exit', () => releaseDeadOwner(writeLock, owner));
     worker.on('error', (error) => {
       // A worker that dies (out of memory on a hostile feed, say) fails its job and is replaced.
       const id = (worker as Worker & { jobId?: number }).jobId;

@@ -3,7 +3,7 @@
  * here too, through this worker's own connection to the cache (workerData.cacheFile; see save-job.ts).
  * Discussion jobs parse and thread a JSON discussion (comments/discussion-job.ts).
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
 import type { ParseJob } from './parse-job.js';
 import type { SaveTarget } from './save-job.js';
 import type { DiscussionJob } from './comments/discussion-job.js';
@@ -29,7 +29,7 @@ let store: Store | null = null;
 async function openStore(): Promise<Store> {
   if (cacheFile === null) throw new Error('this parser thread has no cache to save into');
   const { Store: StoreClass, sharedWriteLock, unlocked } = await saveJobs();
-  store ??= StoreClass.openWriter(cacheFile, data.writeLock ? sharedWriteLock(data.writeLock) : unlocked);
+  store ??= StoreClass.openWriter(cacheFile, data.writeLock ? sharedWriteLock(data.writeLock, threadId) : unlocked);
   return store;
 }
 /**

@@ -8,15 +8,23 @@
  * still meet SQLite's lock and its busy timeout.
  */
 const UNLOCKED = 0;
-const LOCKED = 1;
 
 export type WriteLock = <T>(write: () => T) => T;
 
-/** A lock over `shared` (an Int32 at offset 0), which every thread that writes must be given. */
-export function sharedWriteLock(shared: SharedArrayBuffer): WriteLock {
+/**
+ * A lock over `shared` (an Int32 at offset 0), which every thread that writes must be given. The cell
+ * holds the holder's `owner` id (a worker's threadId, never 0), so that a thread that dies holding it
+ * can be found out: releaseDeadOwner.
+ */
+export function sharedWriteLock(shared: SharedArrayBuffer, owner: number): WriteLock {
+  if (!Number.isInteger(owner) || owner === UNLOCKED) throw new Error(`a write lock owner must be a nonzero integer, got ${owner}`);
   const cell = new Int32Array(shared, 0, 1);
   return (write) => {
-    while (Atomics.compareExchange(cell, 0, UNLOCKED, LOCKED) !== UNLOCKED) Atomics.wait(cell, 0, LOCKED, 1000);
+    for (;;) {
+      const holder = Atomics.compareExchange(cell, 0, UNLOCKED, owner);
+      if (holder === UNLOCKED) break;
+      Atomics.wait(cell, 0, holder, 1000);
+    }
     try {
       return write();
     } finally {
@@ -24,6 +32,15 @@ export function sharedWriteLock(shared: SharedArrayBuffer): WriteLock {
       Atomics.notify(cell, 0, 1);
     }
   };
+}
+
+/**
+ * A worker that died inside a write (out of memory, say) never released the lock: free it if `owner`
+ * still holds it, or every other writer would wait for ever. SQLite rolled its transaction back.
+ */
+export function releaseDeadOwner(shared: SharedArrayBuffer, owner: number): void {
+  const cell = new Int32Array(shared, 0, 1);
+  if (Atomics.compareExchange(cell, 0, owner, UNLOCKED) === owner) Atomics.notify(cell, 0, 1);
 }
 
 /** The memory a sharedWriteLock lives in. */
