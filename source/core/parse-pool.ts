@@ -160,13 +160,15 @@ export function createParsePool(options: PoolOptions = {}): ParsePool {
     for (let i = 0; i < threads; i++) spawn();
   };
 
-  const start = <T>(message: (id: number) => Message): Promise<T> => {
+  /** `first`: ahead of the queued jobs (someone is waiting to read it, a refresh is not). */
+  const start = <T>(message: (id: number) => Message, first = false): Promise<T> => {
     if (broken) return Promise.reject(broken);
     warm();
     return new Promise<T>((resolve, reject) => {
       const id = nextId++;
       pending.set(id, { resolve: resolve as (o: never) => void, reject });
-      waiting.push(message(id));
+      if (first) waiting.unshift(message(id));
+      else waiting.push(message(id));
       dispatch();
     });
   };
@@ -181,7 +183,8 @@ export function createParsePool(options: PoolOptions = {}): ParsePool {
       return (await saveJobs()).saveParsed(store ?? noStore(), await submit<ParseOutput>(bytes, contentType, url), target);
     },
     warm,
-    discussion: (job) => start<ParsedDiscussion>((id) => ({ id, discussion: { ...job, bytes: transferable(job.bytes) } })),
+    // The reader's one worker may have a background refresh queued: the open pane goes first.
+    discussion: (job) => start<ParsedDiscussion>((id) => ({ id, discussion: { ...job, bytes: transferable(job.bytes) } }), true),
     async close() {
       // Each worker closes its cache connection, then its thread ends; terminate() only if it hangs.
       await Promise.all(

@@ -101,6 +101,24 @@ describe('a discussion parsed in a worker', () => {
     }
   });
 
+  it('goes ahead of the feeds a background refresh has queued', async () => {
+    const single = createParsePool({ threads: 1, script: new URL(`file://${worker}`) });
+    try {
+      const feed = (i: number) =>
+        new TextEncoder().encode(`<rss version="2.0"><channel><title>f${i}</title>${'<item><title>t</title><guid>g</guid></item>'.repeat(200)}</channel></rss>`);
+      const done: string[] = [];
+      const feeds = Array.from({ length: 20 }, (_, i) => single.parse(feed(i), 'application/rss+xml', `https://f${i}.example/`).then(() => done.push(`feed ${i}`)));
+      const body = fs.readFileSync(path.resolve(import.meta.dirname, '../fixtures/comments/hn-algolia-9000.json'));
+      const job = { source: 'hackernews' as const, bytes: new Uint8Array(body), id: '9000', url: 'https://hn.example/9000', pageUrl: '', fetchedAt: 1, etag: null, lastModified: null };
+      const discussion = single.discussion(job).then(() => done.push('discussion'));
+      await Promise.all([...feeds, discussion]);
+      // At most the feed already being parsed comes first.
+      expect(done.indexOf('discussion')).toBeLessThanOrEqual(1);
+    } finally {
+      await single.close();
+    }
+  });
+
   it('fails with the one-line DiscussionError the inline path gives', async () => {
     const url = 'https://news.ycombinator.com/item?id=501';
     const settings = settingsFor(server.base);
