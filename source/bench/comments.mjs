@@ -20,6 +20,7 @@ import {
   BENCH_DIR, KEY_NAMES, STALL_MIN_MS, Tmux, alignSent, eldCells, eldMerge, finish, keyRows, loadAverage, mainProfile,
   mainThreadSched, markEldPhaseWait, median, nodePidUnder, profileRows, profileSelfTime, quantile, readEld, readStalls, readTrace,
   round, seedCache, sendPaced, sleep, snapshotBuild, stallRows, startReader, verdict, waitComplete, which, eachOption } from './lib.mjs';
+import { prng } from './prng.mjs';
 
 export const description = '3,000-comment HN thread (depth 12) in the reader: fetch-to-first-frame, j/k/Space key-to-frame, event-loop delay';
 export const usage = `--comments-runs N (5)  --comments-count N (3000)  --comments-depth N (12)  --comments-keys N (200)
@@ -46,16 +47,6 @@ function parseOptions(argv) {
 
 // ------------------------------------------------------------------------------------ the discussion
 
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PHRASES = [
   'I think the interesting part is how this interacts with caching',

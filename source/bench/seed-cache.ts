@@ -21,6 +21,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Store } from '../core/store.js';
 import type { Article } from '../core/types.js';
+import { prng } from './prng.mjs';
 
 interface Options {
   articles: number;
@@ -69,17 +70,6 @@ function parseArgs(argv: string[]): Options {
   return o;
 }
 
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = (
   'kernel release notes compiler garden river market council library vaccine satellite election ' +

@@ -191,17 +191,8 @@ export function writeConfig(home: string, config: Record<string, unknown>): stri
 
 // ------------------------------------------------------------------ seeded randomness
 
-/** mulberry32: a small, fast, seeded PRNG returning floats in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG the benchmarks use too. */
+export { prng } from '../../source/bench/prng.mjs';
 
 /** The seed: RELIABILITY_SEED when set (to replay a failure), else `fallback`. */
 export function seedFrom(fallback: number): number {
