@@ -10,7 +10,7 @@ import {
 import type { ArticleRow, Store } from '../core/store.js';
 import type { Settings } from '../core/settings.js';
 import type { Action } from './keys.js';
-import { collapseAll, createTree, currentRow, down, expandAll, moveTo, restore, scrollLines, target, toggle, type CommentTree } from './state/comment-tree.js';
+import { collapseAll, createTree, currentRow, down, expandAll, moveTo, restore, scrollLines, settle, target, toggle, type CommentTree } from './state/comment-tree.js';
 import { commentLines } from './views/comment-lines.js';
 import { ageInWords, fit } from './format.js';
 import type { Paint } from './theme.js';
@@ -46,6 +46,7 @@ export class CommentsModel {
   private remembered = new Map<string, Remembered>();
   private lineCache = new Map<string, string[]>();
   private width = 80;
+  private settledFor = { width: 0, height: 0 };
   private abort: AbortController | undefined;
 
   constructor(
@@ -190,7 +191,7 @@ export class CommentsModel {
       case 'collapse-all':
       case 'expand-all': {
         const next = action === 'toggle-collapse' ? toggle(t) : action === 'collapse-all' ? collapseAll(t) : expandAll(t);
-        return set(moveTo(next, next.cursor, view, (i) => this.rowLinesOf(next, i).length));
+        return set(settle(next, view, (i) => this.rowLinesOf(next, i).length));
       }
       case 'parent':
         return go('parent');
@@ -248,6 +249,11 @@ export class CommentsModel {
     if (width !== this.width) {
       this.width = width;
       this.lineCache.clear();
+    }
+    if (this.tree && (width !== this.settledFor.width || height !== this.settledFor.height)) {
+      // A resize re-wraps every comment: the cursor's comment stays in view and the pane stays full.
+      this.settledFor = { width, height };
+      this.tree = settle(this.tree, Math.max(1, height - this.headerLines().length), (i) => this.rowLines(i).length);
     }
     if (!this.article) return ['No article open.'];
     const out = this.headerLines().map((l) => fit(l, width));

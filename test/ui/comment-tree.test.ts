@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Comment } from '../../source/core/comments/types.js';
-import { collapseAll, createTree, currentRow, down, expandAll, moveTo, restore, scrollLines, target, toggle } from '../../source/ui/state/comment-tree.js';
+import { collapseAll, createTree, currentRow, down, expandAll, moveTo, restore, scrollLines, settle, target, toggle } from '../../source/ui/state/comment-tree.js';
 
 const c = (id: string, children: Comment[] = []): Comment => ({
   id, parentId: null, author: id, published: null, html: `<p>${id}</p>`, score: null, deleted: false, permalink: '', orphan: false, children,
@@ -105,5 +105,50 @@ describe('comment tree navigation', () => {
     expect(t.rows).toHaveLength(10_001);
     expect(toggle(t).rows).toHaveLength(1);
     expect(target(at(t, 10_000), 'prev-thread')).toBe(0);
+  });
+});
+
+describe('re-anchoring after the rows change (issue 13)', () => {
+  // Six threads of three comments each, every comment three lines tall, in a 20-line pane.
+  const threads = () => Array.from({ length: 6 }, (_, i) => c(`t${i}`, [c(`t${i}r1`), c(`t${i}r2`)]));
+  const three = () => 3;
+  const linesFrom = (t: ReturnType<typeof createTree>) => {
+    let n = -t.topLine;
+    for (let i = t.top; i < t.rows.length; i++) n += 3;
+    return n;
+  };
+
+  it('C on the last thread shows every thread and fills the pane', () => {
+    let t = createTree(threads());
+    t = moveTo(t, t.rows.length - 1, 20, three); // the last reply of the last thread
+    expect(t.top).toBeGreaterThan(6);
+    const folded = settle(collapseAll(t), 20, three);
+    expect(ids(folded)).toEqual(['t0', 't1', 't2', 't3', 't4', 't5']);
+    expect(currentRow(folded)!.comment.id).toBe('t5');
+    expect(folded.top).toBe(0); // 18 lines fit in 20: nothing is scrolled off
+  });
+
+  it('E and Space keep the cursor in view and the pane full', () => {
+    let t = settle(collapseAll(moveTo(createTree(threads()), 15, 20, three)), 20, three);
+    t = settle(expandAll(t), 20, three);
+    expect(currentRow(t)!.comment.id).toBe('t5');
+    const start = (t.cursor - t.top) * 3 - t.topLine;
+    expect(start).toBeGreaterThanOrEqual(0);
+    expect(start).toBeLessThan(20);
+    expect(linesFrom(t)).toBeGreaterThanOrEqual(20);
+    const toggled = settle(toggle(moveTo(t, t.rows.length - 3, 20, three)), 20, three);
+    expect(currentRow(toggled)!.comment.id).toBe('t5');
+    expect(linesFrom(toggled)).toBeGreaterThanOrEqual(20);
+  });
+
+  it('a taller pane after a resize scrolls back up to fill it, a shorter one keeps the cursor', () => {
+    let t = moveTo(createTree(threads()), 17, 10, three);
+    expect(t.top).toBe(15);
+    t = settle(t, 40, three);
+    expect(linesFrom(t)).toBeGreaterThanOrEqual(40);
+    expect(t.top * 3 + t.topLine).toBe(54 - 40);
+    const small = settle({ ...t, cursor: 2 }, 6, three);
+    expect(small.top).toBeLessThanOrEqual(2);
+    expect((2 - small.top) * 3 - small.topLine).toBeLessThan(6);
   });
 });

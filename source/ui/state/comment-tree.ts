@@ -152,6 +152,29 @@ export function moveTo(t: CommentTree, index: number, viewHeight: number, height
   return reveal({ ...t, cursor }, viewHeight, heightOf);
 }
 
+/**
+ * After the rows changed under the viewport (a fold, `C`, `E`, a resize): keep the cursor's comment in
+ * view and fill the pane. A viewport left where it was showed only the last collapsed thread and an
+ * empty pane below it, although every thread fitted (issue 13).
+ */
+export function settle(t: CommentTree, viewHeight: number, heightOf: HeightOf): CommentTree {
+  const shown = reveal(t, viewHeight, heightOf);
+  let { top, topLine } = shown;
+  // Lines from the viewport's start to the end of the discussion, counted only as far as the pane.
+  let below = heightOf(top) - topLine;
+  for (let i = top + 1; i < t.rows.length && below < viewHeight; i++) below += heightOf(i);
+  if (below >= viewHeight) return shown;
+  // Room at the bottom: scroll up until the pane is full or the first line is in view.
+  below += topLine;
+  topLine = 0;
+  while (top > 0 && below + heightOf(top - 1) <= viewHeight) below += heightOf(--top);
+  if (top > 0 && below < viewHeight) {
+    top--;
+    topLine = heightOf(top) - (viewHeight - below);
+  }
+  return top === t.top && topLine === t.topLine ? shown : { ...shown, top, topLine };
+}
+
 function reveal(t: CommentTree, viewHeight: number, heightOf: HeightOf): CommentTree {
   const { cursor } = t;
   let { top, topLine } = t;

@@ -3,7 +3,7 @@ import stringWidth from 'string-width';
 import type { ArticleRow } from '../../core/store.js';
 import type { SidebarItem } from '../reader-data.js';
 import type { ListWindow } from '../state/list-window.js';
-import { cut, fit, relativeAge } from '../format.js';
+import { clip, cut, fit, relativeAge } from '../format.js';
 import type { Paint } from '../theme.js';
 
 /** One article row: unread marker, star, title, feed, age, comment count. */
@@ -16,7 +16,7 @@ export function articleLine(row: ArticleRow, width: number, paint: Paint, select
   // 167 columns); in a 120-column split the titles keep the room and the article pane names the feed.
   const feedWidth = width >= 70 ? Math.min(18, Math.floor(width / 5)) : 0;
   const fixed = 2 + 1 + 1 + (feedWidth ? feedWidth + 1 : 0) + stringWidth(age) + stringWidth(comments);
-  const title = fit(row.title, Math.max(4, width - fixed));
+  const title = fit(row.title, Math.max(0, width - fixed));
   if (selected) {
     const plain = `${marker}${star} ${title} ${feedWidth ? fit(row.feed, feedWidth) + ' ' : ''}${age}${comments}`;
     return paint.selected(fit(plain, width));
@@ -31,7 +31,7 @@ export function articleLine(row: ArticleRow, width: number, paint: Paint, select
     paint.age(age),
     paint.comments(comments),
   ];
-  return parts.join('');
+  return clip(parts.join(''), width);
 }
 
 export function listLines(rows: ArticleRow[], window: ListWindow, width: number, paint: Paint, focused: boolean, now: number): string[] {
