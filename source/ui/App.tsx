@@ -11,6 +11,7 @@ import { listLines, sidebarLines } from './views/list-lines.js';
 import { OneLine, Pane } from './views/Panes.js';
 import { HelpScreen } from './views/HelpScreen.js';
 import { fit } from './format.js';
+import { hintLine, statusLines } from './hints.js';
 import type { Paint } from './theme.js';
 import type { Keymap } from './keys.js';
 
@@ -76,9 +77,7 @@ export function App({ controller, paint, keymap, now = Date.now, onKey }: AppPro
   if (l.articleWidth) {
     const r = rule();
     const article = controller.openArticle();
-    const lines = article
-      ? article.lines.slice(s.articleScroll, s.articleScroll + l.bodyHeight).map((line) => ' ' + line)
-      : [' Select an article and press Enter.'];
+    const lines = article ? article.lines.slice(s.articleScroll, s.articleScroll + l.bodyHeight).map((line) => ' ' + line) : [];
     panes.push(<Pane key="article" lines={lines} width={l.articleWidth} height={l.bodyHeight} rule={r} paint={paint} focused={s.focus === 'article'} />);
   }
   if (l.commentsWidth) {
@@ -93,21 +92,24 @@ export function App({ controller, paint, keymap, now = Date.now, onKey }: AppPro
       <Box flexDirection="row" width={s.columns} height={l.bodyHeight}>
         {panes}
       </Box>
-      <Box height={1} width={s.columns}>
-        <Footer controller={controller} paint={paint} />
-      </Box>
+      <Footer controller={controller} paint={paint} keymap={keymap} />
     </Box>
   );
 }
 
-function Footer({ controller, paint }: { controller: ReaderController; paint: Paint }) {
+function Footer({ controller, paint, keymap }: { controller: ReaderController; paint: Paint; keymap: Keymap }) {
   const s = controller.state;
   const prompt = s.prompt;
+  const line = (text: string) => (
+    <Box height={1} width={s.columns}>
+      <Text>{text}</Text>
+    </Box>
+  );
   if (prompt?.kind === 'search' || prompt?.kind === 'add-feed') {
     const label = prompt.kind === 'search' ? '/' : (prompt.note ?? 'Add feed URL: ');
-    if (prompt.kind === 'add-feed' && prompt.busy) return <Text>{fit(`Checking ${prompt.value}…`, s.columns)}</Text>;
+    if (prompt.kind === 'add-feed' && prompt.busy) return line(fit(` Checking ${prompt.value}…`, s.columns));
     return (
-      <Box>
+      <Box height={1} width={s.columns}>
         <Text>{label}</Text>
         <TextInput value={prompt.value} focus={false} showCursor={false} placeholder={prompt.kind === 'add-feed' ? 'https://…' : ''} onChange={() => {}} />
         <Text inverse> </Text>
@@ -115,21 +117,14 @@ function Footer({ controller, paint }: { controller: ReaderController; paint: Pa
     );
   }
   if (prompt?.kind === 'confirm-mark-all') {
-    return <Text>{fit(`Mark ${prompt.count} article${prompt.count === 1 ? '' : 's'} read? y/n`, s.columns)}</Text>;
+    return line(fit(` Mark ${prompt.count} article${prompt.count === 1 ? '' : 's'} read? y/n`, s.columns));
   }
-  const hint = s.status ?? hintFor(s.focus);
-  return <Text>{paint.status(fit(' ' + hint, s.columns))}</Text>;
-}
-
-function hintFor(focus: string): string {
-  switch (focus) {
-    case 'article':
-      return 'j/k scroll  space/b page  n next unread  c comments  o open  1-9 o link  h back  ? keys';
-    case 'comments':
-      return 'j/k move  space fold  p parent  J/K sibling  n/N thread  C/E fold all  h back  ? keys';
-    case 'sidebar':
-      return 'j/k move  enter show  f hide  h back  ! failed  ~ broken feed, items recovered  ? keys';
-    default:
-      return 'j/k move  enter open  n next unread  m read  s star  / search  f feeds  R refresh  a add  ? keys  q quit';
-  }
+  if (s.status === null) return line(paint.status(hintLine(s.focus, keymap, s.columns)));
+  return (
+    <Box height={statusLines(s.status, s.columns).length} width={s.columns} flexDirection="column">
+      {statusLines(s.status, s.columns).map((text, i) => (
+        <Text key={i}>{paint.status(fit(text, s.columns))}</Text>
+      ))}
+    </Box>
+  );
 }

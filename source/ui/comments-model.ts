@@ -9,7 +9,7 @@ import {
 } from '../core/comments/index.js';
 import type { ArticleRow, Store } from '../core/store.js';
 import type { Settings } from '../core/settings.js';
-import type { Action } from './keys.js';
+import { DEFAULT_KEYS, keyOf, type Action, type Keymap } from './keys.js';
 import { collapseAll, createTree, currentRow, down, expandAll, moveTo, restore, scrollLines, settle, target, toggle, type CommentTree } from './state/comment-tree.js';
 import { commentLines } from './views/comment-lines.js';
 import { ageInWords, fit } from './format.js';
@@ -29,6 +29,8 @@ export interface CommentsDeps {
   chalk?: ChalkInstance;
   color?: boolean;
   now?: () => number;
+  /** For the keys that messages name. */
+  keymap?: Keymap;
 }
 
 interface Remembered {
@@ -84,7 +86,10 @@ export class CommentsModel {
     if (!article) return this.onChange();
     const resolved = resolveTarget(this.target(article), this.deps.store);
     if (!resolved) {
-      this.error = 'This article has no discussion.';
+      // A feed that counts comments (slash:comments) without naming a thread: they are on the page.
+      const n = article.commentCount;
+      const page = /^https?:\/\//i.test(article.link);
+      this.error = n && page ? `Its ${n} comment${n === 1 ? ' is' : 's are'} on the article's page: ${this.keyFor('open-browser')} opens it.` : 'This article has no discussion.';
       return this.onChange();
     }
     this.key = resolved.key;
@@ -148,6 +153,10 @@ export class CommentsModel {
     if (this.key && this.tree) this.remembered.set(this.key, { collapsed: this.tree.collapsed, cursorId: currentRow(this.tree)?.comment.id });
   }
 
+  private keyFor(action: Action): string {
+    return keyOf(this.deps.keymap ?? DEFAULT_KEYS, action);
+  }
+
   private now() {
     return (this.deps.now ?? Date.now)();
   }
@@ -168,6 +177,10 @@ export class CommentsModel {
     };
     if (action === 'reload') {
       if (this.article) this.articleChanged(this.article, true);
+      return true;
+    }
+    if (!t && action === 'open-browser' && this.article?.link && /^https?:\/\//i.test(this.article.link)) {
+      this.deps.openUrl(this.article.link);
       return true;
     }
     if (!t) return ['down', 'up', 'toggle-collapse', 'parent', 'next-sibling', 'prev-sibling', 'next-thread', 'prev-thread', 'collapse-all', 'expand-all', 'open-browser'].includes(action);
@@ -204,7 +217,7 @@ export class CommentsModel {
       case 'prev-thread':
         return go('prev-thread');
       case 'open-browser': {
-        const url = currentRow(t)?.comment.permalink || this.discussion?.url;
+        const url = currentRow(t)?.comment.permalink || this.discussion?.url || this.article?.link;
         if (url) this.deps.openUrl(url);
         return true;
       }
@@ -237,7 +250,11 @@ export class CommentsModel {
     const lines: string[] = [];
     if (d) {
       const where = { feed: 'on the site', hackernews: 'on Hacker News', reddit: 'on Reddit', lobsters: 'on Lobsters' }[d.source];
-      lines.push(`${d.total} comment${d.total === 1 ? '' : 's'} ${where}${this.loading ? ' · updating…' : ''}`);
+      // A comment feed holds only the newest comments: when the posts feed counts more, say both.
+      const claimed = this.article?.commentCount ?? null;
+      const count =
+        d.source === 'feed' && claimed !== null && claimed > d.total ? `${d.total} of ${claimed} comments in the feed` : `${d.total} comment${d.total === 1 ? '' : 's'} ${where}`;
+      lines.push(`${count}${this.loading ? ' · updating…' : ''}`);
     } else if (this.loading) lines.push('Loading the discussion…');
     if (this.error) lines.push(this.error);
     lines.push('');

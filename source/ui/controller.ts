@@ -9,14 +9,13 @@ import type { Paint } from './theme.js';
 import type { ArticleRow, FeedRow, Scope, Store } from '../core/store.js';
 import type { Settings } from '../core/settings.js';
 import type { DiscussionParser } from '../core/comments/index.js';
-import { resolveAction, keyNames, PANE_ACTIONS, type Action, type Keymap } from './keys.js';
+import { keyNames, keyOf, type Action, type Keymap } from './keys.js';
 import { initialState, layout, reduce, type Pane, type ReaderEvent, type ReaderState, type ScopeChoice } from './state/reader.js';
 import { ReaderData, storeScope, type OpenArticle, type SidebarItem } from './reader-data.js';
 import { navigationEvent } from './state/navigation.js';
 import { BackgroundRefresh, type RefreshStatus, type RunRefresh } from './background-refresh.js';
-import { editLine } from './state/line-edit.js';
 import { CommentsModel } from './comments-model.js';
-import { helpLineCount } from './views/help-lines.js';
+import { dispatchKey } from './dispatcher.js';
 
 export interface ControllerDeps {
   store: Store;
@@ -48,12 +47,15 @@ export class ReaderController {
   readonly comments: CommentsModel;
   readonly data: ReaderData;
   private listeners = new Set<() => void>();
+  /** Inside a key press: changes are noted and the view is told once, when the key is done. */
+  private batching = 0;
+  private pending = false;
   private undo: Undo | null = null;
   private background: BackgroundRefresh;
 
   constructor(private deps: ControllerDeps, columns: number, rows: number) {
     this.state = initialState(columns, rows);
-    this.data = new ReaderData(deps.store, { color: deps.color ?? true, now: () => this.now() });
+    this.data = new ReaderData(deps.store, { color: deps.color ?? true, now: () => this.now(), commentsKey: () => this.key('toggle-comments'), openKey: () => this.key('open-browser') });
     this.comments = new CommentsModel(deps, () => this.changed(), () => this.dataChanged());
     this.background = new BackgroundRefresh(deps.refresh, {
       progress: () => this.changed(),
@@ -74,7 +76,20 @@ export class ReaderController {
 
   private changed() {
     this.version++;
+    if (this.batching) {
+      this.pending = true;
+      return;
+    }
     for (const listener of this.listeners) listener();
+  }
+
+  get keymap(): Keymap {
+    return this.deps.keymap;
+  }
+
+  /** The key bound to an action, as messages name it. */
+  key(action: Action): string {
+    return keyOf(this.deps.keymap, action);
   }
 
   dispatch(event: ReaderEvent) {
@@ -118,9 +133,10 @@ export class ReaderController {
     return this.state.openId === null ? undefined : this.data.article(this.state.openId, Math.max(10, this.articleTextWidth()));
   }
 
+  /** The article's text column: a space after the rule on its left and one before the pane's right edge. */
   articleTextWidth(): number {
     const l = layout(this.state);
-    return (l.articleWidth || this.state.columns) - 2;
+    return (l.articleWidth || this.state.columns) - 3;
   }
 
   private now() {
@@ -158,67 +174,43 @@ export class ReaderController {
     for (const name of keyNames(input, key)) this.handleKeyName(name);
   }
 
-  /**
-   * Text prompts are edited here, in the one dispatcher, not by ink-text-input's own useInput:
-   * its onSubmit sees the value of the last render, so text and Enter arriving in two chunks
-   * before React re-renders lost the text (seen in test/ui/app.test.tsx).
-   */
-  private editPrompt(name: string): void {
-    const prompt = this.state.prompt;
-    if (prompt?.kind !== 'search' && prompt?.kind !== 'add-feed') return;
-    if (prompt.kind === 'add-feed' && prompt.busy) return;
-    const edit = editLine(prompt.value, name);
-    if (edit === 'cancel') return prompt.kind === 'search' ? this.applySearch('') : this.dispatch({ type: 'prompt', prompt: null });
-    if (edit === 'submit') return prompt.kind === 'search' ? this.applySearch(prompt.value) : this.submitAddFeed(prompt.value);
-    if (edit !== prompt.value) this.dispatch({ type: 'prompt', prompt: { ...prompt, value: edit } });
+  handleKeyName(name: string) {
+    this.batching++;
+    try {
+      dispatchKey(this, name);
+    } finally {
+      this.batching--;
+      if (!this.batching && this.pending) {
+        this.pending = false;
+        this.changed();
+      }
+    }
   }
 
-  handleKeyName(name: string) {
+  /** How many links the article in view has (for `9 o`), or undefined when no article is in view. */
+  linksInView(): number | undefined {
     const s = this.state;
-    if (s.prompt?.kind === 'search' || s.prompt?.kind === 'add-feed') {
-      // A quit key that cannot be typed (Ctrl-C) still quits from a prompt.
-      if (name.startsWith('ctrl+') && resolveAction(name, ['quit-now'], this.deps.keymap)) return this.deps.exit();
-      return this.editPrompt(name);
-    }
-    if (s.help) {
-      // The help scrolls with the movement keys when it does not fit; any other key closes it.
-      const move = resolveAction(name, ['down', 'up', 'page-down', 'page-up', 'half-page-down', 'half-page-up'], this.deps.keymap);
-      const by = { down: 1, up: -1, 'page-down': 10, 'page-up': -10, 'half-page-down': 5, 'half-page-up': -5 }[move as string];
-      if (by !== undefined) return this.dispatch({ type: 'help-scroll', by, lineCount: helpLineCount(this.state.columns) });
-      this.dispatch({ type: 'help', show: false });
-      if (resolveAction(name, ['quit-now'], this.deps.keymap) !== 'quit-now') return;
-    }
-    if (s.prompt?.kind === 'confirm-mark-all') {
-      this.dispatch({ type: 'prompt', prompt: null });
-      if (name === 'y' || name === 'Y') this.markAllRead();
-      else this.dispatch({ type: 'status', text: 'Nothing marked.' });
-      return;
-    }
-    if (/^[1-9]$/.test(name) && (s.focus === 'article' || s.focus === 'list')) {
-      this.dispatch({ type: 'digit', digit: name });
-      this.dispatch({ type: 'status', text: `Link ${this.state.digits}: press o to open it` });
-      return;
-    }
-    const action = resolveAction(name, PANE_ACTIONS[s.focus], this.deps.keymap);
-    if (action !== 'open-browser') this.dispatch({ type: 'clear-digits' });
-    if (!action) return;
-    if (s.status && action !== 'undo') this.dispatch({ type: 'status', text: null });
-    this.perform(action);
+    const id = s.focus === 'article' ? s.openId : this.rowAtCursor()?.id;
+    if (id === null || id === undefined) return undefined;
+    return this.data.article(id, Math.max(10, this.articleTextWidth()))?.links.length;
   }
 
   perform(action: Action) {
     const s = this.state;
     const pane = s.focus;
-    if (pane === 'comments' && this.comments.perform(action, layout(s).bodyHeight)) return;
     switch (action) {
       case 'quit-now':
         return this.deps.exit();
       case 'quit':
-        if (pane === 'list') return this.deps.exit();
-        return this.dispatch({ type: 'back' });
+        if (pane !== 'list') return this.dispatch({ type: 'back' });
+        // From a feed, a tag or a filtered list, q goes back to All articles; only there does it quit.
+        if (s.search) return this.applySearch('');
+        if (s.scope.kind !== 'all') return this.showScope({ kind: 'all' });
+        return this.deps.exit();
       case 'back':
-        // Esc on a filtered list clears the filter first.
+        // Esc on a filtered list clears the filter first, then closes the article beside the list.
         if (pane === 'list' && s.search) return this.applySearch('');
+        if (pane === 'list' && s.openId !== null) return this.closeArticle();
         return this.dispatch({ type: 'back' });
       case 'help':
         return this.dispatch({ type: 'help', show: true });
@@ -246,7 +238,11 @@ export class ReaderController {
   /** Actions that touch data or the outside world; movement is mapped in state/navigation.ts. */
   private paneAction(pane: Pane, action: Action) {
     const event = navigationEvent(pane, action, { listHeight: this.state.list.height, articleLines: this.openArticle()?.lines.length ?? 0 });
-    if (event) return this.dispatch(event);
+    if (event) {
+      this.dispatch(event);
+      if (pane === 'list') this.followCursor();
+      return;
+    }
     const id = pane === 'article' ? (this.state.openId ?? undefined) : this.rowAtCursor()?.id;
     switch (action) {
       case 'open':
@@ -275,9 +271,28 @@ export class ReaderController {
 
   private chooseSidebarItem() {
     const item = this.sidebarItems()[this.state.sidebarCursor];
-    if (!item) return;
-    this.dispatch({ type: 'scope', scope: item.scope });
+    if (item) this.showScope(item.scope);
+  }
+
+  private showScope(scope: ScopeChoice) {
+    this.dispatch({ type: 'scope', scope });
+    this.comments.articleChanged(undefined);
     this.reloadList();
+  }
+
+  /** Beside an open article, the article pane shows the row under the list's cursor, not marked read. */
+  private followCursor() {
+    const s = this.state;
+    if (s.openId === null || !layout(s).articleWidth) return;
+    const row = this.rowAtCursor();
+    if (!row || row.id === s.openId) return;
+    this.dispatch({ type: 'preview', id: row.id });
+    this.comments.articleChanged(undefined);
+  }
+
+  private closeArticle() {
+    this.dispatch({ type: 'close-article' });
+    this.comments.articleChanged(undefined);
   }
 
   private switchPane() {
@@ -314,6 +329,7 @@ export class ReaderController {
     const index = this.deps.store.position(scope, target);
     if (index >= 0) this.dispatch({ type: 'move-to', index });
     if (openIt) this.open(target);
+    else this.followCursor();
   }
 
   private mark(ids: number[], field: 'read' | 'starred', value: boolean) {
@@ -322,11 +338,11 @@ export class ReaderController {
     this.marksChanged();
   }
 
-  private markAllRead() {
+  markAllRead() {
     const ids = this.deps.store.markScopeRead(this.storeScope());
     this.undo = { ids, field: 'read', value: true, label: `marked ${ids.length} read` };
     this.dataChanged();
-    this.dispatch({ type: 'status', text: `Marked ${ids.length} article${ids.length === 1 ? '' : 's'} read. u undoes.` });
+    this.dispatch({ type: 'status', text: `Marked ${ids.length} article${ids.length === 1 ? '' : 's'} read. ${this.key('undo')} undoes.` });
   }
 
   private undoLast() {
@@ -344,7 +360,7 @@ export class ReaderController {
     this.dispatch({ type: 'clear-digits' });
     let url: string | undefined;
     if (digits) {
-      const article = this.state.openId === id ? this.openArticle() : undefined;
+      const article = this.data.article(id, Math.max(10, this.articleTextWidth()));
       url = article?.links[Number(digits) - 1];
       if (!url) return this.dispatch({ type: 'status', text: `No link ${digits} in this article.` });
     } else url = this.deps.store.article(id)?.link;
@@ -358,7 +374,7 @@ export class ReaderController {
     this.dispatch({ type: 'search', query: clean });
     this.dispatch({ type: 'prompt', prompt: null });
     this.reloadList();
-    if (clean) this.dispatch({ type: 'status', text: `${this.state.list.count} match${this.state.list.count === 1 ? '' : 'es'} for "${clean}" — Esc or / then Enter on an empty line clears.` });
+    if (clean) this.dispatch({ type: 'status', text: `${this.state.list.count} match${this.state.list.count === 1 ? '' : 'es'} for "${clean}". ${this.key('back')} clears.` });
   }
 
   submitAddFeed(url: string) {
@@ -392,7 +408,7 @@ export class ReaderController {
     this.dispatch({ type: 'focus', pane: 'sidebar' });
     this.dispatch({ type: 'sidebar-move', by: 'top' });
     this.dispatch({ type: 'sidebar-move', by: firstTag });
-    this.dispatch({ type: 'status', text: 'Pick a tag: j/k, Enter.' });
+    this.dispatch({ type: 'status', text: `Pick a tag: ${this.key('down')}/${this.key('up')}, ${this.key('open')}.` });
   }
 
   private refreshCurrent() {
@@ -433,15 +449,20 @@ export class ReaderController {
     return this.background.status;
   }
 
+  /**
+   * `c`: show the comments of the article in view; when they are already on screen, move into them;
+   * from inside them, hide them.
+   */
   private toggleComments() {
     const s = this.state;
     let id = s.openId;
-    if (!s.commentsOpen && s.focus === 'list') {
+    if (s.focus === 'list') {
       const row = this.rowAtCursor();
       if (!row) return;
       if (row.id !== s.openId) this.open(row.id);
       id = row.id;
     }
+    if (this.state.commentsOpen && this.state.focus !== 'comments') return this.dispatch({ type: 'focus', pane: 'comments' });
     this.dispatch({ type: 'toggle-comments' });
     this.comments.articleChanged(this.state.commentsOpen && id !== null ? this.deps.store.article(id) : undefined);
   }

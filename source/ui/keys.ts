@@ -1,105 +1,40 @@
 /**
- * Keys: one table of default bindings (action -> keys), overridable per action under `keys` in the
- * settings, and one resolver that turns a keypress into the action of the pane that has focus.
- * The same key may mean different things in different panes (`n`: next unread in the list, next
- * thread in the comments): each pane lists the actions it accepts, in priority order.
+ * The live keymap: the command table's default keys (commands.ts), overridden per action under `keys`
+ * in the settings; turning a keypress into key names; resolving a name to the action of the pane that
+ * has focus; and naming an action's key back to the user, as bound.
  */
 import type { Key } from 'ink';
-import type { Pane } from './state/reader.js';
+import { ACTIONS, COMMANDS, type Action, type Keymap } from './commands.js';
 
-export const DEFAULT_KEYS = {
-  down: ['j', 'down'],
-  up: ['k', 'up'],
-  top: ['g', 'home'],
-  bottom: ['G', 'end'],
-  'half-page-down': ['ctrl+d'],
-  'half-page-up': ['ctrl+u'],
-  'page-down': ['space', 'pagedown'],
-  'page-up': ['b', 'pageup'],
-  open: ['enter', 'l', 'right'],
-  back: ['h', 'escape', 'left'],
-  quit: ['q'],
-  'quit-now': ['Q', 'ctrl+c'],
-  'next-unread': ['n'],
-  'prev-unread': ['N'],
-  'toggle-read': ['m'],
-  'toggle-star': ['s'],
-  'mark-all-read': ['A'],
-  undo: ['u'],
-  search: ['/'],
-  'open-browser': ['o'],
-  refresh: ['r'],
-  'refresh-all': ['R'],
-  'add-feed': ['a'],
-  'pick-tag': ['t'],
-  'toggle-sidebar': ['f'],
-  'toggle-comments': ['c'],
-  'switch-pane': ['tab'],
-  help: ['?'],
-  // In the comments pane.
-  'toggle-collapse': ['space', 'enter'],
-  parent: ['p'],
-  'next-sibling': ['J'],
-  'prev-sibling': ['K'],
-  'next-thread': ['n'],
-  'prev-thread': ['N'],
-  'collapse-all': ['C'],
-  'expand-all': ['E'],
-  reload: ['r'],
-} satisfies Record<string, string[]>;
+export { ACTIONS, COMMAND, PANE_ACTIONS, type Action, type Keymap } from './commands.js';
 
-export type Action = keyof typeof DEFAULT_KEYS;
-export type Keymap = Record<Action, string[]>;
-
-export const ACTION_HELP: Record<Action, string> = {
-  down: 'move down',
-  up: 'move up',
-  top: 'go to the top',
-  bottom: 'go to the bottom',
-  'half-page-down': 'half a page down',
-  'half-page-up': 'half a page up',
-  'page-down': 'page down (article)',
-  'page-up': 'page up (article)',
-  open: 'open',
-  back: 'go back',
-  quit: 'go back; quit from the list',
-  'quit-now': 'quit at once',
-  'next-unread': 'next unread article',
-  'prev-unread': 'previous unread article',
-  'toggle-read': 'toggle read',
-  'toggle-star': 'toggle star',
-  'mark-all-read': 'mark everything in view read',
-  undo: 'undo the last mark',
-  search: 'search titles',
-  'open-browser': 'open in the browser (1-9 first: link N)',
-  refresh: 'refresh this feed',
-  'refresh-all': 'refresh all feeds',
-  'add-feed': 'add a feed',
-  'pick-tag': 'pick a tag',
-  'toggle-sidebar': 'show or hide feeds and tags',
-  'toggle-comments': 'show or hide the comments',
-  'switch-pane': 'move focus to the next pane',
-  help: 'this help',
-  'toggle-collapse': 'collapse or expand a comment (comments)',
-  parent: 'parent comment (comments)',
-  'next-sibling': 'next sibling comment (comments)',
-  'prev-sibling': 'previous sibling comment (comments)',
-  'next-thread': 'next top-level thread (comments)',
-  'prev-thread': 'previous top-level thread (comments)',
-  'collapse-all': 'collapse all to top level (comments)',
-  'expand-all': 'expand all (comments)',
-  reload: 'reload the discussion (comments)',
-};
+export const DEFAULT_KEYS: Keymap = Object.fromEntries(COMMANDS.map((c) => [c.name, [...c.keys]])) as Keymap;
 
 /** Settings may rebind any action; unknown action names are reported, not ignored. */
 export function buildKeymap(overrides: Record<string, string[]>): { keymap: Keymap; unknown: string[] } {
-  const keymap = { ...DEFAULT_KEYS } as Keymap;
+  const keymap = { ...DEFAULT_KEYS };
   const unknown: string[] = [];
   for (const [action, keys] of Object.entries(overrides)) {
-    if (action in keymap) keymap[action as Action] = keys;
+    if ((ACTIONS as readonly string[]).includes(action)) keymap[action as Action] = keys;
     else unknown.push(action);
   }
   return { keymap, unknown };
+}
+
+const SHOWN: Record<string, string> = { space: 'Space', enter: 'Enter', escape: 'Esc', tab: 'Tab', backspace: 'Backspace', pagedown: 'PgDn', pageup: 'PgUp', home: 'Home', end: 'End', up: '↑', down: '↓', left: '←', right: '→' };
+
+/** A key name as the user reads it: 'Space', 'Ctrl-d', 'j'. */
+export function showKey(name: string): string {
+  if (SHOWN[name]) return SHOWN[name];
+  if (name.startsWith('ctrl+')) return `Ctrl-${name.slice(5)}`;
+  if (name.startsWith('meta+')) return `Alt-${name.slice(5)}`;
+  return name;
+}
+
+/** The key that does `action`, as bound now (its first key), for hints and messages; '(unbound)' when none. */
+export function keyOf(keymap: Keymap, action: Action): string {
+  const first = keymap[action][0];
+  return first === undefined ? '(unbound)' : showKey(first);
 }
 
 /** Ink's (input, key) as one name: 'j', 'G', 'ctrl+d', 'enter', 'space', 'pagedown'. */
@@ -138,15 +73,3 @@ function charName(ch: string): string {
 export function resolveAction(name: string, accepted: readonly Action[], keymap: Keymap): Action | undefined {
   return accepted.find((action) => keymap[action].includes(name));
 }
-
-const NAVIGATION: Action[] = ['down', 'up', 'top', 'bottom', 'half-page-down', 'half-page-up'];
-const EVERYWHERE: Action[] = ['quit-now', 'help', 'toggle-sidebar', 'switch-pane', 'refresh-all', 'add-feed', 'pick-tag', 'search'];
-
-/** The actions each pane accepts, in priority order: a key bound to two actions means the first. */
-export const PANE_ACTIONS: Record<Pane, Action[]> = {
-  list: [...NAVIGATION, 'page-down', 'page-up', 'open', 'back', 'quit', 'next-unread', 'prev-unread', 'toggle-read', 'toggle-star', 'mark-all-read', 'undo', 'open-browser', 'refresh', 'toggle-comments', ...EVERYWHERE],
-  article: [...NAVIGATION, 'page-down', 'page-up', 'back', 'quit', 'next-unread', 'prev-unread', 'toggle-read', 'toggle-star', 'undo', 'open-browser', 'refresh', 'toggle-comments', ...EVERYWHERE],
-  sidebar: [...NAVIGATION, 'open', 'back', 'quit', 'refresh', ...EVERYWHERE],
-  comments: ['toggle-collapse', ...NAVIGATION, 'page-down', 'page-up', 'parent', 'next-sibling', 'prev-sibling', 'next-thread', 'prev-thread', 'collapse-all', 'expand-all', 'open-browser', 'reload', 'back', 'quit', 'toggle-comments', ...EVERYWHERE],
-};
-

@@ -6,6 +6,7 @@ import { renderHtml } from '../core/html.js';
 import type { ArticleRow, FeedRow, Scope, Store } from '../core/store.js';
 import type { ScopeChoice } from './state/reader.js';
 import { relativeAge } from './format.js';
+import { resolveTarget } from '../core/comments/index.js';
 
 export interface SidebarItem {
   label: string;
@@ -38,7 +39,7 @@ export class ReaderData {
 
   constructor(
     readonly store: Store,
-    private options: { color: boolean; now: () => number },
+    private options: { color: boolean; now: () => number; /** The keys that show the comments and open the page, as bound. */ commentsKey: () => string; openKey: () => string },
   ) {}
 
   /** The cache changed: forget every memoized answer. */
@@ -95,6 +96,10 @@ export class ReaderData {
     });
   }
 
+  private discussionLine(row: ArticleRow & { feedUrl: string }): string {
+    return discussionLineOf(row, this.options.commentsKey(), this.options.openKey());
+  }
+
   /** An article rendered for a text width: a header (title, feed, author, date, discussion), the body, the links. */
   article(id: number, width: number): OpenArticle | undefined {
     return this.memo(`article|${id}|${width}`, () => {
@@ -105,11 +110,22 @@ export class ReaderData {
       const when = row.published ? `${row.published.slice(0, 10)} (${relativeAge(row.published, this.options.now())})` : '';
       const meta = [row.feed, row.author, when].filter(Boolean).join(' · ');
       const n = row.commentCount;
-      const discussion = n !== null ? `${n} comment${n === 1 ? '' : 's'} — press c` : row.commentsUrl || row.commentFeedUrl ? 'Discussion — press c' : '';
+      const discussion = this.discussionLine(row);
       const header = renderHtml(`<h1>${escapeHtml(row.title)}</h1><p>${escapeHtml(meta)}</p>${discussion ? `<p>${escapeHtml(discussion)}</p>` : ''}`, { width, color });
       return { row, lines: [...header.lines, '', ...rendered.lines], links: rendered.links };
     });
   }
+}
+
+/** What the article's header says of its discussion, and the key that shows it. */
+function discussionLineOf(row: ArticleRow & { feedUrl: string }, commentsKey: string, openKey: string): string {
+  const n = row.commentCount;
+  const counted = n === null ? '' : `${n} comment${n === 1 ? '' : 's'}`;
+  const thread = resolveTarget({ link: row.link, commentsUrl: row.commentsUrl, commentFeedUrl: row.commentFeedUrl, feedUrl: row.feedUrl, guid: row.guid }, undefined);
+  if (thread) return `${counted || 'Discussion'} — press ${commentsKey}`;
+  // The feed counts comments but names no thread to read them from: they are on the article's page.
+  if (counted && /^https?:\/\//i.test(row.link)) return `${counted} on the article's page — ${openKey} opens it`;
+  return counted;
 }
 
 function escapeHtml(s: string): string {

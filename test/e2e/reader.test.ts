@@ -233,12 +233,13 @@ describe.skipIf(!HAVE_TMUX)(HAVE_TMUX ? 'reader end to end (tmux)' : 'reader end
     expect(listRows(screen)).toHaveLength(DEMO_COUNT);
     // Every demo article starts unread.
     expect(listRows(screen).every((row) => row.startsWith('●'))).toBe(true);
-    // The article pane invites a choice; the frame is drawn on the alternate screen.
-    expect(articleText(screen)).toContain('Select an article and press Enter.');
+    // Until an article is open the list takes the whole width, feed column and all (issue 16).
+    expect(screen).not.toMatch(RULE);
+    expect(screen).toContain('Hacker Digest');
     expect(pane.display('#{alternate_on}')).toBe('1');
     // After the first key, the status bar shows the list's key hint.
     pane.keys('j');
-    const hinted = await pane.waitFor((s) => statusLine(s).includes('enter open'));
+    const hinted = await pane.waitFor((s) => statusLine(s).includes('Enter open'));
     expect(statusLine(hinted)).toContain('q quit');
   }, TEST_TIMEOUT);
 
@@ -266,7 +267,7 @@ describe.skipIf(!HAVE_TMUX)(HAVE_TMUX ? 'reader end to end (tmux)' : 'reader end
   it('Enter opens an article (title, body, one fewer unread) and h goes back to the list', async () => {
     const { pane } = await startReader();
     pane.keys('j', 'j', 'Enter');
-    const open = await pane.waitFor((s) => articleText(s).includes('For a quarter of a century, feed readers'));
+    let open = await pane.waitFor((s) => articleText(s).includes('For a quarter of a century, feed readers'));
     expect(articleText(open)).toContain(THIRD);
     expect(articleText(open)).toContain('Marguerite Oyelaran');
     expect(unreadOf(open)).toBe(DEMO_COUNT - 1);
@@ -274,13 +275,23 @@ describe.skipIf(!HAVE_TMUX)(HAVE_TMUX ? 'reader end to end (tmux)' : 'reader end
     expect(listRows(open)[2]).toMatch(/^A reader that reads the replies/);
     // The article has focus: its key hint is shown.
     expect(statusLine(open)).toContain('h back');
+    // Scroll the title off the pane before going back.
+    pane.keys('j', 'j', 'j', 'j', 'j', 'j');
+    open = await pane.waitFor((s) => !articleText(s).includes(THIRD), { what: 'the title scrolled off' });
 
     pane.keys('h');
-    const back = await pane.waitFor((s) => statusLine(s).includes('enter open'));
+    const back = await pane.waitFor((s) => statusLine(s).includes('Enter open'));
     expect(unreadOf(back)).toBe(DEMO_COUNT - 1);
-    // Back in the list: j moves the list cursor again (not the article).
+    // Back in the list: j moves the list cursor again (not the article), and the article pane follows
+    // the cursor from its title, without marking the article read (issue 16: it kept the old one, titleless).
     pane.keys('j');
     await pane.waitFor((s) => selectedRow(s) === 3, { escapes: true, what: 'the list cursor on row 3 after h, j' });
+    const preview = await pane.waitFor((s) => articleText(s).includes('Eighty columns'), { what: 'the article under the cursor' });
+    expect(articleText(preview)).not.toContain(THIRD);
+    expect(unreadOf(preview)).toBe(DEMO_COUNT - 1);
+    // Esc from the list closes the article: the list takes the width again.
+    pane.keys('Escape');
+    await pane.waitFor((s) => !RULE.test(s), { what: 'the list alone after Esc' });
   }, TEST_TIMEOUT);
 
   it('m toggles the row read and unread, and the unread count follows', async () => {
@@ -329,7 +340,7 @@ describe.skipIf(!HAVE_TMUX)(HAVE_TMUX ? 'reader end to end (tmux)' : 'reader end
     pane.type('column');
     pane.keys('Enter');
     const filtered = await pane.waitFor((s) => listRows(s).length === 3, { what: 'three matches for "column"' });
-    expect(statusLine(filtered)).toContain('Esc or / then Enter on an empty line clears');
+    expect(statusLine(filtered)).toContain('3 matches for "column". h clears.');
     pane.keys('Escape');
     const screen = await pane.waitFor((s) => listRows(s).length === DEMO_COUNT && !header(s).includes('/column'), {
       what: 'the whole list back after Esc',
@@ -341,7 +352,7 @@ describe.skipIf(!HAVE_TMUX)(HAVE_TMUX ? 'reader end to end (tmux)' : 'reader end
     const { pane } = await startReader();
     pane.resize(80, 30);
     expect(pane.display('#{window_width}x#{window_height}')).toBe('80x30');
-    const list = await pane.waitFor((s) => !RULE.test(s) && listRows(s).length === DEMO_COUNT && !s.includes('Select an article'), {
+    const list = await pane.waitFor((s) => !RULE.test(s) && s.includes('Notes from the paper fair') && s.includes('Refreshed 3 feeds'), {
       what: 'the list alone at 80x30',
     });
     // The narrow list has room for whole titles and the feed name.
@@ -362,10 +373,13 @@ describe.skipIf(!HAVE_TMUX)(HAVE_TMUX ? 'reader end to end (tmux)' : 'reader end
     const back = await pane.waitFor((s) => listRows(s).length === DEMO_COUNT && !s.includes('For a quarter of a century'), { what: 'the list after h' });
     expect(back).toContain('A cron job for the morning paper');
 
+    // Wide again: the list takes the width until an article is opened, then the two sit side by side.
     pane.resize(120, 40);
-    const wide = await pane.waitFor((s) => RULE.test(s) && s.includes(FIRST) && articleText(s).includes(THIRD), { what: 'list and article side by side at 120x40' });
+    const wide = await pane.waitFor((s) => !RULE.test(s) && s.includes('OPML is older than most of the feeds in it'), { what: 'the list alone at 120x40' });
     expect(listRows(wide)).toHaveLength(DEMO_COUNT);
     expect(unreadOf(wide)).toBe(DEMO_COUNT - 1);
+    pane.keys('Enter');
+    await pane.waitFor((s) => RULE.test(s) && articleText(s).includes(THIRD), { what: 'list and article side by side at 120x40' });
   }, TEST_TIMEOUT);
 
   it('o and 1 o open the article link and link 1 in $BROWSER, as one http(s) argument without a shell', async () => {
@@ -421,13 +435,15 @@ describe.skipIf(!HAVE_TMUX)(HAVE_TMUX ? 'reader end to end (tmux)' : 'reader end
   it('? on an 80x24 terminal lists the keys the status bar advertises', async () => {
     const { pane } = await startReader({ width: 80, height: 24 });
     pane.keys('j');
-    const list = await pane.waitFor((s) => statusLine(s).includes('enter open'));
-    // The list's hint bar (cut at 80 columns) points at these keys...
-    expect(statusLine(list)).toContain('/ search  f feeds  R refr');
+    const list = await pane.waitFor((s) => statusLine(s).includes('Enter open'));
+    // The list's hint bar fits 80 columns and always ends with the ? hint (issue 16)...
+    expect(statusLine(list).length).toBeLessThanOrEqual(80);
+    expect(statusLine(list).trimEnd()).toMatch(/\? keys$/);
+    expect(statusLine(list)).toContain('/ search');
     pane.keys('?');
     let help = await pane.waitFor('key closes this');
     // ...so the help must show them too, or let the user scroll to them (it says how).
-    const wanted = ['search', 'toggle-sidebar', 'refresh-all', 'add-feed', 'toggle-comments', 'help'];
+    const wanted = ['search', 'toggle-comments', 'next-unread', 'quit', 'help'];
     let seen = help;
     for (let i = 0; i < 5 && /more: j\/k scroll/.test(help); i++) {
       pane.keys('Space');
@@ -541,7 +557,7 @@ describe.skipIf(!HAVE_TMUX)(HAVE_TMUX ? 'reader end to end (tmux)' : 'reader end
     const rowsOf = (s: string) => s.split('\n').slice(1, 1 + DEMO_COUNT).map((line) => line.split(RULE)[0]!);
     const before = rowsOf(pane.capture(true));
     pane.keys('j');
-    await pane.waitFor((s) => statusLine(s).includes('enter open'), { what: 'the key hint after j' });
+    await pane.waitFor((s) => statusLine(s).includes('Enter open'), { what: 'the key hint after j' });
     const after = rowsOf(pane.capture(true));
     // Moving the cursor from row 0 to row 1 must change how those rows look (inverse, bold, a marker…).
     expect(after.slice(0, 2), `rows 0-1 look the same before and after j (the cursor is invisible):\n${JSON.stringify(before.slice(0, 2), null, 1)}`).not.toEqual(

@@ -74,7 +74,7 @@ describe.skipIf(!HAVE_TMUX)('wide characters in a real terminal (tmux)', () => {
     pane.keys('Enter');
     await pane.waitFor('1 match', { what: 'the article found' });
     pane.keys('c');
-    await pane.waitFor('12 comments on the site', { what: 'the twelve-comment discussion' });
+    await pane.waitFor('12 of 15 comments in the feed', { what: 'the twelve-comment discussion, and the fifteen its posts feed counts' });
     pane.keys('G');
     await pane.waitFor('Priya Raman', { what: 'the last comment' });
     pane.keys('C');

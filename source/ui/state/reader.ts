@@ -3,6 +3,7 @@
  * scroll, prompts and messages. No I/O here: the controller (ui/controller.ts) reads the cache and
  * turns keypresses into these events.
  */
+import { statusHeight } from '../hints.js';
 import { bottom, emptyWindow, fit, moveBy, reanchor, resize, scrollBy, setCount, top, type ListWindow } from './list-window.js';
 
 export type Pane = 'sidebar' | 'list' | 'article' | 'comments';
@@ -81,8 +82,9 @@ export interface Layout {
 }
 
 /** Which panes are shown and how wide: 0 means hidden. */
-export function layout(s: Pick<ReaderState, 'columns' | 'rows' | 'sidebar' | 'focus' | 'openId' | 'commentsOpen'>): Layout {
-  const bodyHeight = Math.max(1, s.rows - 1 - 2);
+export function layout(s: Pick<ReaderState, 'columns' | 'rows' | 'sidebar' | 'focus' | 'openId' | 'commentsOpen' | 'status'>): Layout {
+  // The frame is one line shorter than the terminal; the header takes one, the footer one or two.
+  const bodyHeight = Math.max(1, s.rows - 2 - statusHeight(s.status, s.columns));
   const split = s.columns >= SPLIT_COLUMNS;
   let rest = s.columns;
   const sidebarWidth = s.sidebar && (split || s.focus === 'sidebar') ? Math.min(SIDEBAR_WIDTH, split ? SIDEBAR_WIDTH : rest) : 0;
@@ -100,6 +102,9 @@ export function layout(s: Pick<ReaderState, 'columns' | 'rows' | 'sidebar' | 'fo
       split,
     };
   }
+  // Until an article is open the list takes the width beside the sidebar, feed column and all: a pane
+  // that only said "Select an article" squeezed it into 50 columns.
+  if (s.openId === null) return { bodyHeight, sidebarWidth, listWidth: rest, articleWidth: 0, commentsWidth: 0, split };
   const commentsBeside = s.commentsOpen && s.columns >= COMMENTS_BESIDE_COLUMNS;
   const listWidth = Math.floor(rest * (commentsBeside ? 0.3 : 0.42));
   const remaining = rest - listWidth;
@@ -125,6 +130,9 @@ export type ReaderEvent =
   | { type: 'move'; by: number | 'top' | 'bottom' | 'half-down' | 'half-up' }
   | { type: 'move-to'; index: number }
   | { type: 'open'; id: number }
+  /** The cursor moved in the list beside an open article: show the article under it, not marked read. */
+  | { type: 'preview'; id: number }
+  | { type: 'close-article' }
   | { type: 'back' }
   | { type: 'focus'; pane: Pane }
   | { type: 'scroll-article'; by: number | 'top' | 'bottom' | 'page-down' | 'page-up' | 'half-down' | 'half-up'; lineCount: number }
@@ -168,9 +176,14 @@ export function reduce(s: ReaderState, e: ReaderEvent): ReaderState {
       return { ...s, list: fit({ ...s.list, cursor: e.index }) };
     case 'open':
       return { ...s, openId: e.id, articleScroll: e.id === s.openId ? s.articleScroll : 0, focus: 'article', digits: '' };
+    case 'preview':
+      return s.openId === e.id ? s : withLayout({ ...s, openId: e.id, articleScroll: 0, commentsOpen: false, digits: '' });
+    case 'close-article':
+      return withLayout({ ...s, openId: null, articleScroll: 0, commentsOpen: false, focus: s.focus === 'sidebar' ? 'sidebar' : 'list', digits: '' });
     case 'back': {
       if (s.focus === 'comments') return { ...s, focus: 'article', commentsOpen: s.columns >= COMMENTS_BESIDE_COLUMNS ? s.commentsOpen : false };
-      if (s.focus === 'article') return { ...s, focus: 'list', digits: '' };
+      // Narrow, the list takes the screen again and no article stays open behind it.
+      if (s.focus === 'article') return withLayout({ ...s, focus: 'list', digits: '', ...(s.columns < SPLIT_COLUMNS ? { openId: null, commentsOpen: false } : {}) });
       if (s.focus === 'sidebar') return { ...s, focus: 'list' };
       return s;
     }
@@ -202,9 +215,9 @@ export function reduce(s: ReaderState, e: ReaderEvent): ReaderState {
       return { ...s, sidebarCursor: Math.min(Math.max(0, next), last) };
     }
     case 'scope':
-      return withLayout({ ...s, scope: e.scope, search: '', list: { ...s.list, cursor: 0, offset: 0 }, focus: 'list' });
+      return withLayout({ ...s, scope: e.scope, search: '', list: { ...s.list, cursor: 0, offset: 0 }, focus: 'list', openId: null, commentsOpen: false });
     case 'search':
-      return { ...s, search: e.query, list: fit({ ...s.list, cursor: 0, offset: 0 }), prompt: null };
+      return withLayout({ ...s, search: e.query, list: fit({ ...s.list, cursor: 0, offset: 0 }), prompt: null, openId: null, commentsOpen: false, focus: s.focus === 'article' || s.focus === 'comments' ? 'list' : s.focus });
     case 'prompt':
       return { ...s, prompt: e.prompt };
     case 'digit':
@@ -223,7 +236,7 @@ export function reduce(s: ReaderState, e: ReaderEvent): ReaderState {
       return { ...s, helpScroll: Math.min(max, Math.max(0, s.helpScroll + e.by)) };
     }
     case 'status':
-      return s.status === e.text ? s : { ...s, status: e.text };
+      return s.status === e.text ? s : withLayout({ ...s, status: e.text });
   }
 }
 

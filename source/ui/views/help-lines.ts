@@ -1,8 +1,8 @@
 /** The help screen's lines: every action with its keys (after the settings' overrides). */
-import { ACTION_HELP, type Action, type Keymap } from '../keys.js';
+import { ACTIONS, COMMAND, type Keymap } from '../commands.js';
+import { showKey } from '../keys.js';
 import { fit } from '../format.js';
 
-const ACTIONS = Object.keys(ACTION_HELP) as Action[];
 
 /** One column of entries below 150 columns, two from there. */
 const columnsFor = (width: number) => (width >= 150 ? 2 : 1);
@@ -16,8 +16,8 @@ export function helpLines(keymap: Keymap, width: number): string[] {
   const colWidth = Math.floor(width / columns);
   const keysWidth = Math.min(16, Math.max(8, Math.floor(colWidth / 5)));
   const entries = ACTIONS.map((action) => {
-    const keys = keymap[action].join(' ') || '(unbound)';
-    return `${fit(keys, keysWidth)} ${fit(action, 16)} ${ACTION_HELP[action]}`;
+    const keys = keymap[action].map(showKey).join(' ') || '(unbound)';
+    return `${fit(keys, keysWidth)} ${fit(action, 16)} ${COMMAND[action].description}`;
   });
   const perColumn = helpLineCount(width);
   const lines: string[] = [];

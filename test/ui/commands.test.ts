@@ -1,0 +1,157 @@
+/**
+ * The command table and everything generated from it: the footer hints, the messages that name keys,
+ * the dispatcher's layers and the behaviours issue 16 asked for (c, q, the link count prefix, the list
+ * taking the width until an article opens). Driven through the controller, without Ink.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import stringWidth from 'string-width';
+import { COMMANDS, PANE_ACTIONS, PANE_HINTS } from '../../source/ui/commands.js';
+import { buildKeymap } from '../../source/ui/keys.js';
+import { hintLine, statusLines } from '../../source/ui/hints.js';
+import { layout } from '../../source/ui/state/reader.js';
+import { article, fixture, FEED_A } from './helpers.js';
+
+let f: ReturnType<typeof fixture> | undefined;
+afterEach(() => f?.close());
+
+const PANES = ['list', 'article', 'comments', 'sidebar'] as const;
+
+describe('the command table', () => {
+  it('names every action once, with keys, a description and panes', () => {
+    const names = COMMANDS.map((c) => c.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const c of COMMANDS) {
+      expect(c.keys.length, c.name).toBeGreaterThan(0);
+      expect(c.description, c.name).not.toBe('');
+      expect(c.panes.length, c.name).toBeGreaterThan(0);
+    }
+    // Every hinted action applies in the pane that hints it.
+    for (const pane of PANES) for (const a of PANE_HINTS[pane]) expect(PANE_ACTIONS[pane], `${pane} ${a}`).toContain(a);
+  });
+
+  it('resolves a key shared by two actions to the pane\'s own one (Space folds a comment, pages an article)', () => {
+    expect(PANE_ACTIONS.comments.indexOf('toggle-collapse')).toBeLessThan(PANE_ACTIONS.comments.indexOf('page-down'));
+    expect(PANE_ACTIONS.list).not.toContain('toggle-collapse');
+  });
+});
+
+describe('the footer', () => {
+  const { keymap } = buildKeymap({});
+  it('fits every width, ends with the ? hint and drops hints from the end first', () => {
+    for (const pane of PANES) {
+      for (const width of [40, 60, 80, 100, 120, 200]) {
+        const line = hintLine(pane, keymap, width);
+        expect(stringWidth(line), `${pane} ${width}`).toBeLessThanOrEqual(width);
+        expect(line.trimEnd(), `${pane} ${width}`).toMatch(/\? keys$/);
+      }
+    }
+    const at80 = hintLine('list', keymap, 80);
+    expect(at80).toMatch(/^ j\/k move  Enter open  q quit/);
+    expect(hintLine('list', keymap, 200)).toContain('Tab pane');
+    expect(hintLine('article', keymap, 120)).toContain('1-9 o link');
+  });
+
+  it('wraps a long message onto a second line between words, never inside one', () => {
+    const text = 'Refreshed 3 feeds: 18 new articles. These are demo feeds: a adds your own, ? shows the keys.';
+    const lines = statusLines(text, 80);
+    expect(lines).toHaveLength(2);
+    const words = new Set(text.split(' '));
+    for (const line of lines) for (const word of line.trim().split(' ')) expect(words, word).toContain(word);
+    const long = statusLines('word '.repeat(60), 40);
+    expect(long).toHaveLength(2);
+    expect(long[1]!.trimEnd()).toMatch(/word…$/);
+  });
+});
+
+describe('keys as bound, everywhere they are named (issue 9)', () => {
+  it('rebinding c to x and u to U changes every hint and message', () => {
+    const { keymap } = buildKeymap({ 'toggle-comments': ['x'], undo: ['U'] });
+    f = fixture(10, { columns: 200, rows: 40 }, { keymap });
+    for (const pane of PANES) expect(hintLine(pane, keymap, 200), pane).not.toMatch(/(^| )c comments/);
+    expect(hintLine('list', keymap, 200)).toContain('x comments');
+    f.press('A', 'y');
+    expect(f.controller.state.status).toBe('Marked 10 articles read. U undoes.');
+    f.press('U');
+    expect(f.controller.state.status).toMatch(/^Undone/);
+    f.press('j', 'j', 'enter'); // Story number 3: its feed counts 3 comments and names no thread
+    expect(f.controller.openArticle()!.lines.join('\n')).toContain("3 comments on the article's page — o opens it");
+    f.store.saveFeed(FEED_A, { title: 'Alpha', link: 'https://a.example/', articles: [article(3, { commentsUrl: 'https://news.ycombinator.com/item?id=3' })] }, { etag: null, lastModified: null });
+    f.controller.reloadList();
+    f.press('h', 'enter');
+    expect(f.controller.openArticle()!.lines.join('\n')).toContain('3 comments — press x');
+    f.press('x');
+    expect(f.controller.state.commentsOpen).toBe(true);
+  });
+});
+
+describe('the dispatcher', () => {
+  it('tells the view once per key press, however many changes the key makes', () => {
+    f = fixture(10);
+    let told = 0;
+    f.controller.subscribe(() => void told++);
+    f.press('A');
+    expect(told).toBe(1);
+    f.press('y'); // closes the prompt, marks, reloads the list, sets a status
+    expect(told).toBe(2);
+  });
+
+  it('says at once that a link number is not in the article, and o then opens nothing', () => {
+    f = fixture(3);
+    f.press('enter', '9');
+    expect(f.controller.state.status).toBe('No link 9. This article has one link.');
+    f.press('o');
+    expect(f.opened).toEqual([]);
+    f.press('1', 'o');
+    expect(f.opened).toEqual(['https://a.example/ref/1']);
+  });
+});
+
+describe('keys that match what is on screen (issue 16)', () => {
+  it('c shows the comments, c again moves into them, and only from inside them hides them', () => {
+    f = fixture(3, { columns: 200, rows: 40 });
+    f.store.saveFeed(FEED_A, { title: 'Alpha', link: 'https://a.example/', articles: [article(1, { commentsUrl: 'https://news.ycombinator.com/item?id=1' })] }, { etag: null, lastModified: null });
+    f.controller.dataChanged();
+    f.press('c');
+    expect(f.controller.state).toMatchObject({ commentsOpen: true, focus: 'comments' });
+    f.controller.dispatch({ type: 'focus', pane: 'article' });
+    f.press('c');
+    expect(f.controller.state).toMatchObject({ commentsOpen: true, focus: 'comments' });
+    f.press('c');
+    expect(f.controller.state.commentsOpen).toBe(false);
+  });
+
+  it('q in a feed or tag view goes back to All articles; q there quits', () => {
+    f = fixture(6);
+    f.press('f', 'G', 'enter'); // the last sidebar item: a feed
+    expect(f.controller.state.scope.kind).toBe('feed');
+    f.press('q');
+    expect(f.controller.state.scope.kind).toBe('all');
+    expect(f.exited()).toBe(0);
+    f.press('q');
+    expect(f.exited()).toBe(1);
+  });
+
+  it('the list takes the width until an article opens; then the pane follows the cursor, unread', () => {
+    f = fixture(6, { columns: 130, rows: 30 });
+    expect(layout(f.controller.state)).toMatchObject({ listWidth: 130, articleWidth: 0 });
+    f.press('enter');
+    expect(layout(f.controller.state).articleWidth).toBeGreaterThan(0);
+    f.press('h', 'j');
+    const second = f.controller.rowAtCursor()!;
+    expect(f.controller.openArticle()!.row.id).toBe(second.id);
+    expect(f.controller.openArticle()!.lines[0]).toContain('Story number 2');
+    expect(f.store.article(second.id)!.read).toBe(false);
+    f.press('escape');
+    expect(layout(f.controller.state)).toMatchObject({ listWidth: 130, articleWidth: 0 });
+  });
+});
+
+describe('comment counts that agree (issue 16)', () => {
+  it('a feed that counts comments but names no thread sends the reader to the page, and o opens it', () => {
+    f = fixture(3);
+    f.press('j', 'j', 'c'); // Story number 3: slash:comments 3, no comment feed, no aggregator link
+    expect(f.controller.comments.error).toBe("Its 3 comments are on the article's page: o opens it.");
+    f.press('o');
+    expect(f.opened).toEqual(['https://a.example/story/3']);
+  });
+});
