@@ -171,29 +171,29 @@ describe('blockquotes', () => {
     const html =
       '<blockquote><p>outer quote text that wraps</p><blockquote><p>inner quote text that wraps</p></blockquote><p>back</p></blockquote><p>after</p>';
     expect(lines(html, 20)).toEqual([
-      '│ outer quote text',
-      '│ that wraps',
-      '│',
-      '│ │ inner quote text',
-      '│ │ that wraps',
-      '│',
-      '│ back',
+      '> outer quote text',
+      '> that wraps',
+      '>',
+      '> > inner quote text',
+      '> > that wraps',
+      '>',
+      '> back',
       '',
       'after',
     ]);
   });
 
   it('keeps two neighbouring quotes apart', () => {
-    expect(lines('<blockquote>one</blockquote><blockquote>two</blockquote>')).toEqual(['│ one', '', '│ two']);
+    expect(lines('<blockquote>one</blockquote><blockquote>two</blockquote>')).toEqual(['> one', '', '> two']);
   });
 
   it('dims quoted text and its rail', () => {
     const out = renderHtml('<blockquote>quoted</blockquote>', { width: 40 }).lines;
-    expect(out[0]).toBe('\x1b[2m│\x1b[22m \x1b[2mquoted\x1b[22m');
+    expect(out[0]).toBe('\x1b[2m>\x1b[22m \x1b[2mquoted\x1b[22m');
   });
 
   it('puts quotes inside list items under the marker', () => {
-    expect(lines('<ul><li><blockquote>q</blockquote></li></ul>')).toEqual(['• │ q']);
+    expect(lines('<ul><li><blockquote>q</blockquote></li></ul>')).toEqual(['• > q']);
   });
 });
 
@@ -229,7 +229,7 @@ describe('code', () => {
   });
 
   it('keeps code blocks inside quotes on the rail', () => {
-    expect(lines('<blockquote><pre>a\n  b</pre></blockquote>')).toEqual(['│ a', '│   b']);
+    expect(lines('<blockquote><pre>a\n  b</pre></blockquote>')).toEqual(['> a', '>   b']);
   });
 });
 
@@ -519,7 +519,7 @@ describe('colour', () => {
     const quote = out.slice(0, out.indexOf(''));
     expect(quote).toHaveLength(4);
     for (const line of quote) {
-      expect(line.startsWith('\x1b[2m│\x1b[22m \x1b[4m\x1b[2m')).toBe(true);
+      expect(line.startsWith('\x1b[2m>\x1b[22m \x1b[4m\x1b[2m')).toBe(true);
       expect(line).toMatch(/\x1b\[22m\x1b\[24m(\x1b\[36m\[1\]\x1b\[39m)?$/);
     }
   });
@@ -646,5 +646,18 @@ describe('htmlToPlainText', () => {
   it('handles the HN samples', () => {
     expect(htmlToPlainText(hn('leadingp.html'))).toBe('Starts with a paragraph tag.\n\nSecond paragraph.');
     expect(htmlToPlainText(hn('links.html'))).toContain('Sentence ending with a URL https://news.ycombinator.com/item?id=1.');
+  });
+});
+
+describe('without colour (NO_COLOR)', () => {
+  it("keeps bold, underline and dim but emits no colour code, and a quote's mark is not a reply rail", () => {
+    const html = '<h1>Title</h1><p><a href="https://a.example/">link</a> and <code>code</code></p><blockquote>quoted</blockquote>';
+    const out = renderHtml(html, { width: 60, color: 'mono' }).lines.join('\n');
+    expect(out).toContain('\x1b[1m'); // bold heading
+    expect(out).toContain('\x1b[4m'); // underlined link
+    expect(out).toContain('\x1b[2m>\x1b[22m quoted'.replace('\x1b[22m quoted', '\x1b[22m \x1b[2mquoted'));
+    const colours = [...out.matchAll(/\x1b\[([0-9;]*)m/g)].map((m) => Number(m[1])).filter((n) => (n >= 30 && n <= 49) || (n >= 90 && n <= 107));
+    expect(colours.filter((n) => n !== 39 && n !== 49)).toEqual([]);
+    expect(out).not.toMatch(/^│/m);
   });
 });

@@ -22,12 +22,13 @@
 import { Chalk } from 'chalk';
 import { parseDocument } from 'htmlparser2';
 import { Renderer } from './html/renderer.js';
+import { monochrome } from './html/style.js';
 
 export interface RenderOptions {
   /** Columns available, >= 10 (smaller values are honoured down to 2). */
   width: number;
-  /** Default true; false = no ANSI at all. */
-  color?: boolean;
+  /** Default true; false = no ANSI at all; 'mono' = bold, underline and the like without colour (NO_COLOR). */
+  color?: boolean | 'mono';
   /** Resolve relative links and images against this URL. */
   baseUrl?: string;
 }
@@ -46,7 +47,8 @@ function normalizeWidth(width: number): number {
 /** Render HTML to terminal lines that fit `opts.width`, with links as numbered footnotes. */
 export function renderHtml(html: string, opts: RenderOptions): RenderedHtml {
   const width = normalizeWidth(opts.width);
-  const chalk = new Chalk({ level: opts.color === false ? 0 : 1 });
+  const base = new Chalk({ level: opts.color === false ? 0 : 1 });
+  const chalk = opts.color === 'mono' ? monochrome(base) : base;
   const renderer = new Renderer(width, chalk, false, opts.baseUrl);
   if (typeof html === 'string' && html !== '') renderer.walk(parseDocument(html).children);
   renderer.finish();

@@ -45,6 +45,11 @@ export class CommentsModel {
   key: string | undefined;
   loading = false;
   error: string | undefined;
+  /** The error is a failure to fetch (not "no discussion"): drawn in the error colour. */
+  private failed = false;
+  /** Reloading after a failure: the header says so, naming the host that failed. */
+  private retrying = false;
+  private failedHost = '';
   private remembered = new Map<string, Remembered>();
   private lineCache = new Map<string, string[]>();
   private width = 80;
@@ -81,6 +86,8 @@ export class CommentsModel {
     this.discussion = undefined;
     this.tree = undefined;
     this.error = undefined;
+    this.failed = false;
+    this.retrying = false;
     this.loading = false;
     this.key = undefined;
     if (!article) return this.onChange();
@@ -119,7 +126,9 @@ export class CommentsModel {
       const nextTask = () => new Promise((resolve) => setImmediate(resolve));
       await nextTask();
       if (abort.signal.aborted) return;
-      this.error = loaded.stale ? `Offline copy from ${ageInWords(this.now() - loaded.fetchedAt)} ago (${loaded.error})` : undefined;
+      this.retrying = false;
+      this.failed = Boolean(loaded.stale);
+      this.error = loaded.stale ? `Offline: the copy from ${ageInWords(this.now() - loaded.fetchedAt)} ago. ${this.failure(loaded.error ?? '')}` : undefined;
       this.show(loaded);
       await nextTask();
       if (abort.signal.aborted) return;
@@ -133,7 +142,9 @@ export class CommentsModel {
       if (!knownBetter && this.deps.store.setCommentCount(article.id, loaded.total)) this.onCountLearned();
     } catch (error) {
       if (abort.signal.aborted) return;
-      this.error = (error as Error).message;
+      this.retrying = false;
+      this.failed = true;
+      this.error = this.failure((error as Error).message);
     } finally {
       if (!abort.signal.aborted && this.loading) {
         this.loading = false;
@@ -151,6 +162,17 @@ export class CommentsModel {
 
   private rememberState() {
     if (this.key && this.tree) this.remembered.set(this.key, { collapsed: this.tree.collapsed, cursorId: currentRow(this.tree)?.comment.id });
+  }
+
+  private failure(message: string): string {
+    const { host, line } = failureLine(message, this.discussionUrl(), this.keyFor('reload'));
+    this.failedHost = host;
+    return line;
+  }
+
+  /** Where the discussion is fetched from, for messages. */
+  private discussionUrl(): string {
+    return this.discussion?.url || this.article?.commentsUrl || this.article?.commentFeedUrl || this.article?.link || '';
   }
 
   private keyFor(action: Action): string {
@@ -176,7 +198,12 @@ export class CommentsModel {
       return true;
     };
     if (action === 'reload') {
+      const retry = this.failed;
+      const host = this.failedHost;
       if (this.article) this.articleChanged(this.article, true);
+      this.retrying = retry;
+      this.failedHost = host;
+      this.onChange();
       return true;
     }
     if (!t && action === 'open-browser' && this.article?.link && /^https?:\/\//i.test(this.article.link)) {
@@ -255,8 +282,8 @@ export class CommentsModel {
       const count =
         d.source === 'feed' && claimed !== null && claimed > d.total ? `${d.total} of ${claimed} comments in the feed` : `${d.total} comment${d.total === 1 ? '' : 's'} ${where}`;
       lines.push(`${count}${this.loading ? ' · updating…' : ''}`);
-    } else if (this.loading) lines.push('Loading the discussion…');
-    if (this.error) lines.push(this.error);
+    } else if (this.loading) lines.push(this.retrying ? `Retrying ${this.failedHost}…` : 'Loading the discussion…');
+    if (this.error) lines.push(this.failed ? (this.deps.paint ?? plainPaint).error(this.error) : this.error);
     lines.push('');
     return lines;
   }
@@ -292,6 +319,25 @@ export class CommentsModel {
   dispose() {
     this.abort?.abort();
   }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host || url;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * A failed fetch as one short line: the host and what went wrong, and the key that retries.
+ * ("https://hn.algolia.com/api/v1/items/1: connection refused" -> "hn.algolia.com: connection refused · r retries").
+ */
+export function failureLine(message: string, fallbackUrl: string, retryKey: string): { host: string; line: string } {
+  const m = /^(\S+?): (.*)$/.exec(message);
+  const host = m && /^[a-z][a-z0-9+.-]*:\/\//i.test(m[1]!) ? hostOf(m[1]!) : hostOf(fallbackUrl);
+  const why = m && /^[a-z][a-z0-9+.-]*:\/\//i.test(m[1]!) ? m[2]! : message;
+  return { host, line: `${host ? `${host}: ` : ''}${why} · ${retryKey} retries` };
 }
 
 const identity = (s: string) => s;

@@ -105,7 +105,8 @@ export class ReaderData {
     return this.memo(`article|${id}|${width}`, () => {
       const row = this.store.article(id);
       if (!row) return undefined;
-      const color = this.options.color;
+      // Without colour (NO_COLOR) the article keeps its bold headings and underlined links.
+      const color = this.options.color || 'mono';
       const rendered = renderHtml(row.html, { width, color, baseUrl: row.link || undefined });
       const when = row.published ? `${row.published.slice(0, 10)} (${relativeAge(row.published, this.options.now())})` : '';
       const meta = [row.feed, row.author, when].filter(Boolean).join(' · ');

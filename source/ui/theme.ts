@@ -4,22 +4,31 @@
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 
+/**
+ * The default palette keeps to the terminal's own ANSI colours, which its theme adapts to its
+ * background, and to the ones readable on a light and a dark background alike: no yellow, white or
+ * bright colours (yellow counts and rails were faint on white), and de-emphasis by `dim`, which the
+ * terminal derives from the text colour, rather than gray. test/ui/theme.test.ts measures the contrast.
+ */
 export const DEFAULT_THEME = {
-  header: 'cyan',
+  header: 'bold',
   selected: 'inverse',
   unread: 'bold',
-  read: 'gray',
+  read: 'dim',
   feed: 'blue',
-  age: 'gray',
-  comments: 'yellow',
-  star: 'yellow',
-  status: 'gray',
-  border: 'gray',
+  age: 'dim',
+  comments: 'magenta',
+  star: 'magenta',
+  status: 'dim',
+  border: 'dim',
   error: 'red',
-  author: 'green',
-  op: 'magenta',
-  score: 'yellow',
+  author: 'blue',
+  op: 'red',
+  score: 'dim',
 } as const;
+
+/** The comments' reply rails, one colour per depth (after the theme's rule above). */
+export const RAIL_COLOURS = ['blue', 'magenta', 'red', 'green'] as const;
 
 export type ThemeElement = keyof typeof DEFAULT_THEME;
 export type Paint = Record<ThemeElement, (text: string) => string>;

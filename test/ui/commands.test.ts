@@ -9,7 +9,14 @@ import { COMMANDS, PANE_ACTIONS, PANE_HINTS } from '../../source/ui/commands.js'
 import { buildKeymap } from '../../source/ui/keys.js';
 import { hintLine, statusLines } from '../../source/ui/hints.js';
 import { layout } from '../../source/ui/state/reader.js';
-import { article, fixture, FEED_A } from './helpers.js';
+import { article, fixture, FEED_A, FEED_B } from './helpers.js';
+import { DEFAULTS } from '../../source/core/settings.js';
+import { fit } from '../../source/ui/format.js';
+import { stripVTControlCharacters as stripAnsi } from 'node:util';
+import { Chalk } from 'chalk';
+import { commentLines } from '../../source/ui/views/comment-lines.js';
+import { buildTheme } from '../../source/ui/theme.js';
+import type { Comment } from '../../source/core/comments/types.js';
 
 let f: ReturnType<typeof fixture> | undefined;
 afterEach(() => f?.close());
@@ -153,5 +160,45 @@ describe('comment counts that agree (issue 16)', () => {
     expect(f.controller.comments.error).toBe("Its 3 comments are on the article's page: o opens it.");
     f.press('o');
     expect(f.opened).toEqual(['https://a.example/story/3']);
+  });
+});
+
+describe('errors that say what failed (issue 16)', () => {
+  it('an unreachable discussion is one line naming the host, and r says it is retrying', async () => {
+    const settings = { ...structuredClone(DEFAULTS), feeds: [{ url: FEED_A }, { url: FEED_B }] };
+    settings.sources.hackernews.api = 'http://127.0.0.1:9/api/v1';
+    f = fixture(2, { columns: 200, rows: 40 }, { settings });
+    f.store.saveFeed(FEED_A, { title: 'Alpha', link: 'https://a.example/', articles: [article(1, { commentsUrl: 'https://news.ycombinator.com/item?id=1' })] }, { etag: null, lastModified: null });
+    f.controller.dataChanged();
+    f.press('c');
+    for (let i = 0; i < 100 && !f.controller.comments.error; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(f.controller.comments.error).toBe('127.0.0.1:9: connection refused · r retries');
+    f.press('r');
+    expect(f.controller.comments.lines(80, 20)[0]).toBe(fit('Retrying 127.0.0.1:9…', 80));
+  });
+});
+
+describe('small ones (issue 16)', () => {
+  it("a collapsed comment's header shows its replies hidden in full, on a second line if need be", () => {
+    const comment = (id: string, children: Comment[] = []): Comment => ({
+      id, parentId: null, author: 'A very long author name indeed, the longest in the thread', published: '2026-11-20T10:00:00Z', html: '<p>x</p>', score: 12, deleted: false, permalink: '', orphan: true, children,
+    });
+    const row = { comment: comment('a', [comment('b'), comment('c'), comment('d'), comment('e')]), depth: 0, parent: -1, hidden: 4 };
+    const lines = commentLines(row, 60, { paint: buildTheme({}, false).paint, chalk: new Chalk({ level: 0 }), color: false, now: Date.UTC(2026, 10, 25) }).map(stripAnsi);
+    expect(lines.join('\n')).toContain('[+] 4 replies hidden');
+    for (const line of lines) expect(stringWidth(line)).toBeLessThanOrEqual(60);
+  });
+
+  it('Space pages the article keeping one line of overlap', () => {
+    f = fixture(2, { columns: 80, rows: 12 });
+    const long = Array.from({ length: 60 }, (_, i) => `<p>Paragraph ${i + 1}.</p>`).join('');
+    f.store.saveFeed(FEED_A, { title: 'Alpha', link: 'https://a.example/', articles: [article(1, { html: long })] }, { etag: null, lastModified: null });
+    f.controller.dataChanged();
+    f.press('enter');
+    const height = layout(f.controller.state).bodyHeight;
+    const shown = () => f!.controller.openArticle()!.lines.slice(f!.controller.state.articleScroll, f!.controller.state.articleScroll + height);
+    const before = shown();
+    f.press('space');
+    expect(shown()[0]).toBe(before[before.length - 1]);
   });
 });

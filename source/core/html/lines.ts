@@ -72,7 +72,7 @@ export class LineWriter {
     if (this.plain) return null;
     const p = this.current;
     if (p.width + ownWidth > this.maxIndent) return null;
-    const blank = quote ? p.rest + this.chalk.dim('│') : p.blank;
+    const blank = quote ? p.rest + this.chalk.dim(first.includes('>') ? '>' : '│') : p.blank;
     const ctx = new Ctx(
       p,
       (p.pending ? p.first : p.rest) + first,

@@ -27,6 +27,8 @@ interface ExitToken {
 
 type Frame = { node: DomNode; exit?: undefined } | { exit: DomElement; token: ExitToken };
 
+export const QUOTE_MARK = '>';
+
 export class Renderer {
   private readonly writer: LineWriter;
   private readonly footnotes = new Footnotes();
@@ -130,8 +132,10 @@ export class Renderer {
     this.blockEdge(name);
     switch (name) {
       case 'blockquote': {
-        const rail = this.chalk.dim('│') + ' ';
-        token.ctx = this.writer.pushCtx(rail, rail, widthOf('│ '), true);
+        // '>' as in mail, not a bar: in a comment the bar is the reply rail, and without colour
+        // (NO_COLOR) a quote must still look different from a reply.
+        const rail = this.chalk.dim(QUOTE_MARK) + ' ';
+        token.ctx = this.writer.pushCtx(rail, rail, widthOf(`${QUOTE_MARK} `), true);
         break;
       }
       case 'ul':

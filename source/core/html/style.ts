@@ -75,3 +75,27 @@ export class StylePainter {
     return c(text);
   }
 }
+
+const COLOUR = /^(?:black|red|green|yellow|blue|magenta|cyan|white|gray|grey)(?:Bright)?$|^bg|^(?:hex|rgb|ansi256)$/;
+
+/**
+ * A chalk that keeps bold, dim, italic, underline, inverse and strikethrough but drops every colour:
+ * NO_COLOR asks for no colour, not for no emphasis.
+ */
+export function monochrome(chalk: ChalkInstance): ChalkInstance {
+  // The proxy's target is a bare function: chalk's own builders hold non-configurable properties,
+  // which a proxy over them would have to report unchanged.
+  const call = (...text: unknown[]) => chalk(...(text as [string]));
+  return new Proxy(call, {
+    get(_target, property) {
+      if (typeof property === 'string' && COLOUR.test(property)) {
+        return /^(?:hex|rgb|ansi256)$|^bg(?:Hex|Rgb|Ansi256)$/.test(property) ? () => monochrome(chalk) : monochrome(chalk);
+      }
+      const value = (chalk as unknown as Record<string | symbol, unknown>)[property];
+      if (typeof property === 'string' && /^(?:bold|dim|italic|underline|inverse|strikethrough|reset|visible|hidden|overline)$/.test(property)) {
+        return monochrome(value as ChalkInstance);
+      }
+      return value;
+    },
+  }) as unknown as ChalkInstance;
+}

@@ -7,11 +7,11 @@
 import type { ChalkInstance } from 'chalk';
 import { renderHtml } from '../../core/html.js';
 import type { TreeRow } from '../state/comment-tree.js';
-import { relativeAge } from '../format.js';
-import type { Paint } from '../theme.js';
+import stringWidth from 'string-width';
+import { clip, relativeAge } from '../format.js';
+import { RAIL_COLOURS, type Paint } from '../theme.js';
 
 export const MIN_TEXT_WIDTH = 40;
-const RAIL_COLOURS = ['cyan', 'magenta', 'yellow', 'green', 'blue', 'red'] as const;
 
 export interface CommentStyle {
   paint: Paint;
@@ -55,8 +55,26 @@ export function commentLines(row: TreeRow, width: number, style: CommentStyle): 
   if (comment.score !== null) parts.push(paint.score(`${comment.score} point${comment.score === 1 ? '' : 's'}`));
   if (comment.orphan) parts.push(paint.age('↳ reply to an earlier comment'));
   if (hidden) parts.push(paint.comments(`[+] ${hidden} repl${hidden === 1 ? 'y' : 'ies'} hidden`));
-  const header = prefix + parts.join(paint.age(' · '));
-  if (hidden || comment.deleted) return [header, prefix];
-  const body = renderHtml(comment.html, { width: textWidth, color: style.color, baseUrl: comment.permalink || undefined }).lines;
-  return [header, ...body.map((line) => prefix + line), prefix];
+  const header = headerLines(parts, paint.age(' · '), textWidth).map((line) => prefix + line);
+  if (hidden || comment.deleted) return [...header, prefix];
+  const body = renderHtml(comment.html, { width: textWidth, color: style.color || 'mono', baseUrl: comment.permalink || undefined }).lines;
+  return [...header, ...body.map((line) => prefix + line), prefix];
+}
+
+/**
+ * The header's parts joined by " · ", continued on a second line rather than cut: "[+] 4 replies
+ * hidden" at its end must show in full.
+ */
+function headerLines(parts: string[], separator: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const part of parts) {
+    const next = line ? line + separator + part : part;
+    if (line && stringWidth(next) > width) {
+      lines.push(line);
+      line = part;
+    } else line = next;
+  }
+  lines.push(line);
+  return lines.map((l) => clip(l, width));
 }
