@@ -2,6 +2,7 @@
 import type { Context } from './context.js';
 import { UsageError } from './context.js';
 import type { ParsedArgs } from './args.js';
+import { applyMark, markDone, type MarkOp } from '../core/marks.js';
 
 export function markCommand(ctx: Context, args: ParsedArgs): number {
   const [action, ...rest] = args.positional;
@@ -17,9 +18,8 @@ export function markCommand(ctx: Context, args: ParsedArgs): number {
   const known = store.existingIds(ids);
   const missing = ids.filter((id) => !known.has(id));
   const found = ids.filter((id) => known.has(id));
-  const changed =
-    action === 'read' || action === 'unread' ? store.setRead(found, action === 'read') : store.setStarred(found, action === 'star');
+  const changed = applyMark(store, found, action as MarkOp);
   for (const id of missing) ctx.err.write(`broadsheet: no article with id ${id}\n`);
-  ctx.err.write(`${changed} article${changed === 1 ? '' : 's'} marked ${action === 'star' ? 'starred' : action === 'unstar' ? 'unstarred' : action}\n`);
+  ctx.err.write(`${changed} article${changed === 1 ? '' : 's'} marked ${markDone(action as MarkOp).replace(/^marked /, '')}\n`);
   return missing.length > 0 ? 1 : 0;
 }

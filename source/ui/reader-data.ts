@@ -110,7 +110,6 @@ export class ReaderData {
       const rendered = renderHtml(row.html, { width, color, baseUrl: row.link || undefined });
       const when = row.published ? `${row.published.slice(0, 10)} (${relativeAge(row.published, this.options.now())})` : '';
       const meta = [row.feed, row.author, when].filter(Boolean).join(' · ');
-      const n = row.commentCount;
       const discussion = this.discussionLine(row);
       const header = renderHtml(`<h1>${escapeHtml(row.title)}</h1><p>${escapeHtml(meta)}</p>${discussion ? `<p>${escapeHtml(discussion)}</p>` : ''}`, { width, color });
       return { row, lines: [...header.lines, '', ...rendered.lines], links: rendered.links };

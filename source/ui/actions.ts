@@ -1,0 +1,191 @@
+/**
+ * What each action of the command table does in the reader: one function per intent, over the
+ * controller's state, data and effects. The dispatcher (dispatcher.ts) decides which action a key is;
+ * this module carries it out.
+ */
+import type { Action } from './commands.js';
+import type { ReaderController } from './controller.js';
+import { layout, type Pane, type ScopeChoice } from './state/reader.js';
+import { navigationEvent } from './state/navigation.js';
+import { refreshTarget } from './refresh-target.js';
+
+export function perform(c: ReaderController, action: Action) {
+  const s = c.state;
+  const pane = s.focus;
+  switch (action) {
+    case 'quit-now':
+      return c.deps.exit();
+    case 'quit':
+      if (pane !== 'list') return c.dispatch({ type: 'back' });
+      // From a feed, a tag or a filtered list, q goes back to All articles; only there does it quit.
+      if (s.search) return c.applySearch('');
+      if (s.scope.kind !== 'all') return showScope(c, { kind: 'all' });
+      return c.deps.exit();
+    case 'back':
+      // Esc on a filtered list clears the filter first, then closes the article beside the list.
+      if (pane === 'list' && s.search) return c.applySearch('');
+      if (pane === 'list' && s.openId !== null) return closeArticle(c);
+      return c.dispatch({ type: 'back' });
+    case 'help':
+      return c.dispatch({ type: 'help', show: true });
+    case 'toggle-sidebar':
+      c.dispatch({ type: 'toggle-sidebar' });
+      return c.state.sidebar && c.dispatch({ type: 'sidebar-count', count: c.sidebarItems().length });
+    case 'switch-pane':
+      return switchPane(c);
+    case 'search':
+      return c.dispatch({ type: 'prompt', prompt: { kind: 'search', value: s.search } });
+    case 'add-feed':
+      return c.dispatch({ type: 'prompt', prompt: { kind: 'add-feed', value: '' } });
+    case 'pick-tag':
+      return pickTag(c);
+    case 'refresh-all':
+      return void c.startRefresh(c.deps.settings.feeds.map((f) => f.url), 'all feeds');
+    case 'refresh':
+      return void refreshCurrent(c);
+    case 'toggle-comments':
+      return toggleComments(c);
+  }
+  return paneAction(c, pane, action);
+}
+
+/** Actions that touch data or the outside world; movement is mapped in state/navigation.ts. */
+function paneAction(c: ReaderController, pane: Pane, action: Action) {
+  const event = navigationEvent(pane, action, { listHeight: c.state.list.height, articleLines: c.openArticle()?.lines.length ?? 0 });
+  if (event) {
+    c.dispatch(event);
+    if (pane === 'list') followCursor(c);
+    return;
+  }
+  const id = pane === 'article' ? (c.state.openId ?? undefined) : c.rowAtCursor()?.id;
+  switch (action) {
+    case 'open':
+      if (pane === 'sidebar') return chooseSidebarItem(c);
+      return id !== undefined && c.open(id);
+    case 'next-unread':
+    case 'prev-unread':
+      return jumpUnread(c, action === 'next-unread' ? 1 : -1, pane === 'article');
+    case 'toggle-read':
+    case 'toggle-star': {
+      const row = id === undefined ? undefined : c.deps.store.article(id);
+      if (!row) return;
+      c.marks.mark([row.id], action === 'toggle-read' ? (row.read ? 'unread' : 'read') : row.starred ? 'unstar' : 'star');
+      return c.marksChanged();
+    }
+    case 'mark-all-read': {
+      const count = c.unreadCount();
+      if (count === 0) return c.dispatch({ type: 'status', text: 'Nothing unread here.' });
+      return c.dispatch({ type: 'prompt', prompt: { kind: 'confirm-mark-all', count } });
+    }
+    case 'undo': {
+      const undone = c.marks.undo();
+      if (undone === null) return c.dispatch({ type: 'status', text: 'Nothing to undo.' });
+      c.dataChanged();
+      return c.dispatch({ type: 'status', text: `Undone: ${undone}.` });
+    }
+    case 'open-browser':
+      return id !== undefined && openLink(c, id);
+  }
+}
+
+function chooseSidebarItem(c: ReaderController) {
+  const item = c.sidebarItems()[c.state.sidebarCursor];
+  if (item) showScope(c, item.scope);
+}
+
+function showScope(c: ReaderController, scope: ScopeChoice) {
+  c.dispatch({ type: 'scope', scope });
+  c.comments.articleChanged(undefined);
+  c.reloadList();
+}
+
+/** Beside an open article, the article pane shows the row under the list's cursor, not marked read. */
+function followCursor(c: ReaderController) {
+  const s = c.state;
+  if (s.openId === null || !layout(s).articleWidth) return;
+  const row = c.rowAtCursor();
+  if (!row || row.id === s.openId) return;
+  c.dispatch({ type: 'preview', id: row.id });
+  c.comments.articleChanged(undefined);
+}
+
+function closeArticle(c: ReaderController) {
+  c.dispatch({ type: 'close-article' });
+  c.comments.articleChanged(undefined);
+}
+
+function switchPane(c: ReaderController) {
+  const l = layout(c.state);
+  const order: Pane[] = [];
+  if (l.sidebarWidth) order.push('sidebar');
+  if (l.listWidth) order.push('list');
+  if (l.articleWidth && c.state.openId !== null) order.push('article');
+  if (l.commentsWidth) order.push('comments');
+  const next = order[(order.indexOf(c.state.focus) + 1) % order.length];
+  if (next) c.dispatch({ type: 'focus', pane: next });
+}
+
+function jumpUnread(c: ReaderController, direction: 1 | -1, openIt: boolean) {
+  const from = openIt ? c.state.openId : c.rowAtCursor()?.id;
+  const scope = c.storeScope();
+  let target: number | undefined;
+  if (from === null || from === undefined) target = c.deps.store.articles({ ...scope, unreadOnly: true }, { limit: 1 })[0]?.id;
+  else target = c.deps.store.neighbourUnread(scope, from, direction);
+  if (target === undefined) return c.dispatch({ type: 'status', text: direction === 1 ? 'No more unread articles below.' : 'No unread articles above.' });
+  const index = c.deps.store.position(scope, target);
+  if (index >= 0) c.dispatch({ type: 'move-to', index });
+  if (openIt) c.open(target);
+  else followCursor(c);
+}
+
+function openLink(c: ReaderController, id: number) {
+  const digits = c.state.digits;
+  c.dispatch({ type: 'clear-digits' });
+  let url: string | undefined;
+  if (digits) {
+    const article = c.data.article(id, Math.max(10, c.articleTextWidth()));
+    url = article?.links[Number(digits) - 1];
+    if (!url) return c.dispatch({ type: 'status', text: `No link ${digits} in this article.` });
+  } else url = c.deps.store.article(id)?.link;
+  if (!url || !/^https?:\/\//i.test(url)) return c.dispatch({ type: 'status', text: 'This article has no web link to open.' });
+  c.deps.openUrl(url);
+  c.dispatch({ type: 'status', text: `Opened ${url}` });
+}
+
+function pickTag(c: ReaderController) {
+  const items = c.sidebarItems();
+  const firstTag = items.findIndex((i) => i.kind === 'tag');
+  if (firstTag < 0) return c.dispatch({ type: 'status', text: 'No tags yet: add "tags" to feeds in the settings file.' });
+  if (!c.state.sidebar) perform(c, 'toggle-sidebar');
+  c.dispatch({ type: 'focus', pane: 'sidebar' });
+  c.dispatch({ type: 'sidebar-move', by: 'top' });
+  c.dispatch({ type: 'sidebar-move', by: firstTag });
+  c.dispatch({ type: 'status', text: `Pick a tag: ${c.key('down')}/${c.key('up')}, ${c.key('open')}.` });
+}
+
+function refreshCurrent(c: ReaderController) {
+  const s = c.state;
+  const row = s.focus === 'article' && s.openId !== null ? c.deps.store.article(s.openId) : c.rowAtCursor();
+  const sidebarItem = s.focus === 'sidebar' ? c.sidebarItems()[s.sidebarCursor] : undefined;
+  const { urls, label } = refreshTarget({ scope: s.scope, sidebarItem, row, feeds: c.feeds(), settingsFeeds: c.deps.settings.feeds });
+  if (urls.length === 0) return c.dispatch({ type: 'status', text: 'No feed to refresh here.' });
+  return c.startRefresh(urls, label);
+}
+
+/**
+ * `c`: show the comments of the article in view; when they are already on screen, move into them;
+ * from inside them, hide them.
+ */
+function toggleComments(c: ReaderController) {
+  const s = c.state;
+  let id = s.openId;
+  if (s.focus === 'list') {
+    const row = c.rowAtCursor();
+    if (!row) return;
+    if (row.id !== s.openId) c.open(row.id);
+    id = row.id;
+  }
+  if (c.state.commentsOpen && c.state.focus !== 'comments') return c.dispatch({ type: 'focus', pane: 'comments' });
+  c.dispatch({ type: 'toggle-comments' });
+  c.comments.articleChanged(c.state.commentsOpen && id !== null ? c.deps.store.article(id) : undefined);
+}
