@@ -113,6 +113,35 @@ describe('broadsheet CLI', () => {
     expect(fs.existsSync(path.join(home, 'config.json'))).toBe(false);
   });
 
+  it('says which file or URL failed, and "not a feed" for a file that is not one, in feed, add and refresh alike', async () => {
+    const missing = path.join(home, 'nowhere.xml');
+    const png = path.join(home, 'logo.png');
+    fs.writeFileSync(png, Buffer.from('89504e470d0a1a0a0000000d494844520000000100000001080600000000', 'hex'));
+    const json = path.join(home, 'data.json');
+    fs.writeFileSync(json, '{"items": []}');
+    const cases: [string, RegExp][] = [
+      [missing, /no such file/],
+      ['/etc/passwd', /not a feed: got plain text, not XML/],
+      [png, /not a feed: got binary data, not XML/],
+      [json, /not a feed: got JSON/],
+    ];
+    for (const [file, reason] of cases) {
+      const shown = await run(['feed', file]);
+      expect(shown.code, file).toBe(1);
+      expect(shown.stderr.trim(), file).toMatch(new RegExp(`^broadsheet: ${file.replace(/[.]/g, '\\.')}: ${reason.source}$`));
+      const added = await run(['add', file]);
+      expect(added.code, file).toBe(1);
+      expect(added.stderr.trim(), file).toMatch(new RegExp(`^broadsheet: file://${file.replace(/[.]/g, '\\.')}: ${reason.source}; not added$`));
+    }
+    writeConfig({ feeds: cases.map(([file]) => ({ url: file })) });
+    const refreshed = await run(['refresh']);
+    expect(refreshed.code).toBe(1);
+    for (const [file, reason] of cases) expect(refreshed.stderr).toMatch(new RegExp(`^broadsheet: ${file.replace(/[.]/g, '\\.')}: ${reason.source}$`, 'm'));
+    expect(refreshed.stderr).not.toMatch(/XML error|Non-whitespace/);
+    // A site typed without its scheme is read as a path: say what was probably meant.
+    expect((await run(['feed', 'example.org/feed.xml'])).stderr.trim()).toBe('broadsheet: example.org/feed.xml: no such file (did you mean https://example.org/feed.xml ?)');
+  });
+
   it('never lets escape sequences from a feed reach stdout', async () => {
     const r = await run(['feed', `${base}/hostile.xml`]);
     expect(r.stdout).toContain('evil');

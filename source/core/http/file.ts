@@ -3,6 +3,7 @@
  * failing with the same FetchError kinds.
  */
 import { createReadStream, promises as fsp } from 'node:fs';
+import path from 'node:path';
 import type { FetchOk, FetchOptions } from '../http.js';
 import { readBody } from './body.js';
 import { FetchError, tooLarge } from './errors.js';
@@ -15,7 +16,7 @@ export async function readFeedFile(
   signal: AbortSignal,
 ): Promise<FetchOk> {
   const stat = await fsp.stat(filePath).catch((error: unknown) => {
-    throw fileError(error, input);
+    throw fileError(error, input, filePath);
   });
   if (stat.isDirectory()) throw new FetchError('network', 'is a directory, not a feed file');
   if (stat.isFile() && stat.size > opts.maxBytes) throw tooLarge(opts.maxBytes);
@@ -26,17 +27,19 @@ export async function readFeedFile(
     bytes = await readBody(stream, undefined, opts.maxBytes, signal);
   } catch (error) {
     if (error instanceof FetchError || signal.aborted) throw error;
-    throw fileError(error, input);
+    throw fileError(error, input, filePath);
   }
   return { status: 'ok', url: input, bytes, contentType: null, etag: null, lastModified: null, movedTo: null };
 }
 
-function fileError(error: unknown, input: string): FetchError {
+function fileError(error: unknown, input: string, filePath: string): FetchError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT' || code === 'ENOTDIR') {
-    // "example.org/feed" without a scheme is read as a path; say what was probably meant.
-    const looksLikeHost = /^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?(\/|$)/i.test(input);
-    return new FetchError('network', looksLikeHost ? `no such file (did you mean https://${input} ?)` : 'no such file', {
+    // "example.org/feed" without a scheme is read as a path; say what was probably meant. `feed` and
+    // `add` have made the path a file: URL by now: what was typed is the path relative to here.
+    const typed = /^file:/i.test(input) ? path.relative(process.cwd(), filePath) : input;
+    const looksLikeHost = /^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?(\/|$)/i.test(typed);
+    return new FetchError('network', looksLikeHost ? `no such file (did you mean https://${typed} ?)` : 'no such file', {
       cause: error,
     });
   }
