@@ -172,14 +172,27 @@ describe('broadsheet CLI', () => {
 
   it('stops with exit 2 and one line on a bad settings file, leaving it untouched', async () => {
     const file = path.join(home, 'config.json');
-    for (const content of ['{"feeds": [', '{"fetch": {"timeoutSeconds": "soon"}}', '{"feeds": [{"url": "gopher://x"}]}', '{"feedz": []}']) {
+    const contents = [
+      '{"feeds": [',
+      '{"fetch": {"timeoutSeconds": "soon"}}',
+      '{"feeds": [{"url": "gopher://x"}]}',
+      '{"feedz": []}',
+      // Names only the reader uses stop the headless commands too: a typo is a typo everywhere.
+      '{"keys": {"dwn": ["j"]}}',
+      '{"theme": {"header": "chartreuse-ish"}}',
+      '{"theme": {"headr": "cyan"}}',
+    ];
+    for (const content of contents) {
       fs.writeFileSync(file, content);
-      for (const args of [['articles'], ['refresh'], ['add', `${base}/good.xml`]]) {
+      for (const args of [['articles'], ['refresh'], ['add', `${base}/good.xml`], ['feed', `${base}/good.xml`], ['export']]) {
         const r = await run(args);
         expect(r.code).toBe(2);
         const lines = r.stderr.trim().split('\n');
         expect(lines).toHaveLength(1);
         expect(lines[0]).toContain(file);
+        if (content.includes('dwn')) expect(lines[0]).toMatch(/keys has an unknown action \("dwn"/);
+        if (content.includes('chartreuse')) expect(lines[0]).toMatch(/theme\.header is not a colour \("chartreuse-ish"/);
+        if (content.includes('headr')) expect(lines[0]).toMatch(/theme has an unknown key \("headr"/);
         expect(fs.readFileSync(file, 'utf8')).toBe(content);
       }
     }

@@ -31,9 +31,10 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
   const home = resolveHome(homeFlag);
   const loaded = loadSettings(home);
   const settings: Settings = loaded.settings;
-  const { keymap, unknown: unknownKeys } = buildKeymap(settings.keys);
+  // loadSettings has rejected unknown actions, elements and colours (core/settings-names.ts).
+  const { keymap } = buildKeymap(settings.keys);
   const color = colorEnabled();
-  const { paint, chalk, unknown: unknownTheme } = buildTheme(settings.theme, color);
+  const { paint, chalk } = buildTheme(settings.theme, color);
   const store = Store.open(home.cachePath);
   store.syncFeeds(settings.feeds);
 
@@ -121,9 +122,7 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
   const columns = process.stdout.columns || 80;
   const rows = process.stdout.rows || 24;
   const controller = new ReaderController(deps, columns, rows);
-  const warnings = [...unknownKeys.map((k) => `keys.${k}`), ...unknownTheme];
-  if (warnings.length) controller.dispatch({ type: 'status', text: `Ignored unknown settings: ${warnings.join(', ')}` });
-  else if (loaded.demo) controller.dispatch({ type: 'status', text: `Demo feeds. a adds your own feed; settings live in ${home.configPath}. ? shows the keys.` });
+  if (loaded.demo) controller.dispatch({ type: 'status', text: `Demo feeds. a adds your own feed; settings live in ${home.configPath}. ? shows the keys.` });
 
   const onSignal = (signal: NodeJS.Signals, code: number) => {
     restore();

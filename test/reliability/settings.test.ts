@@ -117,6 +117,8 @@ describe('settings file reliability', () => {
     ['unknown key (a typo)', '{"refreshOnstart": false}\n'],
     ['unknown nested key', '{"fetch": {"maxbytes": 4096}}\n'],
     ['a feed URL that is not http(s)', '{"feeds": [{"url": "javascript:alert(1)"}]}\n'],
+    ['an unknown action under keys', '{"keys": {"dwn": ["j"]}}\n'],
+    ['a theme colour that is not one', '{"theme": {"header": "chartreuse-ish"}}\n'],
   ];
 
   for (const [name, content] of BAD) {
