@@ -151,7 +151,10 @@ describe('broadsheet CLI', () => {
   it('adds (after checking), removes, imports and exports subscriptions', async () => {
     const added = await run(['add', `${base}/good.xml`, '--tag', 'news']);
     expect(added.code).toBe(0);
+    // The first feed replaces the demo feeds, and add says so; the articles it fetched are cached.
+    expect(added.stderr.trim()).toBe(`added "good" ${base}/good.xml [news] to ${path.join(home, 'config.json')}: 3 articles; your feeds replace the demo feeds from now on`);
     expect(JSON.parse(fs.readFileSync(path.join(home, 'config.json'), 'utf8'))).toEqual({ feeds: [{ url: `${base}/good.xml`, tags: ['news'] }] });
+    expect(JSON.parse((await run(['articles', '--json'])).stdout).map((a: { title: string }) => a.title)).toEqual(['good item 3', 'good item 2', 'good item 1']);
     const bad = await run(['add', `${base}/missing.xml`]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/404.*not added/);

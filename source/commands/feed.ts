@@ -7,8 +7,8 @@ import type { Context } from './context.js';
 import { UsageError } from './context.js';
 import type { ParsedArgs } from './args.js';
 
-/** Fetch and parse one feed; shared with `add`, which checks a feed before saving it. */
-export async function loadFeed(ctx: Context, url: string) {
+/** Fetch and parse one feed, then let the process exit (no keep-alive sockets left open). */
+async function loadFeed(ctx: Context, url: string) {
   try {
     return await fetchAndParse(url, ctx.loaded.settings.fetch);
   } finally {

@@ -7,14 +7,14 @@
 import os from 'node:os';
 import React from 'react';
 import { render, type Instance } from 'ink';
-import { loadSettings, normalizeFeedUrl, resolveHome, updateSettings, type Settings } from '../core/settings.js';
+import { loadSettings, resolveHome, type Settings } from '../core/settings.js';
 import { Store } from '../core/store.js';
-import { refreshFeeds, fetchAndParse, describeFailure } from '../core/refresh.js';
+import { refreshFeeds } from '../core/refresh.js';
 import { createParsePool, type ParsePool } from '../core/parse-pool.js';
 import { closeAgents } from '../core/http.js';
 import { openInBrowser } from '../core/browser.js';
-import { discoveredUrlOf } from '../core/discover.js';
-import { UsageError } from '../commands/context.js';
+import { subscribe } from '../core/subscribe.js';
+import { UsageError } from '../core/errors.js';
 import { buildKeymap } from './keys.js';
 import { buildTheme, colorEnabled } from './theme.js';
 import { ReaderController, type ControllerDeps } from './controller.js';
@@ -91,31 +91,7 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
         (loaded.demo ? ' These are demo feeds: a adds your own, ? shows the keys.' : '')
       );
     },
-    addFeed: async (input) => {
-      let url: string;
-      try {
-        url = normalizeFeedUrl(input);
-      } catch (error) {
-        throw new Error((error as Error).message);
-      }
-      if (settings.feeds.some((f) => f.url === url) && !loaded.demo) return `Already subscribed to ${url}.`;
-      let checked;
-      try {
-        checked = await fetchAndParse(url, settings.fetch);
-      } catch (error) {
-        // An HTML page that links to its feed: the controller offers that feed instead.
-        const discovered = discoveredUrlOf(error);
-        throw Object.assign(new Error(`${url}: ${describeFailure(error)}`), discovered ? { discoveredUrl: discovered } : {});
-      }
-      const next = updateSettings(home, (raw) => {
-        raw.feeds = [...(Array.isArray(raw.feeds) ? raw.feeds : []), { url }];
-      });
-      settings.feeds = next.feeds;
-      loaded.demo = false;
-      store.syncFeeds(settings.feeds);
-      store.saveFeed(url, checked.feed, { etag: checked.etag, lastModified: checked.lastModified, broken: checked.broken });
-      return `Added "${checked.feed.title || url}" (${checked.feed.articles.length} articles).`;
-    },
+    addFeed: (input) => subscribe(loaded, () => store, { input, discover: true }),
   };
 
   const trace = openTrace(process.env.BROADSHEET_TRACE);
