@@ -173,6 +173,23 @@ describe('broadsheet CLI', () => {
     expect((await run(['remove', `${base}/good.xml`])).code).toBe(1);
   });
 
+  it("imports its own export as it was: local file feeds, titles (configured or cached) and tags", async () => {
+    const local = path.join(home, 'local feed.xml');
+    fs.writeFileSync(local, rss('local', 1));
+    writeConfig({ feeds: [{ url: `${base}/good.xml`, tags: ['news'] }, { url: `file://${local.replace(/ /g, '%20')}`, title: 'Mine' }, { url: `${base}/other.xml` }] });
+    await run(['refresh']);
+    const first = await run(['export']);
+    expect(first.stdout).toContain(`text="good" title="good" xmlUrl="${base}/good.xml" category="news"`);
+    expect(first.stdout).toContain(`text="Mine" title="Mine" xmlUrl="file://${local.replace(/ /g, '%20')}"`);
+    expect(first.stdout).toContain(`text="other" title="other" xmlUrl="${base}/other.xml"`);
+    const file = path.join(home, 'export.opml');
+    fs.writeFileSync(file, first.stdout);
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-cli-'));
+    const imported = await run(['import', file]);
+    expect(imported.stderr).toMatch(/^imported 3 feeds \(0 already subscribed\)/);
+    expect((await run(['export'])).stdout).toBe(first.stdout);
+  });
+
   it('stops with exit 2 and one line on a bad settings file, leaving it untouched', async () => {
     const file = path.join(home, 'config.json');
     const contents = [
