@@ -69,6 +69,13 @@ describe('broadsheet CLI', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/3 feeds: 3 updated/);
     expect(fs.existsSync(path.join(home, 'config.json'))).toBe(false);
+    // Nothing changed in the files: nothing is updated, and the times are whole milliseconds.
+    const again = await run(['refresh', '--json']);
+    expect(again.stderr).toMatch(/^3 feeds: 0 updated, 3 unchanged, 0 failed; 0 new articles; /);
+    const json = JSON.parse(again.stdout);
+    expect(json).toMatchObject({ total: 3, updated: 0, notModified: 3, failed: [] });
+    expect(Number.isInteger(json.parseMs) && Number.isInteger(json.elapsedMs)).toBe(true);
+    expect(again.stdout).toBe(JSON.stringify(json, null, 2) + '\n');
     const list = JSON.parse((await run(['articles', '--json'])).stdout);
     expect(list.length).toBeGreaterThanOrEqual(15);
     expect(Object.keys(list[0]).sort()).toEqual(['author', 'commentCount', 'feed', 'id', 'link', 'published', 'read', 'starred', 'title'].sort());

@@ -10,6 +10,7 @@ import { render, type Instance } from 'ink';
 import { loadSettings, resolveHome, type Settings } from '../core/settings.js';
 import { Store } from '../core/store.js';
 import { refreshFeeds } from '../core/refresh.js';
+import { refreshSummaryLine } from '../core/refresh-summary.js';
 import { createParsePool, type ParsePool } from '../core/parse-pool.js';
 import { closeAgents } from '../core/http.js';
 import { openInBrowser } from '../core/browser.js';
@@ -83,13 +84,7 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
         pool: parsers(),
         onProgress: (p) => onFeed(p.done, p.total, p.outcome.status === 'updated' && (p.outcome.added > 0 || p.outcome.updated > 0)),
       });
-      const failed = summary.failed.length;
-      const first = summary.failed[0];
-      return (
-        `Refreshed ${summary.total} feed${summary.total === 1 ? '' : 's'}: ${summary.added} new article${summary.added === 1 ? '' : 's'}` +
-        (failed ? `, ${failed} failed (${first?.url}: ${first?.status === 'failed' ? first.reason : ''})` : '.') +
-        (loaded.demo ? ' These are demo feeds: a adds your own, ? shows the keys.' : '')
-      );
+      return `Refreshed ${refreshSummaryLine(summary, { firstFailure: true })}.${loaded.demo ? ' These are demo feeds: a adds your own, ? shows the keys.' : ''}`;
     },
     addFeed: (input) => subscribe(loaded, () => store, { input, discover: true }),
   };
