@@ -5,7 +5,7 @@
 import { renderHtml } from '../core/html.js';
 import type { ArticleRow, FeedRow, Scope, Store } from '../core/store.js';
 import type { ScopeChoice } from './state/reader.js';
-import { relativeAge } from './format.js';
+import { dateWithAge } from '../core/age.js';
 
 export interface SidebarItem {
   label: string;
@@ -102,7 +102,7 @@ export class ReaderData {
       if (!row) return undefined;
       const color = this.options.color;
       const rendered = renderHtml(row.html, { width, color, baseUrl: row.link || undefined });
-      const when = row.published ? `${row.published.slice(0, 10)} (${relativeAge(row.published, this.options.now())})` : '';
+      const when = dateWithAge(row.published, this.options.now());
       const meta = [row.feed, row.author, when].filter(Boolean).join(' · ');
       const n = row.commentCount;
       const discussion = n !== null ? `${n} comment${n === 1 ? '' : 's'} — press c` : row.commentsUrl || row.commentFeedUrl ? 'Discussion — press c' : '';
