@@ -69,6 +69,13 @@ describe('broadsheet CLI', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/3 feeds: 3 updated/);
     expect(fs.existsSync(path.join(home, 'config.json'))).toBe(false);
+    // Nothing changed in the files: nothing is updated, and the times are whole milliseconds.
+    const again = await run(['refresh', '--json']);
+    expect(again.stderr).toMatch(/^3 feeds: 0 updated, 3 unchanged, 0 failed; 0 new articles; /);
+    const json = JSON.parse(again.stdout);
+    expect(json).toMatchObject({ total: 3, updated: 0, notModified: 3, failed: [] });
+    expect(Number.isInteger(json.parseMs) && Number.isInteger(json.elapsedMs)).toBe(true);
+    expect(again.stdout).toBe(JSON.stringify(json, null, 2) + '\n');
     const list = JSON.parse((await run(['articles', '--json'])).stdout);
     expect(list.length).toBeGreaterThanOrEqual(15);
     expect(Object.keys(list[0]).sort()).toEqual(['author', 'commentCount', 'feed', 'id', 'link', 'published', 'read', 'starred', 'title'].sort());
@@ -113,6 +120,35 @@ describe('broadsheet CLI', () => {
     expect(fs.existsSync(path.join(home, 'config.json'))).toBe(false);
   });
 
+  it('says which file or URL failed, and "not a feed" for a file that is not one, in feed, add and refresh alike', async () => {
+    const missing = path.join(home, 'nowhere.xml');
+    const png = path.join(home, 'logo.png');
+    fs.writeFileSync(png, Buffer.from('89504e470d0a1a0a0000000d494844520000000100000001080600000000', 'hex'));
+    const json = path.join(home, 'data.json');
+    fs.writeFileSync(json, '{"items": []}');
+    const cases: [string, RegExp][] = [
+      [missing, /no such file/],
+      ['/etc/passwd', /not a feed: got plain text, not XML/],
+      [png, /not a feed: got binary data, not XML/],
+      [json, /not a feed: got JSON/],
+    ];
+    for (const [file, reason] of cases) {
+      const shown = await run(['feed', file]);
+      expect(shown.code, file).toBe(1);
+      expect(shown.stderr.trim(), file).toMatch(new RegExp(`^broadsheet: ${file.replace(/[.]/g, '\\.')}: ${reason.source}$`));
+      const added = await run(['add', file]);
+      expect(added.code, file).toBe(1);
+      expect(added.stderr.trim(), file).toMatch(new RegExp(`^broadsheet: file://${file.replace(/[.]/g, '\\.')}: ${reason.source}; not added$`));
+    }
+    writeConfig({ feeds: cases.map(([file]) => ({ url: file })) });
+    const refreshed = await run(['refresh']);
+    expect(refreshed.code).toBe(1);
+    for (const [file, reason] of cases) expect(refreshed.stderr).toMatch(new RegExp(`^broadsheet: ${file.replace(/[.]/g, '\\.')}: ${reason.source}$`, 'm'));
+    expect(refreshed.stderr).not.toMatch(/XML error|Non-whitespace/);
+    // A site typed without its scheme is read as a path: say what was probably meant.
+    expect((await run(['feed', 'example.org/feed.xml'])).stderr.trim()).toBe('broadsheet: example.org/feed.xml: no such file (did you mean https://example.org/feed.xml ?)');
+  });
+
   it('never lets escape sequences from a feed reach stdout', async () => {
     const r = await run(['feed', `${base}/hostile.xml`]);
     expect(r.stdout).toContain('evil');
@@ -122,7 +158,10 @@ describe('broadsheet CLI', () => {
   it('adds (after checking), removes, imports and exports subscriptions', async () => {
     const added = await run(['add', `${base}/good.xml`, '--tag', 'news']);
     expect(added.code).toBe(0);
+    // The first feed replaces the demo feeds, and add says so; the articles it fetched are cached.
+    expect(added.stderr.trim()).toBe(`added "good" ${base}/good.xml [news] to ${path.join(home, 'config.json')}: 3 articles; your feeds replace the demo feeds from now on`);
     expect(JSON.parse(fs.readFileSync(path.join(home, 'config.json'), 'utf8'))).toEqual({ feeds: [{ url: `${base}/good.xml`, tags: ['news'] }] });
+    expect(JSON.parse((await run(['articles', '--json'])).stdout).map((a: { title: string }) => a.title)).toEqual(['good item 3', 'good item 2', 'good item 1']);
     const bad = await run(['add', `${base}/missing.xml`]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/404.*not added/);
@@ -141,16 +180,46 @@ describe('broadsheet CLI', () => {
     expect((await run(['remove', `${base}/good.xml`])).code).toBe(1);
   });
 
+  it("imports its own export as it was: local file feeds, titles (configured or cached) and tags", async () => {
+    const local = path.join(home, 'local feed.xml');
+    fs.writeFileSync(local, rss('local', 1));
+    writeConfig({ feeds: [{ url: `${base}/good.xml`, tags: ['news'] }, { url: `file://${local.replace(/ /g, '%20')}`, title: 'Mine' }, { url: `${base}/other.xml` }] });
+    await run(['refresh']);
+    const first = await run(['export']);
+    expect(first.stdout).toContain(`text="good" title="good" xmlUrl="${base}/good.xml" category="news"`);
+    expect(first.stdout).toContain(`text="Mine" title="Mine" xmlUrl="file://${local.replace(/ /g, '%20')}"`);
+    expect(first.stdout).toContain(`text="other" title="other" xmlUrl="${base}/other.xml"`);
+    const file = path.join(home, 'export.opml');
+    fs.writeFileSync(file, first.stdout);
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-cli-'));
+    const imported = await run(['import', file]);
+    expect(imported.stderr).toMatch(/^imported 3 feeds \(0 already subscribed\)/);
+    expect((await run(['export'])).stdout).toBe(first.stdout);
+  });
+
   it('stops with exit 2 and one line on a bad settings file, leaving it untouched', async () => {
     const file = path.join(home, 'config.json');
-    for (const content of ['{"feeds": [', '{"fetch": {"timeoutSeconds": "soon"}}', '{"feeds": [{"url": "gopher://x"}]}', '{"feedz": []}']) {
+    const contents = [
+      '{"feeds": [',
+      '{"fetch": {"timeoutSeconds": "soon"}}',
+      '{"feeds": [{"url": "gopher://x"}]}',
+      '{"feedz": []}',
+      // Names only the reader uses stop the headless commands too: a typo is a typo everywhere.
+      '{"keys": {"dwn": ["j"]}}',
+      '{"theme": {"header": "chartreuse-ish"}}',
+      '{"theme": {"headr": "cyan"}}',
+    ];
+    for (const content of contents) {
       fs.writeFileSync(file, content);
-      for (const args of [['articles'], ['refresh'], ['add', `${base}/good.xml`]]) {
+      for (const args of [['articles'], ['refresh'], ['add', `${base}/good.xml`], ['feed', `${base}/good.xml`], ['export']]) {
         const r = await run(args);
         expect(r.code).toBe(2);
         const lines = r.stderr.trim().split('\n');
         expect(lines).toHaveLength(1);
         expect(lines[0]).toContain(file);
+        if (content.includes('dwn')) expect(lines[0]).toMatch(/keys has an unknown action \("dwn"/);
+        if (content.includes('chartreuse')) expect(lines[0]).toMatch(/theme\.header is not a colour \("chartreuse-ish"/);
+        if (content.includes('headr')) expect(lines[0]).toMatch(/theme has an unknown key \("headr"/);
         expect(fs.readFileSync(file, 'utf8')).toBe(content);
       }
     }

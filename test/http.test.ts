@@ -1,5 +1,7 @@
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -474,8 +476,26 @@ describe('fetchBytes: local files and URL schemes', () => {
   it('reads a file:// URL', async () => {
     const url = pathToFileURL(file).href;
     const result = await fetchText(url, opts());
-    expect(result).toMatchObject({ status: 'ok', url, contentType: null, etag: null, lastModified: null, movedTo: null });
+    expect(result).toMatchObject({ status: 'ok', url, contentType: null, lastModified: null, movedTo: null });
     expect(result.status === 'ok' && result.text).toContain('aktuálne spravodajstvo');
+  });
+
+  it("a file's content hash is its validator: the same bytes again are not modified, other bytes are read", async () => {
+    const copy = path.join(mkdtempSync(path.join(tmpdir(), 'bs-file-')), 'feed.xml');
+    writeFileSync(copy, readFileSync(file));
+    const first = await fetchBytes(copy, opts());
+    expect(first.status).toBe('ok');
+    expect(first.etag).toMatch(/^"sha256-[0-9a-f]{32}"$/);
+    expect(await fetchBytes(copy, opts({ etag: first.etag }))).toEqual({ status: 'not-modified', url: copy, etag: first.etag, lastModified: null, movedTo: null });
+    // Touched but the same: still unchanged. Rewritten with other bytes of the same size: read again.
+    utimesSync(copy, new Date(), new Date(Date.now() + 5000));
+    expect((await fetchBytes(copy, opts({ etag: first.etag }))).status).toBe('not-modified');
+    const bytes = readFileSync(copy);
+    bytes[bytes.length - 2] = bytes[bytes.length - 2] === 0x20 ? 0x0a : 0x20;
+    writeFileSync(copy, bytes);
+    const changed = await fetchBytes(copy, opts({ etag: first.etag }));
+    expect(changed.status).toBe('ok');
+    expect(changed.etag).not.toBe(first.etag);
   });
 
   it('reads a plain path', async () => {

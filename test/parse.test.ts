@@ -426,8 +426,19 @@ describe('errors are one clean line', () => {
     expect(failure('{"items": []}').message).toBe('not a feed: got JSON');
   });
 
+  it('plain text and binary files: "not a feed", never an XML parser message', () => {
+    expect(failure('root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/usr/sbin:/usr/sbin/nologin\n').message).toBe('not a feed: got plain text, not XML');
+    expect(failure('\ufffdPNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00 <x').message).toBe('not a feed: got binary data, not XML');
+    expect(failure('# Title\n\nSome *markdown* with <b>a tag</b>').message).toBe('not a feed: got plain text, not XML');
+  });
+
+  it('junk before the feed is still repaired, not called plain text', () => {
+    const feed = parseFeedSync('Warning: something in x.php on line 3\n<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>', 'https://example.org/feed');
+    expect(feed.title).toBe('t');
+  });
+
   it('well-formed XML that is not a feed', () => {
-    expect(failure('<note><to>Tove</to></note>').message).toBe('not RSS or Atom (root element <note>)');
+    expect(failure('<note><to>Tove</to></note>').message).toBe('not a feed: XML with root element <note>, not RSS or Atom');
     expect(failure('<rss version="2.0"></rss>').message).toBe('not a feed: RSS document without a <channel>');
   });
 

@@ -64,6 +64,10 @@ describe('loadSettings', () => {
     ['a bad source URL', { sources: { reddit: { base: 'not a url' } } }, /sources\.reddit\.base is not a valid URL/],
     ['an unknown key', { refreshOnstart: true }, /unknown key \("refreshOnstart"\)/],
     ['an unknown nested key', { fetch: { timeout: 3 } }, /fetch has an unknown key \("timeout"\)/],
+    ['an unknown action under keys', { keys: { dwn: ['j'] } }, /keys has an unknown action \("dwn"; /],
+    ['an unknown theme element', { theme: { headr: 'cyan' } }, /theme has an unknown key \("headr"; /],
+    ['a theme colour that is not one', { theme: { header: 'chartreuse-ish' } }, /theme\.header is not a colour \("chartreuse-ish"; /],
+    ['a theme colour that is a chalk method, not a style', { theme: { header: 'hex' } }, /theme\.header is not a colour/],
   ];
   for (const [what, content, message] of bad) {
     it(`reports ${what} in one line naming the file, and leaves the file alone`, () => {
@@ -86,6 +90,11 @@ describe('loadSettings', () => {
     write({});
     fs.chmodSync(home.configPath, 0o000);
     expect(errorOf(() => loadSettings(home)).message).toMatch(/permission denied/);
+  });
+
+  it('accepts every action name, chalk style names and #rrggbb colours', () => {
+    write({ keys: { down: ['j'], 'toggle-collapse': ['space'] }, theme: { header: '#ff8800', selected: 'inverse', read: 'blueBright', error: 'bgRed' } });
+    expect(loadSettings(home).settings.theme.header).toBe('#ff8800');
   });
 
   it('allows comment keys', () => {
@@ -114,9 +123,9 @@ describe('updateSettings', () => {
   });
 
   it('keeps the keys it did not change, comments included', () => {
-    write({ '// why': 'my notes', feeds: [], theme: { title: 'red' } });
+    write({ '// why': 'my notes', feeds: [], theme: { header: 'red' } });
     updateSettings(home, (raw) => void (raw.markReadOnOpen = false));
-    expect(JSON.parse(fs.readFileSync(home.configPath, 'utf8'))).toEqual({ '// why': 'my notes', feeds: [], theme: { title: 'red' }, markReadOnOpen: false });
+    expect(JSON.parse(fs.readFileSync(home.configPath, 'utf8'))).toEqual({ '// why': 'my notes', feeds: [], theme: { header: 'red' }, markReadOnOpen: false });
   });
 
   it('refuses a change that would make the file invalid', () => {

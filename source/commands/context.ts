@@ -24,8 +24,7 @@ export interface Context {
   close(): void;
 }
 
-/** Usage errors: exit 2 with one line. */
-export class UsageError extends Error {}
+export { UsageError } from '../core/errors.js';
 
 export function createContext(homeFlag: string | undefined, out: Output, err: Output): Context {
   const home = resolveHome(homeFlag);

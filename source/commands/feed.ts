@@ -1,14 +1,14 @@
 /** `broadsheet feed URL [--json]`: fetch and show one feed without subscribing to it. */
 import { closeAgents } from '../core/http.js';
-import { fetchAndParse } from '../core/refresh.js';
+import { describeFailure, fetchAndParse } from '../core/refresh.js';
 import { htmlToPlainText } from '../core/html.js';
 import { normalizeFeedUrl } from '../core/settings.js';
 import type { Context } from './context.js';
 import { UsageError } from './context.js';
 import type { ParsedArgs } from './args.js';
 
-/** Fetch and parse one feed; shared with `add`, which checks a feed before saving it. */
-export async function loadFeed(ctx: Context, url: string) {
+/** Fetch and parse one feed, then let the process exit (no keep-alive sockets left open). */
+async function loadFeed(ctx: Context, url: string) {
   try {
     return await fetchAndParse(url, ctx.loaded.settings.fetch);
   } finally {
@@ -20,7 +20,13 @@ export async function feedCommand(ctx: Context, args: ParsedArgs): Promise<numbe
   const input = args.positional[0];
   if (!input || args.positional.length > 1) throw new UsageError('usage: broadsheet feed URL [--json]');
   const url = normalizeFeedUrl(input);
-  const { feed } = await loadFeed(ctx, url);
+  let feed;
+  try {
+    ({ feed } = await loadFeed(ctx, url));
+  } catch (error) {
+    // Named as the user typed it, with the reason `refresh` and `add` give.
+    throw new Error(`${input}: ${describeFailure(error)}`);
+  }
   if (args.flags.json) {
     const json = {
       title: feed.title,

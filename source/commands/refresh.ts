@@ -6,6 +6,7 @@
 import { refreshFeeds, type FeedOutcome, type RefreshProgress, type RefreshSummary } from '../core/refresh.js';
 import { createParsePool } from '../core/parse-pool.js';
 import { closeAgents } from '../core/http.js';
+import { refreshSummaryLine } from '../core/refresh-summary.js';
 import type { Context } from './context.js';
 import type { ParsedArgs } from './args.js';
 
@@ -54,15 +55,23 @@ export async function refreshCommand(ctx: Context, args: ParsedArgs): Promise<nu
   }
   const failed = summary.failed.length;
   if (args.flags.json) {
-    ctx.out.write(JSON.stringify({ ...summary, broken, outcomes }, null, 2) + '\n');
+    // Pretty-printed like `feed --json`; times in whole milliseconds (parseMs sums the parse threads').
+    const json = {
+      total: summary.total,
+      updated: summary.updated,
+      notModified: summary.notModified,
+      skipped: summary.skipped,
+      failed: summary.failed,
+      added: summary.added,
+      bytes: summary.bytes,
+      parseMs: Math.round(summary.parseMs),
+      elapsedMs: Math.round(summary.elapsedMs),
+      broken,
+      outcomes,
+    };
+    ctx.out.write(JSON.stringify(json, null, 2) + '\n');
   }
-  const mb = summary.bytes / 1e6;
-  ctx.err.write(
-    `${summary.total} feeds: ${summary.updated} updated${broken.length ? ` (${broken.length} broken, recovered)` : ''}, ` +
-      `${summary.notModified} unchanged, ` +
-      `${summary.skipped ? summary.skipped + ' skipped, ' : ''}${failed} failed; ` +
-      `${summary.added} new articles; ${mb.toFixed(1)} MB in ${(summary.elapsedMs / 1000).toFixed(1)} s\n`,
-  );
+  ctx.err.write(`${refreshSummaryLine(summary, { timing: true })}\n`);
   return failed > 0 ? 1 : 0;
 }
 

@@ -6,9 +6,8 @@ import { parseOpml, toOpml } from '../core/opml.js';
 import type { Context } from './context.js';
 import { UsageError } from './context.js';
 import type { ParsedArgs } from './args.js';
-import { loadFeed } from './feed.js';
-import { describeFailure } from '../core/refresh.js';
-import { discoveredUrlOf } from '../core/discover.js';
+import { closeAgents } from '../core/http.js';
+import { subscribe, type SubscribeResult } from '../core/subscribe.js';
 
 /** The feeds list as stored in the file; starting from the demo means starting from an empty list. */
 function feedsOf(raw: Record<string, unknown>): FeedSetting[] {
@@ -18,46 +17,53 @@ function feedsOf(raw: Record<string, unknown>): FeedSetting[] {
 export async function addCommand(ctx: Context, args: ParsedArgs): Promise<number> {
   const input = args.positional[0];
   if (!input || args.positional.length > 1) throw new UsageError('usage: broadsheet add URL [--tag T]');
+  // A location that can never be a feed (exec:, javascript:) is bad usage: exit 2, before any work.
   const url = normalizeFeedUrl(input);
   const tag = typeof args.flags.tag === 'string' ? args.flags.tag : undefined;
-  return subscribe(ctx, url, tag, true);
+  return add(ctx, url, tag, true);
 }
 
 /**
- * Check a feed and add it to the settings. When `url` is an HTML page whose autodiscovery link names a
- * feed, say so: at a terminal, offer to subscribe to that feed instead; otherwise (scripts, pipes) print
- * the command that would, and add nothing.
+ * Subscribe and say how it went, on one line. When `url` is an HTML page whose autodiscovery link names
+ * a feed: at a terminal, offer to subscribe to that feed instead; otherwise (scripts, pipes) print the
+ * command that would, and add nothing.
  */
-async function subscribe(ctx: Context, url: string, tag: string | undefined, discover: boolean): Promise<number> {
-  if (!ctx.loaded.demo && ctx.loaded.settings.feeds.some((f) => f.url === url)) {
-    ctx.err.write(`broadsheet: already subscribed: ${url}\n`);
-    return 0;
-  }
-  let title = '';
+async function add(ctx: Context, url: string, tag: string | undefined, discover: boolean): Promise<number> {
+  let result: SubscribeResult;
   try {
-    const { feed } = await loadFeed(ctx, url);
-    title = feed.title;
-  } catch (error) {
-    const found = discover ? discoveredUrlOf(error) : null;
-    if (found === null) {
-      ctx.err.write(`broadsheet: ${url}: ${describeFailure(error)}; not added\n`);
-      return 1;
-    }
-    if (process.stdin.isTTY && ctx.err.isTTY) {
-      ctx.err.write(`broadsheet: ${url} is an HTML page, not a feed; it links to the feed ${found}\n`);
-      if (await confirm(ctx, `Subscribe to ${found} instead? [y/N] `)) return subscribe(ctx, found, tag, false);
-      ctx.err.write('not added\n');
-      return 1;
-    }
-    const command = `broadsheet add ${shellQuote(found)}${tag ? ` --tag ${shellQuote(tag)}` : ''}`;
-    ctx.err.write(`broadsheet: ${url}: not a feed but an HTML page; found feed URL ${found}; run: ${command}\n`);
-    return 1;
+    result = await subscribe(ctx.loaded, () => ctx.store(), { input: url, tag, discover });
+  } finally {
+    closeAgents();
   }
-  updateSettings(ctx.home, (raw) => {
-    raw.feeds = [...feedsOf(raw), { url, ...(tag ? { tags: [tag] } : {}) }];
-  });
-  ctx.err.write(`added ${title ? `"${title}" ` : ''}${url}${tag ? ` [${tag}]` : ''} to ${ctx.home.configPath}\n`);
-  return 0;
+  switch (result.kind) {
+    case 'already':
+      ctx.err.write(`broadsheet: already subscribed: ${result.url}\n`);
+      return 0;
+    case 'failed':
+      ctx.err.write(`broadsheet: ${result.url}: ${result.message}; not added\n`);
+      return 1;
+    case 'found-feed': {
+      const found = result.feedUrl;
+      if (process.stdin.isTTY && ctx.err.isTTY) {
+        ctx.err.write(`broadsheet: ${url} is an HTML page, not a feed; it links to the feed ${found}\n`);
+        if (await confirm(ctx, `Subscribe to ${found} instead? [y/N] `)) return add(ctx, found, tag, false);
+        ctx.err.write('not added\n');
+        return 1;
+      }
+      const command = `broadsheet add ${shellQuote(found)}${tag ? ` --tag ${shellQuote(tag)}` : ''}`;
+      ctx.err.write(`broadsheet: ${url}: not a feed but an HTML page; found feed URL ${found}; run: ${command}\n`);
+      return 1;
+    }
+    case 'added': {
+      const name = result.title ? `"${result.title}" ` : '';
+      const cached = result.cacheError
+        ? `; its articles could not be cached (${result.cacheError}): broadsheet refresh fetches them`
+        : `: ${result.articles} article${result.articles === 1 ? '' : 's'}`;
+      const demo = result.replacedDemo ? '; your feeds replace the demo feeds from now on' : '';
+      ctx.err.write(`added ${name}${result.url}${tag ? ` [${tag}]` : ''} to ${ctx.home.configPath}${cached}${demo}\n`);
+      return 0;
+    }
+  }
 }
 
 /** Ask a yes/no question on stderr and read one line from stdin; anything but y/yes is no. */

@@ -1,7 +1,10 @@
 /**
- * OPML import and export. Import accepts only http(s) feed URLs: newsboat once created `exec:`
- * subscriptions from an OPML file (PR #3400), and a subscription here must never run anything.
+ * OPML import and export. Import accepts only http(s) feed URLs and local files (file: URLs on this
+ * machine, as the export writes them, and absolute paths): newsboat once created `exec:` subscriptions
+ * from an OPML file (PR #3400), and a subscription here must never run anything. A local file is only
+ * ever read as a feed. Relative paths are refused: relative to what would be a guess.
  */
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseDocument } from 'htmlparser2';
 import type { Element } from 'domhandler';
 import type { FeedSetting } from './settings.js';
@@ -27,8 +30,8 @@ export function parseOpml(xml: string): OpmlImport {
       const raw = attrs.xmlUrl ?? attrs.xmlurl;
       const label = sanitizeLine(attrs.title || attrs.text || '');
       if (raw !== undefined) {
-        const url = safeUrl(raw);
-        if (!url) rejected.push({ url: sanitizeLine(raw), reason: 'only http(s) feed URLs can be imported' });
+        const url = feedLocation(raw);
+        if (!url) rejected.push({ url: sanitizeLine(raw), reason: 'only http(s) feed URLs and local files can be imported' });
         else if (!seen.has(url)) {
           seen.add(url);
           const categories = (attrs.category ?? '').split(',').map((c) => sanitizeLine(c.replace(/^\//, ''))).filter(Boolean);
@@ -42,6 +45,22 @@ export function parseOpml(xml: string): OpmlImport {
   };
   walk((body.children ?? []) as Element[], []);
   return { feeds, rejected };
+}
+
+/** An http(s) URL, or a local file as a file: URL (the form the settings keep); '' for anything else. */
+function feedLocation(raw: string): string {
+  const web = safeUrl(raw);
+  if (web) return web;
+  const value = raw.trim();
+  if (/[\x00-\x1f\x7f]|%[01][0-9a-f]|%7f/i.test(value)) return '';
+  try {
+    // fileURLToPath refuses a file: URL naming another host; the round trip normalizes the encoding.
+    if (/^file:\/\//i.test(value)) return pathToFileURL(fileURLToPath(value)).href;
+    if (value.startsWith('/')) return pathToFileURL(value).href;
+  } catch {
+    // Not a usable file URL.
+  }
+  return '';
 }
 
 function findFirst(nodes: Element[], name: string): Element | undefined {

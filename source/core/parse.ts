@@ -87,7 +87,7 @@ export function normalizeTree(root: XmlNode, feedUrl: string): ParsedFeed {
     throw new FeedParseError(`could not read feed: ${firstLine(error)}`, { cause: error });
   }
   if (/^(?:html|head|body)$/i.test(rootName)) throw new FeedParseError('not a feed: got an HTML page');
-  throw new FeedParseError(`not RSS or Atom (root element <${rootName.slice(0, 40)}>)`);
+  throw new FeedParseError(`not a feed: XML with root element <${rootName.slice(0, 40)}>, not RSS or Atom`);
 }
 
 /** HTML pages and JSON are common answers from a feed URL: say so rather than report an XML error. */
@@ -97,4 +97,16 @@ function sniffNonFeed(text: string): void {
     throw new FeedParseError('not a feed: got an HTML page');
   }
   if (/^[[{]/.test(head)) throw new FeedParseError('not a feed: got JSON');
+  if (head.startsWith('<')) return;
+  // Text before the first tag is repaired when a feed's root follows it (a PHP warning printed before
+  // `<?xml`); with no feed root in sight it is some other file (/etc/passwd, an image, a script), and
+  // the strict parse's "Non-whitespace before first tag" would not tell the user so.
+  if (FEED_START.test(text.slice(0, REPAIR_WINDOW))) return;
+  throw new FeedParseError(BINARY.test(text.slice(0, 1024)) ? 'not a feed: got binary data, not XML' : 'not a feed: got plain text, not XML');
 }
+
+/** How far repair.ts looks for the start of a feed after junk. */
+const REPAIR_WINDOW = 65536;
+const FEED_START = /<(?:\?xml\s|rss[\s>]|feed[\s>]|[A-Za-z_][\w.-]*:RDF[\s>])/;
+/** NUL, other C0 controls than whitespace, or bytes that were not valid text: not a text file. */
+const BINARY = /[\x00-\x08\x0e-\x1a\x1c-\x1f\ufffd]/;

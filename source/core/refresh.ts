@@ -36,6 +36,8 @@ export interface RefreshProgress {
 export interface RefreshSummary {
   total: number;
   updated: number;
+  /** Of the updated feeds, those read from a broken document ("bozo"). */
+  recovered: number;
   notModified: number;
   skipped: number;
   failed: FeedOutcome[];
@@ -72,7 +74,7 @@ export async function refreshFeeds(options: RefreshOptions): Promise<RefreshSumm
   const { store, urls, pool, onProgress, signal } = options;
   const now = options.now ?? Date.now;
   const started = now();
-  const summary: RefreshSummary = { total: urls.length, updated: 0, notModified: 0, skipped: 0, failed: [], added: 0, bytes: 0, parseMs: 0, elapsedMs: 0 };
+  const summary: RefreshSummary = { total: urls.length, updated: 0, recovered: 0, notModified: 0, skipped: 0, failed: [], added: 0, bytes: 0, parseMs: 0, elapsedMs: 0 };
   const queue = [...new Set(urls)];
   summary.total = queue.length;
   const perHost = new Map<string, number>();
@@ -83,6 +85,7 @@ export async function refreshFeeds(options: RefreshOptions): Promise<RefreshSumm
     done++;
     if (outcome.status === 'updated') {
       summary.updated++;
+      if (outcome.broken) summary.recovered++;
       summary.added += outcome.added;
     } else if (outcome.status === 'not-modified') summary.notModified++;
     else if (outcome.status === 'skipped') summary.skipped++;

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Conf from 'conf';
 import envPaths from 'env-paths';
+import { namesProblem } from './settings-names.js';
 
 export interface FeedSetting {
   url: string;
@@ -202,13 +203,18 @@ function knownKeysAt(keyPath: string): string[] {
 
 function readRaw(home: Home): Record<string, unknown> | null {
   if (!fs.existsSync(home.configPath)) return null;
+  let raw: Record<string, unknown>;
   try {
     // Check we may read it before conf does: conf would create the folder and say less.
     fs.accessSync(home.configPath, fs.constants.R_OK);
-    return { ...openStore(home).store };
+    raw = { ...openStore(home).store };
   } catch (error) {
     throw describe(error, home.configPath);
   }
+  // The schema allows any name under `keys` and `theme`; only the reader's own names are settings.
+  const problem = namesProblem(raw);
+  if (problem) throw new SettingsError(`${home.configPath}: ${problem}`);
+  return raw;
 }
 
 function merge(raw: Record<string, unknown>): Settings {
@@ -287,10 +293,12 @@ function withLock<T>(file: string, work: () => T): T {
   }
 }
 
+export const NOT_A_FEED_LOCATION = 'only http(s) URLs and local files can be feeds';
+
 /** Normalize a feed location the way it is stored: URLs as given, local paths made absolute file:// URLs. */
 export function normalizeFeedUrl(input: string, cwd = process.cwd()): string {
   const trimmed = input.trim();
   if (/^(https?|file):\/\//i.test(trimmed)) return trimmed;
-  if (/^[a-z][a-z0-9+.-]*:/i.test(trimmed)) throw new SettingsError(`${trimmed}: only http(s) URLs and local files can be feeds`);
+  if (/^[a-z][a-z0-9+.-]*:/i.test(trimmed)) throw new SettingsError(`${trimmed}: ${NOT_A_FEED_LOCATION}`);
   return pathToFileURL(path.resolve(cwd, trimmed)).href;
 }

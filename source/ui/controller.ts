@@ -8,6 +8,7 @@ import type { ChalkInstance } from 'chalk';
 import type { Paint } from './theme.js';
 import type { ArticleRow, FeedRow, Scope, Store } from '../core/store.js';
 import type { Settings } from '../core/settings.js';
+import type { SubscribeResult } from '../core/subscribe.js';
 import type { DiscussionParser } from '../core/comments/index.js';
 import { keyNames, keyOf, type Action, type Keymap } from './keys.js';
 import { initialState, layout, reduce, type ReaderEvent, type ReaderState } from './state/reader.js';
@@ -27,8 +28,8 @@ export interface ControllerDeps {
   exit: () => void;
   /** Runs a refresh of `urls` in the background; calls back with progress and when done. */
   refresh: RunRefresh;
-  /** Checks and subscribes to a feed; resolves to a message for the status bar. */
-  addFeed: (url: string) => Promise<string>;
+  /** Checks and subscribes to a feed (core/subscribe.ts); rejects only when the settings cannot be written. */
+  addFeed: (url: string) => Promise<SubscribeResult>;
   /** Parses and threads a fetched JSON discussion off the main thread; default inline. */
   parseDiscussion?: DiscussionParser;
   /** Start the threads that parse discussions (~70 ms): an article with one on HN, Reddit or Lobsters opened. */
@@ -243,17 +244,17 @@ export class ReaderController {
     this.dispatch({ type: 'prompt', prompt: { kind: 'add-feed', value: clean, busy: true } });
     this.dispatch({ type: 'status', text: `Checking ${clean}…` });
     this.deps.addFeed(clean).then(
-      (message) => {
-        this.dispatch({ type: 'prompt', prompt: null });
-        this.dispatch({ type: 'status', text: message });
-        this.reloadList();
-      },
-      (error: Error & { discoveredUrl?: string }) => {
-        if (error.discoveredUrl) {
+      (result) => {
+        if (result.kind === 'found-feed') {
           // The page links to its feed: offer that URL in the prompt; Enter subscribes, Esc cancels.
           const note = 'That is a web page. Its feed (Enter subscribes, Esc cancels): ';
-          return this.dispatch({ type: 'prompt', prompt: { kind: 'add-feed', value: error.discoveredUrl, note } });
+          return this.dispatch({ type: 'prompt', prompt: { kind: 'add-feed', value: result.feedUrl, note } });
         }
+        this.dispatch({ type: 'prompt', prompt: null });
+        this.dispatch({ type: 'status', text: subscribeMessage(result) });
+        if (result.kind !== 'failed') this.reloadList();
+      },
+      (error: Error) => {
         this.dispatch({ type: 'prompt', prompt: null });
         this.dispatch({ type: 'status', text: `Not added: ${error.message}` });
       },
@@ -277,4 +278,13 @@ export class ReaderController {
     this.background.dispose();
     this.comments.dispose();
   }
+}
+
+/** The status line for a subscription that did not end in a found feed. */
+function subscribeMessage(result: Exclude<SubscribeResult, { kind: 'found-feed' }>): string {
+  if (result.kind === 'already') return `Already subscribed to ${result.url}.`;
+  if (result.kind === 'failed') return `Not added: ${result.url}: ${result.message}`;
+  const added = `Added "${result.title || result.url}" (${result.articles} article${result.articles === 1 ? '' : 's'}).`;
+  const cache = result.cacheError ? ` Its articles could not be cached (${result.cacheError}); r refreshes it.` : '';
+  return added + cache + (result.replacedDemo ? ' Your feeds replace the demo feeds from now on.' : '');
 }

@@ -5,8 +5,8 @@
 import { renderHtml } from '../core/html.js';
 import type { ArticleRow, FeedRow, Scope, Store } from '../core/store.js';
 import type { ScopeChoice } from './state/reader.js';
-import { relativeAge } from './format.js';
 import { resolveTarget } from '../core/comments/index.js';
+import { dateWithAge } from '../core/age.js';
 
 export interface SidebarItem {
   label: string;
@@ -108,7 +108,7 @@ export class ReaderData {
       // Without colour (NO_COLOR) the article keeps its bold headings and underlined links.
       const color = this.options.color || 'mono';
       const rendered = renderHtml(row.html, { width, color, baseUrl: row.link || undefined });
-      const when = row.published ? `${row.published.slice(0, 10)} (${relativeAge(row.published, this.options.now())})` : '';
+      const when = dateWithAge(row.published, this.options.now());
       const meta = [row.feed, row.author, when].filter(Boolean).join(' · ');
       const discussion = this.discussionLine(row);
       const header = renderHtml(`<h1>${escapeHtml(row.title)}</h1><p>${escapeHtml(meta)}</p>${discussion ? `<p>${escapeHtml(discussion)}</p>` : ''}`, { width, color });

@@ -7,14 +7,15 @@
 import os from 'node:os';
 import React from 'react';
 import { render, type Instance } from 'ink';
-import { loadSettings, normalizeFeedUrl, resolveHome, updateSettings, type Settings } from '../core/settings.js';
+import { loadSettings, resolveHome, type Settings } from '../core/settings.js';
 import { Store } from '../core/store.js';
-import { refreshFeeds, fetchAndParse, describeFailure } from '../core/refresh.js';
+import { refreshFeeds } from '../core/refresh.js';
+import { refreshSummaryLine } from '../core/refresh-summary.js';
 import { createParsePool, type ParsePool } from '../core/parse-pool.js';
 import { closeAgents } from '../core/http.js';
 import { openInBrowser } from '../core/browser.js';
-import { discoveredUrlOf } from '../core/discover.js';
-import { UsageError } from '../commands/context.js';
+import { subscribe } from '../core/subscribe.js';
+import { UsageError } from '../core/errors.js';
 import { buildKeymap } from './keys.js';
 import { buildTheme, colorEnabled } from './theme.js';
 import { ReaderController, type ControllerDeps } from './controller.js';
@@ -31,9 +32,10 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
   const home = resolveHome(homeFlag);
   const loaded = loadSettings(home);
   const settings: Settings = loaded.settings;
-  const { keymap, unknown: unknownKeys } = buildKeymap(settings.keys);
+  // loadSettings has rejected unknown actions, elements and colours (core/settings-names.ts).
+  const { keymap } = buildKeymap(settings.keys);
   const color = colorEnabled();
-  const { paint, chalk, unknown: unknownTheme } = buildTheme(settings.theme, color);
+  const { paint, chalk } = buildTheme(settings.theme, color);
   const store = Store.open(home.cachePath);
   store.syncFeeds(settings.feeds);
 
@@ -82,48 +84,16 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
         pool: parsers(),
         onProgress: (p) => onFeed(p.done, p.total, p.outcome.status === 'updated' && (p.outcome.added > 0 || p.outcome.updated > 0)),
       });
-      const failed = summary.failed.length;
-      const first = summary.failed[0];
-      return (
-        `Refreshed ${summary.total} feed${summary.total === 1 ? '' : 's'}: ${summary.added} new article${summary.added === 1 ? '' : 's'}` +
-        (failed ? `, ${failed} failed (${first?.url}: ${first?.status === 'failed' ? first.reason : ''})` : '.') +
-        (loaded.demo ? ' These are demo feeds: a adds your own, ? shows the keys.' : '')
-      );
+      return `Refreshed ${refreshSummaryLine(summary, { firstFailure: true })}.${loaded.demo ? ' These are demo feeds: a adds your own, ? shows the keys.' : ''}`;
     },
-    addFeed: async (input) => {
-      let url: string;
-      try {
-        url = normalizeFeedUrl(input);
-      } catch (error) {
-        throw new Error((error as Error).message);
-      }
-      if (settings.feeds.some((f) => f.url === url) && !loaded.demo) return `Already subscribed to ${url}.`;
-      let checked;
-      try {
-        checked = await fetchAndParse(url, settings.fetch);
-      } catch (error) {
-        // An HTML page that links to its feed: the controller offers that feed instead.
-        const discovered = discoveredUrlOf(error);
-        throw Object.assign(new Error(`${url}: ${describeFailure(error)}`), discovered ? { discoveredUrl: discovered } : {});
-      }
-      const next = updateSettings(home, (raw) => {
-        raw.feeds = [...(Array.isArray(raw.feeds) ? raw.feeds : []), { url }];
-      });
-      settings.feeds = next.feeds;
-      loaded.demo = false;
-      store.syncFeeds(settings.feeds);
-      store.saveFeed(url, checked.feed, { etag: checked.etag, lastModified: checked.lastModified, broken: checked.broken });
-      return `Added "${checked.feed.title || url}" (${checked.feed.articles.length} articles).`;
-    },
+    addFeed: (input) => subscribe(loaded, () => store, { input, discover: true }),
   };
 
   const trace = openTrace(process.env.BROADSHEET_TRACE);
   const columns = process.stdout.columns || 80;
   const rows = process.stdout.rows || 24;
   const controller = new ReaderController(deps, columns, rows);
-  const warnings = [...unknownKeys.map((k) => `keys.${k}`), ...unknownTheme];
-  if (warnings.length) controller.dispatch({ type: 'status', text: `Ignored unknown settings: ${warnings.join(', ')}` });
-  else if (loaded.demo) controller.dispatch({ type: 'status', text: `Demo feeds. a adds your own feed; settings live in ${home.configPath}. ? shows the keys.` });
+  if (loaded.demo) controller.dispatch({ type: 'status', text: `Demo feeds. a adds your own feed; settings live in ${home.configPath}. ? shows the keys.` });
 
   const onSignal = (signal: NodeJS.Signals, code: number) => {
     restore();

@@ -322,23 +322,23 @@ describe('output helpers', () => {
     ]);
     const lines = commentsPlain(d, 40, { now: Date.parse('2024-01-03T00:00:00Z') });
     expect(lines).toEqual([
-      'alice (OP) · 2d ago · 1 point',
+      'alice (OP) · 2d · 1 point',
       'A long comment body that needs to wrap',
       'across more than one line at this width.',
       '',
-      '  bob · 2d ago',
+      '  bob · 2d',
       '  text of bob',
       '',
       '    [5 more replies]',
       '',
       '    [continue this thread]',
       '',
-      '  [deleted] · 2d ago',
+      '  [deleted] · 2d',
       '',
-      '    carol · 2d ago · 1 point',
+      '    carol · 2d · 1 point',
       '    text of carol',
       '',
-      'late · 2d ago · 1 point · reply to an',
+      'late · 2d · 1 point · reply to an',
       'earlier comment',
       'text of late',
     ]);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { article, fixture, FEED_A } from './helpers.js';
+import type { SubscribeResult } from '../../source/core/subscribe.js';
 
 let f: ReturnType<typeof fixture>;
 afterEach(() => f?.close());
@@ -163,8 +164,8 @@ describe('adding a feed from the reader', () => {
     f = fixture(3, undefined, {
       addFeed: async (url) => {
         tried.push(url);
-        if (url === 'https://site.example/') throw Object.assign(new Error('not a feed'), { discoveredUrl: 'https://site.example/feed.xml' });
-        return `Added ${url}.`;
+        if (url === 'https://site.example/') return { kind: 'found-feed', pageUrl: url, feedUrl: 'https://site.example/feed.xml' };
+        return { kind: 'added', title: 'Site', url, articles: 3, replacedDemo: false };
       },
     });
     f.press('a', ...'https://site.example/'.split(''), 'enter');
@@ -174,6 +175,28 @@ describe('adding a feed from the reader', () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(tried).toEqual(['https://site.example/', 'https://site.example/feed.xml']);
     expect(f.controller.state.prompt).toBeNull();
-    expect(f.controller.state.status).toBe('Added https://site.example/feed.xml.');
+    expect(f.controller.state.status).toBe('Added "Site" (3 articles).');
+  });
+
+  const outcomes: [string, SubscribeResult, string][] = [
+    ['the demo replaced', { kind: 'added', title: '', url: 'https://x.example/f', articles: 1, replacedDemo: true }, 'Added "https://x.example/f" (1 article). Your feeds replace the demo feeds from now on.'],
+    ['already subscribed', { kind: 'already', url: 'https://x.example/f' }, 'Already subscribed to https://x.example/f.'],
+    ['a failure', { kind: 'failed', url: 'https://x.example/f', message: 'HTTP 404' }, 'Not added: https://x.example/f: HTTP 404'],
+  ];
+  for (const [what, result, status] of outcomes) {
+    it(`says so on the status line: ${what}`, async () => {
+      f = fixture(3, undefined, { addFeed: async () => result });
+      f.press('a', 'x', 'enter');
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(f.controller.state.prompt).toBeNull();
+      expect(f.controller.state.status).toBe(status);
+    });
+  }
+
+  it('says why when the settings cannot be written', async () => {
+    f = fixture(3, undefined, { addFeed: async () => Promise.reject(new Error('/h/config.json: permission denied')) });
+    f.press('a', 'x', 'enter');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(f.controller.state.status).toBe('Not added: /h/config.json: permission denied');
   });
 });

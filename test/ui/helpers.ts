@@ -44,7 +44,7 @@ export function fixture(count = 30, size = { columns: 120, rows: 40 }, over: Par
     openUrl: (url) => void opened.push(url),
     exit: () => void exited++,
     refresh: async () => 'Refreshed.',
-    addFeed: async (url) => `Added ${url}.`,
+    addFeed: async (url) => ({ kind: 'added', title: '', url, articles: 0, replacedDemo: false }),
     now: () => Date.UTC(2026, 10, 25, 12),
     ...over,
   };

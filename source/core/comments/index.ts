@@ -43,7 +43,7 @@ export { buildThread, countComments, flattenTree, preorder, type FlatEntry } fro
 export type { DiscussionStore } from './cache.js';
 export { runDiscussionJob, type DiscussionJob, type DiscussionParser, type ParsedDiscussion } from './discussion-job.js';
 export { commentsJsonText, toCommentsJson, type CommentJson, type DiscussionJson } from './json.js';
-export { MAX_INDENT_LEVELS, ageLabel, commentsPlain } from './plain.js';
+export { MAX_INDENT_LEVELS, commentsPlain } from './plain.js';
 
 export interface LoadOptions extends ResolveOptions {
   store?: DiscussionStore;

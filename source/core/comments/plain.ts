@@ -1,29 +1,12 @@
 /**
  * The `comments` plain-text output: the discussion as lines for a terminal or a pipe, each comment a
- * header and its wrapped text, indented by depth.
+ * header and its wrapped text, indented by depth. Ages are the reader's (core/age.ts): "2d", "Mar 4".
  */
+import { relativeAge } from '../age.js';
 import { htmlToPlainText } from '../html.js';
 import { wrapWithIndent } from './text.js';
 import { flattenTree } from './thread.js';
 import type { Discussion } from './types.js';
-
-/** "5m ago", "3h ago", "2d ago", "4mo ago", "1y ago"; '' for no date. */
-export function ageLabel(published: string | null, now: number = Date.now()): string {
-  if (!published) return '';
-  const t = Date.parse(published);
-  if (!Number.isFinite(t)) return '';
-  const sec = Math.max(0, Math.round((now - t) / 1000));
-  if (sec < 60) return 'just now';
-  const units: Array<[number, string]> = [
-    [365 * 86400, 'y'],
-    [30 * 86400, 'mo'],
-    [86400, 'd'],
-    [3600, 'h'],
-    [60, 'm'],
-  ];
-  for (const [size, unit] of units) if (sec >= size) return `${Math.floor(sec / size)}${unit} ago`;
-  return 'just now';
-}
 
 /** Indentation stops growing here (and at a third of the width), so deep threads keep room for text. */
 export const MAX_INDENT_LEVELS = 12;
@@ -50,7 +33,7 @@ export function commentsPlain(d: Discussion, width: number, options: { now?: num
     const header: string[] = [];
     if (c.deleted) header.push('[deleted]');
     else header.push(c.author ? (c.isOp ? `${c.author} (OP)` : c.author) : 'anonymous');
-    const age = ageLabel(c.published, now);
+    const age = relativeAge(c.published, now);
     if (age) header.push(age);
     if (c.score !== null) header.push(`${c.score} ${Math.abs(c.score) === 1 ? 'point' : 'points'}`);
     if (c.orphan) header.push('reply to an earlier comment');

@@ -1,0 +1,25 @@
+/**
+ * The one-line summary of a refresh, the same words for `broadsheet refresh` (on stderr) and the
+ * reader's status line: what changed, what did not, what failed and how many articles are new.
+ */
+import type { RefreshSummary } from './refresh.js';
+
+export interface SummaryOptions {
+  /** Add the bytes fetched and the time taken (`refresh` prints them; the status line has no room). */
+  timing?: boolean;
+  /** Name the first failed feed and why (the reader has no stderr to list each failure on). */
+  firstFailure?: boolean;
+}
+
+const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** "3 feeds: 1 updated (1 broken, recovered), 2 unchanged, 0 failed; 5 new articles". */
+export function refreshSummaryLine(s: RefreshSummary, options: SummaryOptions = {}): string {
+  const failed = s.failed.length;
+  const first = s.failed[0];
+  const why = options.firstFailure && first?.status === 'failed' ? ` (${first.url}: ${first.reason}${failed > 1 ? '; …' : ''})` : '';
+  const line =
+    `${count(s.total, 'feed')}: ${s.updated} updated${s.recovered ? ` (${s.recovered} broken, recovered)` : ''}, ` +
+    `${s.notModified} unchanged, ${s.skipped ? `${s.skipped} skipped, ` : ''}${failed} failed${why}; ${count(s.added, 'new article')}`;
+  return options.timing ? `${line}; ${(s.bytes / 1e6).toFixed(1)} MB in ${(s.elapsedMs / 1000).toFixed(1)} s` : line;
+}
