@@ -16,7 +16,7 @@ import { closeAgents } from '../core/http.js';
 import { openInBrowser } from '../core/browser.js';
 import { subscribe } from '../core/subscribe.js';
 import { UsageError } from '../core/errors.js';
-import { buildKeymap } from './keys.js';
+import { buildKeymap, keyOf } from './keys.js';
 import { buildTheme, colorEnabled } from './theme.js';
 import { ReaderController, type ControllerDeps } from './controller.js';
 import { App } from './App.js';
@@ -84,7 +84,7 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
         pool: parsers(),
         onProgress: (p) => onFeed(p.done, p.total, p.outcome.status === 'updated' && (p.outcome.added > 0 || p.outcome.updated > 0)),
       });
-      return `Refreshed ${refreshSummaryLine(summary, { firstFailure: true })}.${loaded.demo ? ' These are demo feeds: a adds your own, ? shows the keys.' : ''}`;
+      return `Refreshed ${refreshSummaryLine(summary, { firstFailure: true })}.${loaded.demo ? ` Demo feeds: ${keyOf(keymap, 'add-feed')} adds your own.` : ''}`;
     },
     addFeed: (input) => subscribe(loaded, () => store, { input, discover: true }),
   };
@@ -93,7 +93,7 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
   const columns = process.stdout.columns || 80;
   const rows = process.stdout.rows || 24;
   const controller = new ReaderController(deps, columns, rows);
-  if (loaded.demo) controller.dispatch({ type: 'status', text: `Demo feeds. a adds your own feed; settings live in ${home.configPath}. ? shows the keys.` });
+  if (loaded.demo) controller.dispatch({ type: 'status', text: `Demo feeds. ${keyOf(keymap, 'add-feed')} adds your own feed; settings live in ${home.configPath}. ${keyOf(keymap, 'help')} shows the keys.` });
 
   const onSignal = (signal: NodeJS.Signals, code: number) => {
     restore();
