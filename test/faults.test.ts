@@ -21,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createParsePool } from '../source/core/parse-pool.js';
+import { createParsePool } from '../source/core/workers.js';
 import { Store } from '../source/core/store.js';
 
 const root = path.resolve(import.meta.dirname, '..');

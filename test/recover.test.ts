@@ -7,8 +7,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FeedParseError, parseFeedDetailed, parseFeedSync } from '../source/core/parse.js';
-import { runParseJob } from '../source/core/parse-job.js';
-import { MAX_DEPTH, recoverFeed } from '../source/core/recover.js';
+import { runParseJob } from '../source/core/workers/parse-job.js';
+import { MAX_DEPTH, recoverFeed } from '../source/core/parse.js';
 import type { Article, ParsedFeed } from '../source/core/types.js';
 
 const URL_ = 'https://example.org/feed.xml';

@@ -1,6 +1,6 @@
 /**
  * A refresh's feeds are parsed and stored by the parse workers through connections of their own
- * (save-job.ts, parse-worker.ts), taking turns through a lock in shared memory (store/write-lock.ts).
+ * (save-job.ts, workers/worker.ts), taking turns through a lock in shared memory (store/write-lock.ts).
  * These check that what lands is what the inline path stores, that read marks made meanwhile on the
  * main connection survive, and that the lock is released whatever the write does.
  */
@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createParsePool, inlinePool } from '../source/core/parse-pool.js';
+import { createParsePool, inlinePool } from '../source/core/workers.js';
 import { Store } from '../source/core/store.js';
 import { releaseDeadOwner, sharedWriteLock, writeLockMemory } from '../source/core/store/write-lock.js';
 

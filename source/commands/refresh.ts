@@ -4,7 +4,7 @@
  * why, and does not make the exit code 1: its articles are there.
  */
 import { refreshFeeds, type FeedOutcome, type RefreshProgress, type RefreshSummary } from '../core/refresh.js';
-import { createParsePool } from '../core/parse-pool.js';
+import { createParsePool } from '../core/workers.js';
 import { closeAgents } from '../core/http.js';
 import { refreshSummaryLine } from '../core/refresh-summary.js';
 import type { Context } from './context.js';

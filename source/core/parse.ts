@@ -13,20 +13,19 @@
  *   articles.ts turns the result into Articles with stable ids.
  *
  * Every failure becomes a FeedParseError with one short line. Everything imported here loads in a worker
- * thread (no DOM, no native modules): parse-worker.ts runs this module in a worker pool.
+ * thread (no DOM, no native modules): workers/worker.ts runs this module in a worker pool.
  */
 import type { ParsedFeed } from './types.js';
-import { safeUrl } from './sanitize.js';
-import { normalizeAtom } from './parse/atom.js';
-import { FeedParseError, firstLine } from './parse/errors.js';
+import { FeedParseError } from './parse/errors.js';
 import { parseXmlFast } from './parse/fast-tree.js';
-import { asNode, type XmlNode } from './parse/nodes.js';
+import { normalizeTree } from './parse/normalize.js';
 import { onlyDtdEntities, parseXmlWithRepair } from './parse/repair.js';
-import { normalizeRdf, normalizeRss } from './parse/rss.js';
 
 export { FeedParseError } from './parse/errors.js';
 export { normalizeTitle } from './parse/text.js';
 export type { XmlNode } from './parse/nodes.js';
+export { normalizeTree } from './parse/normalize.js';
+export { MAX_DEPTH, recoverFeed } from './parse/recover.js';
 
 /** Parse feed XML (already decoded to a string) into a ParsedFeed. Rejects only with FeedParseError. */
 export async function parseFeed(xml: string, feedUrl: string): Promise<ParsedFeed> {
@@ -38,7 +37,7 @@ export function parseFeedSync(xml: string, feedUrl: string): ParsedFeed {
   return parseFeedDetailed(xml, feedUrl).feed;
 }
 
-// --- Additions for recovery (recover.ts, parse-job.ts) ------------------------------------------------
+// --- Additions for recovery (recover.ts, workers/parse-job.ts) ------------------------------------------------
 // parseFeedDetailed says why a feed that needed one of the repairs is marked broken (and leaves a
 // well-formed document that only uses its own DTD's entities alone); normalizeTree lets recover.ts run a
 // tree built by its tolerant parser through exactly the normalization used here.
@@ -64,30 +63,6 @@ export function parseFeedDetailed(xml: string, feedUrl: string): { feed: ParsedF
   const feed = normalizeTree(parsed.root, feedUrl);
   if (repair !== null) feed.broken = true;
   return { feed, repair };
-}
-
-/**
- * Normalize an xml2js-shaped tree (`{rootName: element}`; elements with a null prototype, children in
- * arrays, attributes under `$`, text under `_` or as a plain string) into a ParsedFeed: rss-parser's
- * builders, then the rules of parse/atom.ts and parse/rss.ts. Throws only FeedParseError.
- */
-export function normalizeTree(root: XmlNode, feedUrl: string): ParsedFeed {
-  const rootName = Object.keys(root)[0] ?? '';
-  // `<feed/>` is '' in xml2js, and ''.link is String.prototype.link: give rss-parser an element.
-  const rootNode = asNode(root[rootName]);
-  root[rootName] = rootNode;
-  const feedUrlBase = safeUrl(feedUrl) || undefined;
-
-  try {
-    if (rootName === 'feed') return normalizeAtom(root, rootNode, feedUrlBase, feedUrl);
-    if (rootName === 'rss') return normalizeRss(root, rootNode, feedUrlBase, feedUrl);
-    if (rootName === 'rdf:RDF') return normalizeRdf(root, rootNode, feedUrlBase, feedUrl);
-  } catch (error) {
-    if (error instanceof FeedParseError) throw error;
-    throw new FeedParseError(`could not read feed: ${firstLine(error)}`, { cause: error });
-  }
-  if (/^(?:html|head|body)$/i.test(rootName)) throw new FeedParseError('not a feed: got an HTML page');
-  throw new FeedParseError(`not a feed: XML with root element <${rootName.slice(0, 40)}>, not RSS or Atom`);
 }
 
 /** HTML pages and JSON are common answers from a feed URL: say so rather than report an XML error. */

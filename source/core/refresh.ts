@@ -5,7 +5,7 @@
  */
 import { fetchBytes, FetchError } from './http.js';
 import { FeedParseError } from './parse/errors.js';
-import type { ParsePool } from './parse-pool.js';
+import { inlinePool, type ParsePool } from './workers.js';
 import type { Settings } from './settings.js';
 import type { Store } from './store.js';
 import type { ParsedFeed } from './types.js';
@@ -203,7 +203,6 @@ export function describeFailure(error: unknown): string {
 export async function fetchAndParse(url: string, fetch: Settings['fetch']): Promise<{ feed: ParsedFeed; broken: boolean; finalUrl: string; etag: string | null; lastModified: string | null }> {
   const result = await fetchBytes(url, { timeoutMs: fetch.timeoutSeconds * 1000, maxBytes: fetch.maxBytes });
   if (result.status !== 'ok') throw new Error('the server answered 304 to a request without validators');
-  const { runParseJob } = await import('./parse-job.js');
-  const parsed = await runParseJob({ bytes: result.bytes, contentType: result.contentType, url: result.url });
+  const parsed = await inlinePool().parse(result.bytes, result.contentType, result.url);
   return { feed: parsed.feed, broken: parsed.broken, finalUrl: result.movedTo ?? url, etag: result.etag, lastModified: result.lastModified };
 }

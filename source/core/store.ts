@@ -21,55 +21,10 @@ import { openConnection } from './store/connection.js';
 import { TIME_ORDER_INDEXES } from './store/schema.js';
 import { unlocked, type WriteLock } from './store/write-lock.js';
 
-export interface FeedRow {
-  id: number;
-  url: string;
-  title: string;
-  siteLink: string;
-  etag: string | null;
-  lastModified: string | null;
-  lastChecked: number | null;
-  lastUpdated: number | null;
-  error: string | null;
-  retryAfter: number | null;
-  broken: boolean;
-  tags: string[];
-  unread: number;
-  total: number;
-}
+export { releaseDeadOwner, sharedWriteLock, unlocked, writeLockMemory, type WriteLock } from './store/write-lock.js';
 
-export interface ArticleRow {
-  id: number;
-  feedId: number;
-  feed: string;
-  guid: string;
-  title: string;
-  link: string;
-  author: string;
-  published: string | null;
-  sortKey: number;
-  read: boolean;
-  starred: boolean;
-  commentsUrl: string;
-  commentFeedUrl: string;
-  commentCount: number | null;
-}
-
-/** What a list shows: everything, one feed, or one tag; optionally only unread or only starred. */
-export interface Scope {
-  feedId?: number;
-  tag?: string;
-  unreadOnly?: boolean;
-  starredOnly?: boolean;
-  /** Case-insensitive substring of the title. */
-  search?: string;
-}
-
-export interface SaveResult {
-  added: number;
-  updated: number;
-}
-
+export type { ArticleRow, FeedRow, SaveResult, Scope } from './store/types.js';
+import type { ArticleRow, FeedRow, SaveResult, Scope } from './store/types.js';
 export { CacheOpenError } from './store/connection.js';
 
 export class Store {
@@ -91,7 +46,7 @@ export class Store {
   }
 
   /**
-   * A parse worker's connection (save-job.ts): it takes the process's write lock around each feed,
+   * A parse worker's connection (workers/save-job.ts): it takes the process's write lock around each feed,
    * leaves checkpoints to the caller (checkpoint()) and the last one to the main connection, and leaves
    * the list indexes as it finds them (a bulk load may have dropped them).
    */

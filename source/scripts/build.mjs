@@ -75,7 +75,7 @@ export async function bundle() {
   fs.rmSync(next, { recursive: true, force: true });
   await build({
     absWorkingDir: root,
-    entryPoints: { cli: 'source/cli.tsx', 'parse-worker': 'source/core/parse-worker.ts' },
+    entryPoints: { cli: 'source/cli.tsx', 'parse-worker': 'source/core/workers/worker.ts' },
     outdir: next,
     outExtension: { '.js': '.mjs' },
     bundle: true,

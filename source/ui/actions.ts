@@ -4,12 +4,12 @@
  * this module carries it out.
  */
 import type { Action } from './commands.js';
-import type { ReaderController } from './controller.js';
+import type { ReaderContext } from './reader-context.js';
 import { layout, type Pane, type ScopeChoice } from './state/reader.js';
 import { navigationEvent } from './state/navigation.js';
 import { refreshTarget } from './refresh-target.js';
 
-export function perform(c: ReaderController, action: Action) {
+export function perform(c: ReaderContext, action: Action) {
   const s = c.state;
   const pane = s.focus;
   switch (action) {
@@ -50,7 +50,7 @@ export function perform(c: ReaderController, action: Action) {
 }
 
 /** Actions that touch data or the outside world; movement is mapped in state/navigation.ts. */
-function paneAction(c: ReaderController, pane: Pane, action: Action) {
+function paneAction(c: ReaderContext, pane: Pane, action: Action) {
   const event = navigationEvent(pane, action, { listHeight: c.state.list.height, articleLines: c.openArticle()?.lines.length ?? 0 });
   if (event) {
     c.dispatch(event);
@@ -88,19 +88,19 @@ function paneAction(c: ReaderController, pane: Pane, action: Action) {
   }
 }
 
-function chooseSidebarItem(c: ReaderController) {
+function chooseSidebarItem(c: ReaderContext) {
   const item = c.sidebarItems()[c.state.sidebarCursor];
   if (item) showScope(c, item.scope);
 }
 
-function showScope(c: ReaderController, scope: ScopeChoice) {
+function showScope(c: ReaderContext, scope: ScopeChoice) {
   c.dispatch({ type: 'scope', scope });
   c.comments.articleChanged(undefined);
   c.reloadList();
 }
 
 /** Beside an open article, the article pane shows the row under the list's cursor, not marked read. */
-function followCursor(c: ReaderController) {
+function followCursor(c: ReaderContext) {
   const s = c.state;
   if (s.openId === null || !layout(s).articleWidth) return;
   const row = c.rowAtCursor();
@@ -109,12 +109,12 @@ function followCursor(c: ReaderController) {
   c.comments.articleChanged(undefined);
 }
 
-function closeArticle(c: ReaderController) {
+function closeArticle(c: ReaderContext) {
   c.dispatch({ type: 'close-article' });
   c.comments.articleChanged(undefined);
 }
 
-function switchPane(c: ReaderController) {
+function switchPane(c: ReaderContext) {
   const l = layout(c.state);
   const order: Pane[] = [];
   if (l.sidebarWidth) order.push('sidebar');
@@ -125,7 +125,7 @@ function switchPane(c: ReaderController) {
   if (next) c.dispatch({ type: 'focus', pane: next });
 }
 
-function jumpUnread(c: ReaderController, direction: 1 | -1, openIt: boolean) {
+function jumpUnread(c: ReaderContext, direction: 1 | -1, openIt: boolean) {
   const from = openIt ? c.state.openId : c.rowAtCursor()?.id;
   const scope = c.storeScope();
   let target: number | undefined;
@@ -138,7 +138,7 @@ function jumpUnread(c: ReaderController, direction: 1 | -1, openIt: boolean) {
   else followCursor(c);
 }
 
-function openLink(c: ReaderController, id: number) {
+function openLink(c: ReaderContext, id: number) {
   const digits = c.state.digits;
   c.dispatch({ type: 'clear-digits' });
   let url: string | undefined;
@@ -152,7 +152,7 @@ function openLink(c: ReaderController, id: number) {
   c.dispatch({ type: 'status', text: `Opened ${url}` });
 }
 
-function pickTag(c: ReaderController) {
+function pickTag(c: ReaderContext) {
   const items = c.sidebarItems();
   const firstTag = items.findIndex((i) => i.kind === 'tag');
   if (firstTag < 0) return c.dispatch({ type: 'status', text: 'No tags yet: add "tags" to feeds in the settings file.' });
@@ -163,7 +163,7 @@ function pickTag(c: ReaderController) {
   c.dispatch({ type: 'status', text: `Pick a tag: ${c.key('down')}/${c.key('up')}, ${c.key('open')}.` });
 }
 
-function refreshCurrent(c: ReaderController) {
+function refreshCurrent(c: ReaderContext) {
   const s = c.state;
   const row = s.focus === 'article' && s.openId !== null ? c.deps.store.article(s.openId) : c.rowAtCursor();
   const sidebarItem = s.focus === 'sidebar' ? c.sidebarItems()[s.sidebarCursor] : undefined;
@@ -176,7 +176,7 @@ function refreshCurrent(c: ReaderController) {
  * `c`: show the comments of the article in view; when they are already on screen, move into them;
  * from inside them, hide them.
  */
-function toggleComments(c: ReaderController) {
+function toggleComments(c: ReaderContext) {
   const s = c.state;
   let id = s.openId;
   if (s.focus === 'list') {

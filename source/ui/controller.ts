@@ -1,48 +1,27 @@
 /**
- * The reader's controller: the one key dispatcher. It owns the UI state (through the pure reducer),
- * reads pages of rows from the cache, runs background refreshes and opens links. React-free, so it
- * is tested without Ink; the Ink views only subscribe to it and draw what it exposes.
+ * The reader's controller: it owns the UI state (through the pure reducer), reads pages of rows from
+ * the cache, runs background refreshes and opens links; keys go through the dispatcher (dispatcher.ts)
+ * to the actions (actions.ts). React-free, so it is tested without Ink; the Ink views only subscribe
+ * to it and draw what it exposes.
  */
 import type { Key } from 'ink';
-import type { ChalkInstance } from 'chalk';
-import type { Paint } from './theme.js';
-import type { ArticleRow, FeedRow, Scope, Store } from '../core/store.js';
-import type { Settings } from '../core/settings.js';
+import type { ArticleRow, FeedRow, Scope } from '../core/store.js';
+import type { ControllerDeps, ReaderContext } from './reader-context.js';
 import type { SubscribeResult } from '../core/subscribe.js';
-import type { DiscussionParser } from '../core/comments/index.js';
 import { keyNames, keyOf, type Action, type Keymap } from './keys.js';
 import { initialState, layout, reduce, type ReaderEvent, type ReaderState } from './state/reader.js';
 import { ReaderData, storeScope, type OpenArticle, type SidebarItem } from './reader-data.js';
-import { BackgroundRefresh, type RefreshStatus, type RunRefresh } from './background-refresh.js';
+import { BackgroundRefresh, type RefreshStatus } from './background-refresh.js';
 import { CommentsModel } from './comments-model.js';
 import { dispatchKey } from './dispatcher.js';
 import { applyMark, MarkHistory } from '../core/marks.js';
 import { perform } from './actions.js';
 
-export interface ControllerDeps {
-  store: Store;
-  settings: Settings;
-  keymap: Keymap;
-  /** Opens an http(s) URL in the browser; never through a shell. */
-  openUrl: (url: string) => void;
-  exit: () => void;
-  /** Runs a refresh of `urls` in the background; calls back with progress and when done. */
-  refresh: RunRefresh;
-  /** Checks and subscribes to a feed (core/subscribe.ts); rejects only when the settings cannot be written. */
-  addFeed: (url: string) => Promise<SubscribeResult>;
-  /** Parses and threads a fetched JSON discussion off the main thread; default inline. */
-  parseDiscussion?: DiscussionParser;
-  /** Start the threads that parse discussions (~70 ms): an article with one on HN, Reddit or Lobsters opened. */
-  warmParsers?: () => void;
-  color?: boolean;
-  /** Colours for the comments pane (plain when absent, as in tests). */
-  paint?: Paint;
-  chalk?: ChalkInstance;
-  now?: () => number;
-}
 
 
-export class ReaderController {
+export type { ControllerDeps } from './reader-context.js';
+
+export class ReaderController implements ReaderContext {
   state: ReaderState;
   version = 0;
   readonly comments: CommentsModel;

@@ -9,9 +9,9 @@ import { keyOf, resolveAction } from './keys.js';
 import { editLine } from './state/line-edit.js';
 import { layout } from './state/reader.js';
 import { helpLineCount } from './views/help-lines.js';
-import type { ReaderController } from './controller.js';
+import type { ReaderContext } from './reader-context.js';
 
-type Layer = (c: ReaderController, name: string) => boolean;
+type Layer = (c: ReaderContext, name: string) => boolean;
 
 /**
  * Text prompts are edited here, not by ink-text-input's own useInput: its onSubmit sees the value of
@@ -94,6 +94,6 @@ const paneLayer: Layer = (c, name) => {
 
 export const LAYERS: readonly Layer[] = [promptLayer, helpLayer, confirmLayer, countLayer, commentsLayer, paneLayer];
 
-export function dispatchKey(c: ReaderController, name: string): void {
+export function dispatchKey(c: ReaderContext, name: string): void {
   for (const layer of LAYERS) if (layer(c, name)) return;
 }

@@ -31,11 +31,6 @@ export function hintLine(pane: Pane, keymap: Keymap, width: number): string {
   return cut(line(n), width);
 }
 
-/** How many lines a status message takes at this width: one, or two when it must wrap. */
-export function statusHeight(text: string | null, width: number): 1 | 2 {
-  return text !== null && stringWidth(' ' + text) > width ? 2 : 1;
-}
-
 /** A status message in at most two lines, broken between words; a longer one ends in "…" at a word. */
 export function statusLines(text: string, width: number): string[] {
   const lines = wrapAnsi(text, Math.max(1, width - 1), { hard: true, trim: true }).split('\n');

@@ -11,7 +11,7 @@ import { loadSettings, resolveHome, type Settings } from '../core/settings.js';
 import { Store } from '../core/store.js';
 import { refreshFeeds } from '../core/refresh.js';
 import { refreshSummaryLine } from '../core/refresh-summary.js';
-import { createParsePool, type ParsePool } from '../core/parse-pool.js';
+import { createParsePool, type ParsePool } from '../core/workers.js';
 import { closeAgents } from '../core/http.js';
 import { openInBrowser } from '../core/browser.js';
 import { subscribe } from '../core/subscribe.js';

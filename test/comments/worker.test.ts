@@ -1,6 +1,6 @@
 /**
  * The reader parses and threads a fetched JSON discussion in a parse worker (discussion-job.ts,
- * parse-worker.ts). What comes back must be exactly what the inline path gives: the same tree, the
+ * workers/worker.ts). What comes back must be exactly what the inline path gives: the same tree, the
  * same cached copy, the same one-line errors.
  */
 import fs from 'node:fs';
@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscussionError, loadDiscussion } from '../../source/core/comments/index.js';
-import { createParsePool, type ParsePool } from '../../source/core/parse-pool.js';
+import { createParsePool, type ParsePool } from '../../source/core/workers.js';
 import { Store } from '../../source/core/store.js';
 import { toFlat } from '../../source/core/comments/thread.js';
 import { fixture, settingsFor, startServer, type TestServer } from './server.js';

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { decodeFeedBytes } from '../../source/core/charset.js';
 import { renderHtml, htmlToPlainText } from '../../source/core/html.js';
 import { FeedParseError } from '../../source/core/parse.js';
-import { runParseJob } from '../../source/core/parse-job.js';
+import { runParseJob } from '../../source/core/workers/parse-job.js';
 import { parseHackerNews } from '../../source/core/comments/hackernews.js';
 import { parseReddit } from '../../source/core/comments/reddit.js';
 import { parseLobsters } from '../../source/core/comments/lobsters.js';

@@ -43,7 +43,7 @@ export interface ParsedDiscussion {
   cacheData: string | null;
 }
 
-/** Runs a job somewhere: in a parse worker (parse-pool.ts) or, by default, right here. */
+/** Runs a job somewhere: in a parse worker (workers/pool.ts) or, by default, right here. */
 export type DiscussionParser = (job: DiscussionJob) => Promise<ParsedDiscussion>;
 
 export const parseDiscussionHere: DiscussionParser = async (job) => runDiscussionJob(job);

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, promises as fsp } from 'node:fs';
 import path from 'node:path';
-import type { FetchOk, FetchNotModified, FetchOptions } from '../http.js';
+import type { FetchOk, FetchNotModified, FetchOptions } from './types.js';
 import { readBody } from './body.js';
 import { FetchError, tooLarge } from './errors.js';
 

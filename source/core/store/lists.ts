@@ -4,7 +4,7 @@
  * loading the rows before it.
  */
 import type Database from 'better-sqlite3';
-import type { ArticleRow, Scope } from '../store.js';
+import type { ArticleRow, Scope } from './types.js';
 
 export const ARTICLE_COLUMNS = `a.id, a.feed_id AS feedId, COALESCE(f.configured_title, NULLIF(f.title, ''), f.url) AS feed,
   a.guid, a.title, a.link, a.author, a.published, a.sort_key AS sortKey, a.read, a.starred,

@@ -5,7 +5,7 @@
  * starred marks are never touched.
  */
 import type Database from 'better-sqlite3';
-import type { SaveResult } from '../store.js';
+import type { SaveResult } from './types.js';
 import type { Article, ParsedFeed } from '../types.js';
 import { unlocked, type WriteLock } from './write-lock.js';
 

@@ -1,7 +1,7 @@
 /**
  * One writer at a time among the threads of one process, without SQLite's busy wait.
  *
- * Parse workers store what they parse through connections of their own (save-job.ts). Two of them
+ * Parse workers store what they parse through connections of their own (workers/save-job.ts). Two of them
  * writing at once meet SQLite's lock, whose busy handler sleeps 1, 2, 5, 10... ms between tries: the
  * waiting thread slept through most of a refresh (1,000 feeds: 6.4 s -> 7.2 s with less CPU). A
  * mutex in shared memory wakes the next writer the moment the last one commits. Other processes

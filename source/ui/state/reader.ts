@@ -3,7 +3,7 @@
  * scroll, prompts and messages. No I/O here: the controller (ui/controller.ts) reads the cache and
  * turns keypresses into these events.
  */
-import { statusHeight } from '../hints.js';
+import stringWidth from 'string-width';
 import { bottom, emptyWindow, fit, moveBy, reanchor, resize, scrollBy, setCount, top, type ListWindow } from './list-window.js';
 
 export type Pane = 'sidebar' | 'list' | 'article' | 'comments';
@@ -69,6 +69,11 @@ export function initialState(columns: number, rows: number): ReaderState {
     status: null,
   };
   return { ...state, list: resize(state.list, layout(state).bodyHeight) };
+}
+
+/** How many lines a status message takes at this width: one, or two when it must wrap (ui/hints.ts draws it). */
+export function statusHeight(text: string | null, width: number): 1 | 2 {
+  return text !== null && stringWidth(' ' + text) > width ? 2 : 1;
 }
 
 export interface Layout {

@@ -7,7 +7,7 @@
  * Where the cache cannot be shared with a worker (`:memory:`, or no worker script), it runs inline.
  */
 import { runParseJob, type ParseJob, type ParseOutput } from './parse-job.js';
-import type { SaveResult, Store } from './store.js';
+import type { SaveResult, Store } from '../store.js';
 
 /** Where a parsed feed goes: its subscription URL (the cache's key) and the response's validators. */
 export interface SaveTarget {

@@ -6,11 +6,11 @@
  * broken ("bozo"); a feed the strict parse could only read after repairing it is marked broken too.
  * When the body is an HTML page that links to its feed, the error names that feed's URL.
  */
-import { decodeFeedBytes } from './charset.js';
-import { discoverFeeds, discoveredFeedError, looksLikeHtml } from './discover.js';
-import { FeedParseError, parseFeedDetailed } from './parse.js';
-import { recoverFeed } from './recover.js';
-import type { ParsedFeed } from './types.js';
+import { decodeFeedBytes } from '../charset.js';
+import { discoverFeeds, discoveredFeedError, looksLikeHtml } from '../discover.js';
+import { FeedParseError, parseFeedDetailed, recoverFeed } from '../parse.js';
+
+import type { ParsedFeed } from '../types.js';
 
 export interface ParseJob {
   bytes: Uint8Array;

@@ -1,19 +1,19 @@
 /**
- * Worker thread entry: runs parse jobs posted by parse-pool.ts. A job with a `save` target is stored
+ * Worker thread entry: runs parse jobs posted by pool.ts. A job with a `save` target is stored
  * here too, through this worker's own connection to the cache (workerData.cacheFile; see save-job.ts).
  * Discussion jobs parse and thread a JSON discussion (comments/discussion-job.ts).
  */
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import type { ParseJob } from './parse-job.js';
 import type { SaveTarget } from './save-job.js';
-import type { DiscussionJob } from './comments/discussion-job.js';
-import type { Store } from './store.js';
+import type { DiscussionJob } from '../comments/discussion-job.js';
+import type { Store } from '../store.js';
 
 // Loaded at the first job that needs them: a worker answers its first discussion in ~70 ms instead of
 // ~120 ms spent loading the feed parser, htmlparser2 and SQLite it does not use.
 const feedJobs = () => import('./parse-job.js');
-const saveJobs = async () => ({ ...(await import('./save-job.js')), ...(await import('./store.js')), ...(await import('./store/write-lock.js')) });
-const discussionJobs = () => import('./comments/discussion-job.js');
+const saveJobs = async () => ({ ...(await import('./save-job.js')), ...(await import('../store.js')) });
+const discussionJobs = () => import('../comments/discussion-job.js');
 
 /**
  * Articles sent back per message. A 20 MB feed's 6,000 parsed articles in one message cost the main

@@ -8,14 +8,14 @@ import os from 'node:os';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { FeedParseError } from './parse/errors.js';
+import { FeedParseError } from '../parse/errors.js';
 import type { ParseJob, ParseOutput } from './parse-job.js';
 import type { SavedFeed, SaveTarget } from './save-job.js';
-import type { DiscussionJob, ParsedDiscussion } from './comments/discussion-job.js';
-import { rebuildDiscussionError, type DiscussionErrorData } from './comments/errors.js';
-import type { Store } from './store.js';
-import { releaseDeadOwner, writeLockMemory } from './store/write-lock.js';
-import type { Article } from './types.js';
+import type { DiscussionJob, ParsedDiscussion } from '../comments/discussion-job.js';
+import { rebuildDiscussionError, type DiscussionErrorData } from '../comments/errors.js';
+import type { Store } from '../store.js';
+import { releaseDeadOwner, writeLockMemory } from '../store.js';
+import type { Article } from '../types.js';
 
 export interface ParsePool {
   parse(bytes: Uint8Array, contentType: string | null, url: string): Promise<ParseOutput>;
@@ -57,7 +57,7 @@ export function inlinePool(store?: Store): ParsePool {
   return {
     parse: async (bytes, contentType, url) => (await parseJobs()).runParseJob({ bytes, contentType, url }),
     parseAndSave: async (bytes, contentType, url, target) => (await saveJobs()).runSaveJob(store ?? noStore(), { bytes, contentType, url }, target),
-    discussion: async (job) => (await import('./comments/discussion-job.js')).runDiscussionJob(job),
+    discussion: async (job) => (await import('../comments/discussion-job.js')).runDiscussionJob(job),
     warm: () => {},
     close: async () => {},
     threads: 0,

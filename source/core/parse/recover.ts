@@ -37,9 +37,10 @@
  */
 import { decodeHTMLStrict } from 'entities';
 import { Tokenizer, QuoteType } from 'htmlparser2';
-import { FeedParseError, normalizeTree, type XmlNode } from './parse.js';
-import { closeElement } from './parse/nodes.js';
-import type { ParsedFeed } from './types.js';
+import { FeedParseError } from './errors.js';
+import { normalizeTree } from './normalize.js';
+import { closeElement, type XmlNode } from './nodes.js';
+import type { ParsedFeed } from '../types.js';
 
 /** What a recovery read: the feed, marked broken, with at least one article. */
 export interface Recovered {

@@ -1,0 +1,68 @@
+/**
+ * What the reader's controller offers the dispatcher and the actions, and what it is built from: the
+ * two sides of the controller as types alone, so that dispatcher.ts and actions.ts depend on this
+ * contract and not on the controller's module (which imports them).
+ */
+import type { ChalkInstance } from 'chalk';
+import type { Paint } from './theme.js';
+import type { ArticleRow, FeedRow, Scope, Store } from '../core/store.js';
+import type { Settings } from '../core/settings.js';
+import type { SubscribeResult } from '../core/subscribe.js';
+import type { DiscussionParser } from '../core/comments/index.js';
+import type { MarkHistory } from '../core/marks.js';
+import type { Action, Keymap } from './commands.js';
+import type { ReaderEvent, ReaderState } from './state/reader.js';
+import type { OpenArticle, ReaderData, SidebarItem } from './reader-data.js';
+import type { RunRefresh } from './background-refresh.js';
+import type { CommentsModel } from './comments-model.js';
+
+export interface ControllerDeps {
+  store: Store;
+  settings: Settings;
+  keymap: Keymap;
+  /** Opens an http(s) URL in the browser; never through a shell. */
+  openUrl: (url: string) => void;
+  exit: () => void;
+  /** Runs a refresh of `urls` in the background; calls back with progress and when done. */
+  refresh: RunRefresh;
+  /** Checks and subscribes to a feed (core/subscribe.ts); rejects only when the settings cannot be written. */
+  addFeed: (url: string) => Promise<SubscribeResult>;
+  /** Parses and threads a fetched JSON discussion off the main thread; default inline. */
+  parseDiscussion?: DiscussionParser;
+  /** Start the threads that parse discussions (~70 ms): an article with one on HN, Reddit or Lobsters opened. */
+  warmParsers?: () => void;
+  color?: boolean;
+  /** Colours for the comments pane (plain when absent, as in tests). */
+  paint?: Paint;
+  chalk?: ChalkInstance;
+  now?: () => number;
+}
+
+export interface ReaderContext {
+  readonly state: ReaderState;
+  readonly deps: ControllerDeps;
+  readonly keymap: Keymap;
+  readonly comments: CommentsModel;
+  readonly marks: MarkHistory;
+  readonly data: ReaderData;
+  dispatch(event: ReaderEvent): void;
+  perform(action: Action): void;
+  /** The key bound to an action, as messages name it. */
+  key(action: Action): string;
+  storeScope(): Scope;
+  rowAtCursor(): ArticleRow | undefined;
+  unreadCount(): number;
+  feeds(): FeedRow[];
+  sidebarItems(): SidebarItem[];
+  openArticle(): OpenArticle | undefined;
+  articleTextWidth(): number;
+  linksInView(): number | undefined;
+  reloadList(anchorId?: number): void;
+  marksChanged(): void;
+  dataChanged(): void;
+  open(id: number): void;
+  markAllRead(): void;
+  applySearch(query: string): void;
+  submitAddFeed(url: string): void;
+  startRefresh(urls: string[], label: string): Promise<void>;
+}
