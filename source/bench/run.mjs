@@ -2,7 +2,7 @@
 /**
  * `npm run bench`: build the bundle, then run every benchmark module in BENCHES (or only some of them)
  * and print each one's figures as a table. Benchmarks print figures; they are never pass/fail unit tests
- * (DESIGN.md, "Performance budgets"), although a module may report its own targets as rows.
+ * (README, Design: "Performance budgets"), although a module may report its own targets as rows.
  *
  * A benchmark module exports
  *   export async function run({ log, argv, root }) -> rows

@@ -2,7 +2,7 @@
  * Feed bytes -> text.
  *
  * rss-parser's `parseURL` reads every body as UTF-8, so a windows-1251 or gb2312 feed comes out as U+FFFD
- * soup (DESIGN.md, "rss-parser facts"). We decode here with the WHATWG `TextDecoder` (Node 20 ships full
+ * soup (README, Design: "rss-parser's quirks"). We decode here with the WHATWG `TextDecoder` (Node 20 ships full
  * ICU, so the legacy CJK, Cyrillic, Hebrew and Thai encodings are all available) and hand `parseString` a
  * string.
  *

@@ -4,7 +4,7 @@
  *
  * Every piece of text is passed through sanitizeText after the parser decoded its entities (`&#27;` is an
  * ESC by then), every URL through safeUrl, so the only escape sequences in the output are the SGR codes
- * our own chalk instance produced (DESIGN.md, "The terminal is hostile territory"). No OSC 8, ever.
+ * our own chalk instance produced (README, Design: "The terminal is hostile territory"). No OSC 8, ever.
  *
  * Every line fits `width` columns as string-width measures them (the measure Ink uses). Each block's text
  * is collected as plain runs, word-wrapped (wrap-ansi's hard+trim semantics, see wrapRanges) at the width

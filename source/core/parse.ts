@@ -3,7 +3,7 @@
  * is done in parse/:
  *
  * - rss-parser.ts drives rss-parser 3.13 synchronously: its xml2js instance and its own RSS 0.9x/1.0/2.0
- *   and Atom builders, which its golden tests pin down (DESIGN.md, "rss-parser 3.13 facts").
+ *   and Atom builders, which its golden tests pin down (README, Design: "rss-parser's quirks").
  * - fast-tree.ts reads plainly well-formed XML into exactly the tree the strict parse would build, about
  *   twice as fast, and leaves everything else to the strict parse.
  * - repair.ts reads the XML strictly, then tries two cheap repairs (bare `&` / unknown entities, junk

@@ -3,7 +3,7 @@
  *
  * Feed and comment text is hostile: raw ESC bytes, or `&#27;` that an entity decoder turns into ESC, can
  * retitle the pane (OSC 0), write the clipboard (OSC 52), plant hyperlinks (OSC 8) or clear the screen, and
- * Ink counts escape bytes as visible width (ink#362). Rules (DESIGN.md, "The terminal is hostile territory"),
+ * Ink counts escape bytes as visible width (ink#362). Rules (README, Design: "The terminal is hostile territory"),
  * applied after HTML-entity decoding, in this order:
  *   1. C1 controls U+0080–U+009F go first. Node's `util.stripVTControlCharacters` treats U+009B as a CSI
  *      introducer and swallows the text after it (gemini-cli#22616), so it is not used here.

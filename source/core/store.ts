@@ -1,7 +1,7 @@
 /**
  * The SQLite cache: feeds, articles (with read/starred state), article bodies and cached discussions.
  *
- * Durability recipe measured in DESIGN.md ("The cache"): WAL + synchronous=NORMAL loses no committed
+ * Durability recipe, measured (README, Design: "The cache"): WAL + synchronous=NORMAL loses no committed
  * transaction to kill -9, so every user action commits at once in its own transaction and every
  * feed's refresh is one transaction that also stores the feed's validators.
  * Bodies live in their own table so list queries scan narrow rows.
@@ -89,7 +89,7 @@ export class Store {
     this.db.pragma('wal_checkpoint(PASSIVE)');
   }
 
-  /** After a big refresh: let SQLite refresh its statistics (newsboat's 45 s lesson, DESIGN.md). */
+  /** After a big refresh: let SQLite refresh its statistics (without them newsboat takes 45 s to its first screen). */
   optimize(): void {
     // Bounded: a full ANALYZE of 300,000 articles blocked the reader's event loop for ~200 ms at the end
     // of a background refresh; sampled statistics choose the same plans (SQLite's advice for optimize).

@@ -1,6 +1,6 @@
 /**
  * Bundle the CLI with esbuild into .build/: `import 'ink'` from unbundled ESM costs most of a second
- * at start (INK_NOTES.md). better-sqlite3 stays external (bundled, its native binding crashes).
+ * at start (README, Design: "Ink on Node 20"). better-sqlite3 stays external (bundled, its native binding crashes).
  * Usage: node source/scripts/build.mjs
  */
 import { build } from 'esbuild';

@@ -28,7 +28,7 @@ export function App({ controller, paint, keymap, now = Date.now, onKey }: AppPro
   useSyncExternalStore(controller.subscribe, controller.getVersion);
   const { stdout } = useStdout();
 
-  // Ink re-lays out on resize but does not re-render components (INK_NOTES.md): do it ourselves.
+  // Ink re-lays out on resize but does not re-render components (README, Design: "Ink on Node 20"): do it ourselves.
   useEffect(() => {
     const onResize = () => controller.dispatch({ type: 'resize', columns: stdout.columns, rows: stdout.rows });
     stdout.on('resize', onResize);

@@ -53,7 +53,7 @@ export function keyNames(input: string, key: Key): string[] {
   if (key.backspace || key.delete) return ['backspace'];
   if (key.ctrl) return [`ctrl+${input.toLowerCase()}`];
   if (key.meta) return [`meta+${input}`];
-  // Keys typed fast arrive as one string ('jjjj', INK_NOTES.md): one name per character.
+  // Keys typed fast arrive as one string ('jjjj'; README, Design: "Ink on Node 20"): one name per character.
   // Such a run can hold Enter or Ctrl keys too ('jj\r'): name those as Ink would alone.
   return [...input].map(charName);
 }

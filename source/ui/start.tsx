@@ -2,7 +2,7 @@
  * Start the full-screen reader: check the terminal, open the cache, enter the alternate screen,
  * draw the first frame from the cache, then refresh in the background. Every exit path (q, Ctrl-C,
  * SIGTERM, SIGHUP, a crash) restores the terminal: Ink 6.8 leaves the alternate screen on for
- * signals and draws render errors inside it (INK_NOTES.md).
+ * signals and draws render errors inside it (README, Design: "Ink on Node 20").
  */
 import os from 'node:os';
 import React from 'react';

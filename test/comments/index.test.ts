@@ -266,7 +266,7 @@ describe('output helpers', () => {
     fetchedAt: 0,
   });
 
-  it('toCommentsJson has the DESIGN.md shape', () => {
+  it('toCommentsJson has the documented comments --json shape', () => {
     const d = discussion([flat('a', null), flat('b', 'a', { deleted: true }), flat('c', 'b'), flat('m', 'a', { more: 3, html: '', author: '' }), flat('o', 'gone')]);
     expect(toCommentsJson(d)).toEqual({
       source: 'reddit',

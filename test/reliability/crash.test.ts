@@ -1,5 +1,5 @@
 /**
- * Crashes (DESIGN.md, "The cache"): `refresh` killed with SIGKILL at random moments, over and over,
+ * Crashes (README, Design: "The cache"): `refresh` killed with SIGKILL at random moments, over and over,
  * leaves a cache that passes PRAGMA integrity_check with every acknowledged read/starred mark intact;
  * and two `refresh` processes on one cache both end cleanly.
  *

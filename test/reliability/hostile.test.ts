@@ -1,5 +1,5 @@
 /**
- * Hostile payloads (DESIGN.md, "The terminal is hostile territory"), end to end through the built CLI
+ * Hostile payloads (README, Design: "The terminal is hostile territory"), end to end through the built CLI
  * against the shared feed farm with `--hostile`:
  *   - billion laughs and XXE expand nothing and fetch nothing (/evil.dtd is never requested);
  *   - the 64 MiB 'huge' feed is cut off at fetch.maxBytes (8 MiB here) quickly, without buffering it whole

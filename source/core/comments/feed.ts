@@ -3,7 +3,7 @@
  * `…/feed/atom/`, Blogger). Parsed with htmlparser2 in xmlMode: tolerant of the broken XML feeds are
  * known for, expands no DTD entities, and keeps the attributes of `thr:in-reply-to`.
  *
- * This is the public entry; the work is done in feed/ (DESIGN.md, "Comment sources"): rss.ts and atom.ts
+ * This is the public entry; the work is done in feed/ (README, Design: "Comment formats"): rss.ts and atom.ts
  * read one page of entries, wordpress.ts finds WordPress's "In reply to" anchors and comment numbers,
  * threading.ts links the entries of all pages to their parents. Paging: `<link rel="next">` (Blogger
  * pages 25 at a time; RFC 5005) is read with each page (dom.ts) and followed by the caller (index.ts).

@@ -1,5 +1,5 @@
 /**
- * The `comments --json` output: the DESIGN.md shape, built and written without recursion, because
+ * The `comments --json` output (README, Design: "Comment formats"), built and written without recursion, because
  * threads can be thousands of levels deep and V8's JSON.stringify recurses.
  */
 import { htmlToPlainText } from '../html.js';
@@ -42,7 +42,7 @@ function commentJson(c: Comment): CommentJson {
 }
 
 /**
- * The DESIGN.md `comments --json` shape: {"source","total","comments":[{"id","author","published","text",
+ * The `comments --json` shape: {"source","total","comments":[{"id","author","published","text",
  * "score","deleted","children":[…]}]} (plus title, url, and `more`/`orphan` where they apply). Built
  * iteratively. Note: JSON.stringify of the result recurses and fails on threads thousands of levels deep;
  * `commentsJsonText` writes the same JSON without recursion.

@@ -1,7 +1,7 @@
 /**
  * Links as numbered footnotes: the text shows "[N]" after each link, and a "Links" section at the end
- * lists the URLs. Terminal hyperlinks (OSC 8) are never used: see DESIGN.md, "The terminal is hostile
- * territory".
+ * lists the URLs. Terminal hyperlinks (OSC 8) are never used: a feed would choose their targets
+ * (README, Design: "The terminal is hostile territory").
  */
 import type { ChalkInstance } from 'chalk';
 import type { LineWriter } from './lines.js';

@@ -1,7 +1,7 @@
 /**
  * Atom (and Atom 0.3) feeds: rss-parser's Atom builder, guarded where it throws for a whole feed, then
- * this module's rules for links, dates, authors, content types and replies (DESIGN.md, "rss-parser 3.13
- * facts"):
+ * this module's rules for links, dates, authors, content types and replies
+ * (README, Design: "rss-parser's quirks"):
  *
  * - Bad dates: `<published>`/`<updated>` go through `new Date(x).toISOString()` with no try/catch, so one
  *   unparseable Atom date throws RangeError("Invalid time value") and rejects the whole feed (RSS dates

@@ -1,7 +1,7 @@
 /**
  * rss-parser 3.13, driven synchronously: one parser per module (i.e. per worker), its xml2js instance to
  * read XML text into a tree, and its own builders (`buildAtomFeed` / `buildRSS2` / `buildRSS1` /
- * `buildRSS0_9`) for atom.ts and rss.ts to dispatch to (DESIGN.md, "rss-parser 3.13 facts").
+ * `buildRSS0_9`) for atom.ts and rss.ts to dispatch to (README, Design: "rss-parser's quirks").
  *
  * - Synchronous. rss-parser's own `parseString` wraps a synchronous xml2js parse in a Promise, and its
  *   callback form is deferred with setTimeout, so neither can be read synchronously. The pieces are

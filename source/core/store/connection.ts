@@ -1,6 +1,6 @@
 /**
  * Opening a connection to the cache: the checks that turn a read-only folder or a file that is not a
- * cache into one clear line (CacheOpenError), the pragmas of DESIGN.md's recipe (WAL, synchronous=NORMAL,
+ * cache into one clear line (CacheOpenError), the pragmas of the durability recipe (WAL, synchronous=NORMAL,
  * busy_timeout, foreign keys), the migrations, and statement caching.
  */
 import fs from 'node:fs';

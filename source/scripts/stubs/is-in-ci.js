@@ -1,2 +1,2 @@
-// Ink draws nothing when CI is set (INK_NOTES.md); a terminal app under test in CI must still draw.
+// Ink draws nothing but its last frame when CI is set; a terminal app under test in CI must still draw.
 export default false;

@@ -1,7 +1,7 @@
 /**
  * A window over a long list: which row the cursor is on and which row is at the top of the
  * screen. Only `height` rows are ever drawn (Ink has no virtualization: drawing 5,000 rows costs
- * about a second per update, INK_NOTES.md). Every function is pure and returns a fitted window.
+ * about a second per update: README, Design: "Ink on Node 20"). Every function is pure and returns a fitted window.
  */
 export interface ListWindow {
   cursor: number;

@@ -77,7 +77,7 @@ export function statusHeight(text: string | null, width: number): 1 | 2 {
 }
 
 export interface Layout {
-  /** Rows for the panes: the frame is rows-1 tall (INK_NOTES: a full-height frame clears the screen on every update), minus header and status bar. */
+  /** Rows for the panes: the frame is rows-1 tall (a full-height frame makes Ink 6.8 clear the screen on every update), minus header and status bar. */
   bodyHeight: number;
   sidebarWidth: number;
   listWidth: number;

@@ -1,5 +1,5 @@
 /**
- * WordPress comment feeds (DESIGN.md, "Comment sources"):
+ * WordPress comment feeds (README, Design: "Comment formats"):
  * - WordPress RSS2 has no parent element. Since WP 5.4 a reply's text starts with "In reply to
  *   <a href="…#comment-P">Author</a>." — HTML in content:encoded, entity-escaped once more in
  *   description, and translated per site language. So we match the `#comment-(\d+)` anchor of a short
