@@ -7,7 +7,7 @@ import { parseArgs } from './commands/args.js';
 import { createContext, streamOutput, UsageError, type Context } from './commands/context.js';
 import { SettingsError } from './core/settings.js';
 import { CacheOpenError } from './core/store.js';
-import { VERSION } from './version.js';
+import { VERSION } from './core/version.js';
 
 const HELP = `broadsheet ${VERSION} — a terminal news reader that shows each article's discussion
 

@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { VERSION } from '../../version.js';
+import { VERSION } from '../version.js';
 import type { FetchOptions, FetchResult } from './types.js';
 import { agentFor } from './agents.js';
 import { ACCEPT_ENCODING, readBody } from './body.js';

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { packageRoot } from './core/settings.js';
+import { packageRoot } from './settings.js';
 
 declare const __BROADSHEET_VERSION__: string | undefined;
 
