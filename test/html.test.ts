@@ -661,3 +661,23 @@ describe('without colour (NO_COLOR)', () => {
     expect(out).not.toMatch(/^│/m);
   });
 });
+
+describe('wrapText: the one line wrapper', () => {
+  it("wraps exactly as wrap-ansi's {hard, trim} does, in every script", async () => {
+    const { default: wrapAnsi } = await import('wrap-ansi');
+    const { wrapText } = await import('../source/core/html.js');
+    const texts = [
+      'The quick brown fox jumps over the lazy dog, again and again, until the line is long enough.',
+      'averyveryveryverylongwordthatmustbecutbetweenitsletters and then some short words',
+      '中文标题：终端里的宽字符对齐测试，看看会不会错位 这是一个很长的句子没有空格所以必须在字符之间换行',
+      'Family 👨‍👩‍👧‍👦 and flags 🇯🇵🇰🇷🇺🇦 in one line 🎉🎉 with combining é and Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫǧ̗͚̚o̙̔ͮ̇͐̇',
+      'عنوان عربي: اختبار النص من اليمين إلى اليسار وكلمات أخرى',
+      'two\nlines  with   spaces   inside',
+    ];
+    for (const text of texts) {
+      for (const width of [1, 2, 5, 9, 17, 30, 80]) {
+        expect(wrapText(text, width), `${width}: ${text}`).toEqual(wrapAnsi(text, width, { hard: true, trim: true }).split('\n'));
+      }
+    }
+  });
+});

@@ -23,6 +23,9 @@ import { Chalk } from 'chalk';
 import { parseDocument } from 'htmlparser2';
 import { Renderer } from './html/renderer.js';
 import { monochrome } from './html/style.js';
+import { wrapRanges } from './html/wrap.js';
+
+export { widthOf } from './html/wrap.js';
 
 export interface RenderOptions {
   /** Columns available, >= 10 (smaller values are honoured down to 2). */
@@ -66,4 +69,14 @@ export function htmlToPlainText(html: string): string {
   renderer.walk(parseDocument(html).children);
   renderer.finish();
   return renderer.lines.join('\n');
+}
+
+/**
+ * Plain text (no escape sequences) word-wrapped to `width` columns: the one line wrapper, for the article
+ * renderer's paragraphs and for every other wrapped line (plain comments, the reader's status line).
+ * wrap-ansi's semantics with `{hard: true, trim: true}` (test/html.test.ts compares the two), measured
+ * per grapheme cluster and fast on long non-ASCII text.
+ */
+export function wrapText(text: string, width: number): string[] {
+  return wrapRanges(text, Math.max(1, Math.floor(width))).map(([start, end]) => text.slice(start, end));
 }

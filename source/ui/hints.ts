@@ -5,10 +5,10 @@
  * line at a word, never cut inside one.
  */
 import stringWidth from 'string-width';
-import wrapAnsi from 'wrap-ansi';
 import { COMMAND, PANE_HINT_WORDS, PANE_HINTS, type Action, type Keymap } from './commands.js';
 import { keyOf } from './keys.js';
 import { cut } from './format.js';
+import { wrapText } from '../core/html.js';
 import type { Pane } from './state/reader.js';
 
 /** The sidebar's flags, explained after its keys when there is room. */
@@ -33,7 +33,7 @@ export function hintLine(pane: Pane, keymap: Keymap, width: number): string {
 
 /** A status message in at most two lines, broken between words; a longer one ends in "…" at a word. */
 export function statusLines(text: string, width: number): string[] {
-  const lines = wrapAnsi(text, Math.max(1, width - 1), { hard: true, trim: true }).split('\n');
+  const lines = wrapText(text, width - 1);
   if (lines.length <= 2) return lines.map((l) => ' ' + l);
   // More than two lines: the second one ends in "…", after its last whole word that leaves room for it.
   let second = lines[1]!;
