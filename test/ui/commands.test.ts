@@ -202,3 +202,38 @@ describe('small ones (issue 16)', () => {
     expect(shown()[0]).toBe(before[before.length - 1]);
   });
 });
+
+describe('f does what the screen suggests on the first press (issue 16)', () => {
+  it('narrow: after the sidebar lost the focus (and so went off screen), f shows it again at once', () => {
+    f = fixture(4, { columns: 80, rows: 24 });
+    f.press('f');
+    expect(layout(f.controller.state).sidebarWidth).toBe(80);
+    f.press('h'); // back to the list: the sidebar is off screen, though still "on"
+    expect(layout(f.controller.state).sidebarWidth).toBe(0);
+    f.press('f');
+    expect(f.controller.state.focus).toBe('sidebar');
+    expect(layout(f.controller.state).sidebarWidth).toBe(80);
+    f.press('f');
+    expect(layout(f.controller.state).sidebarWidth).toBe(0);
+  });
+
+  it('wide: f on a list beside the sidebar moves into it; f inside it hides it', () => {
+    f = fixture(4, { columns: 160, rows: 30 });
+    f.press('f', 'tab');
+    expect(f.controller.state.focus).toBe('list');
+    f.press('f');
+    expect(f.controller.state).toMatchObject({ focus: 'sidebar', sidebar: true });
+    f.press('f');
+    expect(f.controller.state.sidebar).toBe(false);
+  });
+});
+
+describe('small ones, with tests that failed before (issue 16)', () => {
+  it('the article text keeps a column of padding from the divider at 200 columns', () => {
+    f = fixture(3, { columns: 200, rows: 40 });
+    f.press('enter', 'c', 'tab', 'tab'); // comments beside: article between two rules
+    const l = layout(f.controller.state);
+    expect(l.commentsWidth).toBeGreaterThan(0);
+    expect(f.controller.articleTextWidth()).toBe(l.articleWidth - 3);
+  });
+});

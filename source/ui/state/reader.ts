@@ -209,8 +209,11 @@ export function reduce(s: ReaderState, e: ReaderEvent): ReaderState {
       return articleScroll === s.articleScroll ? s : { ...s, articleScroll };
     }
     case 'toggle-sidebar': {
-      const sidebar = !s.sidebar;
-      return withLayout({ ...s, sidebar, focus: sidebar ? 'sidebar' : s.focus === 'sidebar' ? 'list' : s.focus });
+      // What the screen suggests: hidden (narrow screens hide it when it loses focus), it shows and takes
+      // the focus; shown beside the list, it takes the focus; focused, it hides.
+      if (!layout(s).sidebarWidth) return withLayout({ ...s, sidebar: true, focus: 'sidebar' });
+      if (s.focus !== 'sidebar') return { ...s, focus: 'sidebar' };
+      return withLayout({ ...s, sidebar: false, focus: 'list' });
     }
     case 'sidebar-count':
       return { ...s, sidebarCount: e.count, sidebarCursor: Math.min(s.sidebarCursor, Math.max(0, e.count - 1)) };
