@@ -17,6 +17,9 @@ import { BackgroundRefresh, type RefreshStatus, type RunRefresh } from './backgr
 import { editLine } from './state/line-edit.js';
 import { CommentsModel } from './comments-model.js';
 import { helpLineCount } from './views/help-lines.js';
+import { FullTextModel } from './full-text.js';
+import { pageLoader, type PageLoader } from '../core/page/index.js';
+import { inlinePool } from '../core/parse-pool.js';
 
 export interface ControllerDeps {
   store: Store;
@@ -33,6 +36,8 @@ export interface ControllerDeps {
   parseDiscussion?: DiscussionParser;
   /** Start the threads that parse discussions (~70 ms): an article with one on HN, Reddit or Lobsters opened. */
   warmParsers?: () => void;
+  /** Fetches an article's page and stores its full text (core/page); default: extracted inline. */
+  loadPage?: PageLoader;
   color?: boolean;
   /** Colours for the comments pane (plain when absent, as in tests). */
   paint?: Paint;
@@ -46,6 +51,7 @@ export class ReaderController {
   state: ReaderState;
   version = 0;
   readonly comments: CommentsModel;
+  readonly fullText: FullTextModel;
   readonly data: ReaderData;
   private listeners = new Set<() => void>();
   private undo: Undo | null = null;
@@ -55,6 +61,16 @@ export class ReaderController {
     this.state = initialState(columns, rows);
     this.data = new ReaderData(deps.store, { color: deps.color ?? true, now: () => this.now() });
     this.comments = new CommentsModel(deps, () => this.changed(), () => this.dataChanged());
+    this.fullText = new FullTextModel({
+      store: deps.store,
+      settings: deps.settings,
+      load: deps.loadPage ?? pageLoader(deps.store, () => inlinePool(deps.store), deps.settings.fetch),
+      key: deps.keymap['toggle-full-text']?.[0] ?? 'F',
+      openLink: () => (this.state.openId === null ? undefined : this.deps.store.article(this.state.openId)?.link),
+      changed: () => this.changed(),
+      status: (text) => this.dispatch({ type: 'status', text }),
+      now: () => this.now(),
+    });
     this.background = new BackgroundRefresh(deps.refresh, {
       progress: () => this.changed(),
       dataChanged: () => this.dataChanged(),
@@ -115,7 +131,7 @@ export class ReaderController {
 
   /** The open article rendered for the article pane's width. */
   openArticle(): OpenArticle | undefined {
-    return this.state.openId === null ? undefined : this.data.article(this.state.openId, Math.max(10, this.articleTextWidth()));
+    return this.state.openId === null ? undefined : this.data.article(this.state.openId, Math.max(10, this.articleTextWidth()), this.fullText);
   }
 
   articleTextWidth(): number {
@@ -270,7 +286,18 @@ export class ReaderController {
         return this.undoLast();
       case 'open-browser':
         return id !== undefined && this.openLink(id);
+      case 'toggle-full-text':
+        return id !== undefined && this.toggleFullText(id);
     }
+  }
+
+  /** The other text of an article (from the list: of the article under the cursor, opened). */
+  private toggleFullText(id: number) {
+    if (this.state.openId !== id) this.open(id);
+    const row = this.deps.store.article(id);
+    if (!row) return;
+    this.fullText.toggle(row);
+    this.dispatch({ type: 'scroll-article', by: 'top', lineCount: this.openArticle()?.lines.length ?? 0 });
   }
 
   private chooseSidebarItem() {
@@ -397,6 +424,9 @@ export class ReaderController {
 
   private refreshCurrent() {
     const s = this.state;
+    // On an article showing its full text, the page is fetched again too (with its validators).
+    const open = s.focus === 'article' && s.openId !== null ? this.deps.store.article(s.openId) : undefined;
+    if (open) this.fullText.refetch(open);
     let urls: string[];
     let label: string;
     if (s.focus === 'sidebar') {
@@ -426,6 +456,7 @@ export class ReaderController {
   async startRefresh(urls: string[], label: string): Promise<void> {
     if (this.background.running) return this.dispatch({ type: 'status', text: 'A refresh is already running.' });
     await this.background.start(urls, label);
+    this.fullText.refreshed(urls);
   }
 
   /** Refresh progress for the header, or null. */
@@ -449,5 +480,6 @@ export class ReaderController {
   dispose() {
     this.background.dispose();
     this.comments.dispose();
+    this.fullText.dispose();
   }
 }

@@ -34,6 +34,7 @@ export const DEFAULT_KEYS = {
   'pick-tag': ['t'],
   'toggle-sidebar': ['f'],
   'toggle-comments': ['c'],
+  'toggle-full-text': ['F'],
   'switch-pane': ['tab'],
   help: ['?'],
   // In the comments pane.
@@ -78,6 +79,7 @@ export const ACTION_HELP: Record<Action, string> = {
   'pick-tag': 'pick a tag',
   'toggle-sidebar': 'show or hide feeds and tags',
   'toggle-comments': 'show or hide the comments',
+  'toggle-full-text': "the full text from the article's page, or the feed's summary",
   'switch-pane': 'move focus to the next pane',
   help: 'this help',
   'toggle-collapse': 'collapse or expand a comment (comments)',
@@ -144,8 +146,8 @@ const EVERYWHERE: Action[] = ['quit-now', 'help', 'toggle-sidebar', 'switch-pane
 
 /** The actions each pane accepts, in priority order: a key bound to two actions means the first. */
 export const PANE_ACTIONS: Record<Pane, Action[]> = {
-  list: [...NAVIGATION, 'page-down', 'page-up', 'open', 'back', 'quit', 'next-unread', 'prev-unread', 'toggle-read', 'toggle-star', 'mark-all-read', 'undo', 'open-browser', 'refresh', 'toggle-comments', ...EVERYWHERE],
-  article: [...NAVIGATION, 'page-down', 'page-up', 'back', 'quit', 'next-unread', 'prev-unread', 'toggle-read', 'toggle-star', 'undo', 'open-browser', 'refresh', 'toggle-comments', ...EVERYWHERE],
+  list: [...NAVIGATION, 'page-down', 'page-up', 'open', 'back', 'quit', 'next-unread', 'prev-unread', 'toggle-read', 'toggle-star', 'mark-all-read', 'undo', 'open-browser', 'refresh', 'toggle-comments', 'toggle-full-text', ...EVERYWHERE],
+  article: [...NAVIGATION, 'page-down', 'page-up', 'back', 'quit', 'next-unread', 'prev-unread', 'toggle-read', 'toggle-star', 'undo', 'open-browser', 'refresh', 'toggle-comments', 'toggle-full-text', ...EVERYWHERE],
   sidebar: [...NAVIGATION, 'open', 'back', 'quit', 'refresh', ...EVERYWHERE],
   comments: ['toggle-collapse', ...NAVIGATION, 'page-down', 'page-up', 'parent', 'next-sibling', 'prev-sibling', 'next-thread', 'prev-thread', 'collapse-all', 'expand-all', 'open-browser', 'reload', 'back', 'quit', 'toggle-comments', ...EVERYWHERE],
 };

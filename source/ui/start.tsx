@@ -14,6 +14,7 @@ import { createParsePool, type ParsePool } from '../core/parse-pool.js';
 import { closeAgents } from '../core/http.js';
 import { openInBrowser } from '../core/browser.js';
 import { discoveredUrlOf } from '../core/discover.js';
+import { pageLoader } from '../core/page/index.js';
 import { UsageError } from '../commands/context.js';
 import { buildKeymap } from './keys.js';
 import { buildTheme, colorEnabled } from './theme.js';
@@ -74,6 +75,8 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
     // A large discussion is parsed and threaded by the parse workers, started by the first one opened.
     parseDiscussion: (job) => parsers().discussion(job),
     warmParsers: () => parsers().warm(),
+    // Articles' pages are extracted and stored by the same workers.
+    loadPage: pageLoader(store, parsers, settings.fetch),
     refresh: async (urls, onFeed) => {
       const summary = await refreshFeeds({
         store,
