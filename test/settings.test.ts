@@ -64,6 +64,9 @@ describe('loadSettings', () => {
     ['a bad source URL', { sources: { reddit: { base: 'not a url' } } }, /sources\.reddit\.base is not a valid URL/],
     ['an unknown key', { refreshOnstart: true }, /unknown key \("refreshOnstart"\)/],
     ['an unknown nested key', { fetch: { timeout: 3 } }, /fetch has an unknown key \("timeout"\)/],
+    ['a full-text flag that is not a boolean', { feeds: [{ url: 'https://example.org/feed', fullText: 'yes' }] }, /feeds\.0\.fullText must be boolean/],
+    ['a misspelt full-text flag', { feeds: [{ url: 'https://example.org/feed', fulltext: true }] }, /feeds\.0 has an unknown key \("fulltext"\)/],
+    ['a page cap below 1 KiB', { fetch: { pageMaxBytes: 10 } }, /fetch\.pageMaxBytes must be >= 1024/],
   ];
   for (const [what, content, message] of bad) {
     it(`reports ${what} in one line naming the file, and leaves the file alone`, () => {
@@ -86,6 +89,15 @@ describe('loadSettings', () => {
     write({});
     fs.chmodSync(home.configPath, 0o000);
     expect(errorOf(() => loadSettings(home)).message).toMatch(/permission denied/);
+  });
+
+  it('reads a feed\'s fullText flag, and the page cap with its 5 MiB default', () => {
+    write({ feeds: [{ url: 'https://example.org/feed', fullText: true }, { url: 'https://example.org/other' }] });
+    const { settings } = loadSettings(home);
+    expect(settings.feeds.map((f) => f.fullText)).toEqual([true, undefined]);
+    expect(settings.fetch.pageMaxBytes).toBe(5 * 1024 * 1024);
+    write({ fetch: { pageMaxBytes: 2048 } });
+    expect(loadSettings(home).settings.fetch.pageMaxBytes).toBe(2048);
   });
 
   it('allows comment keys', () => {
