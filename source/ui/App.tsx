@@ -124,7 +124,7 @@ function Footer({ controller, paint }: { controller: ReaderController; paint: Pa
 function hintFor(focus: string): string {
   switch (focus) {
     case 'article':
-      return 'j/k scroll  space/b page  n next unread  c comments  o open  1-9 o link  h back  ? keys';
+      return 'j/k scroll  space/b page  n next unread  c comments  F full text  o open  1-9 o link  h back  ? keys';
     case 'comments':
       return 'j/k move  space fold  p parent  J/K sibling  n/N thread  C/E fold all  h back  ? keys';
     case 'sidebar':
