@@ -123,6 +123,10 @@ beforeAll(async () => {
     '/to-js': { status: 301, headers: { location: 'javascript:alert(1)' } },
     '/nothing-to-read': { body: '<html><head><title>Sign in</title></head><body><nav><a href="/">Home</a> <a href="/login">Log in</a></nav><p>Please enable JavaScript.</p></body></html>' },
     '/empty': { body: '' },
+    '/deep': { body: `<html><body>${'<div>'.repeat(20_000)}<p>${PARAGRAPHS.join(' ')}</p>${'</div>'.repeat(20_000)}</body></html>` },
+    '/hostile-text': {
+      body: `<html><head><title>Harbour\x1b]0;pwned\x07 news\u202e</title><meta name="author" content="Mo\x1b[2Jrag"></head><body><article><p>${PARAGRAPHS.join(' ')} \x1b]52;c;aGVsbG8=\x07 &#27;[31m</p></article></body></html>`,
+    },
   });
 });
 
@@ -215,6 +219,22 @@ describe('reading a page', () => {
     expect(error.message).toMatch(new RegExp(`^${server.base}/nothing-to-read: the page has too little text to be an article \\(\\d+ characters\\)$`));
     await expect(readPage(`${server.base}/empty`, LIMITS)).rejects.toThrow(/^http:\/\/127\.0\.0\.1:\d+\/empty: /);
     await expect(readPage(`${server.base}/missing`, LIMITS)).rejects.toThrow(`${server.base}/missing: HTTP 404 Not Found`);
+  });
+});
+
+describe('a hostile page', () => {
+  it('nested 20,000 deep is refused in one line before Readability recurses through it', async () => {
+    const started = performance.now();
+    await expect(readPage(`${server.base}/deep`, LIMITS)).rejects.toThrow(`${server.base}/deep: the page nests elements over 200 deep: too deep to read`);
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+
+  it('never gets a control sequence through its title, byline or text', async () => {
+    const page = await readPage(`${server.base}/hostile-text`, LIMITS);
+    expect(page.title).toBe('Harbour news');
+    expect(page.byline).toBe('Morag');
+    const { lines } = renderHtml(page.content, { width: 80, color: false });
+    for (const text of [page.title, page.byline, page.text, ...lines]) expect(text).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]/);
   });
 });
 
