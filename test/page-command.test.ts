@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { startPageServer, type PageServer } from './support/page-server.js';
 
 const cli = path.resolve(import.meta.dirname, '../.build/cli.mjs');
@@ -22,6 +23,11 @@ beforeAll(async () => {
     },
     '/old-ferry': { status: 301, headers: { location: '/ferry/' } },
     '/login': { body: '<html><body><p>Sign in to read.</p></body></html>' },
+  });
+  const item = (n: number, link: string) => `<item><title>Story ${n}</title><link>${server.base}${link}</link><guid>s${n}</guid><description>Summary ${n}</description></item>`;
+  server.route('/feed.xml', {
+    headers: { 'content-type': 'application/rss+xml' },
+    body: `<?xml version="1.0"?><rss version="2.0"><channel><title>Isles Post</title><link>${server.base}/</link>${item(1, '/ferry/')}${item(2, '/login')}</channel></rss>`,
   });
 });
 afterAll(async () => {
@@ -75,5 +81,26 @@ describe('broadsheet page', () => {
     const r = await run(['page', 'file:///etc/passwd']);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe('broadsheet: file:///etc/passwd: only http(s) pages can be read, not "file:"');
+  });
+
+  it('refresh reads the pages of a fullText feed\'s new articles into the cache, each failure one line', async () => {
+    fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify({ feeds: [{ url: `${server.base}/feed.xml`, fullText: true }] }));
+    try {
+      const r = await run(['refresh']);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain(`broadsheet: ${server.base}/login: full text: the page has too little text to be an article`);
+      expect(r.stderr).toMatch(/full text: 1 page read for offline, 1 could not be read\n$/);
+      const db = new Database(path.join(home, 'cache.db'), { readonly: true });
+      const rows = db.prepare('SELECT url, final_url AS finalUrl, content IS NOT NULL AS readable FROM pages ORDER BY url').all();
+      db.close();
+      expect(rows).toEqual([
+        { url: `${server.base}/ferry/`, finalUrl: `${server.base}/ferry/`, readable: 1 },
+        { url: `${server.base}/login`, finalUrl: `${server.base}/login`, readable: 0 },
+      ]);
+      const again = await run(['refresh']);
+      expect(again.stderr).not.toContain('full text');
+    } finally {
+      fs.rmSync(path.join(home, 'config.json'), { force: true });
+    }
   });
 });

@@ -17,6 +17,7 @@ import type { PageJob, PageRecord } from './job.js';
 
 export { DEFAULT_PAGE_MAX_BYTES, fetchPage, pageUrl, refuseNonHtml, type PageLimits } from './fetch.js';
 export { PageQueue, type QueueSummary } from './queue.js';
+import { PageQueue, type QueueSummary } from './queue.js';
 export type { PageJob, PageRecord } from './job.js';
 export type { Extracted } from './extract.js';
 
@@ -137,4 +138,16 @@ export function wantedPages(store: Store, feeds: FeedSetting[], feedUrls: string
 /** The background queue with the feeds' limits. */
 export function pageLimits(fetch: Settings['fetch']): { concurrency: number; perHost: number } {
   return { concurrency: fetch.concurrency, perHost: fetch.perHost };
+}
+
+/**
+ * Fetch what `wantedPages` names and wait for all of it (for `broadsheet refresh`, which has no reader
+ * to stay behind): the summary counts pages read, and those that could not be fetched or read.
+ */
+export function fetchWantedPages(urls: string[], load: PageLoader, fetch: Settings['fetch']): Promise<QueueSummary> {
+  if (urls.length === 0) return Promise.resolve({ done: 0, failed: 0 });
+  return new Promise((resolve) => {
+    const queue = new PageQueue((url) => load(url).then((page) => page.content !== null), pageLimits(fetch), { idle: resolve });
+    queue.add(urls);
+  });
 }
