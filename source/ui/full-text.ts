@@ -99,21 +99,23 @@ export class FullTextModel {
     this.choice.set(row.id, 'full');
     const page = this.deps.store.page(row.link);
     if (page?.content) return this.deps.changed();
-    this.fetch(row, false);
+    // A page tried before and not read (a failed fetch, or no article found) is asked for again.
+    this.fetch(row, page === undefined ? 'first' : 'retry');
   }
 
   /** Ask for the page again (with its validators) when `row` shows its full text; false when it does not. */
   refetch(row: Row): boolean {
     if (!this.text(row)?.full) return false;
-    this.fetch(row, true);
+    this.fetch(row, 'refetch');
     return true;
   }
 
-  private fetch(row: Row, refetch: boolean): void {
+  private fetch(row: Row, why: 'first' | 'retry' | 'refetch'): void {
     if (this.loading.has(row.link)) return;
     this.loading.add(row.link);
     this.deps.changed();
-    this.deps.load(row.link, { refetch, first: true }).then(
+    const refetch = why === 'refetch';
+    this.deps.load(row.link, { refetch: why !== 'first', first: true }).then(
       (page) => {
         if (page.content === null) this.deps.status(`Full text: the page could not be read (${page.failure ?? 'no article'}); showing the feed's summary.`);
         else if (refetch) this.deps.status('Full text fetched again.');

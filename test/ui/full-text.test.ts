@@ -58,6 +58,11 @@ describe('full text in the reader', () => {
     expect(text()).toContain(`Full text from the page (${new URL(server.base).host}) — F shows the feed's summary`);
     expect(text()).not.toContain('Only a summary.');
     expect(f.controller.openArticle()!.links).toContain(`${server.base}/story/notes/`);
+    // r on an article showing its full text asks for the page again (and refreshes the feed).
+    const hits = server.hits('/story/1');
+    f.press('r');
+    await settle(() => server.hits('/story/1') === hits + 1 && !text().includes('fetching the full text'));
+    expect(text()).toContain('The lighthouse keeper');
     f.press('F');
     expect(text()).toContain('Only a summary.');
     expect(text()).toContain("The feed's summary");
@@ -88,6 +93,12 @@ describe('full text in the reader', () => {
     await settle(() => text().includes('the page could not be read'));
     expect(text()).toMatch(/The feed's summary: the page could not be read \(the page has too little text to be an article \(\d+ characters\)\) — F tries again/);
     expect(text()).toContain('Only a summary.');
+    // "tries again" does: the page is asked for again, and now it reads.
+    const hits = server.hits('/unreadable');
+    server.route('/unreadable', { body: page('The keeper, readable at last') });
+    f.press('F');
+    await settle(() => text().includes('The lighthouse keeper'));
+    expect(server.hits('/unreadable')).toBe(hits + 1);
   });
 
   it('fetches the pages of a fullText feed\'s new articles after a refresh, and says when they are ready', async () => {
