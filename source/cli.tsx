@@ -17,6 +17,7 @@ usage: broadsheet [--home DIR]                 open the reader (needs a terminal
 commands:
   refresh [--json]                  fetch every feed; failed feeds are listed, the rest are saved
   feed URL [--json]                 fetch and show one feed without subscribing
+  page URL [--json]                 the readable text of one web page (its article, as full text shows it)
   comments URL [--json]             show a discussion: a comment feed, a cached article, or an
                                     HN / Reddit / Lobsters URL
   articles [--unread] [--starred] [--feed URL] [--limit N] [--json]
@@ -54,6 +55,7 @@ const COMMANDS: Record<string, Command> = {
   import: { flags: {}, run: async (c, a) => (await import('./commands/subscriptions.js')).importCommand(c, a) },
   export: { flags: {}, run: async (c) => (await import('./commands/subscriptions.js')).exportCommand(c) },
   comments: { flags: { json: 'boolean' }, run: async (c, a) => (await import('./commands/comments.js')).commentsCommand(c, a) },
+  page: { flags: { json: 'boolean' }, run: async (c, a) => (await import('./commands/page.js')).pageCommand(c, a) },
 };
 
 // `broadsheet articles | head`: the reader of our output went away; that is not an error.

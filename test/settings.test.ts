@@ -68,6 +68,9 @@ describe('loadSettings', () => {
     ['an unknown theme element', { theme: { headr: 'cyan' } }, /theme has an unknown key \("headr"; /],
     ['a theme colour that is not one', { theme: { header: 'chartreuse-ish' } }, /theme\.header is not a colour \("chartreuse-ish"; /],
     ['a theme colour that is a chalk method, not a style', { theme: { header: 'hex' } }, /theme\.header is not a colour/],
+    ['a full-text flag that is not a boolean', { feeds: [{ url: 'https://example.org/feed', fullText: 'yes' }] }, /feeds\.0\.fullText must be boolean/],
+    ['a misspelt full-text flag', { feeds: [{ url: 'https://example.org/feed', fulltext: true }] }, /feeds\.0 has an unknown key \("fulltext"\)/],
+    ['a page cap below 1 KiB', { fetch: { pageMaxBytes: 10 } }, /fetch\.pageMaxBytes must be >= 1024/],
   ];
   for (const [what, content, message] of bad) {
     it(`reports ${what} in one line naming the file, and leaves the file alone`, () => {
@@ -95,6 +98,15 @@ describe('loadSettings', () => {
   it('accepts every action name, chalk style names and #rrggbb colours', () => {
     write({ keys: { down: ['j'], 'toggle-collapse': ['space'] }, theme: { header: '#ff8800', selected: 'inverse', read: 'blueBright', error: 'bgRed' } });
     expect(loadSettings(home).settings.theme.header).toBe('#ff8800');
+  });
+
+  it('reads a feed\'s fullText flag, and the page cap with its 5 MiB default', () => {
+    write({ feeds: [{ url: 'https://example.org/feed', fullText: true }, { url: 'https://example.org/other' }] });
+    const { settings } = loadSettings(home);
+    expect(settings.feeds.map((f) => f.fullText)).toEqual([true, undefined]);
+    expect(settings.fetch.pageMaxBytes).toBe(5 * 1024 * 1024);
+    write({ fetch: { pageMaxBytes: 2048 } });
+    expect(loadSettings(home).settings.fetch.pageMaxBytes).toBe(2048);
   });
 
   it('allows comment keys', () => {

@@ -34,7 +34,7 @@ const URL_B = 'https://b.example/feed';
 
 describe('Store', () => {
   it('migrates to the current schema with WAL', () => {
-    expect(store.db.pragma('user_version', { simple: true })).toBe(3);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(4);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
@@ -209,5 +209,17 @@ describe('Store large feeds', () => {
     expect(store.validators(URL_A).etag).toBe('"big"');
     const again = await store.saveFeedInSteps(URL_A, many, { etag: '"big"', lastModified: null });
     expect(again).toEqual({ added: 0, updated: 0 });
+  });
+
+  it('brings a schema-3 cache up to date: its articles kept, the pages table added', () => {
+    store.saveFeed(URL_A, feed([article(1)]), { etag: null, lastModified: null });
+    store.db.exec('DROP TABLE pages');
+    store.db.pragma('user_version = 3');
+    store.close();
+    store = Store.open(path.join(dir, 'cache.db'));
+    expect(store.db.pragma('user_version', { simple: true })).toBe(4);
+    expect(store.count({})).toBe(1);
+    expect(store.page('https://example.org/1')).toBeUndefined();
+    expect(store.pagesWanted(URL_A, 30, 0)).toEqual(['https://example.org/1']);
   });
 });

@@ -1,12 +1,14 @@
 /**
  * `broadsheet refresh [--json]`: fetch every subscribed feed; failures are listed, the rest land.
  * A broken feed whose items could be recovered ("bozo") lands, is listed with what was recovered and
- * why, and does not make the exit code 1: its articles are there.
+ * why, and does not make the exit code 1: its articles are there. Then the pages of `fullText` feeds'
+ * new articles are read into the cache (a page that fails is one line, and no failure of the refresh).
  */
 import { refreshFeeds, type FeedOutcome, type RefreshProgress, type RefreshSummary } from '../core/refresh.js';
 import { createParsePool } from '../core/workers.js';
 import { closeAgents } from '../core/http.js';
 import { refreshSummaryLine } from '../core/refresh-summary.js';
+import { fetchWantedPages, pageLoader, wantedPages, type QueueSummary } from '../core/page/index.js';
 import type { Context } from './context.js';
 import type { ParsedArgs } from './args.js';
 
@@ -25,6 +27,7 @@ export async function refreshCommand(ctx: Context, args: ParsedArgs): Promise<nu
   const outcomes: FeedOutcome[] = [];
   const broken: BrokenFeed[] = [];
   let summary: RefreshSummary;
+  let fullText: QueueSummary = { done: 0, failed: 0 };
   try {
     summary = await refreshFeeds({
       store,
@@ -48,6 +51,18 @@ export async function refreshCommand(ctx: Context, args: ParsedArgs): Promise<nu
         outcomes.push(outcome);
       },
     });
+    const settings = ctx.loaded.settings;
+    const load = pageLoader(store, () => pool, settings.fetch);
+    const say = (url: string, why: string) => ctx.err.write(`broadsheet: ${url}: full text: ${why}\n`);
+    const loadSaying = (url: string) =>
+      load(url).then(
+        (page) => (page.content === null && say(url, page.failure ?? 'the page could not be read'), page),
+        (error: Error) => {
+          say(url, error.message);
+          throw error;
+        },
+      );
+    fullText = await fetchWantedPages(wantedPages(store, settings.feeds, urls, Date.now()), loadSaying, settings.fetch);
   } finally {
     bar?.clear();
     await pool.close();
@@ -68,10 +83,16 @@ export async function refreshCommand(ctx: Context, args: ParsedArgs): Promise<nu
       elapsedMs: Math.round(summary.elapsedMs),
       broken,
       outcomes,
+      ...(fullText.done ? { fullText } : {}),
     };
     ctx.out.write(JSON.stringify(json, null, 2) + '\n');
   }
   ctx.err.write(`${refreshSummaryLine(summary, { timing: true })}\n`);
+
+  if (fullText.done) {
+    const read = fullText.done - fullText.failed;
+    ctx.err.write(`full text: ${read} page${read === 1 ? '' : 's'} read for offline${fullText.failed ? `, ${fullText.failed} could not be read` : ''}\n`);
+  }
   return failed > 0 ? 1 : 0;
 }
 

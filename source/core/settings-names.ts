@@ -11,7 +11,7 @@ export const KEY_ACTIONS: readonly string[] = [
   'down', 'up', 'top', 'bottom', 'half-page-down', 'half-page-up', 'page-down', 'page-up', 'open', 'back',
   'quit', 'quit-now', 'next-unread', 'prev-unread', 'toggle-read', 'toggle-star', 'mark-all-read', 'undo',
   'search', 'open-browser', 'refresh', 'refresh-all', 'add-feed', 'pick-tag', 'toggle-sidebar',
-  'toggle-comments', 'switch-pane', 'help',
+  'toggle-comments', 'toggle-full-text', 'switch-pane', 'help',
   // In the comments pane.
   'toggle-collapse', 'parent', 'next-sibling', 'prev-sibling', 'next-thread', 'prev-thread', 'collapse-all',
   'expand-all', 'reload',

@@ -20,11 +20,13 @@ export interface FeedSetting {
   url: string;
   title?: string;
   tags?: string[];
+  /** Fetch the web pages of this feed's new articles after each refresh, to read them whole offline. */
+  fullText?: boolean;
 }
 
 export interface Settings {
   feeds: FeedSetting[];
-  fetch: { concurrency: number; perHost: number; timeoutSeconds: number; maxBytes: number };
+  fetch: { concurrency: number; perHost: number; timeoutSeconds: number; maxBytes: number; pageMaxBytes: number };
   refreshOnStart: boolean;
   markReadOnOpen: boolean;
   keys: Record<string, string[]>;
@@ -37,7 +39,7 @@ export interface Settings {
 }
 
 export const DEFAULTS: Omit<Settings, 'feeds'> = {
-  fetch: { concurrency: 8, perHost: 4, timeoutSeconds: 20, maxBytes: 32 * 1024 * 1024 },
+  fetch: { concurrency: 8, perHost: 4, timeoutSeconds: 20, maxBytes: 32 * 1024 * 1024, pageMaxBytes: 5 * 1024 * 1024 },
   refreshOnStart: true,
   markReadOnOpen: true,
   keys: {},
@@ -72,6 +74,7 @@ export const SCHEMA = {
         url: { type: 'string', minLength: 1, pattern: '^(https?://[^\\s/$.?#][^\\s]*|file://\\S+|[/.~]\\S*)$' },
         title: { type: 'string' },
         tags: { type: 'array', items: { type: 'string', minLength: 1 } },
+        fullText: { type: 'boolean' },
       },
     },
   },
@@ -80,6 +83,7 @@ export const SCHEMA = {
     perHost: { type: 'integer', minimum: 1, maximum: 64 },
     timeoutSeconds: { type: 'number', exclusiveMinimum: 0, maximum: 600 },
     maxBytes: { type: 'integer', minimum: 1024 },
+    pageMaxBytes: { type: 'integer', minimum: 1024 },
   }),
   refreshOnStart: { type: 'boolean' },
   markReadOnOpen: { type: 'boolean' },

@@ -8,7 +8,7 @@
  *
  * The parts, in store/: connection.ts (opening, the pragmas, CacheOpenError), schema.ts (tables and
  * migrations), save-feed.ts (writing a refreshed feed), write-lock.ts (parse workers taking turns),
- * lists.ts (which articles a Scope selects, and in what order).
+ * lists.ts (which articles a Scope selects, and in what order), pages.ts (articles' web pages).
  */
 import type Database from 'better-sqlite3';
 import type { ParsedFeed } from './types.js';
@@ -20,6 +20,10 @@ import { saveFeed, saveFeedInSteps } from './store/save-feed.js';
 import { openConnection } from './store/connection.js';
 import { TIME_ORDER_INDEXES } from './store/schema.js';
 import { unlocked, type WriteLock } from './store/write-lock.js';
+import { pageFailed, pageNotModified, pageSource, pagesWanted, savePage, storedPage, type PageSource, type StoredPage } from './store/pages.js';
+import type { PageRecord } from './page/job.js';
+
+export type { PageSource, StoredPage } from './store/pages.js';
 
 export { releaseDeadOwner, sharedWriteLock, unlocked, writeLockMemory, type WriteLock } from './store/write-lock.js';
 
@@ -285,5 +289,35 @@ export class Store {
          ON CONFLICT(key) DO UPDATE SET source = excluded.source, fetched_at = excluded.fetched_at, data = excluded.data`,
       )
       .run(key, source, fetchedAt, data);
+  }
+
+  // ---------------------------------------------------------------- web pages (store/pages.ts)
+
+  /** A fetched page and its extracted article, under the URL that was asked for. */
+  savePage(record: PageRecord & { html: Uint8Array }): void {
+    savePage(this.db, record);
+  }
+
+  /** The page of `url` as the reader shows it (its article), or undefined when never fetched. */
+  page(url: string): StoredPage | undefined {
+    return storedPage(this.db, url);
+  }
+
+  /** The fetched page's own HTML, with its final URL and validators (for comment-system links). */
+  pageSource(url: string): PageSource | undefined {
+    return pageSource(this.db, url);
+  }
+
+  pageFailed(url: string, reason: string, now = Date.now()): void {
+    pageFailed(this.db, url, reason, now);
+  }
+
+  pageNotModified(url: string, etag: string | null, lastModified: string | null, now = Date.now()): void {
+    pageNotModified(this.db, url, now, etag, lastModified);
+  }
+
+  /** Links among a feed's `newest` articles with no page yet (or a failed fetch before `retryBefore`). */
+  pagesWanted(feedUrl: string, newest: number, retryBefore: number): string[] {
+    return pagesWanted(this.db, feedUrl, newest, retryBefore);
   }
 }

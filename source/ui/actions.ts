@@ -85,6 +85,8 @@ function paneAction(c: ReaderContext, pane: Pane, action: Action) {
     }
     case 'open-browser':
       return id !== undefined && openLink(c, id);
+    case 'toggle-full-text':
+      return id !== undefined && toggleFullText(c, id);
   }
 }
 
@@ -163,8 +165,20 @@ function pickTag(c: ReaderContext) {
   c.dispatch({ type: 'status', text: `Pick a tag: ${c.key('down')}/${c.key('up')}, ${c.key('open')}.` });
 }
 
+/** The other text of an article (from the list: of the article under the cursor, opened). */
+function toggleFullText(c: ReaderContext, id: number) {
+  if (c.state.openId !== id) c.open(id);
+  const row = c.deps.store.article(id);
+  if (!row) return;
+  c.fullText.toggle(row);
+  c.dispatch({ type: 'scroll-article', by: 'top', lineCount: c.openArticle()?.lines.length ?? 0 });
+}
+
 function refreshCurrent(c: ReaderContext) {
   const s = c.state;
+  // On an article showing its full text, the page is fetched again too (with its validators).
+  const open = s.focus === 'article' && s.openId !== null ? c.deps.store.article(s.openId) : undefined;
+  if (open) c.fullText.refetch(open);
   const row = s.focus === 'article' && s.openId !== null ? c.deps.store.article(s.openId) : c.rowAtCursor();
   const sidebarItem = s.focus === 'sidebar' ? c.sidebarItems()[s.sidebarCursor] : undefined;
   const { urls, label } = refreshTarget({ scope: s.scope, sidebarItem, row, feeds: c.feeds(), settingsFeeds: c.deps.settings.feeds });

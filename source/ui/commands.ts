@@ -49,6 +49,7 @@ export const COMMANDS = [
   { name: 'pick-tag', keys: ['t'], description: 'pick a tag', panes: ALL },
   { name: 'toggle-sidebar', keys: ['f'], description: 'show or hide feeds and tags', panes: ALL, hint: 'feeds' },
   { name: 'toggle-comments', keys: ['c'], description: 'show the comments, move into them, or hide them', panes: ['list', 'article', 'comments'], hint: 'comments' },
+  { name: 'toggle-full-text', keys: ['F'], description: "the full text from the article's page, or the feed's summary", panes: READING, hint: 'full text' },
   { name: 'switch-pane', keys: ['tab'], description: 'move focus to the next pane', panes: ALL, hint: 'pane' },
   { name: 'help', keys: ['?'], description: 'this help', panes: ALL, hint: 'keys' },
   // The comments pane's own.
@@ -89,7 +90,7 @@ export const PANE_ACTIONS: Record<Pane, Action[]> = Object.fromEntries(
  */
 export const PANE_HINTS: Record<Pane, Action[]> = {
   list: ['down', 'open', 'quit', 'next-unread', 'toggle-comments', 'search', 'toggle-read', 'toggle-star', 'switch-pane', 'toggle-sidebar', 'refresh-all', 'add-feed'],
-  article: ['down', 'back', 'page-down', 'next-unread', 'toggle-comments', 'open-browser', 'switch-pane', 'toggle-read', 'toggle-star'],
+  article: ['down', 'back', 'page-down', 'next-unread', 'toggle-comments', 'toggle-full-text', 'open-browser', 'switch-pane', 'toggle-read', 'toggle-star'],
   comments: ['down', 'toggle-collapse', 'back', 'toggle-comments', 'parent', 'next-thread', 'next-sibling', 'collapse-all', 'open-browser', 'switch-pane', 'reload'],
   sidebar: ['down', 'open', 'back', 'toggle-sidebar', 'refresh', 'switch-pane'],
 };

@@ -16,6 +16,9 @@ import { CommentsModel } from './comments-model.js';
 import { dispatchKey } from './dispatcher.js';
 import { applyMark, MarkHistory } from '../core/marks.js';
 import { perform } from './actions.js';
+import { FullTextModel } from './full-text.js';
+import { pageLoader } from '../core/page/index.js';
+import { inlinePool } from '../core/workers.js';
 
 
 
@@ -25,6 +28,7 @@ export class ReaderController implements ReaderContext {
   state: ReaderState;
   version = 0;
   readonly comments: CommentsModel;
+  readonly fullText: FullTextModel;
   readonly data: ReaderData;
   private listeners = new Set<() => void>();
   /** Inside a key press: changes are noted and the view is told once, when the key is done. */
@@ -38,6 +42,16 @@ export class ReaderController implements ReaderContext {
     this.data = new ReaderData(deps.store, { color: deps.color ?? true, now: () => this.now(), commentsKey: () => this.key('toggle-comments'), openKey: () => this.key('open-browser') });
     this.marks = new MarkHistory(deps.store);
     this.comments = new CommentsModel(deps, () => this.changed(), () => this.dataChanged());
+    this.fullText = new FullTextModel({
+      store: deps.store,
+      settings: deps.settings,
+      load: deps.loadPage ?? pageLoader(deps.store, () => inlinePool(deps.store), deps.settings.fetch),
+      key: keyOf(deps.keymap, 'toggle-full-text'),
+      openLink: () => (this.state.openId === null ? undefined : this.deps.store.article(this.state.openId)?.link),
+      changed: () => this.changed(),
+      status: (text) => this.dispatch({ type: 'status', text }),
+      now: () => this.now(),
+    });
     this.background = new BackgroundRefresh(deps.refresh, {
       progress: () => this.changed(),
       dataChanged: () => this.dataChanged(),
@@ -111,7 +125,7 @@ export class ReaderController implements ReaderContext {
 
   /** The open article rendered for the article pane's width. */
   openArticle(): OpenArticle | undefined {
-    return this.state.openId === null ? undefined : this.data.article(this.state.openId, Math.max(10, this.articleTextWidth()));
+    return this.state.openId === null ? undefined : this.data.article(this.state.openId, Math.max(10, this.articleTextWidth()), this.fullText);
   }
 
   /** The article's text column: a space after the rule on its left and one before the pane's right edge. */
@@ -245,6 +259,7 @@ export class ReaderController implements ReaderContext {
   async startRefresh(urls: string[], label: string): Promise<void> {
     if (this.background.running) return this.dispatch({ type: 'status', text: 'A refresh is already running.' });
     await this.background.start(urls, label);
+    this.fullText.refreshed(urls);
   }
 
   /** Refresh progress for the header, or null. */
@@ -256,6 +271,7 @@ export class ReaderController implements ReaderContext {
   dispose() {
     this.background.dispose();
     this.comments.dispose();
+    this.fullText.dispose();
   }
 }
 

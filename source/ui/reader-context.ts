@@ -15,6 +15,8 @@ import type { ReaderEvent, ReaderState } from './state/reader.js';
 import type { OpenArticle, ReaderData, SidebarItem } from './reader-data.js';
 import type { RunRefresh } from './background-refresh.js';
 import type { CommentsModel } from './comments-model.js';
+import type { FullTextModel } from './full-text.js';
+import type { PageLoader } from '../core/page/index.js';
 
 export interface ControllerDeps {
   store: Store;
@@ -31,6 +33,8 @@ export interface ControllerDeps {
   parseDiscussion?: DiscussionParser;
   /** Start the threads that parse discussions (~70 ms): an article with one on HN, Reddit or Lobsters opened. */
   warmParsers?: () => void;
+  /** Fetches an article's page and stores its full text (core/page); default: extracted inline. */
+  loadPage?: PageLoader;
   color?: boolean;
   /** Colours for the comments pane (plain when absent, as in tests). */
   paint?: Paint;
@@ -43,6 +47,7 @@ export interface ReaderContext {
   readonly deps: ControllerDeps;
   readonly keymap: Keymap;
   readonly comments: CommentsModel;
+  readonly fullText: FullTextModel;
   readonly marks: MarkHistory;
   readonly data: ReaderData;
   dispatch(event: ReaderEvent): void;

@@ -23,6 +23,15 @@ export interface OpenArticle {
   links: string[];
 }
 
+/**
+ * Which text an article shows, when it may be other than the feed's (full text: ui/full-text.ts);
+ * `version` changes whenever that may have changed.
+ */
+export interface ArticleTexts {
+  version: number;
+  text(row: ArticleRow & { html: string }): { html: string; baseUrl: string; label: string } | undefined;
+}
+
 export function storeScope(choice: ScopeChoice, search: string): Scope {
   const scope: Scope =
     choice.kind === 'unread' ? { unreadOnly: true }
@@ -100,18 +109,23 @@ export class ReaderData {
     return discussionLineOf(row, this.options.commentsKey(), this.options.openKey());
   }
 
-  /** An article rendered for a text width: a header (title, feed, author, date, discussion), the body, the links. */
-  article(id: number, width: number): OpenArticle | undefined {
-    return this.memo(`article|${id}|${width}`, () => {
+  /**
+   * An article rendered for a text width: a header (title, feed, author, date, discussion, which text),
+   * the body (the feed's, or the one `texts` chooses), the links.
+   */
+  article(id: number, width: number, texts?: ArticleTexts): OpenArticle | undefined {
+    return this.memo(`article|${id}|${width}|${texts?.version ?? ''}`, () => {
       const row = this.store.article(id);
       if (!row) return undefined;
       // Without colour (NO_COLOR) the article keeps its bold headings and underlined links.
       const color = this.options.color || 'mono';
-      const rendered = renderHtml(row.html, { width, color, baseUrl: row.link || undefined });
+      const shown = texts?.text(row);
+      const rendered = renderHtml(shown?.html ?? row.html, { width, color, baseUrl: shown?.baseUrl ?? (row.link || undefined) });
       const when = dateWithAge(row.published, this.options.now());
       const meta = [row.feed, row.author, when].filter(Boolean).join(' · ');
       const discussion = this.discussionLine(row);
-      const header = renderHtml(`<h1>${escapeHtml(row.title)}</h1><p>${escapeHtml(meta)}</p>${discussion ? `<p>${escapeHtml(discussion)}</p>` : ''}`, { width, color });
+      const which = shown ? `<p><i>${escapeHtml(shown.label)}</i></p>` : '';
+      const header = renderHtml(`<h1>${escapeHtml(row.title)}</h1><p>${escapeHtml(meta)}</p>${discussion ? `<p>${escapeHtml(discussion)}</p>` : ''}${which}`, { width, color });
       return { row, lines: [...header.lines, '', ...rendered.lines], links: rendered.links };
     });
   }

@@ -17,6 +17,7 @@ import { openInBrowser } from '../core/browser.js';
 import { subscribe } from '../core/subscribe.js';
 import { UsageError } from '../core/errors.js';
 import { buildKeymap, keyOf } from './keys.js';
+import { pageLoader } from '../core/page/index.js';
 import { buildTheme, colorEnabled } from './theme.js';
 import { ReaderController, type ControllerDeps } from './controller.js';
 import { App } from './App.js';
@@ -76,6 +77,8 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
     // A large discussion is parsed and threaded by the parse workers, started by the first one opened.
     parseDiscussion: (job) => parsers().discussion(job),
     warmParsers: () => parsers().warm(),
+    // Articles' pages are extracted and stored by the same workers.
+    loadPage: pageLoader(store, parsers, settings.fetch),
     refresh: async (urls, onFeed) => {
       const summary = await refreshFeeds({
         store,

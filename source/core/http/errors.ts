@@ -13,7 +13,8 @@ export type FetchErrorKind =
   | 'too-many-redirects'
   | 'network'
   | 'bad-encoding'
-  | 'unsupported-url';
+  | 'unsupported-url'
+  | 'unsupported-content';
 
 export class FetchError extends Error {
   readonly kind: FetchErrorKind;

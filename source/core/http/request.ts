@@ -83,6 +83,12 @@ export async function fetchHttp(start: URL, opts: FetchOptions, signal: AbortSig
       throw httpError(status, res.headers['retry-after']);
     }
 
+    const refused = opts.refuseContentType?.(res.headers['content-type'] ?? null) ?? null;
+    if (refused !== null) {
+      discard(res);
+      throw new FetchError('unsupported-content', refused);
+    }
+
     const declaredLength = Number(res.headers['content-length']);
     if (Number.isFinite(declaredLength) && declaredLength > opts.maxBytes) {
       res.destroy();

@@ -15,6 +15,11 @@ export interface FetchOptions {
   accept?: string;
   /** Caller cancellation: its `reason` is rethrown as is. */
   signal?: AbortSignal;
+  /**
+   * Checked against the final response's Content-Type before its body is read: a reason to refuse it
+   * (kind 'unsupported-content'), or null. A web page fetch refuses a PDF without downloading it.
+   */
+  refuseContentType?: (contentType: string | null) => string | null;
 }
 
 export interface FetchOk {

@@ -72,6 +72,24 @@ const MIGRATIONS: string[] = [
   `DROP INDEX articles_by_time;
    DROP INDEX articles_unread_by_time;
    ${TIME_ORDER_INDEXES}`,
+  // 4: articles' web pages, for their full text offline (store/pages.ts), keyed by the URL asked for.
+  // html is the page as decoded, gzipped, NULL when the fetch failed; content is the extracted article,
+  // NULL when the page could not be read; failure says why either way.
+  `CREATE TABLE pages (
+     url TEXT PRIMARY KEY,
+     final_url TEXT NOT NULL,
+     fetched_at INTEGER NOT NULL,
+     etag TEXT,
+     last_modified TEXT,
+     content_type TEXT,
+     html BLOB,
+     title TEXT NOT NULL DEFAULT '',
+     byline TEXT NOT NULL DEFAULT '',
+     published TEXT,
+     site_name TEXT NOT NULL DEFAULT '',
+     content TEXT,
+     failure TEXT
+   );`,
 ];
 
 /** Bring the cache up to the current schema, one transaction per migration. */

@@ -12,6 +12,7 @@ import { FeedParseError } from '../parse/errors.js';
 import type { ParseJob, ParseOutput } from './parse-job.js';
 import type { SavedFeed, SaveTarget } from './save-job.js';
 import type { DiscussionJob, ParsedDiscussion } from '../comments/discussion-job.js';
+import type { PageJob, PageRecord } from '../page/job.js';
 import { rebuildDiscussionError, type DiscussionErrorData } from '../comments/errors.js';
 import type { Store } from '../store.js';
 import { releaseDeadOwner, writeLockMemory } from '../store.js';
@@ -23,6 +24,11 @@ export interface ParsePool {
   parseAndSave(bytes: Uint8Array, contentType: string | null, url: string, target: SaveTarget): Promise<SavedFeed>;
   /** Parse and thread a JSON discussion (comments/discussion-job.ts). */
   discussion(job: DiscussionJob): Promise<ParsedDiscussion>;
+  /**
+   * Extract a fetched web page's article (page/job.ts); with `job.save`, store it in the pool's cache
+   * (the record's `html` then comes back null). `first`: someone is waiting for it, ahead of the queue.
+   */
+  page(job: PageJob, options?: { first?: boolean }): Promise<PageRecord>;
   /** Start the worker threads now (they take ~70 ms), ahead of a job that is likely to come. */
   warm(): void;
   close(): Promise<void>;
@@ -58,6 +64,7 @@ export function inlinePool(store?: Store): ParsePool {
     parse: async (bytes, contentType, url) => (await parseJobs()).runParseJob({ bytes, contentType, url }),
     parseAndSave: async (bytes, contentType, url, target) => (await saveJobs()).runSaveJob(store ?? noStore(), { bytes, contentType, url }, target),
     discussion: async (job) => (await import('../comments/discussion-job.js')).runDiscussionJob(job),
+    page: async (job) => savedHere(store, (await import('../page/job.js')).runPageJob(job), job.save),
     warm: () => {},
     close: async () => {},
     threads: 0,
@@ -76,7 +83,7 @@ export function createParsePool(options: PoolOptions = {}): ParsePool {
   type Pending = { resolve: (o: never) => void; reject: (e: Error) => void };
   const pending = new Map<number, Pending>();
   const partial = new Map<number, Article[][]>();
-  type Message = { id: number; job: ParseJob; save?: SaveTarget } | { id: number; discussion: DiscussionJob };
+  type Message = { id: number; job: ParseJob; save?: SaveTarget } | { id: number; discussion: DiscussionJob } | { id: number; page: PageJob };
   const waiting: Message[] = [];
   const idle: Worker[] = [];
   const workers: Worker[] = [];
@@ -91,7 +98,7 @@ export function createParsePool(options: PoolOptions = {}): ParsePool {
       const worker = idle.pop()!;
       const message = waiting.shift()!;
       (worker as Worker & { jobId?: number }).jobId = message.id;
-      const bytes = 'job' in message ? message.job.bytes : message.discussion.bytes;
+      const bytes = 'job' in message ? message.job.bytes : 'page' in message ? message.page.bytes : message.discussion.bytes;
       worker.postMessage(message, [bytes.buffer as ArrayBuffer]);
     }
   };
@@ -99,7 +106,7 @@ export function createParsePool(options: PoolOptions = {}): ParsePool {
   const spawn = () => {
     const worker = new Worker(script, { resourceLimits: { maxOldGenerationSizeMb: 512 }, workerData: { cacheFile, writeLock } });
     worker.unref();
-    worker.on('message', (reply: { id: number; articles?: Article[]; output?: ParseOutput; saved?: SavedFeed; parsed?: ParsedDiscussion; error?: WorkerError }) => {
+    worker.on('message', (reply: { id: number; articles?: Article[]; output?: ParseOutput; saved?: SavedFeed; parsed?: ParsedDiscussion; page?: PageRecord; error?: WorkerError }) => {
       if (reply.articles) {
         // A batch of a large feed's articles; the final message carries the rest (parse-worker.ts).
         const parts = partial.get(reply.id) ?? [];
@@ -116,7 +123,7 @@ export function createParsePool(options: PoolOptions = {}): ParsePool {
       crashesInARow = 0;
       idle.push(worker);
       if (entry) {
-        const answer = reply.output ?? reply.saved ?? reply.parsed;
+        const answer = reply.output ?? reply.saved ?? reply.parsed ?? reply.page;
         if (answer) entry.resolve(answer as never);
         else entry.reject(rebuildError(reply.error));
       }
@@ -185,6 +192,12 @@ export function createParsePool(options: PoolOptions = {}): ParsePool {
     warm,
     // The reader's one worker may have a background refresh queued: the open pane goes first.
     discussion: (job) => start<ParsedDiscussion>((id) => ({ id, discussion: { ...job, bytes: transferable(job.bytes) } }), true),
+    async page(job, options = {}) {
+      // An in-memory cache cannot be opened by a worker: the record comes back and is stored here.
+      const save = job.save === true && cacheFile !== null;
+      const record = await start<PageRecord>((id) => ({ id, page: { ...job, save, bytes: transferable(job.bytes) } }), options.first === true);
+      return savedHere(store, record, job.save);
+    },
     async close() {
       // Each worker closes its cache connection, then its thread ends; terminate() only if it hangs.
       await Promise.all(
@@ -202,6 +215,13 @@ export function createParsePool(options: PoolOptions = {}): ParsePool {
       );
     },
   };
+}
+
+/** Store a page record on this thread when asked to and a cache is at hand; its HTML stays in the cache. */
+function savedHere(store: Store | undefined, record: PageRecord, save: boolean | undefined): PageRecord {
+  if (!save || !store || record.html === null) return record;
+  store.savePage({ ...record, html: record.html });
+  return { ...record, html: null };
 }
 
 /** Bytes to transfer, not clone: a buffer of its own goes as it is; a view into a shared one is copied. */

@@ -1,12 +1,14 @@
 /**
  * Worker thread entry: runs parse jobs posted by pool.ts. A job with a `save` target is stored
  * here too, through this worker's own connection to the cache (workerData.cacheFile; see save-job.ts).
- * Discussion jobs parse and thread a JSON discussion (comments/discussion-job.ts).
+ * Discussion jobs parse and thread a JSON discussion (comments/discussion-job.ts); page jobs extract a
+ * web page's article (page/job.ts) and store it too.
  */
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import type { ParseJob } from './parse-job.js';
 import type { SaveTarget } from './save-job.js';
 import type { DiscussionJob } from '../comments/discussion-job.js';
+import type { PageJob } from '../page/job.js';
 import type { Store } from '../store.js';
 
 // Loaded at the first job that needs them: a worker answers its first discussion in ~70 ms instead of
@@ -14,6 +16,7 @@ import type { Store } from '../store.js';
 const feedJobs = () => import('./parse-job.js');
 const saveJobs = async () => ({ ...(await import('./save-job.js')), ...(await import('../store.js')) });
 const discussionJobs = () => import('../comments/discussion-job.js');
+const pageJobs = () => import('../page/job.js');
 
 /**
  * Articles sent back per message. A 20 MB feed's 6,000 parsed articles in one message cost the main
@@ -39,7 +42,7 @@ async function openStore(): Promise<Store> {
 let savedSinceCheckpoint = 0;
 const CHECKPOINT_EVERY_BYTES = 8 * 1024 * 1024;
 
-type Message = { id: number; job: ParseJob; save?: SaveTarget } | { id: number; discussion: DiscussionJob } | { close: true };
+type Message = { id: number; job: ParseJob; save?: SaveTarget } | { id: number; discussion: DiscussionJob } | { id: number; page: PageJob } | { close: true };
 
 parentPort!.on('message', async (message: Message) => {
   if ('close' in message) {
@@ -63,6 +66,20 @@ parentPort!.on('message', async (message: Message) => {
         }
       }
       parentPort!.postMessage({ id: message.id, parsed });
+      return;
+    }
+    if ('page' in message) {
+      const record = (await pageJobs()).runPageJob(message.page);
+      // Stored here, a page (up to the 5 MiB cap) never crosses to the reader's thread.
+      if (message.page.save && cacheFile !== null && record.html !== null) {
+        try {
+          (await openStore()).savePage({ ...record, html: record.html });
+          record.html = null;
+        } catch {
+          // A busy cache: the caller stores it instead.
+        }
+      }
+      parentPort!.postMessage({ id: message.id, page: record }, record.html ? [record.html.buffer as ArrayBuffer] : []);
       return;
     }
     if (message.save) {
