@@ -10,7 +10,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAgents } from '../source/core/http.js';
-import { readPage } from '../source/core/page/index.js';
+import { readPage } from '../source/core/page.js';
 import { corpusScore, pageF1, pageScore, type PageScore } from '../source/bench/shingles.mjs';
 import { startPageServer, type PageServer } from './support/page-server.js';
 

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAgents } from '../source/core/http.js';
-import { pageLoader, PageError, PageQueue, readPage, wantedPages } from '../source/core/page/index.js';
+import { pageLoader, PageError, PageQueue, readPage, wantedPages } from '../source/core/page.js';
 import { createParsePool, inlinePool } from '../source/core/workers.js';
 import { Store } from '../source/core/store.js';
 import { startPageServer, type PageServer } from './support/page-server.js';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAgents, USER_AGENT } from '../source/core/http.js';
 import { renderHtml } from '../source/core/html.js';
 import { PAGE_ACCEPT } from '../source/core/page/fetch.js';
-import { PageError, readPage } from '../source/core/page/index.js';
+import { PageError, readPage } from '../source/core/page.js';
 import { encodeLegacy, startPageServer, type PageServer } from './support/page-server.js';
 import { boilerplatePage, PARAGRAPHS, scriptFor } from './support/article-page.js';
 

@@ -1,7 +1,7 @@
 /** `broadsheet page URL [--json]`: the readable text of one web page, as the reader's full text shows it. */
 import { closeAgents } from '../core/http.js';
 import { renderHtml } from '../core/html.js';
-import { pageUrl, readPage } from '../core/page/index.js';
+import { pageUrl, readPage } from '../core/page.js';
 import type { Context } from './context.js';
 import { UsageError } from './context.js';
 import type { ParsedArgs } from './args.js';

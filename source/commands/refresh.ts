@@ -8,7 +8,7 @@ import { refreshFeeds, type FeedOutcome, type RefreshProgress, type RefreshSumma
 import { createParsePool } from '../core/workers.js';
 import { closeAgents } from '../core/http.js';
 import { refreshSummaryLine } from '../core/refresh-summary.js';
-import { fetchWantedPages, pageLoader, wantedPages, type QueueSummary } from '../core/page/index.js';
+import { fetchWantedPages, pageLoader, wantedPages, type QueueSummary } from '../core/page.js';
 import type { Context } from './context.js';
 import type { ParsedArgs } from './args.js';
 

@@ -21,13 +21,13 @@ import { openConnection } from './store/connection.js';
 import { TIME_ORDER_INDEXES } from './store/schema.js';
 import { unlocked, type WriteLock } from './store/write-lock.js';
 import { pageFailed, pageNotModified, pageSource, pagesWanted, savePage, storedPage, type PageSource, type StoredPage } from './store/pages.js';
-import type { PageRecord } from './page/job.js';
+import type { PageRecord } from './store/types.js';
 
 export type { PageSource, StoredPage } from './store/pages.js';
 
 export { releaseDeadOwner, sharedWriteLock, unlocked, writeLockMemory, type WriteLock } from './store/write-lock.js';
 
-export type { ArticleRow, FeedRow, SaveResult, Scope } from './store/types.js';
+export type { ArticleRow, FeedRow, PageRecord, SaveResult, Scope } from './store/types.js';
 import type { ArticleRow, FeedRow, SaveResult, Scope } from './store/types.js';
 export { CacheOpenError } from './store/connection.js';
 

@@ -17,7 +17,7 @@ import { dispatchKey } from './dispatcher.js';
 import { applyMark, MarkHistory } from '../core/marks.js';
 import { perform } from './actions.js';
 import { FullTextModel } from './full-text.js';
-import { pageLoader } from '../core/page/index.js';
+import { pageLoader } from '../core/page.js';
 import { inlinePool } from '../core/workers.js';
 
 

@@ -7,7 +7,7 @@
  * an article read in full once opens in full, even offline. Nothing is fetched again unless asked
  * (`refetch`, from the refresh key on an article showing its full text).
  */
-import { describePageFailure, PageQueue, pageLimits, wantedPages, type PageLoader } from '../core/page/index.js';
+import { describePageFailure, PageQueue, pageLimits, wantedPages, type PageLoader } from '../core/page.js';
 import type { ArticleRow, Store } from '../core/store.js';
 import type { Settings } from '../core/settings.js';
 

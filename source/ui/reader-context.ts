@@ -16,7 +16,7 @@ import type { OpenArticle, ReaderData, SidebarItem } from './reader-data.js';
 import type { RunRefresh } from './background-refresh.js';
 import type { CommentsModel } from './comments-model.js';
 import type { FullTextModel } from './full-text.js';
-import type { PageLoader } from '../core/page/index.js';
+import type { PageLoader } from '../core/page.js';
 
 export interface ControllerDeps {
   store: Store;

@@ -17,7 +17,7 @@ import { openInBrowser } from '../core/browser.js';
 import { subscribe } from '../core/subscribe.js';
 import { UsageError } from '../core/errors.js';
 import { buildKeymap, keyOf } from './keys.js';
-import { pageLoader } from '../core/page/index.js';
+import { pageLoader } from '../core/page.js';
 import { buildTheme, colorEnabled } from './theme.js';
 import { ReaderController, type ControllerDeps } from './controller.js';
 import { App } from './App.js';

@@ -3,6 +3,7 @@
  * bytes, extract the article, and pack what the cache keeps of the page. Building a DOM and scoring it
  * takes 5-60 ms a page (over 250 ms for the largest): on the reader's thread that is a dropped frame.
  */
+import type { PageRecord } from '../store.js';
 import { gzipSync } from 'node:zlib';
 import { decodeHtmlBytes } from './decode.js';
 import { extractArticle, type Extracted } from './extract.js';
@@ -21,21 +22,7 @@ export interface PageJob {
 }
 
 /** What the cache keeps of a fetched page (store/pages.ts). */
-export interface PageRecord extends Extracted {
-  url: string;
-  finalUrl: string;
-  contentType: string | null;
-  etag: string | null;
-  lastModified: string | null;
-  fetchedAt: number;
-  /**
-   * The page as decoded, gzipped: kept for what else reads a page (its comment systems' links).
-   * Null when the runner stored the record itself.
-   */
-  html: Uint8Array | null;
-  /** Time to decode and extract, in the runner. */
-  extractMs: number;
-}
+export type { PageRecord };
 
 export function runPageJob(job: PageJob): PageRecord {
   const started = performance.now();

@@ -5,7 +5,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import type Database from 'better-sqlite3';
-import type { PageRecord } from '../page/job.js';
+import type { PageRecord } from './types.js';
 
 /** A page as the reader shows it: everything but the page's own HTML. */
 export interface StoredPage {

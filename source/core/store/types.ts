@@ -48,3 +48,29 @@ export interface SaveResult {
   added: number;
   updated: number;
 }
+
+/**
+ * An article's web page as the cache keeps it (full text): where it ended up, its validators, what was
+ * read from it, and the page itself, gzipped, for what else reads a page. The page module fills it in.
+ */
+export interface PageRecord {
+  url: string;
+  finalUrl: string;
+  contentType: string | null;
+  etag: string | null;
+  lastModified: string | null;
+  fetchedAt: number;
+  title: string;
+  byline: string;
+  /** ISO 8601, when the page states a date. */
+  published: string | null;
+  siteName: string;
+  /** The article as HTML, links absolute; null when the page could not be read. */
+  content: string | null;
+  /** Why the page could not be read, one line; null when it could. */
+  failure: string | null;
+  /** The page as decoded, gzipped; null when the worker stored the record itself. */
+  html: Uint8Array | null;
+  /** Time to decode and extract, in the runner. */
+  extractMs: number;
+}

@@ -7,19 +7,19 @@
  * The extractor (linkedom, Readability) is loaded only where a job runs: the reader's first frame
  * never pays for it.
  */
-import { FetchError } from '../http.js';
-import { htmlToPlainText, renderHtml } from '../html.js';
-import type { ParsePool } from '../workers.js';
-import type { FeedSetting, Settings } from '../settings.js';
-import type { Store, StoredPage } from '../store.js';
-import { fetchPage, type PageLimits } from './fetch.js';
-import type { PageJob, PageRecord } from './job.js';
+import { FetchError } from './http.js';
+import { htmlToPlainText, renderHtml } from './html.js';
+import type { ParsePool } from './workers.js';
+import type { FeedSetting, Settings } from './settings.js';
+import type { Store, StoredPage } from './store.js';
+import { fetchPage, type PageLimits } from './page/fetch.js';
+import type { PageJob, PageRecord } from './page/job.js';
 
-export { DEFAULT_PAGE_MAX_BYTES, fetchPage, pageUrl, refuseNonHtml, type PageLimits } from './fetch.js';
-export { PageQueue, type QueueSummary } from './queue.js';
-import { PageQueue, type QueueSummary } from './queue.js';
-export type { PageJob, PageRecord } from './job.js';
-export type { Extracted } from './extract.js';
+export { DEFAULT_PAGE_MAX_BYTES, fetchPage, pageUrl, refuseNonHtml, type PageLimits } from './page/fetch.js';
+export { PageQueue, type QueueSummary } from './page/queue.js';
+import { PageQueue, type QueueSummary } from './page/queue.js';
+export type { PageJob, PageRecord } from './page/job.js';
+export type { Extracted } from './page/extract.js';
 
 /** A page that could not be fetched or read: the message is one line. */
 export class PageError extends Error {
@@ -52,7 +52,7 @@ export interface ReadablePage {
   extractMs: number;
 }
 
-const jobs = () => import('./job.js');
+const jobs = () => import('./page/job.js');
 
 /** Extract in `pool` when given (a worker), else on this thread. */
 async function extract(job: PageJob, pool: ParsePool | undefined, first: boolean): Promise<PageRecord> {
