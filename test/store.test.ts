@@ -34,7 +34,7 @@ const URL_B = 'https://b.example/feed';
 
 describe('Store', () => {
   it('migrates to the current schema with WAL', () => {
-    expect(store.db.pragma('user_version', { simple: true })).toBe(3);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(4);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
@@ -209,5 +209,41 @@ describe('Store large feeds', () => {
     expect(store.validators(URL_A).etag).toBe('"big"');
     const again = await store.saveFeedInSteps(URL_A, many, { etag: '"big"', lastModified: null });
     expect(again).toEqual({ added: 0, updated: 0 });
+  });
+});
+
+describe('Store discussions found elsewhere', () => {
+  it('keeps the original link, the found threads\' count, the choice, the visits and the request ledger', () => {
+    store.syncFeeds([{ url: URL_A }]);
+    store.saveFeed(URL_A, feed([article(1, { origLink: 'https://blog.example.org/1/' })]), { etag: null, lastModified: null });
+    const [row] = store.articles({}, { limit: 1 });
+    expect(row!.origLink).toBe('https://blog.example.org/1/');
+    expect(row!.lookupCount).toBeNull();
+    expect(store.articleByUrl('https://blog.example.org/1/')?.id).toBe(row!.id);
+    expect(store.setLookupCount(row!.id, 42)).toBe(true);
+    expect(store.setLookupCount(row!.id, 42)).toBe(false);
+    // A refresh leaves the count alone.
+    store.saveFeed(URL_A, feed([article(1, { title: 'Renamed' })]), { etag: null, lastModified: null });
+    expect(store.article(row!.id)!.lookupCount).toBe(42);
+    expect(store.article(row!.id)!.origLink).toBe('');
+
+    store.saveLookup('hackernews:x', '{"v":1,"refs":[]}', 5);
+    expect(store.lookup('hackernews:x')).toEqual({ fetchedAt: 5, data: '{"v":1,"refs":[]}' });
+    store.setDiscussionChoice(row!.id, 'https://news.ycombinator.com/item?id=1');
+    expect(store.discussionChoice(row!.id)).toBe('https://news.ycombinator.com/item?id=1');
+    expect(store.discussionSeenAt('hackernews:1')).toBeNull();
+    store.markDiscussionSeen('hackernews:1', 1000);
+    expect(store.discussionSeenAt('hackernews:1')).toBe(1000);
+
+    const ledger = store.ledger();
+    ledger.recordRequest('lobsters', 1_000);
+    ledger.recordRequest('lobsters', 2_000);
+    // Rows older than an hour are pruned as new ones are recorded.
+    ledger.recordRequest('lobsters', 3_602_000);
+    expect(ledger.requestsSince('lobsters', 0)).toEqual([2_000, 3_602_000]);
+    expect(ledger.pausedUntil('lobsters')).toBeNull();
+    ledger.pause('lobsters', 9_000);
+    ledger.pause('lobsters', 8_000);
+    expect(ledger.pausedUntil('lobsters')).toBe(9_000);
   });
 });

@@ -20,6 +20,7 @@ import { saveFeed, saveFeedInSteps } from './store/save-feed.js';
 import { openConnection } from './store/connection.js';
 import { TIME_ORDER_INDEXES } from './store/schema.js';
 import { unlocked, type WriteLock } from './store/write-lock.js';
+import * as discussionState from './store/discussion-state.js';
 
 export interface FeedRow {
   id: number;
@@ -53,6 +54,10 @@ export interface ArticleRow {
   commentsUrl: string;
   commentFeedUrl: string;
   commentCount: number | null;
+  /** The feed's original link (feedburner:origLink) when its link is a proxy, or ''. */
+  origLink: string;
+  /** Comments in the threads a lookup found elsewhere (not the article's own), or null before one. */
+  lookupCount: number | null;
 }
 
 /** What a list shows: everything, one feed, or one tag; optionally only unread or only starred. */
@@ -282,7 +287,7 @@ export class Store {
 
   /** Articles whose link or discussion URL is `url` (for `comments URL` on a cached article). */
   articleByUrl(url: string): (ArticleRow & { html: string; feedUrl: string }) | undefined {
-    const row = this.db.prepare('SELECT id FROM articles WHERE link = ? OR comments_url = ? OR comment_feed_url = ? LIMIT 1').get(url, url, url) as any;
+    const row = this.db.prepare('SELECT id FROM articles WHERE link = ? OR comments_url = ? OR comment_feed_url = ? OR orig_link = ? LIMIT 1').get(url, url, url, url) as any;
     return row ? this.article(row.id) : undefined;
   }
 
@@ -315,6 +320,48 @@ export class Store {
   existingIds(ids: number[]): Set<number> {
     const stmt = this.db.prepare('SELECT 1 FROM articles WHERE id = ?');
     return new Set(ids.filter((id) => stmt.get(id)));
+  }
+
+  // ---------------------------------------------------------------- discussions found elsewhere (store/discussion-state.ts)
+
+  lookup(key: string) {
+    return discussionState.lookup(this.db, key);
+  }
+
+  saveLookup(key: string, data: string, fetchedAt: number): void {
+    discussionState.saveLookup(this.db, key, data, fetchedAt);
+  }
+
+  /** The comments of the threads a lookup found for an article; true when it changed. */
+  setLookupCount(id: number, count: number): boolean {
+    return discussionState.setLookupCount(this.db, id, count);
+  }
+
+  discussionChoice(articleId: number): string | undefined {
+    return discussionState.discussionChoice(this.db, articleId);
+  }
+
+  setDiscussionChoice(articleId: number, url: string): void {
+    discussionState.setDiscussionChoice(this.db, articleId, url);
+  }
+
+  discussionSeenAt(key: string): number | null {
+    return discussionState.discussionSeenAt(this.db, key);
+  }
+
+  markDiscussionSeen(key: string, at: number): void {
+    discussionState.markDiscussionSeen(this.db, key, at);
+  }
+
+  /** The request ledger the services' rate limits are kept by (discussions/manners.ts). */
+  ledger() {
+    const db = this.db;
+    return {
+      requestsSince: (service: string, since: number) => discussionState.requestsSince(db, service, since),
+      recordRequest: (service: string, at: number) => discussionState.recordRequest(db, service, at),
+      pausedUntil: (service: string) => discussionState.pausedUntil(db, service),
+      pause: (service: string, until: number) => discussionState.pause(db, service, until),
+    };
   }
 
   // ---------------------------------------------------------------- discussions
