@@ -72,6 +72,7 @@ function deserialize(row: { fetchedAt: number; data: string }): Cached | undefin
       permalink: s(c.permalink),
       ...(c.isOp === true ? { isOp: true } : {}),
       ...(typeof c.more === 'number' ? { more: c.more } : {}),
+      ...(Array.isArray(c.moreIds) ? { moreIds: c.moreIds.filter((x): x is string => typeof x === 'string') } : {}),
     });
   }
   const discussion: Discussion = {

@@ -17,6 +17,7 @@ export interface LookupOptions {
   services: readonly LookupServiceName[];
   settings: { sources: Settings['sources']; fetch: Pick<Settings['fetch'], 'timeoutSeconds' | 'maxBytes'> };
   store?: LookupStore;
+  /** The process's manners (defaultManners, or one over the cache's ledger); absent, nothing is gated. */
   manners?: Manners;
   now?: () => number;
   signal?: AbortSignal;
@@ -49,17 +50,19 @@ export interface LookupResult {
 /** Lookups get small answers: a cap well under a feed's. */
 const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 
-/** Shared by every lookup and thread of a process that passes none. */
+/** One Manners per process: every lookup and thread request of the reader or a command goes through it. */
 let processManners: Manners | undefined;
-export function defaultManners(): Manners {
-  return (processManners ??= new Manners());
+export function defaultManners(options?: ConstructorParameters<typeof Manners>[0]): Manners {
+  return (processManners ??= new Manners(options));
 }
+
+const UNGATED = { run: <T>(_service: string, request: () => Promise<T>) => request() } as Pick<Manners, 'run'>;
 
 /** A failure as one line without the URL (the pane names the service instead). */
 export function failureLine(error: unknown): string {
   if (error instanceof RateLimitedError) return error.message;
+  if (error instanceof DiscussionError) return error.reason;
   const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof DiscussionError && error.url && message.startsWith(`${error.url}: `)) return message.slice(error.url.length + 2);
   return message.split('\n')[0] ?? 'failed';
 }
 
@@ -100,7 +103,7 @@ export function cachedLookup(urls: readonly LookupUrl[], options: Omit<LookupOpt
   return { result: { discussions: mergeDiscussions([], ...services.map((s) => s.refs)), services }, due };
 }
 
-async function askOne(service: LookupServiceName, url: LookupUrl, identities: ReadonlySet<string>, options: LookupOptions, manners: Manners): Promise<DiscussionRef[]> {
+async function askOne(service: LookupServiceName, url: LookupUrl, identities: ReadonlySet<string>, options: LookupOptions, manners: Pick<Manners, 'run'>): Promise<DiscussionRef[]> {
   const def = LOOKUP_SERVICES[service];
   const userAgent = userAgentFor(service);
   const ctx: FetchContext = {
@@ -130,7 +133,7 @@ async function askOne(service: LookupServiceName, url: LookupUrl, identities: Re
   return mergeDiscussions([], matching.map((h) => h.ref));
 }
 
-async function askService(service: LookupServiceName, urls: readonly LookupUrl[], options: LookupOptions, manners: Manners): Promise<ServiceOutcome> {
+async function askService(service: LookupServiceName, urls: readonly LookupUrl[], options: LookupOptions, manners: Pick<Manners, 'run'>): Promise<ServiceOutcome> {
   const now = options.now ?? Date.now;
   const published = options.published ?? null;
   const identities = new Set(urls.map((u) => u.identity));
@@ -163,7 +166,7 @@ async function askService(service: LookupServiceName, urls: readonly LookupUrl[]
 
 /** Ask every service in `options.services` about `urls` (the cache first); never throws but for an abort. */
 export async function lookupDiscussions(urls: readonly LookupUrl[], options: LookupOptions): Promise<LookupResult> {
-  const manners = options.manners ?? defaultManners();
+  const manners = options.manners ?? UNGATED;
   const services = await Promise.all(
     options.services.map(async (service) => {
       const outcome = await askService(service, urls, options, manners);
