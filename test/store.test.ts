@@ -229,8 +229,8 @@ describe('Store discussions found elsewhere', () => {
 
     store.saveLookup('hackernews:x', '{"v":1,"refs":[]}', 5);
     expect(store.lookup('hackernews:x')).toEqual({ fetchedAt: 5, data: '{"v":1,"refs":[]}' });
-    store.setDiscussionChoice(row!.id, 'https://news.ycombinator.com/item?id=1');
-    expect(store.discussionChoice(row!.id)).toBe('https://news.ycombinator.com/item?id=1');
+    store.setDiscussionChoice(row!.id, 'hackernews:1');
+    expect(store.discussionChoice(row!.id)).toBe('hackernews:1');
     expect(store.discussionSeenAt('hackernews:1')).toBeNull();
     store.markDiscussionSeen('hackernews:1', 1000);
     expect(store.discussionSeenAt('hackernews:1')).toBe(1000);

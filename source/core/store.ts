@@ -341,8 +341,9 @@ export class Store {
     return discussionState.discussionChoice(this.db, articleId);
   }
 
-  setDiscussionChoice(articleId: number, url: string): void {
-    discussionState.setDiscussionChoice(this.db, articleId, url);
+  /** The discussion (its cache key) the reader shows for an article, as last chosen with ] and [. */
+  setDiscussionChoice(articleId: number, key: string): void {
+    discussionState.setDiscussionChoice(this.db, articleId, key);
   }
 
   discussionSeenAt(key: string): number | null {

@@ -24,11 +24,11 @@ export function setLookupCount(db: Database.Database, articleId: number, count: 
 }
 
 export function discussionChoice(db: Database.Database, articleId: number): string | undefined {
-  return (db.prepare('SELECT url FROM discussion_choices WHERE article_id = ?').get(articleId) as { url: string } | undefined)?.url;
+  return (db.prepare('SELECT key FROM discussion_choices WHERE article_id = ?').get(articleId) as { key: string } | undefined)?.key;
 }
 
-export function setDiscussionChoice(db: Database.Database, articleId: number, url: string): void {
-  db.prepare('INSERT INTO discussion_choices (article_id, url) VALUES (?, ?) ON CONFLICT(article_id) DO UPDATE SET url = excluded.url').run(articleId, url);
+export function setDiscussionChoice(db: Database.Database, articleId: number, key: string): void {
+  db.prepare('INSERT INTO discussion_choices (article_id, key) VALUES (?, ?) ON CONFLICT(article_id) DO UPDATE SET key = excluded.key').run(articleId, key);
 }
 
 export function discussionSeenAt(db: Database.Database, key: string): number | null {

@@ -85,7 +85,7 @@ const MIGRATIONS: string[] = [
    );
    CREATE TABLE discussion_choices (
      article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
-     url TEXT NOT NULL
+     key TEXT NOT NULL
    );
    CREATE TABLE discussion_visits (
      key TEXT PRIMARY KEY,
