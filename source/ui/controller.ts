@@ -16,6 +16,8 @@ import { navigationEvent } from './state/navigation.js';
 import { BackgroundRefresh, type RefreshStatus, type RunRefresh } from './background-refresh.js';
 import { editLine } from './state/line-edit.js';
 import { CommentsModel } from './comments-model.js';
+import { DiscussionsModel } from './discussions-model.js';
+import type { Manners } from '../core/discussions/index.js';
 import { helpLineCount } from './views/help-lines.js';
 
 export interface ControllerDeps {
@@ -33,6 +35,8 @@ export interface ControllerDeps {
   parseDiscussion?: DiscussionParser;
   /** Start the threads that parse discussions (~70 ms): an article with one on HN, Reddit or Lobsters opened. */
   warmParsers?: () => void;
+  /** Manners towards HN, Reddit and Lobsters (rate limits shared through the cache); absent, none. */
+  manners?: Manners;
   color?: boolean;
   /** Colours for the comments pane (plain when absent, as in tests). */
   paint?: Paint;
@@ -46,6 +50,7 @@ export class ReaderController {
   state: ReaderState;
   version = 0;
   readonly comments: CommentsModel;
+  readonly discussions: DiscussionsModel;
   readonly data: ReaderData;
   private listeners = new Set<() => void>();
   private undo: Undo | null = null;
@@ -54,7 +59,8 @@ export class ReaderController {
   constructor(private deps: ControllerDeps, columns: number, rows: number) {
     this.state = initialState(columns, rows);
     this.data = new ReaderData(deps.store, { color: deps.color ?? true, now: () => this.now() });
-    this.comments = new CommentsModel(deps, () => this.changed(), () => this.dataChanged());
+    this.discussions = new DiscussionsModel(deps, (id) => this.comments.listingChanged(id), () => this.dataChanged());
+    this.comments = new CommentsModel(deps, this.discussions, () => this.changed(), () => this.dataChanged());
     this.background = new BackgroundRefresh(deps.refresh, {
       progress: () => this.changed(),
       dataChanged: () => this.dataChanged(),
@@ -296,7 +302,7 @@ export class ReaderController {
   open(id: number) {
     this.dispatch({ type: 'open', id });
     const row = this.deps.store.article(id);
-    if (row) this.comments.articleOpened(row);
+    if (row) this.discussions.articleOpened(row);
     if (row && !row.read && this.deps.settings.markReadOnOpen) {
       this.deps.store.setRead([id], true);
       this.marksChanged();
@@ -449,5 +455,6 @@ export class ReaderController {
   dispose() {
     this.background.dispose();
     this.comments.dispose();
+    this.discussions.dispose();
   }
 }

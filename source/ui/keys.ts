@@ -46,6 +46,9 @@ export const DEFAULT_KEYS = {
   'collapse-all': ['C'],
   'expand-all': ['E'],
   reload: ['r'],
+  'next-discussion': [']'],
+  'prev-discussion': ['['],
+  'next-new': ['u'],
 } satisfies Record<string, string[]>;
 
 export type Action = keyof typeof DEFAULT_KEYS;
@@ -89,6 +92,9 @@ export const ACTION_HELP: Record<Action, string> = {
   'collapse-all': 'collapse all to top level (comments)',
   'expand-all': 'expand all (comments)',
   reload: 'reload the discussion (comments)',
+  'next-discussion': 'next discussion of the article (comments)',
+  'prev-discussion': 'previous discussion of the article (comments)',
+  'next-new': 'next comment new since your last visit (comments)',
 };
 
 /** Settings may rebind any action; unknown action names are reported, not ignored. */
@@ -147,6 +153,6 @@ export const PANE_ACTIONS: Record<Pane, Action[]> = {
   list: [...NAVIGATION, 'page-down', 'page-up', 'open', 'back', 'quit', 'next-unread', 'prev-unread', 'toggle-read', 'toggle-star', 'mark-all-read', 'undo', 'open-browser', 'refresh', 'toggle-comments', ...EVERYWHERE],
   article: [...NAVIGATION, 'page-down', 'page-up', 'back', 'quit', 'next-unread', 'prev-unread', 'toggle-read', 'toggle-star', 'undo', 'open-browser', 'refresh', 'toggle-comments', ...EVERYWHERE],
   sidebar: [...NAVIGATION, 'open', 'back', 'quit', 'refresh', ...EVERYWHERE],
-  comments: ['toggle-collapse', ...NAVIGATION, 'page-down', 'page-up', 'parent', 'next-sibling', 'prev-sibling', 'next-thread', 'prev-thread', 'collapse-all', 'expand-all', 'open-browser', 'reload', 'back', 'quit', 'toggle-comments', ...EVERYWHERE],
+  comments: ['toggle-collapse', ...NAVIGATION, 'page-down', 'page-up', 'parent', 'next-sibling', 'prev-sibling', 'next-thread', 'prev-thread', 'collapse-all', 'expand-all', 'open-browser', 'reload', 'next-discussion', 'prev-discussion', 'next-new', 'back', 'quit', 'toggle-comments', ...EVERYWHERE],
 };
 

@@ -104,7 +104,8 @@ export class ReaderData {
       const rendered = renderHtml(row.html, { width, color, baseUrl: row.link || undefined });
       const when = row.published ? `${row.published.slice(0, 10)} (${relativeAge(row.published, this.options.now())})` : '';
       const meta = [row.feed, row.author, when].filter(Boolean).join(' · ');
-      const n = row.commentCount;
+      // With the threads a lookup found elsewhere.
+      const n = row.commentCount === null && !row.lookupCount ? null : (row.commentCount ?? 0) + (row.lookupCount ?? 0);
       const discussion = n !== null ? `${n} comment${n === 1 ? '' : 's'} — press c` : row.commentsUrl || row.commentFeedUrl ? 'Discussion — press c' : '';
       const header = renderHtml(`<h1>${escapeHtml(row.title)}</h1><p>${escapeHtml(meta)}</p>${discussion ? `<p>${escapeHtml(discussion)}</p>` : ''}`, { width, color });
       return { row, lines: [...header.lines, '', ...rendered.lines], links: rendered.links };

@@ -12,6 +12,7 @@ import { Store } from '../core/store.js';
 import { refreshFeeds, fetchAndParse, describeFailure } from '../core/refresh.js';
 import { createParsePool, type ParsePool } from '../core/parse-pool.js';
 import { closeAgents } from '../core/http.js';
+import { Manners } from '../core/discussions/manners.js';
 import { openInBrowser } from '../core/browser.js';
 import { discoveredUrlOf } from '../core/discover.js';
 import { UsageError } from '../commands/context.js';
@@ -74,6 +75,8 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
     // A large discussion is parsed and threaded by the parse workers, started by the first one opened.
     parseDiscussion: (job) => parsers().discussion(job),
     warmParsers: () => parsers().warm(),
+    // Lookups and threads share one set of manners; the cache's ledger shares it with other processes.
+    manners: new Manners({ ledger: store.ledger() }),
     refresh: async (urls, onFeed) => {
       const summary = await refreshFeeds({
         store,

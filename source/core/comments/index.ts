@@ -66,7 +66,7 @@ export interface LoadOptions extends ResolveOptions {
   key?: string;
   /**
    * Rate limits and in-flight caps towards HN, Reddit and Lobsters. The reader and the commands pass
-   * the one their process shares (discussions/lookup.ts: defaultManners); absent, nothing is gated.
+   * the one their process keeps (over the cache's request ledger); absent, nothing is gated.
    */
   manners?: Manners;
 }

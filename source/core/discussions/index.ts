@@ -7,7 +7,7 @@
 export { DISCUSSION_SOURCES, byComments, mergeDiscussions, refKey, sourceName, type DiscussionRef, type DiscussionRefSource } from './types.js';
 export { cleanUrl, lookupUrls, sameArticle, urlIdentity, type LookupUrl } from './url-identity.js';
 export { Manners, POLICIES, REDDIT_USER_AGENT, RateLimitedError, type Ledger, type Policy } from './manners.js';
-export { cachedLookup, defaultManners, failureLine, lookupDiscussions, outcomeLine, type LookupOptions, type LookupResult, type ServiceOutcome } from './lookup.js';
+export { cachedLookup, failureLine, lookupDiscussions, outcomeLine, type LookupOptions, type LookupResult, type ServiceOutcome } from './lookup.js';
 export { RECHECK, isDue, type LookupStore } from './cache.js';
 export { LOOKUP_SERVICES, LOOKUP_SERVICE_NAMES, type LookupServiceName } from './services/index.js';
 export { defaultDiscussion, foundCount, listDiscussions, ownDiscussions, type DiscussedArticle, type ListedDiscussion } from './article.js';

@@ -17,7 +17,7 @@ export interface LookupOptions {
   services: readonly LookupServiceName[];
   settings: { sources: Settings['sources']; fetch: Pick<Settings['fetch'], 'timeoutSeconds' | 'maxBytes'> };
   store?: LookupStore;
-  /** The process's manners (defaultManners, or one over the cache's ledger); absent, nothing is gated. */
+  /** The process's manners (the reader and each command keep one, over the cache's ledger); absent, nothing is gated. */
   manners?: Manners;
   now?: () => number;
   signal?: AbortSignal;
@@ -49,12 +49,6 @@ export interface LookupResult {
 
 /** Lookups get small answers: a cap well under a feed's. */
 const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
-
-/** One Manners per process: every lookup and thread request of the reader or a command goes through it. */
-let processManners: Manners | undefined;
-export function defaultManners(options?: ConstructorParameters<typeof Manners>[0]): Manners {
-  return (processManners ??= new Manners(options));
-}
 
 const UNGATED = { run: <T>(_service: string, request: () => Promise<T>) => request() } as Pick<Manners, 'run'>;
 
