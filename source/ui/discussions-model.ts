@@ -102,25 +102,45 @@ export class DiscussionsModel {
     const abort = new AbortController();
     this.abort = abort;
     setImmediate(() => {
-      if (!abort.signal.aborted) void this.lookup(article, urls, due, result.services, abort);
+      if (abort.signal.aborted) return;
+      void this.lookup(article, urls, due, result.services, abort);
+      // A thread found is loaded next, parsed by those threads: they take ~70 ms to start.
+      setImmediate(() => this.deps.warmParsers?.());
     });
   }
 
   private async lookup(article: OpenedArticle, urls: LookupUrl[], due: LookupServiceName[], known: ServiceOutcome[], abort: AbortController) {
     const outcomes = new Map(known.map((o) => [o.service, o]));
     const asking = new Set(due);
+    let queued = false;
+    // In a task of its own, once for answers arriving together: the others go on to their next
+    // requests (Reddit's second pair of URL variants) before the pane is redrawn.
+    const redraw = () => {
+      if (queued || abort.signal.aborted) return;
+      queued = true;
+      setImmediate(() => {
+        queued = false;
+        if (abort.signal.aborted) return;
+        this.build(article, [...outcomes.values()], [...asking]);
+        this.onChange(article.id);
+      });
+    };
     try {
       await lookupDiscussions(urls, {
         ...this.lookupOptions(article, due),
         force: true,
         signal: abort.signal,
         ...(this.deps.manners ? { manners: this.deps.manners } : {}),
+        // Threads show as each request finds them (Reddit's first URL variants answer before its last).
+        onHits: (service, refs) => {
+          const known = outcomes.get(service);
+          outcomes.set(service, { service, refs: [...(known?.refs ?? []), ...refs], fetchedAt: known?.fetchedAt ?? null, fromCache: false });
+          redraw();
+        },
         onService: (o) => {
-          if (abort.signal.aborted) return;
           outcomes.set(o.service, o);
           asking.delete(o.service);
-          this.build(article, [...outcomes.values()], [...asking]);
-          this.onChange(article.id);
+          redraw();
         },
       });
     } catch {
@@ -132,7 +152,6 @@ export class DiscussionsModel {
     if (abort.signal.aborted) return;
     const listing = this.listings.get(article.id);
     if (!listing) return;
-    if (listing.entries.some((e) => !e.own)) setImmediate(() => this.deps.warmParsers?.());
     if (this.deps.store.setLookupCount(article.id, foundCount(listing.entries))) this.onCountLearned();
   }
 

@@ -114,6 +114,24 @@ describe('lookupDiscussions', () => {
     expect(broken.services.find((s) => s.service === 'hackernews')!.refs).toHaveLength(3);
   });
 
+  it('sanitizes every string an answer brings: titles, subreddits; URLs only http(s)', async () => {
+    const evil = 'Title\u001b]0;pwned\u0007 \u001b[2Jred\u202e';
+    server.handle((url) => {
+      if (url.pathname.startsWith('/hn/')) return { body: { hits: [{ objectID: '7', title: evil, url: ARTICLE, num_comments: 1, points: 1, created_at_i: 1 }, { objectID: 'javascript:alert(1)', title: 'x', url: ARTICLE }] } };
+      if (url.pathname.startsWith('/reddit/')) return { body: { data: { children: [{ kind: 't3', data: { id: 'ev1', title: evil, url: ARTICLE, permalink: 'javascript:alert(1)', subreddit_name_prefixed: 'r/\u001b[31mx', num_comments: 2 } }] } } };
+      return { body: [{ short_id: 'ev2', title: evil, url: ARTICLE, comment_count: 3, comments_url: 'file:///etc/passwd' }] };
+    });
+    const { discussions } = await lookupDiscussions(lookupUrls({ link: ARTICLE }), options());
+    expect(discussions).toHaveLength(3);
+    for (const d of discussions) {
+      expect(d.title).toBe('Title red');
+      expect(d.url).toMatch(/^https:\/\/(news\.ycombinator\.com|www\.reddit\.com|lobste\.rs)\//);
+      expect(d.where).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    }
+    expect(discussions.find((d) => d.source === 'reddit')!.url).toBe('https://www.reddit.com/comments/ev1/');
+    expect(discussions.find((d) => d.source === 'lobsters')!.url).toBe('https://lobste.rs/s/ev2');
+  });
+
   it('never caches a failure as "none found"', async () => {
     server.handle(() => ({ status: 500, body: 'x', raw: true }));
     const first = await lookupDiscussions(lookupUrls({ link: ARTICLE }), options());

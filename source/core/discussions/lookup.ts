@@ -9,7 +9,7 @@ import { DiscussionError } from '../comments/errors.js';
 import { JSON_ACCEPT, get, parseJsonBody, type FetchContext } from '../comments/net.js';
 import { isDue, lookupKey, readLookup, writeLookup, type CachedLookup, type LookupStore } from './cache.js';
 import { Manners, RateLimitedError, userAgentFor } from './manners.js';
-import { LOOKUP_SERVICES, type LookupServiceName } from './services/index.js';
+import { LOOKUP_SERVICES, type Hit, type LookupServiceName } from './services/index.js';
 import { mergeDiscussions, sourceName, type DiscussionRef } from './types.js';
 import { urlIdentity, type LookupUrl } from './url-identity.js';
 
@@ -27,6 +27,11 @@ export interface LookupOptions {
   force?: boolean;
   /** Called as each service finishes, so a reader can show answers as they come. */
   onService?: (outcome: ServiceOutcome) => void;
+  /**
+   * Called as each single request of a service answers (Reddit is asked once per URL variant, two at
+   * a time): the threads it found so far, checked. Not cached until the whole service has answered.
+   */
+  onHits?: (service: LookupServiceName, refs: DiscussionRef[]) => void;
 }
 
 export interface ServiceOutcome {
@@ -85,7 +90,7 @@ function fromEntries(service: LookupServiceName, entries: Array<CachedLookup | u
  * What the cache knows, without a request, and which services are due to be asked (missing, stale,
  * or asked about only some of the URLs).
  */
-export function cachedLookup(urls: readonly LookupUrl[], options: Omit<LookupOptions, 'onService' | 'signal' | 'manners'>): { result: LookupResult; due: LookupServiceName[] } {
+export function cachedLookup(urls: readonly LookupUrl[], options: Omit<LookupOptions, 'onService' | 'onHits' | 'signal' | 'manners'>): { result: LookupResult; due: LookupServiceName[] } {
   const now = (options.now ?? Date.now)();
   const services: ServiceOutcome[] = [];
   const due: LookupServiceName[] = [];
@@ -106,25 +111,29 @@ async function askOne(service: LookupServiceName, url: LookupUrl, identities: Re
     ...(options.signal ? { signal: options.signal } : {}),
     ...(userAgent ? { userAgent } : {}),
   };
-  const answers = await Promise.all(
+  // Near misses, and submissions of another page of the same site, are not this article's.
+  const matching = (hits: Hit[]) =>
+    hits.filter((h) => {
+      const id = urlIdentity(h.submitted);
+      return id !== null && identities.has(id);
+    });
+  const found: DiscussionRef[] = [];
+  await Promise.all(
     def.requests(url.url, options.settings.sources).map((requestUrl) =>
       manners.run(
         service,
         async () => {
           const res = await get(requestUrl, ctx, { accept: JSON_ACCEPT });
           if (res.status !== 'ok') throw new DiscussionError('fetch', requestUrl, 'unexpected 304');
-          return def.parse(parseJsonBody(res.bytes, requestUrl), requestUrl);
+          const refs = matching(def.parse(parseJsonBody(res.bytes, requestUrl), requestUrl)).map((h) => h.ref);
+          found.push(...refs);
+          if (refs.length > 0) options.onHits?.(service, mergeDiscussions([], found));
         },
         options.signal,
       ),
     ),
   );
-  // Near misses, and submissions of another page of the same site, are not this article's.
-  const matching = answers.flat().filter((h) => {
-    const id = urlIdentity(h.submitted);
-    return id !== null && identities.has(id);
-  });
-  return mergeDiscussions([], matching.map((h) => h.ref));
+  return mergeDiscussions([], found);
 }
 
 async function askService(service: LookupServiceName, urls: readonly LookupUrl[], options: LookupOptions, manners: Pick<Manners, 'run'>): Promise<ServiceOutcome> {

@@ -4,6 +4,7 @@
  */
 import type { ChalkInstance } from 'chalk';
 import type { Comment, Discussion } from '../../core/comments/types.js';
+import { sourceName } from '../../core/discussions/types.js';
 import type { CommentTree } from '../state/comment-tree.js';
 import { commentLines } from './comment-lines.js';
 import { fit } from '../format.js';
@@ -22,7 +23,6 @@ export interface RowState {
   moreHint: (c: Comment) => string | undefined;
 }
 
-const WHERE = { feed: 'on the site', hackernews: 'on Hacker News', reddit: 'on Reddit', lobsters: 'on Lobsters' } as const;
 
 /** The header: the article's discussions (state/discussion-list.ts), then the one shown and its state. */
 export function paneHeader(list: readonly string[], shown: { discussion: Discussion | undefined; newCount: number; loading: boolean; error: string | undefined }): string[] {
@@ -30,7 +30,8 @@ export function paneHeader(list: readonly string[], shown: { discussion: Discuss
   const lines = [...list];
   if (d) {
     const fresh = shown.newCount > 0 ? ` · ${shown.newCount} new (u jumps)` : '';
-    lines.push(`${d.total} comment${d.total === 1 ? '' : 's'} ${WHERE[d.source]}${fresh}${shown.loading ? ' · updating…' : ''}`);
+    const where = sourceName(d.source === 'feed' ? 'site' : d.source);
+    lines.push(`${d.total} comment${d.total === 1 ? '' : 's'} on ${where}${fresh}${shown.loading ? ' · updating…' : ''}`);
   } else if (shown.loading) lines.push('Loading the discussion…');
   if (shown.error) lines.push(shown.error);
   lines.push('');
