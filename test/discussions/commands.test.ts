@@ -9,7 +9,7 @@ import { createContext, type Output } from '../../source/commands/context.js';
 import { Store } from '../../source/core/store.js';
 import { ARTICLE, algoliaHit, lookupSettings, redditLink, redditListing, standardAnswers, startSearchServer, type SearchServer } from './server.js';
 
-const FEED = 'https://blog.example.org/feed/';
+const FEED = 'https://blog.inkandpaper.net/feed/';
 let server: SearchServer;
 let home: string;
 
@@ -35,7 +35,7 @@ function cacheArticle() {
   store.syncFeeds([{ url: FEED }]);
   store.saveFeed(FEED, {
     title: 'Blog',
-    link: 'https://blog.example.org/',
+    link: 'https://blog.inkandpaper.net/',
     articles: [{
       id: 'post-1', title: 'A post', link: ARTICLE, author: 'Me', published: new Date(Date.now() - 3_600_000).toISOString(), html: '<p>Hi</p>',
       commentsUrl: `${ARTICLE}#comments`, commentFeedUrl: `${ARTICLE}feed/`, commentCount: 5,
@@ -102,14 +102,14 @@ describe('broadsheet discussions', () => {
     expect(JSON.parse(some.stdout).map((d: { source: string }) => d.source)).not.toContain('reddit');
 
     server.handle(() => ({ status: 500, body: 'x', raw: true }));
-    const all = await run(discussionsCommand, ['https://blog.example.org/another-post'], { json: true });
+    const all = await run(discussionsCommand, ['https://blog.inkandpaper.net/another-post'], { json: true });
     expect(all.code).toBe(1);
     expect(all.stderr.trimEnd().split('\n')).toEqual(['Hacker News', 'Reddit', 'Lobsters'].map((s) => `broadsheet: ${s}: HTTP 500 Internal Server Error`));
     expect(all.stdout).toBe('[]\n');
   });
 
   it('exit 0 with [] when nothing is found; none with lookups turned off, or for a feed that opts out', async () => {
-    server.handle((url) => (url.pathname.startsWith('/hn/') ? { body: { hits: [algoliaHit(1, 'https://elsewhere.example.org/', 4)] } } : url.pathname.startsWith('/reddit/') ? { body: redditListing([redditLink('zz', 'https://elsewhere.example.org/', 4)]) } : { body: [] }));
+    server.handle((url) => (url.pathname.startsWith('/hn/') ? { body: { hits: [algoliaHit(1, 'https://elsewhere.inkandpaper.net/', 4)] } } : url.pathname.startsWith('/reddit/') ? { body: redditListing([redditLink('zz', 'https://elsewhere.inkandpaper.net/', 4)]) } : { body: [] }));
     const none = await run(discussionsCommand, [ARTICLE], { json: true });
     expect(none).toMatchObject({ code: 0, stdout: '[]\n', stderr: '' });
 

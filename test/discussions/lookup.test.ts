@@ -63,7 +63,7 @@ describe('lookupDiscussions', () => {
   it('asks each service as its API wants: Algolia by url attribute, Reddit per variant with raw_json and its User-Agent', async () => {
     await lookupDiscussions(lookupUrls({ link: `${ARTICLE}?utm_source=rss#comments` }), options());
     const hn = server.requests.filter((r) => r.startsWith('/hn/'));
-    expect(hn).toEqual([`/hn/api/v1/search?query=${encodeURIComponent('blog.example.org/2026/01/a-post/')}&restrictSearchableAttributes=url&tags=story&hitsPerPage=20`]);
+    expect(hn).toEqual([`/hn/api/v1/search?query=${encodeURIComponent('blog.inkandpaper.net/2026/01/a-post/')}&restrictSearchableAttributes=url&tags=story&hitsPerPage=20`]);
     const reddit = server.requests.filter((r) => r.startsWith('/reddit/')).map((r) => new URL(r, 'http://x').searchParams);
     expect(reddit.map((p) => p.get('url')).sort()).toEqual(redditVariants(ARTICLE).sort());
     expect(reddit.every((p) => p.get('raw_json') === '1')).toBe(true);
@@ -74,7 +74,7 @@ describe('lookupDiscussions', () => {
   });
 
   it('asks about the original link too and merges what both find', async () => {
-    const urls = lookupUrls({ link: 'https://feeds.example.net/~r/blog/~3/xyz/', origLink: ARTICLE });
+    const urls = lookupUrls({ link: 'https://feeds.inkandpaper-proxy.net/~r/blog/~3/xyz/', origLink: ARTICLE });
     expect(urls).toHaveLength(2);
     const result = await lookupDiscussions(urls, options({ services: ['hackernews'] }));
     expect(server.requests.filter((r) => r.startsWith('/hn/'))).toHaveLength(2);

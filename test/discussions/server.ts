@@ -30,7 +30,7 @@ export interface SearchServer {
   close(): Promise<void>;
 }
 
-export const ARTICLE = 'https://blog.example.org/2026/01/a-post/';
+export const ARTICLE = 'https://blog.inkandpaper.net/2026/01/a-post/';
 
 export async function startSearchServer(initial?: Handler): Promise<SearchServer> {
   let handler: Handler = initial ?? (() => undefined);
@@ -127,12 +127,12 @@ export const standardAnswers: Handler = (url) => {
     return {
       body: {
         hits: [
-          algoliaHit(1001, 'https://blog.example.org/2026/01/a-post/', 340, 512),
-          algoliaHit(1002, 'http://blog.example.org/2026/01/a-post', 12),
-          algoliaHit(1003, 'https://blog.example.org/2026/01/a-posts/', 900), // near miss
-          algoliaHit(1004, 'https://blog.example.org/2026/01/', 50), // another page of the site
-          algoliaHit(1005, 'https://www.blog.example.org/2026/01/a-post/', 70), // www. is another host
-          algoliaHit(1006, 'https://blog.example.org/2026/01/a-post/?utm_source=hn', 0),
+          algoliaHit(1001, 'https://blog.inkandpaper.net/2026/01/a-post/', 340, 512),
+          algoliaHit(1002, 'http://blog.inkandpaper.net/2026/01/a-post', 12),
+          algoliaHit(1003, 'https://blog.inkandpaper.net/2026/01/a-posts/', 900), // near miss
+          algoliaHit(1004, 'https://blog.inkandpaper.net/2026/01/', 50), // another page of the site
+          algoliaHit(1005, 'https://www.blog.inkandpaper.net/2026/01/a-post/', 70), // www. is another host
+          algoliaHit(1006, 'https://blog.inkandpaper.net/2026/01/a-post/?utm_source=hn', 0),
         ],
         nbHits: 6,
       },
@@ -141,25 +141,25 @@ export const standardAnswers: Handler = (url) => {
   if (path === '/reddit/api/info.json') {
     const asked = url.searchParams.get('url');
     const variants: Record<string, unknown[]> = {
-      'https://blog.example.org/2026/01/a-post/': [
-        redditLink('abc', 'https://blog.example.org/2026/01/a-post/', 85),
-        redditLink('ad1', 'https://blog.example.org/2026/01/a-post/', 999, { promoted: true, permalink: '/comments/ad1/buy/', subreddit_name_prefixed: null }),
+      'https://blog.inkandpaper.net/2026/01/a-post/': [
+        redditLink('abc', 'https://blog.inkandpaper.net/2026/01/a-post/', 85),
+        redditLink('ad1', 'https://blog.inkandpaper.net/2026/01/a-post/', 999, { promoted: true, permalink: '/comments/ad1/buy/', subreddit_name_prefixed: null }),
       ],
-      'https://blog.example.org/2026/01/a-post': [
-        redditLink('abc', 'https://blog.example.org/2026/01/a-post/', 85),
-        redditLink('def', 'https://blog.example.org/2026/01/a-post', 3, { subreddit: 'webdev' }),
+      'https://blog.inkandpaper.net/2026/01/a-post': [
+        redditLink('abc', 'https://blog.inkandpaper.net/2026/01/a-post/', 85),
+        redditLink('def', 'https://blog.inkandpaper.net/2026/01/a-post', 3, { subreddit: 'webdev' }),
       ],
-      'http://blog.example.org/2026/01/a-post/': [
-        redditLink('ghi', 'http://blog.example.org/2026/01/a-post/?utm_medium=social', 7),
-        redditLink('jkl', 'http://blog.example.org/2026/01/a-post/page2', 40),
+      'http://blog.inkandpaper.net/2026/01/a-post/': [
+        redditLink('ghi', 'http://blog.inkandpaper.net/2026/01/a-post/?utm_medium=social', 7),
+        redditLink('jkl', 'http://blog.inkandpaper.net/2026/01/a-post/page2', 40),
       ],
-      'http://blog.example.org/2026/01/a-post': [],
+      'http://blog.inkandpaper.net/2026/01/a-post': [],
     };
     return { body: redditListing(variants[asked ?? ''] ?? []) };
   }
   if (path === '/lobsters/stories/url/all.json') {
     return {
-      body: [lobstersStory('lob123', 'https://blog.example.org/2026/01/a-post/', 12, true), lobstersStory('near1', 'https://blog.example.org/2026/01/a-post-2/', 60)],
+      body: [lobstersStory('lob123', 'https://blog.inkandpaper.net/2026/01/a-post/', 12, true), lobstersStory('near1', 'https://blog.inkandpaper.net/2026/01/a-post-2/', 60)],
     };
   }
   return undefined;

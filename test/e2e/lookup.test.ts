@@ -35,7 +35,7 @@ const redditThread = [
 ];
 
 const blogFeed = `<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0"><channel><title>A plain blog</title><link>https://blog.example.org/</link>
+<rss version="2.0"><channel><title>A plain blog</title><link>https://blog.inkandpaper.net/</link>
 <item><title>A post worth discussing</title><link>${ARTICLE}</link><guid>post-1</guid>
 <pubDate>${new Date(Date.now() - 3 * 3600_000).toUTCString()}</pubDate><description>&lt;p&gt;The body of the post.&lt;/p&gt;</description></item>
 </channel></rss>`;

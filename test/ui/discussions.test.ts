@@ -11,7 +11,7 @@ import { buildKeymap } from '../../source/ui/keys.js';
 import { ARTICLE, lookupSettings, redditListing, standardAnswers, startSearchServer, type SearchServer } from '../discussions/server.js';
 import { article, fixture, FEED_A, FEED_B } from './helpers.js';
 
-const BLOG = 'https://blog.example.org/feed/';
+const BLOG = 'https://blog.inkandpaper.net/feed/';
 const NOW = Date.UTC(2026, 10, 25, 12);
 let server: SearchServer;
 let hnChildren: unknown[] = [];
@@ -60,7 +60,7 @@ function readerWithBlog(now = () => NOW) {
   const made = fixture(4, { columns: 160, rows: 40 }, { settings, manners: new Manners(), now });
   made.store.syncFeeds(settings.feeds);
   // The blog's newest article: no comment feed, so its only discussions are elsewhere.
-  made.store.saveFeed(BLOG, { title: 'Blog', link: 'https://blog.example.org/', articles: [article(0, { id: 'post', title: 'A post', link: ARTICLE, published: new Date(NOW - 1800_000).toISOString(), commentCount: null })] }, { etag: null, lastModified: null });
+  made.store.saveFeed(BLOG, { title: 'Blog', link: 'https://blog.inkandpaper.net/', articles: [article(0, { id: 'post', title: 'A post', link: ARTICLE, published: new Date(NOW - 1800_000).toISOString(), commentCount: null })] }, { etag: null, lastModified: null });
   made.controller.dataChanged();
   return made;
 }

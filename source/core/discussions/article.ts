@@ -3,7 +3,7 @@
  * `<comments>` points at) first, then the threads found elsewhere, by comment count. Each entry keeps
  * the discussion cache's key (comments/resolve.ts), which loads it, remembers it and counts its visits.
  */
-import { readCache, type DiscussionStore } from '../comments/cache.js';
+import { cachedSummary, type DiscussionStore } from '../comments/cache.js';
 import { resolveDiscussions, type ArticleTarget, type ResolveOptions } from '../comments/resolve.js';
 import { safeUrl } from '../sanitize.js';
 import { mergeDiscussions, refKey, type DiscussionRef } from './types.js';
@@ -35,7 +35,7 @@ const target = (a: DiscussedArticle): ArticleTarget => ({
 /** What the article's own feed names, with what the cache and the feed know of each one's size. */
 export function ownDiscussions(article: DiscussedArticle, store?: DiscussionStore, options: ResolveOptions = {}): ListedDiscussion[] {
   return resolveDiscussions(target(article), options).map((r, i) => {
-    const cached = readCache(store, r.key)?.discussion;
+    const cached = cachedSummary(store, r.key);
     // The feed's count (slash:comments, or the size learned when it was last loaded) is the first one's.
     const comments = cached?.total ?? (i === 0 ? article.commentCount : null);
     const site = r.source === 'feed';

@@ -15,8 +15,22 @@ import { safeUrl } from '../sanitize.js';
 /** Click ids that ad and mail platforms append to shared links. */
 const CLICK_IDS = new Set(['fbclid', 'gclid', 'dclid', 'msclkid', 'mc_cid', 'mc_eid', 'igshid']);
 
-/** Hosts that can never have been submitted anywhere (RFC 2606 and RFC 6761 names, and local ones). */
-const UNSUBMITTABLE_HOST = /(?:^|\.)(?:invalid|test|example|localhost|local)$/i;
+/** Names that stand for no real site (RFC 2606, RFC 6761) and local ones. */
+const RESERVED_NAME = /(?:^|\.)(?:invalid|test|example|localhost|local|internal|example\.(?:com|net|org))$/i;
+/** IPv4 loopback, private, link-local and unspecified addresses. */
+const PRIVATE_V4 = /^(?:127|10|0)\.|^169\.254\.|^192\.168\.|^172\.(?:1[6-9]|2\d|3[01])\./;
+
+/**
+ * A host nobody can have submitted to a public aggregator, and whose URLs must not leave this machine:
+ * reserved names (the demo's `.invalid`), single-label intranet names, private and loopback addresses.
+ */
+export function isUnsubmittableHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  if (RESERVED_NAME.test(host)) return true;
+  if (host.includes(':')) return host === '::1' || host === '::' || /^f[cd]|^fe[89ab]/.test(host);
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(host)) return PRIVATE_V4.test(host);
+  return !host.includes('.');
+}
 
 export function isTrackingParameter(name: string): boolean {
   const key = name.toLowerCase();
@@ -85,7 +99,7 @@ export interface LookupUrl {
 /**
  * The URLs to ask about for an article: its link and, when the feed gave one, its original link
  * (`feedburner:origLink`: the link is often a feed-proxy redirect), each cleaned of tracking
- * parameters, one per identity. Hosts that cannot have been submitted (the demo's `.invalid`) are left out.
+ * parameters, one per identity. Hosts that cannot have been submitted are left out (isUnsubmittableHost).
  */
 export function lookupUrls(article: { link?: string; origLink?: string }): LookupUrl[] {
   const out: LookupUrl[] = [];
@@ -94,7 +108,7 @@ export function lookupUrls(article: { link?: string; origLink?: string }): Looku
     const url = cleanUrl(candidate);
     const identity = url ? urlIdentity(url) : null;
     if (!url || !identity || out.some((o) => o.identity === identity)) continue;
-    if (UNSUBMITTABLE_HOST.test(new URL(url).hostname)) continue;
+    if (isUnsubmittableHost(new URL(url).hostname)) continue;
     out.push({ url, identity });
   }
   return out;
