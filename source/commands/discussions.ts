@@ -28,9 +28,11 @@ export async function discussionsCommand(ctx: Context, args: ParsedArgs): Promis
   const own = article ? ownDiscussions(article, store) : [];
   const optedOut = article !== undefined && settings.feeds.find((f) => f.url === article.feedUrl)?.lookup === false;
   const services = optedOut ? [] : settings.discussions.lookup;
+  const urls = lookupUrls(article ? { link: article.link, origLink: article.origLink || url } : { link: url });
+  if (urls.length === 0 && services.length > 0) ctx.err.write(`broadsheet: ${url}: a local or reserved address; no service was asked\n`);
   let outcomes;
   try {
-    const result = await lookupDiscussions(lookupUrls(article ? { link: article.link, origLink: article.origLink || url } : { link: url }), {
+    const result = await lookupDiscussions(urls, {
       services,
       settings,
       store,

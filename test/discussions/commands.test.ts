@@ -123,6 +123,12 @@ describe('broadsheet discussions', () => {
     expect(server.requests).toEqual([]);
   });
 
+  it('never sends a local address anywhere, and says so', async () => {
+    const r = await run(discussionsCommand, ['http://192.168.1.5/intranet/page'], { json: true });
+    expect(r).toMatchObject({ code: 0, stdout: '[]\n', stderr: 'broadsheet: http://192.168.1.5/intranet/page: a local or reserved address; no service was asked\n' });
+    expect(server.requests).toEqual([]);
+  });
+
   it('rejects what is not an http(s) URL', async () => {
     await expect(run(discussionsCommand, ['file:///etc/passwd'])).rejects.toThrow(/not an http\(s\) URL/);
   });
