@@ -118,11 +118,15 @@ export class CommentsModel {
     this.onChange();
   }
 
-  /** An own discussion loads through the article (local copies, its post id); a found one by its URL. */
+  /**
+   * An own discussion loads through the article (local copies, its post id); a found one by its
+   * thread URL, given as an article's link: as a bare URL it would first be looked for among the
+   * cached articles, a scan of the whole table on every load.
+   */
   private target(): DiscussionTarget {
     const entry = this.list?.entries.find((e) => e.key === this.key);
     const a = this.article!;
-    if (entry && !entry.own) return entry.ref.url;
+    if (entry && !entry.own) return { link: entry.ref.url };
     return { link: a.link, commentsUrl: a.commentsUrl, commentFeedUrl: a.commentFeedUrl, feedUrl: a.feedUrl, guid: a.guid };
   }
 
