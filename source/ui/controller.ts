@@ -59,8 +59,8 @@ export class ReaderController {
   constructor(private deps: ControllerDeps, columns: number, rows: number) {
     this.state = initialState(columns, rows);
     this.data = new ReaderData(deps.store, { color: deps.color ?? true, now: () => this.now() });
-    this.discussions = new DiscussionsModel(deps, (id) => this.comments.listingChanged(id), () => this.dataChanged());
-    this.comments = new CommentsModel(deps, this.discussions, () => this.changed(), () => this.dataChanged());
+    this.discussions = new DiscussionsModel(deps, (id) => this.comments.listingChanged(id), () => this.countsChanged());
+    this.comments = new CommentsModel(deps, this.discussions, () => this.changed(), () => this.countsChanged());
     this.background = new BackgroundRefresh(deps.refresh, {
       progress: () => this.changed(),
       dataChanged: () => this.dataChanged(),
@@ -150,6 +150,12 @@ export class ReaderController {
     const scope = this.storeScope();
     if (scope.unreadOnly || scope.starredOnly) return this.dataChanged();
     this.data.invalidateMarks();
+    this.changed();
+  }
+
+  /** An article's comment count was learned: fresh rows, no recount (the lists' members are the same). */
+  private countsChanged() {
+    this.data.invalidateCounts();
     this.changed();
   }
 

@@ -59,6 +59,12 @@ export class ReaderData {
     }
   }
 
+  /** Comment counts changed and nothing else: every list keeps its members, so every total stays cached. */
+  invalidateCounts() {
+    this.version++;
+    for (const key of [...this.cache.keys()]) if (!key.startsWith('count|')) this.cache.delete(key);
+  }
+
   private memo<T>(key: string, compute: () => T): T {
     if (this.cache.has(key)) return this.cache.get(key) as T;
     if (this.cache.size > 64) this.cache.clear();
