@@ -45,7 +45,7 @@ module.exports = {
     // core/X/). Two exceptions: parse/errors.ts, so that a parse failure is recognized on the main
     // thread without loading the parser (rss-parser and the rest load only in the worker threads); and
     // the workers, which load each job's own module (page/job.ts, comments/discussion-job.ts) lazily.
-    ...['store', 'http', 'html', 'parse', 'workers', 'page'].map((folder) => ({
+    ...['store', 'http', 'html', 'parse', 'workers', 'page', 'discussions'].map((folder) => ({
       name: `through-the-face-of-core/${folder}`,
       severity: 'error',
       from: { pathNot: [`^source/core/${folder}/`, `^source/core/${folder}[.]ts$`, ...(folder === 'page' ? ['^source/core/workers/'] : [])] },

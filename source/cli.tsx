@@ -20,6 +20,8 @@ commands:
   page URL [--json]                 the readable text of one web page (its article, as full text shows it)
   comments URL [--json]             show a discussion: a comment feed, a cached article, or an
                                     HN / Reddit / Lobsters URL
+  discussions URL [--json]          every discussion of an article: its own comments, and where
+                                    Hacker News, Reddit and Lobsters say it was submitted (asks them)
   articles [--unread] [--starred] [--feed URL] [--limit N] [--json]
                                     list cached articles, newest first
   mark read|unread|star|unstar ID...  change an article's state (ids from 'articles')
@@ -56,6 +58,7 @@ const COMMANDS: Record<string, Command> = {
   export: { flags: {}, run: async (c) => (await import('./commands/subscriptions.js')).exportCommand(c) },
   comments: { flags: { json: 'boolean' }, run: async (c, a) => (await import('./commands/comments.js')).commentsCommand(c, a) },
   page: { flags: { json: 'boolean' }, run: async (c, a) => (await import('./commands/page.js')).pageCommand(c, a) },
+  discussions: { flags: { json: 'boolean' }, run: async (c, a) => (await import('./commands/discussions.js')).discussionsCommand(c, a) },
 };
 
 // `broadsheet articles | head`: the reader of our output went away; that is not an error.

@@ -468,3 +468,27 @@ describe('comment feeds of local feeds', () => {
     expect((await parseFeed(rssWith('file:///etc/passwd'), 'https://example.org/feed/')).articles[0]!.commentFeedUrl).toBe('');
   });
 });
+
+describe('feedburner:origLink', () => {
+  it('keeps the article\'s own URL when the link is FeedBurner\'s redirect (RSS and Atom)', () => {
+    const fb = 'xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0"';
+    const r = parseFeedSync(
+      rss('<item><title>A</title><link>https://feedproxy.google.com/~r/x/~3/abc/</link><feedburner:origLink>https://blog.example.org/a/</feedburner:origLink></item>').replace('<rss ', `<rss ${fb} `),
+      'https://example.org/feed',
+    );
+    expect(only(r.articles).origLink).toBe('https://blog.example.org/a/');
+    const a = parseFeedSync(
+      atom('<entry><id>x</id><title>A</title><link href="https://feedproxy.google.com/~r/x/~3/def/"/><feedburner:origLink>https://blog.example.org/b/</feedburner:origLink></entry>', ` ${fb}`),
+      'https://example.org/feed',
+    );
+    expect(only(a.articles).origLink).toBe('https://blog.example.org/b/');
+  });
+
+  it('is absent without one, when it equals the link, and when it is not http(s)', () => {
+    expect('origLink' in only(parseFeedSync(rss('<item><title>A</title><link>https://blog.example.org/a/</link></item>'), 'https://example.org/feed').articles)).toBe(false);
+    const same = rss('<item><title>A</title><link>https://blog.example.org/a/</link><feedburner:origLink>https://blog.example.org/a/</feedburner:origLink></item>');
+    expect('origLink' in only(parseFeedSync(same, 'https://example.org/feed').articles)).toBe(false);
+    const bad = rss('<item><title>A</title><link>https://blog.example.org/a/</link><feedburner:origLink>javascript:alert(1)</feedburner:origLink></item>');
+    expect('origLink' in only(parseFeedSync(bad, 'https://example.org/feed').articles)).toBe(false);
+  });
+});

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Conf from 'conf';
-import { loadSettings, normalizeFeedUrl, resolveHome, ROOT_SCHEMA, SCHEMA, SettingsError, updateSettings, type Home } from '../source/core/settings.js';
+import { loadSettings, LOOKUP_SERVICES, normalizeFeedUrl, resolveHome, ROOT_SCHEMA, SCHEMA, SettingsError, updateSettings, type Home } from '../source/core/settings.js';
+import { LOOKUP_SERVICE_NAMES } from '../source/core/discussions/services.js';
 
 let dir: string;
 let home: Home;
@@ -57,6 +58,18 @@ describe('loadSettings', () => {
     expect(fs.statSync(home.configPath).mtimeMs).toBe(before);
   });
 
+  it('asks every lookup service by default; [] turns lookups off; a feed may opt out', () => {
+    write({ feeds: [{ url: 'https://example.org/feed', lookup: false }] });
+    expect(loadSettings(home).settings.discussions.lookup).toEqual([...LOOKUP_SERVICE_NAMES]);
+    expect(loadSettings(home).settings.feeds[0]!.lookup).toBe(false);
+    write({ discussions: { lookup: [] } });
+    expect(loadSettings(home).settings.discussions.lookup).toEqual([]);
+    write({ discussions: { lookup: ['lobsters'] } });
+    expect(loadSettings(home).settings.discussions.lookup).toEqual(['lobsters']);
+    // The schema's list and the services a lookup knows stay in step.
+    expect([...LOOKUP_SERVICES]).toEqual(LOOKUP_SERVICE_NAMES);
+  });
+
   const bad: [string, unknown, RegExp][] = [
     ['broken JSON', '{"feeds": [', /not valid JSON/],
     ['a wrong type', { fetch: { concurrency: 'eight' } }, /fetch\.concurrency must be integer/],
@@ -71,6 +84,9 @@ describe('loadSettings', () => {
     ['a full-text flag that is not a boolean', { feeds: [{ url: 'https://example.org/feed', fullText: 'yes' }] }, /feeds\.0\.fullText must be boolean/],
     ['a misspelt full-text flag', { feeds: [{ url: 'https://example.org/feed', fulltext: true }] }, /feeds\.0 has an unknown key \("fulltext"\)/],
     ['a page cap below 1 KiB', { fetch: { pageMaxBytes: 10 } }, /fetch\.pageMaxBytes must be >= 1024/],
+    ['an unknown lookup service', { discussions: { lookup: ['hackernews', 'digg'] } }, /discussions\.lookup\.1 must be equal to one of the allowed values/],
+    ['an unknown discussions key', { discussions: { lookups: [] } }, /discussions has an unknown key \("lookups"\)/],
+    ['a feed lookup flag that is not a boolean', { feeds: [{ url: 'https://example.org/feed', lookup: 'no' }] }, /feeds\.0\.lookup must be boolean/],
   ];
   for (const [what, content, message] of bad) {
     it(`reports ${what} in one line naming the file, and leaves the file alone`, () => {

@@ -34,7 +34,7 @@ const URL_B = 'https://b.example/feed';
 
 describe('Store', () => {
   it('migrates to the current schema with WAL', () => {
-    expect(store.db.pragma('user_version', { simple: true })).toBe(4);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(5);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
@@ -213,13 +213,52 @@ describe('Store large feeds', () => {
 
   it('brings a schema-3 cache up to date: its articles kept, the pages table added', () => {
     store.saveFeed(URL_A, feed([article(1)]), { etag: null, lastModified: null });
-    store.db.exec('DROP TABLE pages');
+    // What migrations 4 (pages) and 5 (discussions found elsewhere) add, taken away again.
+    store.db.exec(`DROP TABLE pages;
+      ALTER TABLE articles DROP COLUMN orig_link; ALTER TABLE articles DROP COLUMN lookup_count;
+      DROP TABLE lookups; DROP TABLE discussion_choices; DROP TABLE discussion_visits; DROP TABLE service_requests; DROP TABLE service_pauses;`);
     store.db.pragma('user_version = 3');
     store.close();
     store = Store.open(path.join(dir, 'cache.db'));
-    expect(store.db.pragma('user_version', { simple: true })).toBe(4);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(5);
     expect(store.count({})).toBe(1);
     expect(store.page('https://example.org/1')).toBeUndefined();
     expect(store.pagesWanted(URL_A, 30, 0)).toEqual(['https://example.org/1']);
+  });
+});
+
+describe('Store discussions found elsewhere', () => {
+  it('keeps the original link, the found threads\' count, the choice, the visits and the request ledger', () => {
+    store.syncFeeds([{ url: URL_A }]);
+    store.saveFeed(URL_A, feed([article(1, { origLink: 'https://blog.example.org/1/' })]), { etag: null, lastModified: null });
+    const [row] = store.articles({}, { limit: 1 });
+    expect(row!.origLink).toBe('https://blog.example.org/1/');
+    expect(row!.lookupCount).toBeNull();
+    expect(store.articleByUrl('https://blog.example.org/1/')?.id).toBe(row!.id);
+    expect(store.setLookupCount(row!.id, 42)).toBe(true);
+    expect(store.setLookupCount(row!.id, 42)).toBe(false);
+    // A refresh leaves the count alone.
+    store.saveFeed(URL_A, feed([article(1, { title: 'Renamed' })]), { etag: null, lastModified: null });
+    expect(store.article(row!.id)!.lookupCount).toBe(42);
+    expect(store.article(row!.id)!.origLink).toBe('');
+
+    store.saveLookup('hackernews:x', '{"v":1,"refs":[]}', 5);
+    expect(store.lookup('hackernews:x')).toEqual({ fetchedAt: 5, data: '{"v":1,"refs":[]}' });
+    store.setDiscussionChoice(row!.id, 'hackernews:1');
+    expect(store.discussionChoice(row!.id)).toBe('hackernews:1');
+    expect(store.discussionSeenAt('hackernews:1')).toBeNull();
+    store.markDiscussionSeen('hackernews:1', 1000);
+    expect(store.discussionSeenAt('hackernews:1')).toBe(1000);
+
+    const ledger = store.ledger();
+    ledger.recordRequest('lobsters', 1_000);
+    ledger.recordRequest('lobsters', 2_000);
+    // Rows older than an hour are pruned as new ones are recorded.
+    ledger.recordRequest('lobsters', 3_602_000);
+    expect(ledger.requestsSince('lobsters', 0)).toEqual([2_000, 3_602_000]);
+    expect(ledger.pausedUntil('lobsters')).toBeNull();
+    ledger.pause('lobsters', 9_000);
+    ledger.pause('lobsters', 8_000);
+    expect(ledger.pausedUntil('lobsters')).toBe(9_000);
   });
 });

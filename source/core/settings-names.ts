@@ -14,7 +14,7 @@ export const KEY_ACTIONS: readonly string[] = [
   'toggle-comments', 'toggle-full-text', 'switch-pane', 'help',
   // In the comments pane.
   'toggle-collapse', 'parent', 'next-sibling', 'prev-sibling', 'next-thread', 'prev-thread', 'collapse-all',
-  'expand-all', 'reload',
+  'expand-all', 'reload', 'next-discussion', 'prev-discussion', 'next-new',
 ];
 
 export const THEME_ELEMENTS: readonly string[] = [

@@ -22,7 +22,12 @@ export interface FeedSetting {
   tags?: string[];
   /** Fetch the web pages of this feed's new articles after each refresh, to read them whole offline. */
   fullText?: boolean;
+  /** false: never ask the discussion services about this feed's articles. */
+  lookup?: boolean;
 }
+
+/** The services a lookup may ask (discussions/services/index.ts; test/settings.test.ts keeps them in step). */
+export const LOOKUP_SERVICES = ['hackernews', 'reddit', 'lobsters'] as const;
 
 export interface Settings {
   feeds: FeedSetting[];
@@ -36,6 +41,8 @@ export interface Settings {
     reddit: { base: string };
     lobsters: { base: string };
   };
+  /** Which services are asked where an article was submitted; [] turns lookups off. */
+  discussions: { lookup: Array<(typeof LOOKUP_SERVICES)[number]> };
 }
 
 export const DEFAULTS: Omit<Settings, 'feeds'> = {
@@ -49,6 +56,7 @@ export const DEFAULTS: Omit<Settings, 'feeds'> = {
     reddit: { base: 'https://www.reddit.com' },
     lobsters: { base: 'https://lobste.rs' },
   },
+  discussions: { lookup: [...LOOKUP_SERVICES] },
 };
 
 /** A settings problem the user must fix: printed as one line, exit code 2. */
@@ -75,6 +83,7 @@ export const SCHEMA = {
         title: { type: 'string' },
         tags: { type: 'array', items: { type: 'string', minLength: 1 } },
         fullText: { type: 'boolean' },
+        lookup: { type: 'boolean' },
       },
     },
   },
@@ -93,6 +102,9 @@ export const SCHEMA = {
     hackernews: strictObject({ api: httpUrl }),
     reddit: strictObject({ base: httpUrl }),
     lobsters: strictObject({ base: httpUrl }),
+  }),
+  discussions: strictObject({
+    lookup: { type: 'array', uniqueItems: true, items: { enum: [...LOOKUP_SERVICES] } },
   }),
 };
 
@@ -235,6 +247,7 @@ function merge(raw: Record<string, unknown>): Settings {
       reddit: { ...DEFAULTS.sources.reddit, ...r.sources?.reddit },
       lobsters: { ...DEFAULTS.sources.lobsters, ...r.sources?.lobsters },
     },
+    discussions: { lookup: [...(r.discussions?.lookup ?? DEFAULTS.discussions.lookup)] },
   };
 }
 

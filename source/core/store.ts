@@ -22,6 +22,7 @@ import { TIME_ORDER_INDEXES } from './store/schema.js';
 import { unlocked, type WriteLock } from './store/write-lock.js';
 import { pageFailed, pageNotModified, pageSource, pagesWanted, savePage, storedPage, type PageSource, type StoredPage } from './store/pages.js';
 import type { PageRecord } from './store/types.js';
+import * as discussionState from './store/discussion-state.js';
 
 export type { PageSource, StoredPage } from './store/pages.js';
 
@@ -241,7 +242,7 @@ export class Store {
 
   /** Articles whose link or discussion URL is `url` (for `comments URL` on a cached article). */
   articleByUrl(url: string): (ArticleRow & { html: string; feedUrl: string }) | undefined {
-    const row = this.db.prepare('SELECT id FROM articles WHERE link = ? OR comments_url = ? OR comment_feed_url = ? LIMIT 1').get(url, url, url) as any;
+    const row = this.db.prepare('SELECT id FROM articles WHERE link = ? OR comments_url = ? OR comment_feed_url = ? OR orig_link = ? LIMIT 1').get(url, url, url, url) as any;
     return row ? this.article(row.id) : undefined;
   }
 
@@ -274,6 +275,49 @@ export class Store {
   existingIds(ids: number[]): Set<number> {
     const stmt = this.db.prepare('SELECT 1 FROM articles WHERE id = ?');
     return new Set(ids.filter((id) => stmt.get(id)));
+  }
+
+  // ---------------------------------------------------------------- discussions found elsewhere (store/discussion-state.ts)
+
+  lookup(key: string) {
+    return discussionState.lookup(this.db, key);
+  }
+
+  saveLookup(key: string, data: string, fetchedAt: number): void {
+    discussionState.saveLookup(this.db, key, data, fetchedAt);
+  }
+
+  /** The comments of the threads a lookup found for an article; true when it changed. */
+  setLookupCount(id: number, count: number): boolean {
+    return discussionState.setLookupCount(this.db, id, count);
+  }
+
+  discussionChoice(articleId: number): string | undefined {
+    return discussionState.discussionChoice(this.db, articleId);
+  }
+
+  /** The discussion (its cache key) the reader shows for an article, as last chosen with ] and [. */
+  setDiscussionChoice(articleId: number, key: string): void {
+    discussionState.setDiscussionChoice(this.db, articleId, key);
+  }
+
+  discussionSeenAt(key: string): number | null {
+    return discussionState.discussionSeenAt(this.db, key);
+  }
+
+  markDiscussionSeen(key: string, at: number): void {
+    discussionState.markDiscussionSeen(this.db, key, at);
+  }
+
+  /** The request ledger the services' rate limits are kept by (discussions/manners.ts). */
+  ledger() {
+    const db = this.db;
+    return {
+      requestsSince: (service: string, since: number) => discussionState.requestsSince(db, service, since),
+      recordRequest: (service: string, at: number) => discussionState.recordRequest(db, service, at),
+      pausedUntil: (service: string) => discussionState.pausedUntil(db, service),
+      pause: (service: string, until: number) => discussionState.pause(db, service, until),
+    };
   }
 
   // ---------------------------------------------------------------- discussions

@@ -18,6 +18,8 @@ export interface Article {
   commentFeedUrl: string;
   /** slash:comments / thr:total / thr:count, or null when the feed does not say. */
   commentCount: number | null;
+  /** feedburner:origLink: the article's own URL when `link` is a feed proxy's redirect; absent or ''. */
+  origLink?: string;
 }
 
 /** A parsed feed: its own metadata and its articles in feed order. */

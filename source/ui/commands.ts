@@ -62,6 +62,9 @@ export const COMMANDS = [
   { name: 'collapse-all', keys: ['C'], description: 'collapse all to top level (comments)', panes: ['comments'], hint: 'fold all', hintPair: 'expand-all' },
   { name: 'expand-all', keys: ['E'], description: 'expand all (comments)', panes: ['comments'] },
   { name: 'reload', keys: ['r'], description: 'reload the discussion (comments)', panes: ['comments'], hint: 'reload' },
+  { name: 'next-discussion', keys: [']'], description: 'next discussion of the article (comments)', panes: ['comments'], hint: 'discussion', hintPair: 'prev-discussion' },
+  { name: 'prev-discussion', keys: ['['], description: 'previous discussion of the article (comments)', panes: ['comments'] },
+  { name: 'next-new', keys: ['u'], description: 'next comment new since your last visit (comments)', panes: ['comments'], hint: 'new' },
 ] as const satisfies readonly CommandSpec[];
 
 export type Action = (typeof COMMANDS)[number]['name'];
@@ -91,7 +94,7 @@ export const PANE_ACTIONS: Record<Pane, Action[]> = Object.fromEntries(
 export const PANE_HINTS: Record<Pane, Action[]> = {
   list: ['down', 'open', 'quit', 'next-unread', 'toggle-comments', 'search', 'toggle-read', 'toggle-star', 'switch-pane', 'toggle-sidebar', 'refresh-all', 'add-feed'],
   article: ['down', 'back', 'page-down', 'next-unread', 'toggle-comments', 'toggle-full-text', 'open-browser', 'switch-pane', 'toggle-read', 'toggle-star'],
-  comments: ['down', 'toggle-collapse', 'back', 'toggle-comments', 'parent', 'next-thread', 'next-sibling', 'collapse-all', 'open-browser', 'switch-pane', 'reload'],
+  comments: ['down', 'toggle-collapse', 'back', 'next-discussion', 'toggle-comments', 'parent', 'next-thread', 'next-sibling', 'collapse-all', 'next-new', 'open-browser', 'switch-pane', 'reload'],
   sidebar: ['down', 'open', 'back', 'toggle-sidebar', 'refresh', 'switch-pane'],
 };
 

@@ -1,21 +1,27 @@
 /**
- * The comments pane's model: which discussion belongs to the open article, loading it (the cached
- * copy at once, then a refresh in the background), the pane's navigation state, and its lines.
+ * The comments pane's model: which of the open article's discussions is shown (its own first, then
+ * the threads found elsewhere: DiscussionsModel; `]` and `[` switch, state/discussion-list.ts),
+ * loading it (the cached copy at once, then a refresh in the background), what is new since the last
+ * visit, Reddit's "more replies" loaded in place, the pane's navigation state, and its lines.
  * Collapse state is remembered per discussion for the session.
  */
 import type { ChalkInstance } from 'chalk';
 import {
-  cachedDiscussion, loadDiscussion, resolveTarget, type ArticleTarget, type Discussion, type DiscussionParser, type LoadedDiscussion,
+  cachedDiscussion, loadDiscussion, type Discussion, type DiscussionParser, type DiscussionTarget, type LoadedDiscussion,
 } from '../core/comments/index.js';
-import type { ArticleRow, Store } from '../core/store.js';
+import { cacheExpanded, loadStub } from '../core/comments/more.js';
+import type { Comment } from '../core/comments/types.js';
+import { failureLine, type Manners } from '../core/discussions.js';
+import type { Store } from '../core/store.js';
 import type { Settings } from '../core/settings.js';
 import { DEFAULT_KEYS, keyOf, type Action, type Keymap } from './keys.js';
-import { collapseAll, createTree, currentRow, down, expandAll, moveTo, restore, scrollLines, settle, target, toggle, type CommentTree } from './state/comment-tree.js';
-import { commentLines } from './views/comment-lines.js';
-import { ageInWords, fit } from './format.js';
+import type { DiscussionsModel, OpenedArticle } from './discussions-model.js';
+import { collapseAll, createTree, currentRow, down, expandAll, moveTo, nextWhere, restore, scrollLines, settle, target, toggle, type CommentTree } from './state/comment-tree.js';
+import { cycle, initialList, listHeader, updateList, type DiscussionList } from './state/discussion-list.js';
+import { PaneLines, paneHeader, type RowState } from './views/comments-pane.js';
+import { NewSince } from './new-comments.js';
+import { ageInWords } from './format.js';
 import type { Paint } from './theme.js';
-
-type OpenedArticle = ArticleRow & { feedUrl: string };
 
 export interface CommentsDeps {
   store: Store;
@@ -25,6 +31,8 @@ export interface CommentsDeps {
   parseDiscussion?: DiscussionParser;
   /** Starts the threads parseDiscussion runs on, ahead of their first job. */
   warmParsers?: () => void;
+  /** Manners towards HN, Reddit and Lobsters, shared with the lookups. */
+  manners?: Manners;
   paint?: Paint;
   chalk?: ChalkInstance;
   color?: boolean;
@@ -38,92 +46,120 @@ interface Remembered {
   cursorId?: string;
 }
 
+const nextTask = () => new Promise((resolve) => setImmediate(resolve));
+
 export class CommentsModel {
   article: OpenedArticle | undefined;
   discussion: LoadedDiscussion | Discussion | undefined;
   tree: CommentTree | undefined;
   key: string | undefined;
+  list: DiscussionList | undefined;
   loading = false;
   error: string | undefined;
+  private newSince: NewSince;
+  private newCount = 0;
+  private loadingMore: string | undefined;
+  private remembered = new Map<string, Remembered>();
+  private view: PaneLines;
+  private settledFor = { width: 0, height: 0 };
   /** The error is a failure to fetch (not "no discussion"): drawn in the error colour. */
   private failed = false;
   /** Reloading after a failure: the header says so, naming the host that failed. */
   private retrying = false;
   private failedHost = '';
-  private remembered = new Map<string, Remembered>();
-  private lineCache = new Map<string, string[]>();
-  private width = 80;
-  private settledFor = { width: 0, height: 0 };
   private abort: AbortController | undefined;
 
   constructor(
     private deps: CommentsDeps,
+    private discussions: DiscussionsModel,
     private onChange: () => void,
     private onCountLearned: () => void = () => {},
-  ) {}
-
-  private target(a: OpenedArticle): ArticleTarget {
-    return { link: a.link, commentsUrl: a.commentsUrl, commentFeedUrl: a.commentFeedUrl, feedUrl: a.feedUrl, guid: a.guid };
+  ) {
+    this.view = new PaneLines(deps);
+    this.newSince = new NewSince(deps.store, () => this.now());
   }
 
-  /**
-   * An article opened in the reader (the pane may be closed). When its discussion is JSON (HN, Reddit,
-   * Lobsters), start the threads that will parse it, after this frame: they take ~70 ms to start, and
-   * the reader waited for them when `c` came first.
-   */
-  articleOpened(article: OpenedArticle) {
-    if (!this.deps.warmParsers) return;
-    const source = resolveTarget(this.target(article), this.deps.store)?.source;
-    if (source && source !== 'feed') setImmediate(() => this.deps.warmParsers?.());
+  private listRest(article: OpenedArticle) {
+    const { services, asking, lookupOn } = this.discussions.listing(article);
+    return { services, asking, lookupOn };
   }
 
   /** The open article changed (or the pane opened or closed): show its discussion. */
   articleChanged(article: OpenedArticle | undefined, force = false) {
     if (!force && article?.id === this.article?.id && (article === undefined) === (this.article === undefined)) return;
+    const previous = this.list?.entries[this.list.current]?.key;
+    this.article = article;
+    this.list = undefined;
+    if (!article) return this.select(undefined);
+    const listing = this.discussions.listing(article);
+    const remembered = force ? previous : this.deps.store.discussionChoice(article.id);
+    this.list = initialList(listing.entries, remembered, this.listRest(article));
+    if (force) this.discussions.articleOpened(article, true);
+    this.select(this.list.entries[this.list.current]?.key, force);
+  }
+
+  /** The article's list changed (a lookup answered): redraw, and show the default if that changed. */
+  listingChanged(articleId: number) {
+    const article = this.article;
+    if (!article || article.id !== articleId || !this.list) return;
+    this.list = updateList(this.list, this.discussions.listing(article).entries, this.listRest(article));
+    const key = this.list.entries[this.list.current]?.key;
+    if (key !== this.key) this.select(key);
+    else this.onChange();
+  }
+
+  /** Show the discussion under `key` of the open article (none: the header says why). */
+  private select(key: string | undefined, force = false) {
     this.rememberState();
     this.abort?.abort();
-    this.article = article;
     this.discussion = undefined;
     this.tree = undefined;
     this.error = undefined;
     this.failed = false;
-    this.retrying = false;
     this.loading = false;
-    this.key = undefined;
-    if (!article) return this.onChange();
-    const resolved = resolveTarget(this.target(article), this.deps.store);
-    if (!resolved) {
-      // A feed that counts comments (slash:comments) without naming a thread: they are on the page.
-      const n = article.commentCount;
-      const page = /^https?:\/\//i.test(article.link);
-      this.error = n && page ? `Its ${n} comment${n === 1 ? ' is' : 's are'} on the article's page: ${this.keyFor('open-browser')} opens it.` : 'This article has no discussion.';
-      return this.onChange();
-    }
-    this.key = resolved.key;
-    const cached = cachedDiscussion(this.target(article), this.deps.store);
+    this.loadingMore = undefined;
+    this.key = key;
+    const article = this.article;
+    if (!article || !key) return this.onChange();
+    const cached = cachedDiscussion(this.target(), this.deps.store, { key });
     if (cached) this.show(cached);
-    void this.load(article, force ? 0 : undefined);
+    void this.load(article, key, force ? 0 : undefined);
     this.onChange();
   }
 
-  private async load(article: OpenedArticle, maxAgeMs?: number) {
+  /**
+   * An own discussion loads through the article (local copies, its post id); a found one by its
+   * thread URL, given as an article's link: as a bare URL it would first be looked for among the
+   * cached articles, a scan of the whole table on every load.
+   */
+  private target(): DiscussionTarget {
+    const entry = this.list?.entries.find((e) => e.key === this.key);
+    const a = this.article!;
+    if (entry && !entry.own) return { link: entry.ref.url };
+    return { link: a.link, commentsUrl: a.commentsUrl, commentFeedUrl: a.commentFeedUrl, feedUrl: a.feedUrl, guid: a.guid };
+  }
+
+  private async load(article: OpenedArticle, key: string, maxAgeMs?: number) {
     const abort = new AbortController();
     this.abort = abort;
     this.loading = true;
+    const entry = this.list?.entries.find((e) => e.key === key);
     try {
       // The pane's first frame ("loading") is drawn before the request is even built: one task each.
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTask();
       if (abort.signal.aborted) return;
-      const loaded = await loadDiscussion(this.target(article), {
+      const loaded = await loadDiscussion(this.target(), {
         store: this.deps.store,
         settings: this.deps.settings,
         signal: abort.signal,
+        key,
+        now: () => this.now(),
+        ...(this.deps.manners ? { manners: this.deps.manners } : {}),
         ...(this.deps.parseDiscussion ? { parse: this.deps.parseDiscussion } : {}),
         ...(maxAgeMs !== undefined ? { maxAgeMs } : {}),
       });
       // Building the pane's tree, drawing it and updating the list's count each get a task of their own,
       // after the fetch's: together they were one 40-50 ms stall for 3,000 comments.
-      const nextTask = () => new Promise((resolve) => setImmediate(resolve));
       await nextTask();
       if (abort.signal.aborted) return;
       this.retrying = false;
@@ -138,8 +174,11 @@ export class CommentsModel {
       if (abort.signal.aborted) return;
       // The list shows the discussion's size from now on, for sources whose feeds carry no count.
       // A comment feed holds only its newest comments: slash:comments, when given, knows better.
+      if (entry && !entry.own) return this.discussions.threadLoaded(article, key, loaded.total);
+      const first = entry === this.list?.entries[0];
       const knownBetter = loaded.source === 'feed' && article.commentCount !== null;
-      if (!knownBetter && this.deps.store.setCommentCount(article.id, loaded.total)) this.onCountLearned();
+      if (first && !knownBetter && this.deps.store.setCommentCount(article.id, loaded.total)) this.onCountLearned();
+      this.discussions.ownChanged(article);
     } catch (error) {
       if (abort.signal.aborted) return;
       this.retrying = false;
@@ -153,34 +192,62 @@ export class CommentsModel {
     }
   }
 
-  private show(discussion: Discussion) {
+  private show(discussion: Discussion, cursorId?: string) {
     const previous = this.tree ? { collapsed: this.tree.collapsed, cursorId: currentRow(this.tree)?.comment.id } : this.key ? this.remembered.get(this.key) : undefined;
     this.discussion = discussion;
-    this.lineCache.clear();
-    this.tree = previous ? restore(discussion.comments, previous.collapsed, previous.cursorId) : createTree(discussion.comments);
+    this.view.clear();
+    this.tree = previous ? restore(discussion.comments, previous.collapsed, cursorId ?? previous.cursorId) : createTree(discussion.comments);
+    this.newSince.shown(this.key!);
+    this.newCount = this.tree.rows.filter((r) => this.isNew(r.comment)).length;
+  }
+
+  private isNew(c: Comment): boolean {
+    return this.newSince.isNew(this.key, c);
   }
 
   private rememberState() {
     if (this.key && this.tree) this.remembered.set(this.key, { collapsed: this.tree.collapsed, cursorId: currentRow(this.tree)?.comment.id });
   }
 
-  private failure(message: string): string {
-    const { host, line } = failureLine(message, this.discussionUrl(), this.keyFor('reload'));
-    this.failedHost = host;
-    return line;
-  }
-
-  /** Where the discussion is fetched from, for messages. */
-  private discussionUrl(): string {
-    return this.discussion?.url || this.article?.commentsUrl || this.article?.commentFeedUrl || this.article?.link || '';
+  private now() {
+    return (this.deps.now ?? Date.now)();
   }
 
   private keyFor(action: Action): string {
     return keyOf(this.deps.keymap ?? DEFAULT_KEYS, action);
   }
 
-  private now() {
-    return (this.deps.now ?? Date.now)();
+  private failure(message: string): string {
+    const { host, line } = fetchFailureLine(message, this.discussion?.url || this.article?.link || '', this.keyFor('reload'));
+    this.failedHost = host;
+    return line;
+  }
+
+  /** Enter on a Reddit "N more replies" / "continue this thread": load them in place. */
+  private async loadMore(stubId: string) {
+    const d = this.discussion;
+    const article = this.article;
+    if (!d || !article || this.loadingMore) return;
+    this.loadingMore = stubId;
+    this.onChange();
+    const key = this.key;
+    try {
+      const signal = this.abort?.signal;
+      const next = await loadStub(d, stubId, { settings: this.deps.settings, ...(this.deps.manners ? { manners: this.deps.manners } : {}), ...(signal ? { signal } : {}) });
+      if (this.key !== key || this.discussion !== d) return;
+      const stubAt = Math.max(0, this.tree?.rows.findIndex((r) => r.comment.id === stubId) ?? 0);
+      this.show({ ...next, fetchedAt: d.fetchedAt });
+      // The cursor goes to the first reply loaded: the stub's row, now that they stand in its place.
+      const tree = this.tree!;
+      const cursor = Math.min(stubAt, Math.max(0, tree.rows.length - 1));
+      this.tree = { ...tree, cursor, top: Math.min(tree.top, cursor), topLine: 0 };
+      cacheExpanded(this.deps.store, { ...next, fetchedAt: d.fetchedAt });
+    } catch (error) {
+      if (this.key === key) this.error = `Reddit: ${failureLine(error)}`;
+    } finally {
+      if (this.loadingMore === stubId) this.loadingMore = undefined;
+      this.onChange();
+    }
   }
 
   // ---------------------------------------------------------------- keys
@@ -201,16 +268,25 @@ export class CommentsModel {
       const retry = this.failed;
       const host = this.failedHost;
       if (this.article) this.articleChanged(this.article, true);
-      this.retrying = retry;
+      this.retrying = retry && this.loading;
       this.failedHost = host;
       this.onChange();
       return true;
     }
+    if (action === 'next-discussion' || action === 'prev-discussion') {
+      if (!this.list || !this.article) return true;
+      this.list = cycle(this.list, action === 'next-discussion' ? 1 : -1);
+      const key = this.list.entries[this.list.current]?.key;
+      if (key) this.deps.store.setDiscussionChoice(this.article.id, key);
+      if (key !== this.key) this.select(key);
+      return true;
+    }
     if (!t && action === 'open-browser' && this.article?.link && /^https?:\/\//i.test(this.article.link)) {
+      // No thread to open (the comments are on the article's page, or there are none): the page.
       this.deps.openUrl(this.article.link);
       return true;
     }
-    if (!t) return ['down', 'up', 'toggle-collapse', 'parent', 'next-sibling', 'prev-sibling', 'next-thread', 'prev-thread', 'collapse-all', 'expand-all', 'open-browser'].includes(action);
+    if (!t) return ['down', 'up', 'toggle-collapse', 'parent', 'next-sibling', 'prev-sibling', 'next-thread', 'prev-thread', 'collapse-all', 'expand-all', 'open-browser', 'next-new'].includes(action);
     const go = (move: Parameters<typeof target>[1]) => set(moveTo(t, target(t, move), view, h));
     switch (action) {
       case 'down':
@@ -230,9 +306,16 @@ export class CommentsModel {
       case 'toggle-collapse':
       case 'collapse-all':
       case 'expand-all': {
+        const row = currentRow(t);
+        if (action === 'toggle-collapse' && row?.comment.more !== undefined && this.discussion?.source === 'reddit') {
+          void this.loadMore(row.comment.id);
+          return true;
+        }
         const next = action === 'toggle-collapse' ? toggle(t) : action === 'collapse-all' ? collapseAll(t) : expandAll(t);
-        return set(settle(next, view, (i) => this.rowLinesOf(next, i).length));
+        return set(settle(next, view, (i) => this.view.row(next, i, this.rowState()).length));
       }
+      case 'next-new':
+        return set(moveTo(t, nextWhere(t, (r) => this.isNew(r.comment)), view, h));
       case 'parent':
         return go('parent');
       case 'next-sibling':
@@ -244,7 +327,7 @@ export class CommentsModel {
       case 'prev-thread':
         return go('prev-thread');
       case 'open-browser': {
-        const url = currentRow(t)?.comment.permalink || this.discussion?.url || this.article?.link;
+        const url = currentRow(t)?.comment.permalink || this.discussion?.url;
         if (url) this.deps.openUrl(url);
         return true;
       }
@@ -254,72 +337,55 @@ export class CommentsModel {
 
   // ---------------------------------------------------------------- drawing
 
-  private rowLines(index: number): string[] {
-    return this.tree ? this.rowLinesOf(this.tree, index) : [];
+  private rowState(): RowState {
+    const reddit = this.discussion?.source === 'reddit';
+    return {
+      now: this.now(),
+      isNew: (c) => this.isNew(c),
+      moreHint: (c) => (reddit ? (this.loadingMore === c.id ? 'loading…' : 'Enter loads them') : undefined),
+    };
   }
 
-  private rowLinesOf(tree: CommentTree, index: number): string[] {
-    const row = tree.rows[index];
-    if (!row) return [];
-    const key = `${row.comment.id}|${this.width}|${row.hidden}`;
-    let lines = this.lineCache.get(key);
-    if (!lines) {
-      if (this.lineCache.size > 5000) this.lineCache.clear();
-      const paint = this.deps.paint ?? plainPaint;
-      lines = commentLines(row, this.width, { paint, chalk: this.deps.chalk ?? plainChalk, color: this.deps.color ?? false, now: this.now() });
-      this.lineCache.set(key, lines);
-    }
-    return lines;
+  private rowLines(index: number): string[] {
+    return this.tree ? this.view.row(this.tree, index, this.rowState()) : [];
   }
 
   private headerLines(): string[] {
-    const d = this.discussion;
-    const lines: string[] = [];
-    if (d) {
-      const where = { feed: 'on the site', hackernews: 'on Hacker News', reddit: 'on Reddit', lobsters: 'on Lobsters' }[d.source];
-      // A comment feed holds only the newest comments: when the posts feed counts more, say both.
-      const claimed = this.article?.commentCount ?? null;
-      const count =
-        d.source === 'feed' && claimed !== null && claimed > d.total ? `${d.total} of ${claimed} comments in the feed` : `${d.total} comment${d.total === 1 ? '' : 's'} ${where}`;
-      lines.push(`${count}${this.loading ? ' · updating…' : ''}`);
-    } else if (this.loading) lines.push(this.retrying ? `Retrying ${this.failedHost}…` : 'Loading the discussion…');
-    if (this.error) lines.push(this.failed ? (this.deps.paint ?? plainPaint).error(this.error) : this.error);
-    lines.push('');
-    return lines;
+    const a = this.article;
+    const keys = { next: this.keyFor('next-discussion'), prev: this.keyFor('prev-discussion') };
+    // A feed that counts comments (slash:comments) without naming a thread: they are on the page.
+    const n = a?.commentCount ?? 0;
+    const none = n > 0 && a && /^https?:\/\//i.test(a.link) ? `Its ${n} comment${n === 1 ? ' is' : 's are'} on the article's page: ${this.keyFor('open-browser')} opens it.` : undefined;
+    const list = this.list && a ? listHeader(this.list, this.now(), this.view.width, { keys, ...(none ? { none } : {}) }) : [];
+    const error = this.error && this.failed ? (this.deps.paint?.error ?? ((x: string) => x))(this.error) : this.error;
+    return paneHeader(list, {
+      discussion: this.discussion,
+      newCount: this.newCount,
+      newKey: this.keyFor('next-new'),
+      claimed: a?.commentCount ?? null,
+      loading: this.loading,
+      retrying: this.retrying ? this.failedHost : undefined,
+      error,
+    });
   }
 
   /** Exactly the lines on screen: only the comments in view are rendered. */
   lines(width: number, height: number): string[] {
-    if (width !== this.width) {
-      this.width = width;
-      this.lineCache.clear();
-    }
+    this.view.resize(width);
+    if (!this.article) return ['No article open.'];
     if (this.tree && (width !== this.settledFor.width || height !== this.settledFor.height)) {
       // A resize re-wraps every comment: the cursor's comment stays in view and the pane stays full.
       this.settledFor = { width, height };
       this.tree = settle(this.tree, Math.max(1, height - this.headerLines().length), (i) => this.rowLines(i).length);
     }
-    if (!this.article) return ['No article open.'];
-    const out = this.headerLines().map((l) => fit(l, width));
-    const t = this.tree;
-    if (!t || t.rows.length === 0) {
-      if (t) out.push('No comments yet.');
-      return out;
-    }
-    const paint = this.deps.paint ?? plainPaint;
-    for (let i = t.top, skip = t.topLine; i < t.rows.length && out.length < height; i++, skip = 0) {
-      const lines = this.rowLines(i);
-      for (let j = skip; j < lines.length && out.length < height; j++) {
-        out.push(i === t.cursor && j === 0 ? paint.selected(fit(stripped(lines[j]!), width)) : lines[j]!);
-      }
-    }
-    return out;
+    return this.view.render(this.headerLines(), this.tree, height, this.rowState());
   }
 
   dispose() {
     this.abort?.abort();
   }
 }
+
 
 function hostOf(url: string): string {
   try {
@@ -333,15 +399,10 @@ function hostOf(url: string): string {
  * A failed fetch as one short line: the host and what went wrong, and the key that retries.
  * ("https://hn.algolia.com/api/v1/items/1: connection refused" -> "hn.algolia.com: connection refused · r retries").
  */
-export function failureLine(message: string, fallbackUrl: string, retryKey: string): { host: string; line: string } {
+export function fetchFailureLine(message: string, fallbackUrl: string, retryKey: string): { host: string; line: string } {
   const m = /^(\S+?): (.*)$/.exec(message);
-  const host = m && /^[a-z][a-z0-9+.-]*:\/\//i.test(m[1]!) ? hostOf(m[1]!) : hostOf(fallbackUrl);
-  const why = m && /^[a-z][a-z0-9+.-]*:\/\//i.test(m[1]!) ? m[2]! : message;
+  const isUrl = m !== null && /^[a-z][a-z0-9+.-]*:\/\//i.test(m[1]!);
+  const host = isUrl ? hostOf(m[1]!) : hostOf(fallbackUrl);
+  const why = isUrl ? m[2]! : message;
   return { host, line: `${host ? `${host}: ` : ''}${why} · ${retryKey} retries` };
 }
-
-const identity = (s: string) => s;
-const plainPaint = new Proxy({}, { get: () => identity }) as Paint;
-const plainChalk = new Proxy(identity, { get: () => identity }) as unknown as ChalkInstance;
-// The selected header is redrawn inverted as a whole: drop its own colours first.
-const stripped = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');

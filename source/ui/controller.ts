@@ -20,6 +20,7 @@ import { FullTextModel } from './full-text.js';
 import { pageLoader } from '../core/page.js';
 import { inlinePool } from '../core/workers.js';
 
+import { DiscussionsModel } from './discussions-model.js';
 
 
 export type { ControllerDeps } from './reader-context.js';
@@ -28,6 +29,7 @@ export class ReaderController implements ReaderContext {
   state: ReaderState;
   version = 0;
   readonly comments: CommentsModel;
+  readonly discussions: DiscussionsModel;
   readonly fullText: FullTextModel;
   readonly data: ReaderData;
   private listeners = new Set<() => void>();
@@ -41,7 +43,8 @@ export class ReaderController implements ReaderContext {
     this.state = initialState(columns, rows);
     this.data = new ReaderData(deps.store, { color: deps.color ?? true, now: () => this.now(), commentsKey: () => this.key('toggle-comments'), openKey: () => this.key('open-browser') });
     this.marks = new MarkHistory(deps.store);
-    this.comments = new CommentsModel(deps, () => this.changed(), () => this.dataChanged());
+    this.discussions = new DiscussionsModel(deps, (id) => this.comments.listingChanged(id), () => this.countsChanged());
+    this.comments = new CommentsModel(deps, this.discussions, () => this.changed(), () => this.countsChanged());
     this.fullText = new FullTextModel({
       store: deps.store,
       settings: deps.settings,
@@ -158,6 +161,12 @@ export class ReaderController implements ReaderContext {
     this.changed();
   }
 
+  /** An article's comment count was learned: fresh rows, no recount (the lists' members are the same). */
+  private countsChanged() {
+    this.data.invalidateCounts();
+    this.changed();
+  }
+
   /** The store changed under us (a mark, a refresh): redraw from fresh rows without moving. */
   dataChanged() {
     this.reloadList(this.rowAtCursor()?.id);
@@ -207,7 +216,7 @@ export class ReaderController implements ReaderContext {
   open(id: number) {
     this.dispatch({ type: 'open', id });
     const row = this.deps.store.article(id);
-    if (row) this.comments.articleOpened(row);
+    if (row) this.discussions.articleOpened(row);
     if (row && !row.read && this.deps.settings.markReadOnOpen) {
       applyMark(this.deps.store, [id], 'read');
       this.marksChanged();
@@ -271,6 +280,7 @@ export class ReaderController implements ReaderContext {
   dispose() {
     this.background.dispose();
     this.comments.dispose();
+    this.discussions.dispose();
     this.fullText.dispose();
   }
 }

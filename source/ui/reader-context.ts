@@ -17,6 +17,7 @@ import type { RunRefresh } from './background-refresh.js';
 import type { CommentsModel } from './comments-model.js';
 import type { FullTextModel } from './full-text.js';
 import type { PageLoader } from '../core/page.js';
+import type { Manners } from '../core/discussions.js';
 
 export interface ControllerDeps {
   store: Store;
@@ -35,6 +36,8 @@ export interface ControllerDeps {
   warmParsers?: () => void;
   /** Fetches an article's page and stores its full text (core/page); default: extracted inline. */
   loadPage?: PageLoader;
+  /** Manners towards HN, Reddit and Lobsters (rate limits shared through the cache); absent, none. */
+  manners?: Manners;
   color?: boolean;
   /** Colours for the comments pane (plain when absent, as in tests). */
   paint?: Paint;

@@ -69,6 +69,12 @@ export class ReaderData {
     }
   }
 
+  /** Comment counts changed and nothing else: every list keeps its members, so every total stays cached. */
+  invalidateCounts() {
+    this.version++;
+    for (const key of [...this.cache.keys()]) if (!key.startsWith('count|')) this.cache.delete(key);
+  }
+
   private memo<T>(key: string, compute: () => T): T {
     if (this.cache.has(key)) return this.cache.get(key) as T;
     if (this.cache.size > 64) this.cache.clear();
@@ -133,10 +139,11 @@ export class ReaderData {
 
 /** What the article's header says of its discussion, and the key that shows it. */
 function discussionLineOf(row: ArticleRow & { feedUrl: string }, commentsKey: string, openKey: string): string {
-  const n = row.commentCount;
+  // With the threads a lookup found elsewhere.
+  const n = row.commentCount === null && !row.lookupCount ? null : (row.commentCount ?? 0) + (row.lookupCount ?? 0);
   const counted = n === null ? '' : `${n} comment${n === 1 ? '' : 's'}`;
   const thread = resolveTarget({ link: row.link, commentsUrl: row.commentsUrl, commentFeedUrl: row.commentFeedUrl, feedUrl: row.feedUrl, guid: row.guid }, undefined);
-  if (thread) return `${counted || 'Discussion'} — press ${commentsKey}`;
+  if (thread || row.lookupCount) return `${counted || 'Discussion'} — press ${commentsKey}`;
   // The feed counts comments but names no thread to read them from: they are on the article's page.
   if (counted && /^https?:\/\//i.test(row.link)) return `${counted} on the article's page — ${openKey} opens it`;
   return counted;

@@ -13,6 +13,7 @@ import { refreshFeeds } from '../core/refresh.js';
 import { refreshSummaryLine } from '../core/refresh-summary.js';
 import { createParsePool, type ParsePool } from '../core/workers.js';
 import { closeAgents } from '../core/http.js';
+import { Manners } from '../core/discussions.js';
 import { openInBrowser } from '../core/browser.js';
 import { subscribe } from '../core/subscribe.js';
 import { UsageError } from '../core/errors.js';
@@ -79,6 +80,8 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
     warmParsers: () => parsers().warm(),
     // Articles' pages are extracted and stored by the same workers.
     loadPage: pageLoader(store, parsers, settings.fetch),
+    // Lookups and threads share one set of manners; the cache's ledger shares it with other processes.
+    manners: new Manners({ ledger: store.ledger() }),
     refresh: async (urls, onFeed) => {
       const summary = await refreshFeeds({
         store,

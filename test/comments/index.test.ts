@@ -10,6 +10,7 @@ import {
   type Discussion,
 } from '../../source/core/comments/index.js';
 import { buildThread } from '../../source/core/comments/thread.js';
+import { cachedSummary, writeCache } from '../../source/core/comments/cache.js';
 import type { FlatComment } from '../../source/core/comments/types.js';
 import { Store } from '../../source/core/store.js';
 import { fixture, settingsFor, startServer, type TestServer } from './server.js';
@@ -76,6 +77,15 @@ afterEach(() => store.close());
 const settings = () => settingsFor(server.base);
 
 describe('cache', () => {
+  it('summarizes a cached copy (title, size, age) without reading its comments, whatever the title holds', async () => {
+    const d = await loadDiscussion(HN, { store, settings: settings() });
+    expect(cachedSummary(store, 'hackernews:9000')).toEqual({ title: d.title, total: d.total, fetchedAt: d.fetchedAt });
+    const tricky = { ...d, title: 'a ,"comments":[ b', fetchedAt: 5 };
+    writeCache(store, 'hackernews:9000', tricky, null, null);
+    expect(cachedSummary(store, 'hackernews:9000')).toEqual({ title: 'a ,"comments":[ b', total: d.total, fetchedAt: 5 });
+    expect(cachedSummary(store, 'hackernews:nope')).toBeUndefined();
+  });
+
   it('a second load within maxAge does not hit the server', async () => {
     let now = 1_000_000;
     const opts = { store, settings: settings(), now: () => now, maxAgeMs: 60_000 };

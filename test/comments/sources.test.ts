@@ -83,7 +83,8 @@ describe('Hacker News (Algolia)', () => {
 describe('Reddit', () => {
   it('python-2xmo63: nested replies, OP, deleted placeholders, permalinks built from the post', async () => {
     const d = await load('https://www.reddit.com/r/Python/comments/2xmo63/a_python_terminal_viewer_for_browsing_reddit/');
-    expect(server.headers.at(-1)!['user-agent']).toMatch(/^Broadsheet\/\d/);
+    // Reddit's API rules ask for `<platform>:<app id>:<version> (by /u/<name>)`.
+    expect(server.headers.at(-1)!['user-agent']).toMatch(/^\w+:broadsheet:\d+\.\d+\.\d+ \(by \/u\/\w+\)$/);
     const json = JSON.parse(fixture('python-2xmo63.comments.json'));
     expect(countMoreStubs(json)).toBe(0);
     expect(d).toMatchObject({

@@ -53,6 +53,7 @@ export function fixture(count = 30, size = { columns: 120, rows: 40 }, over: Par
     dir,
     store,
     controller,
+    deps,
     opened,
     exited: () => exited,
     press: (...names: string[]) => names.forEach((n) => controller.handleKeyName(n)),

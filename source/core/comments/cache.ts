@@ -72,6 +72,7 @@ function deserialize(row: { fetchedAt: number; data: string }): Cached | undefin
       permalink: s(c.permalink),
       ...(c.isOp === true ? { isOp: true } : {}),
       ...(typeof c.more === 'number' ? { more: c.more } : {}),
+      ...(Array.isArray(c.moreIds) ? { moreIds: c.moreIds.filter((x): x is string => typeof x === 'string') } : {}),
     });
   }
   const discussion: Discussion = {
@@ -92,6 +93,26 @@ export function readCache(store: DiscussionStore | undefined, key: string): Cach
   try {
     const row = store.discussion(key);
     return row ? deserialize(row) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A cached discussion's title, size and age without reading its comments: a 3,000-comment copy is a
+ * megabyte of JSON, and the list of an article's discussions needs only these. serializeDiscussion
+ * writes `comments` last, and inside JSON strings a quote is escaped, so the first `,"comments":[` is
+ * that key.
+ */
+export function cachedSummary(store: DiscussionStore | undefined, key: string): { title: string; total: number; fetchedAt: number } | undefined {
+  if (!store) return undefined;
+  try {
+    const row = store.discussion(key);
+    if (!row) return undefined;
+    const end = row.data.indexOf(',"comments":[');
+    const raw: unknown = JSON.parse(end > 0 ? `${row.data.slice(0, end)}}` : row.data);
+    if (!isObject(raw) || raw.v !== CACHE_VERSION) return undefined;
+    return { title: s(raw.title), total: nOrNull(raw.total) ?? 0, fetchedAt: nOrNull(raw.fetchedAt) ?? row.fetchedAt };
   } catch {
     return undefined;
   }

@@ -12,12 +12,15 @@ export type DiscussionErrorKind =
 export class DiscussionError extends Error {
   readonly kind: DiscussionErrorKind;
   readonly url: string;
+  /** What went wrong, without the URL (where the caller names the source instead). */
+  readonly reason: string;
 
   constructor(kind: DiscussionErrorKind, url: string, why: string, options?: { cause?: unknown }) {
     super(oneLine(url ? `${url}: ${why}` : why), options);
     this.name = 'DiscussionError';
     this.kind = kind;
     this.url = url;
+    this.reason = oneLine(why);
   }
 }
 

@@ -26,6 +26,7 @@ import {
 import { buildThread, countComments } from './thread.js';
 import type { Discussion } from './types.js';
 import type { ParsedDiscussion } from './discussion-job.js';
+import { userAgentFor, type Manners } from '../discussions.js';
 
 export type { Comment, Discussion, DiscussionSource, FlatComment } from './types.js';
 export { DiscussionError, type DiscussionErrorKind } from './errors.js';
@@ -58,6 +59,16 @@ export interface LoadOptions extends ResolveOptions {
   parse?: DiscussionParser;
   /** Clock, for tests. */
   now?: () => number;
+  /**
+   * Which of an article's discussions (its ResolvedDiscussion key, `hackernews:123`): an article may
+   * name several (a comment feed and a thread). Default: the first, by resolve.ts's policy.
+   */
+  key?: string;
+  /**
+   * Rate limits and in-flight caps towards HN, Reddit and Lobsters. The reader and the commands pass
+   * the one their process keeps (over the cache's request ledger); absent, nothing is gated.
+   */
+  manners?: Manners;
 }
 
 /** A discussion as loadDiscussion returns it. */
@@ -80,7 +91,11 @@ export const MAX_FEED_PAGES = 10;
  * The discussion for a target. A bare URL that is a cached article's link, comments URL or comment feed
  * is resolved as that article (so its local demo copies and its feed's post id are used).
  */
-export function resolveTarget(target: DiscussionTarget, store: DiscussionStore | undefined, options: ResolveOptions = {}): ResolvedDiscussion | null {
+export function resolveTarget(target: DiscussionTarget, store: DiscussionStore | undefined, options: ResolveOptions & { key?: string } = {}): ResolvedDiscussion | null {
+  if (options.key && typeof target !== 'string') {
+    const chosen = resolveDiscussions(target, options).find((c) => c.key === options.key);
+    if (chosen) return chosen;
+  }
   if (typeof target === 'string' && store?.articleByUrl) {
     let article: ReturnType<NonNullable<DiscussionStore['articleByUrl']>>;
     try {
@@ -106,7 +121,7 @@ function targetLabel(target: DiscussionTarget): string {
 }
 
 /** The cached copy of a target's discussion (with its fetchedAt), to show at once while a refresh runs. */
-export function cachedDiscussion(target: DiscussionTarget, store: DiscussionStore, options: ResolveOptions = {}): Discussion | undefined {
+export function cachedDiscussion(target: DiscussionTarget, store: DiscussionStore, options: ResolveOptions & { key?: string } = {}): Discussion | undefined {
   const resolved = resolveTarget(target, store, options);
   return resolved ? readCache(store, resolved.key)?.discussion : undefined;
 }
@@ -129,13 +144,18 @@ export async function loadDiscussion(target: DiscussionTarget, options: LoadOpti
   const cached = readCache(options.store, resolved.key);
   if (cached && maxAge > 0 && now() - cached.discussion.fetchedAt < maxAge) return { ...cached.discussion, fromCache: true };
 
+  const userAgent = userAgentFor(resolved.source);
   const ctx: FetchContext = {
     timeoutMs: options.settings.fetch.timeoutSeconds * 1000,
     maxBytes: options.settings.fetch.maxBytes,
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(userAgent ? { userAgent } : {}),
   };
   try {
-    const result = await fetchDiscussion(resolved, discussionFetchUrl(resolved, options.settings.sources), ctx, cached, now, options.parse ?? parseDiscussionHere, options.store);
+    const fetchIt = () => fetchDiscussion(resolved, discussionFetchUrl(resolved, options.settings.sources), ctx, cached, now, options.parse ?? parseDiscussionHere, options.store);
+    // HN, Reddit and Lobsters count every request (lookups and threads alike); comment feeds and local copies do not.
+    const gated = options.manners && resolved.source !== 'feed' && !resolved.localUrl;
+    const result = gated ? await options.manners!.run(resolved.source, fetchIt, options.signal) : await fetchIt();
     if (result.kind === 'not-modified' && cached) {
       const renewed = { ...cached.discussion, fetchedAt: now() };
       writeCache(options.store, resolved.key, renewed, result.etag ?? cached.etag, result.lastModified ?? cached.lastModified);

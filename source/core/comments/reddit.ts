@@ -20,7 +20,7 @@ export function redditApiUrl(base: string, id: string): string {
   return `${base.replace(/\/+$/, '')}/comments/${encodeURIComponent(id)}.json`;
 }
 
-function listingChildren(v: unknown): unknown[] {
+export function listingChildren(v: unknown): unknown[] {
   if (!isObject(v) || !isObject(v.data)) return [];
   const children = v.data.children;
   return Array.isArray(children) ? children : [];
@@ -32,19 +32,24 @@ function parentOf(v: unknown): string | null {
   return s.startsWith('t1_') && s.length > 3 ? s.slice(3) : null;
 }
 
-export function parseReddit(json: unknown, id: string, url: string): Omit<Discussion, 'fetchedAt'> {
-  if (!Array.isArray(json) || json.length < 2) throw new DiscussionError('parse', url, 'not a Reddit comments listing');
-  const post = listingChildren(json[0])[0];
-  const t3 = isObject(post) && isObject(post.data) ? post.data : undefined;
-  if (!t3) throw new DiscussionError('parse', url, 'not a Reddit comments listing (no post)');
+/** What turning Reddit things into comments needs to know about their post. */
+export interface RedditPost {
+  opAuthor: string;
+  permalink: string;
+  /** Permalinks of the comments seen so far, for the stubs under them. */
+  permalinkOf: Map<string, string>;
+  /** Asked with `raw_json=1`: `body_html` is not entity-escaped, so it is not decoded. */
+  raw?: boolean;
+}
 
-  const opAuthor = sanitizeLine(str(t3.author));
-  const postPermalink = safeUrl(str(t3.permalink), REDDIT_WEB) || `${REDDIT_WEB}/comments/${encodeURIComponent(id)}/`;
-  const permalinkOf = new Map<string, string>();
+/**
+ * Reddit things (t1 comments, 'more' stubs, nested `replies` Listings or flat with `parent_id`, as
+ * `api/morechildren` sends them) -> flat comments in preorder. Iterative: threads can be very deep.
+ */
+export function redditThings(top: readonly unknown[], post: RedditPost): FlatComment[] {
+  const { opAuthor, permalink: postPermalink, permalinkOf } = post;
   const flat: FlatComment[] = [];
-
   const stack: Array<{ thing: unknown; parentId: string | null }> = [];
-  const top = listingChildren(json[1]);
   for (let i = top.length - 1; i >= 0; i--) stack.push({ thing: top[i], parentId: null });
   while (stack.length > 0) {
     const { thing, parentId: structuralParent } = stack.pop()!;
@@ -53,7 +58,8 @@ export function parseReddit(json: unknown, id: string, url: string): Omit<Discus
     const parentId = 'parent_id' in d ? parentOf(d.parent_id) : structuralParent;
 
     if (thing.kind === 'more') {
-      const count = Math.max(0, Math.floor(num(d.count) ?? (Array.isArray(d.children) ? d.children.length : 0)));
+      const ids = Array.isArray(d.children) ? d.children.filter((x): x is string => typeof x === 'string' && /^[a-z0-9]{1,16}$/i.test(x)) : [];
+      const count = Math.max(0, Math.floor(num(d.count) ?? ids.length));
       flat.push({
         // "_" stubs repeat: make the id unique per parent.
         id: `more:${parentId ?? 't3'}:${str(d.id) || str(d.name)}`,
@@ -65,6 +71,7 @@ export function parseReddit(json: unknown, id: string, url: string): Omit<Discus
         deleted: false,
         permalink: (parentId !== null ? permalinkOf.get(parentId) : undefined) ?? postPermalink,
         more: count,
+        ...(ids.length > 0 ? { moreIds: ids } : {}),
       });
       continue;
     }
@@ -83,7 +90,7 @@ export function parseReddit(json: unknown, id: string, url: string): Omit<Discus
       parentId,
       author,
       published: isoFrom(d.created_utc, 'seconds'),
-      html: deleted ? '' : sanitizeText(decodeHTML(str(d.body_html))),
+      html: deleted ? '' : sanitizeText(post.raw ? str(d.body_html) : decodeHTML(str(d.body_html))),
       score: d.score_hidden === true ? null : num(d.score),
       deleted,
       permalink,
@@ -92,6 +99,18 @@ export function parseReddit(json: unknown, id: string, url: string): Omit<Discus
     const replies = listingChildren(d.replies);
     for (let i = replies.length - 1; i >= 0; i--) stack.push({ thing: replies[i], parentId: cid });
   }
+  return flat;
+}
+
+export function parseReddit(json: unknown, id: string, url: string): Omit<Discussion, 'fetchedAt'> {
+  if (!Array.isArray(json) || json.length < 2) throw new DiscussionError('parse', url, 'not a Reddit comments listing');
+  const post = listingChildren(json[0])[0];
+  const t3 = isObject(post) && isObject(post.data) ? post.data : undefined;
+  if (!t3) throw new DiscussionError('parse', url, 'not a Reddit comments listing (no post)');
+
+  const opAuthor = sanitizeLine(str(t3.author));
+  const postPermalink = safeUrl(str(t3.permalink), REDDIT_WEB) || `${REDDIT_WEB}/comments/${encodeURIComponent(id)}/`;
+  const flat = redditThings(listingChildren(json[1]), { opAuthor, permalink: postPermalink, permalinkOf: new Map() });
 
   const comments = buildThread(flat);
   const claimed = num(t3.num_comments);

@@ -19,6 +19,8 @@ export interface Comment {
   isOp?: boolean;
   /** A Reddit 'more' stub: N more replies not sent (0 = "continue this thread", a link to the deeper page). */
   more?: number;
+  /** A Reddit 'more' stub's ids of the replies not sent (what `api/morechildren` is asked for). */
+  moreIds?: string[];
   children: Comment[];
 }
 

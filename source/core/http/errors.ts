@@ -56,6 +56,17 @@ export function httpError(status: number, retryAfterHeader: string | undefined):
   });
 }
 
+/**
+ * A `RateLimit-Reset` header as a Retry-After value (delta-seconds), or undefined. The IETF draft sends
+ * delta-seconds; Rack::Attack setups (Lobsters among them) send the Unix time the window ends.
+ */
+export function rateLimitResetAsRetryAfter(value: string | undefined, now: number = Date.now()): string | undefined {
+  const text = value?.trim();
+  if (!text || !/^\d+$/.test(text)) return undefined;
+  const n = Number(text);
+  return String(n > 1e9 ? Math.max(0, Math.ceil(n - now / 1000)) : n);
+}
+
 /** Retry-After as seconds from now: delta-seconds or an HTTP-date (RFC 9110 §10.2.3); undefined if invalid. */
 export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
   const text = value?.trim();

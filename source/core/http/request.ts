@@ -9,7 +9,7 @@ import { VERSION } from '../version.js';
 import type { FetchOptions, FetchResult } from './types.js';
 import { agentFor } from './agents.js';
 import { ACCEPT_ENCODING, readBody } from './body.js';
-import { FetchError, httpError, tooLarge } from './errors.js';
+import { FetchError, httpError, rateLimitResetAsRetryAfter, tooLarge } from './errors.js';
 
 export const USER_AGENT = `Broadsheet/${VERSION} (+https://github.com/broadsheet; terminal feed reader)`;
 export const DEFAULT_ACCEPT =
@@ -80,7 +80,7 @@ export async function fetchHttp(start: URL, opts: FetchOptions, signal: AbortSig
 
     if (status < 200 || status > 299) {
       discard(res);
-      throw httpError(status, res.headers['retry-after']);
+      throw httpError(status, res.headers['retry-after'] ?? rateLimitResetAsRetryAfter(header(res.headers['ratelimit-reset'])));
     }
 
     const refused = opts.refuseContentType?.(res.headers['content-type'] ?? null) ?? null;
@@ -106,6 +106,8 @@ export async function fetchHttp(start: URL, opts: FetchOptions, signal: AbortSig
     };
   }
 }
+
+const header = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
 
 function withoutHash(url: URL): string {
   const copy = new URL(url.href);

@@ -51,6 +51,7 @@ export function collect(items: XmlNode[], fieldsOf: (item: XmlNode, index: numbe
       commentsUrl: f.commentsUrl,
       commentFeedUrl: f.commentFeedUrl,
       commentCount: f.commentCount,
+      ...(f.origLink && f.origLink !== f.link ? { origLink: f.origLink } : {}),
     });
   }
   return articles;

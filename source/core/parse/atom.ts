@@ -12,6 +12,7 @@
  *   (text content becomes the href; empty ones are dropped). Likewise `<entry/>`, an empty string in
  *   xml2js, whose `.link` is String.prototype.link.
  */
+import { safeUrl } from '../sanitize.js';
 import type { ParsedFeed } from '../types.js';
 import { collect, feedTitle } from './articles.js';
 import { alternateLink, linkBy, linksOf, repliesOf, resolveBase } from './links.js';
@@ -51,6 +52,7 @@ export function normalizeAtom(root: XmlNode, feed: XmlNode, feedUrlBase: string 
       commentsUrl: replies.commentsUrl,
       commentFeedUrl: replies.commentFeedUrl,
       commentCount: count(item['slash:comments']) ?? count(item['thr:total']) ?? replies.count,
+      origLink: safeUrl(textOf(entry['feedburner:origLink']), base),
     };
   });
   return {

@@ -82,6 +82,8 @@ function normalizeRssItems(
         safeUrl(textOf(item['wfw:commentRss'] ?? item['wfw:commentRSS']), base) ||
         replies.commentFeedUrl,
       commentCount: count(item['slash:comments']) ?? count(item['thr:total']) ?? replies.count,
+      // FeedBurner rewrites <link> to its redirector and keeps the article's own URL here.
+      origLink: safeUrl(textOf(raw['feedburner:origLink']), base),
     };
   });
   return {

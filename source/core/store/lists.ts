@@ -8,7 +8,8 @@ import type { ArticleRow, Scope } from './types.js';
 
 export const ARTICLE_COLUMNS = `a.id, a.feed_id AS feedId, COALESCE(f.configured_title, NULLIF(f.title, ''), f.url) AS feed,
   a.guid, a.title, a.link, a.author, a.published, a.sort_key AS sortKey, a.read, a.starred,
-  a.comments_url AS commentsUrl, a.comment_feed_url AS commentFeedUrl, a.comment_count AS commentCount`;
+  a.comments_url AS commentsUrl, a.comment_feed_url AS commentFeedUrl, a.comment_count AS commentCount,
+  a.orig_link AS origLink, a.lookup_count AS lookupCount`;
 
 export function toArticleRow(r: any): ArticleRow {
   return { ...r, read: r.read === 1, starred: r.starred === 1 };

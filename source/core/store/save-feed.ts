@@ -12,17 +12,17 @@ import { unlocked, type WriteLock } from './write-lock.js';
 /** Insert an article, or update it when something in it changed; RETURNING says which. */
 const UPSERT_ARTICLE =
     `INSERT INTO articles (feed_id, guid, title, link, author, published, sort_key, first_seen,
-                           comments_url, comment_feed_url, comment_count)
-     VALUES (@feedId, @guid, @title, @link, @author, @published, @sortKey, @now, @commentsUrl, @commentFeedUrl, @commentCount)
+                           comments_url, comment_feed_url, comment_count, orig_link)
+     VALUES (@feedId, @guid, @title, @link, @author, @published, @sortKey, @now, @commentsUrl, @commentFeedUrl, @commentCount, @origLink)
      ON CONFLICT(feed_id, guid) DO UPDATE SET
        title = excluded.title, link = excluded.link, author = excluded.author, published = excluded.published,
        sort_key = CASE WHEN excluded.published IS NOT NULL THEN excluded.sort_key ELSE articles.sort_key END,
        comments_url = excluded.comments_url, comment_feed_url = excluded.comment_feed_url,
-       comment_count = COALESCE(excluded.comment_count, articles.comment_count)
+       comment_count = COALESCE(excluded.comment_count, articles.comment_count), orig_link = excluded.orig_link
      WHERE articles.title IS NOT excluded.title OR articles.link IS NOT excluded.link
         OR articles.author IS NOT excluded.author OR articles.published IS NOT excluded.published
         OR articles.comments_url IS NOT excluded.comments_url
-        OR articles.comment_feed_url IS NOT excluded.comment_feed_url
+        OR articles.comment_feed_url IS NOT excluded.comment_feed_url OR articles.orig_link IS NOT excluded.orig_link
         OR (excluded.comment_count IS NOT NULL AND articles.comment_count IS NOT excluded.comment_count)
      RETURNING id, first_seen = @now AS isNew`;
 
@@ -122,5 +122,6 @@ function articleParams(feedId: number, a: Article, now: number) {
     commentsUrl: a.commentsUrl,
     commentFeedUrl: a.commentFeedUrl,
     commentCount: a.commentCount,
+    origLink: a.origLink ?? '',
   };
 }

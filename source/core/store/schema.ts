@@ -90,6 +90,34 @@ const MIGRATIONS: string[] = [
      content TEXT,
      failure TEXT
    );`,
+  // 5: discussions found by asking Hacker News, Reddit and Lobsters (discussions/cache.ts), the
+  // feed's original link to ask about (feedburner:origLink), the comments those threads hold for the
+  // list, which discussion the reader shows for an article and when it last showed each one, and the
+  // requests sent to each service, so every process sharing this cache keeps to the services' limits.
+  `ALTER TABLE articles ADD COLUMN orig_link TEXT NOT NULL DEFAULT '';
+   ALTER TABLE articles ADD COLUMN lookup_count INTEGER;
+   CREATE TABLE lookups (
+     key TEXT PRIMARY KEY,
+     fetched_at INTEGER NOT NULL,
+     data TEXT NOT NULL
+   );
+   CREATE TABLE discussion_choices (
+     article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+     key TEXT NOT NULL
+   );
+   CREATE TABLE discussion_visits (
+     key TEXT PRIMARY KEY,
+     seen_at INTEGER NOT NULL
+   );
+   CREATE TABLE service_requests (
+     service TEXT NOT NULL,
+     at INTEGER NOT NULL
+   );
+   CREATE INDEX service_requests_by_time ON service_requests (service, at);
+   CREATE TABLE service_pauses (
+     service TEXT PRIMARY KEY,
+     until INTEGER NOT NULL
+   );`,
 ];
 
 /** Bring the cache up to the current schema, one transaction per migration. */

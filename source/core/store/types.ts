@@ -32,6 +32,10 @@ export interface ArticleRow {
   commentsUrl: string;
   commentFeedUrl: string;
   commentCount: number | null;
+  /** The feed's original link (feedburner:origLink) when its link is a proxy, or ''. */
+  origLink: string;
+  /** Comments in the threads a lookup found elsewhere (not the article's own), or null before one. */
+  lookupCount: number | null;
 }
 
 /** What a list shows: everything, one feed, or one tag; optionally only unread or only starred. */

@@ -146,6 +146,16 @@ export function target(t: CommentTree, move: Move): number {
   }
 }
 
+/** The next row after the cursor that `matches`, round to the top; the cursor's own when none. */
+export function nextWhere(t: CommentTree, matches: (row: TreeRow) => boolean): number {
+  const n = t.rows.length;
+  for (let step = 1; step <= n; step++) {
+    const i = (t.cursor + step) % n;
+    if (matches(t.rows[i]!)) return i;
+  }
+  return t.cursor;
+}
+
 /** Put the cursor on `index` and scroll the least needed to show that comment's start (and as much of it as fits). */
 export function moveTo(t: CommentTree, index: number, viewHeight: number, heightOf: HeightOf): CommentTree {
   const cursor = Math.min(Math.max(0, index), Math.max(0, t.rows.length - 1));

@@ -18,6 +18,10 @@ export interface CommentStyle {
   chalk: ChalkInstance;
   color: boolean;
   now: number;
+  /** Published since the reader's last visit to this discussion. */
+  isNew?: boolean;
+  /** What Enter does on a 'more' stub here (Reddit loads them); absent: `o` opens its page. */
+  moreHint?: string;
 }
 
 /** How many levels may indent at this width: each level costs two columns. */
@@ -44,12 +48,14 @@ export function commentLines(row: TreeRow, width: number, style: CommentStyle): 
   const textWidth = Math.max(10, width - 2 * Math.min(depth, indentLevels(width)));
   if (comment.more !== undefined) {
     const label = comment.more > 0 ? `${comment.more} more repl${comment.more === 1 ? 'y' : 'ies'}` : 'continue this thread';
-    return [prefix + paint.age(`[${label}]${comment.permalink ? ' — o opens it' : ''}`), prefix];
+    const hint = style.moreHint ?? (comment.permalink ? 'o opens it' : '');
+    return [prefix + paint.age(`[${label}]${hint ? ` — ${hint}` : ''}`), prefix];
   }
   const parts: string[] = [];
   if (comment.deleted) parts.push(paint.read('[deleted]'));
   else parts.push(paint.author(comment.author || 'anonymous'));
   if (comment.isOp) parts.push(paint.op('OP'));
+  if (style.isNew) parts.push(paint.unread('new'));
   const age = relativeAge(comment.published, style.now);
   if (age) parts.push(paint.age(age));
   if (comment.score !== null) parts.push(paint.score(`${comment.score} point${comment.score === 1 ? '' : 's'}`));

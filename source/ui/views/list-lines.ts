@@ -11,7 +11,9 @@ export function articleLine(row: ArticleRow, width: number, paint: Paint, select
   const marker = row.read ? ' ' : '●';
   const star = row.starred ? '★' : ' ';
   const age = relativeAge(row.published ?? row.sortKey, now).padStart(6);
-  const comments = row.commentCount ? ` ${row.commentCount}💬`.padStart(6) : '      ';
+  // Its own comments and those of the threads a lookup found elsewhere.
+  const count = (row.commentCount ?? 0) + (row.lookupCount ?? 0);
+  const comments = count ? ` ${count}💬`.padStart(6) : '      ';
   // The feed name takes a column once the list is 70 wide (alone on the screen, or beside an article from
   // 167 columns); in a 120-column split the titles keep the room and the article pane names the feed.
   const feedWidth = width >= 70 ? Math.min(18, Math.floor(width / 5)) : 0;

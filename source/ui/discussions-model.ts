@@ -1,0 +1,180 @@
+/**
+ * Where the open article is discussed: its own discussions and, from the lookup cache at once, the
+ * threads found on Hacker News, Reddit and Lobsters; when the cache's answers are due, the services
+ * are asked in the background after the article's first frame, never for articles merely listed or
+ * refreshed. Each service's answer updates the pane as it comes; when all have answered, the list's
+ * comment count for the article includes the threads found.
+ */
+import type { ArticleRow, Store } from '../core/store.js';
+import type { Settings } from '../core/settings.js';
+import { resolveTarget } from '../core/comments/index.js';
+import {
+  cachedLookup, foundCount, listDiscussions, lookupDiscussions, lookupUrls, ownDiscussions,
+  type ListedDiscussion, type LookupServiceName, type LookupUrl, type Manners, type ServiceOutcome,
+} from '../core/discussions.js';
+
+export type OpenedArticle = ArticleRow & { feedUrl: string };
+
+export interface DiscussionsDeps {
+  store: Store;
+  settings: Settings;
+  manners?: Manners;
+  /** Start the threads that parse discussions: a lookup found one on HN, Reddit or Lobsters. */
+  warmParsers?: () => void;
+  now?: () => number;
+}
+
+export interface Listing {
+  articleId: number;
+  entries: ListedDiscussion[];
+  services: ServiceOutcome[];
+  asking: LookupServiceName[];
+  /** Some service may be asked about this article (settings, the feed's opt-out, its URL). */
+  lookupOn: boolean;
+}
+
+/** Listings kept for the articles opened this session. */
+const KEEP = 200;
+
+export class DiscussionsModel {
+  private listings = new Map<number, Listing>();
+  private abort: AbortController | undefined;
+
+  constructor(
+    private deps: DiscussionsDeps,
+    private onChange: (articleId: number) => void,
+    private onCountLearned: () => void = () => {},
+  ) {}
+
+  private now() {
+    return (this.deps.now ?? Date.now)();
+  }
+
+  private services(article: OpenedArticle): LookupServiceName[] {
+    const feed = this.deps.settings.feeds.find((f) => f.url === article.feedUrl);
+    return feed?.lookup === false ? [] : [...this.deps.settings.discussions.lookup];
+  }
+
+  private urls(article: OpenedArticle): LookupUrl[] {
+    return lookupUrls({ link: article.link, origLink: article.origLink });
+  }
+
+  private lookupOptions(article: OpenedArticle, services: LookupServiceName[]) {
+    return { services, settings: this.deps.settings, store: this.deps.store, now: () => this.now(), published: article.published };
+  }
+
+  private build(article: OpenedArticle, services: ServiceOutcome[], asking: LookupServiceName[]): Listing {
+    const entries = listDiscussions(ownDiscussions(article, this.deps.store), services.flatMap((s) => s.refs));
+    const lookupOn = this.services(article).length > 0 && this.urls(article).length > 0;
+    const listing = { articleId: article.id, entries, services, asking, lookupOn };
+    this.listings.delete(article.id);
+    this.listings.set(article.id, listing);
+    if (this.listings.size > KEEP) this.listings.delete(this.listings.keys().next().value!);
+    return listing;
+  }
+
+  /** The article's list as known now (built from the caches on first use). */
+  listing(article: OpenedArticle): Listing {
+    const known = this.listings.get(article.id);
+    if (known) return known;
+    const services = this.services(article);
+    const urls = this.urls(article);
+    const cached = urls.length > 0 ? cachedLookup(urls, this.lookupOptions(article, services)).result.services : [];
+    return this.build(article, cached, []);
+  }
+
+  /**
+   * The article opened: a lookup after this frame, when the cache's answers are due. When its own
+   * discussion is JSON (HN, Reddit, Lobsters), the threads that will parse it start after this frame
+   * too: they take ~70 ms to start, and the reader waited for them when `c` came first.
+   */
+  articleOpened(article: OpenedArticle, force = false) {
+    const own = resolveTarget({ link: article.link, commentsUrl: article.commentsUrl, commentFeedUrl: article.commentFeedUrl, feedUrl: article.feedUrl, guid: article.guid }, this.deps.store);
+    if (!force && own && own.source !== 'feed' && this.deps.warmParsers) setImmediate(() => this.deps.warmParsers?.());
+    this.abort?.abort();
+    const services = this.services(article);
+    const urls = this.urls(article);
+    if (services.length === 0 || urls.length === 0) return;
+    // The cache is read now (a few rows), so the pane's first frame already says what is being asked.
+    const { result, due } = cachedLookup(urls, { ...this.lookupOptions(article, services), force });
+    this.build(article, result.services, due);
+    if (due.length === 0) return;
+    const abort = new AbortController();
+    this.abort = abort;
+    setImmediate(() => {
+      if (abort.signal.aborted) return;
+      void this.lookup(article, urls, due, result.services, abort);
+      // A thread found is loaded next, parsed by those threads: they take ~70 ms to start.
+      setImmediate(() => this.deps.warmParsers?.());
+    });
+  }
+
+  private async lookup(article: OpenedArticle, urls: LookupUrl[], due: LookupServiceName[], known: ServiceOutcome[], abort: AbortController) {
+    const outcomes = new Map(known.map((o) => [o.service, o]));
+    const asking = new Set(due);
+    let queued = false;
+    // In a task of its own, once for answers arriving together: the others go on to their next
+    // requests (Reddit's second pair of URL variants) before the pane is redrawn.
+    const redraw = () => {
+      if (queued || abort.signal.aborted) return;
+      queued = true;
+      setImmediate(() => {
+        queued = false;
+        if (abort.signal.aborted) return;
+        this.build(article, [...outcomes.values()], [...asking]);
+        this.onChange(article.id);
+      });
+    };
+    try {
+      await lookupDiscussions(urls, {
+        ...this.lookupOptions(article, due),
+        force: true,
+        signal: abort.signal,
+        ...(this.deps.manners ? { manners: this.deps.manners } : {}),
+        // Threads show as each request finds them (Reddit's first URL variants answer before its last).
+        onHits: (service, refs) => {
+          const known = outcomes.get(service);
+          outcomes.set(service, { service, refs: [...(known?.refs ?? []), ...refs], fetchedAt: known?.fetchedAt ?? null, fromCache: false });
+          redraw();
+        },
+        onService: (o) => {
+          outcomes.set(o.service, o);
+          asking.delete(o.service);
+          redraw();
+        },
+      });
+    } catch {
+      // Aborted: another article opened. What was asked and not answered is not being asked any more.
+      const listing = this.listings.get(article.id);
+      if (listing) this.build(article, [...outcomes.values()], []);
+      return;
+    }
+    if (abort.signal.aborted) return;
+    const listing = this.listings.get(article.id);
+    if (!listing) return;
+    if (this.deps.store.setLookupCount(article.id, foundCount(listing.entries))) this.onCountLearned();
+  }
+
+  /**
+   * A thread was loaded: its size is known better now (the list's count follows). The article's own
+   * first discussion is counted by the caller, as before lookups existed.
+   */
+  threadLoaded(article: OpenedArticle, key: string, total: number) {
+    const listing = this.listings.get(article.id);
+    const entry = listing?.entries.find((e) => e.key === key);
+    if (!listing || !entry || entry.ref.comments === total) return;
+    listing.entries = listing.entries.map((e) => (e === entry ? { ...e, ref: { ...e.ref, comments: total } } : e));
+    this.onChange(article.id);
+    if (!entry.own && this.deps.store.setLookupCount(article.id, foundCount(listing.entries))) this.onCountLearned();
+  }
+
+  /** Own discussions changed (one was loaded and cached): rebuild the article's list around them. */
+  ownChanged(article: OpenedArticle) {
+    const listing = this.listings.get(article.id);
+    if (listing) this.build(article, listing.services, listing.asking);
+  }
+
+  dispose() {
+    this.abort?.abort();
+  }
+}
