@@ -104,12 +104,14 @@ export function hostileItems(kind: Affliction, base: string): ItemOverride[] {
         html: `<p>${escapeXml(RAW_TITLES[(i + 1) % RAW_TITLES.length]!)}</p>`,
         ...(i === 0 ? { author: escapeXml(RAW_ELSEWHERE.author), category: escapeXml(RAW_ELSEWHERE.category) } : {}),
         ...(i === 1 ? { comments: escapeXml(RAW_ELSEWHERE.link) } : {}),
+        ...(i === 2 ? { link: escapeXml(RAW_ELSEWHERE.link) } : {}),
       }));
     case 'escape-encoded':
       return [
         ...ENCODED_TITLES.map((t, i) => ({
           title: escapeXml(t),
           ...(i === 0 ? { author: cdata('Mallory &#x202E;live&#x202C;'), category: escapeXml('Bidi \u202Eweiv\u202C') } : {}),
+          ...(i === 1 ? { link: escapeXml('http://127.0.0.1/site/\u202Egnp.exe\u009b2J') } : {}),
         })),
         ...CHARREF_TITLES.map((t) => ({ title: cdata(t), html: `<p>${t}</p>` })),
       ];
