@@ -2,17 +2,19 @@
  * parse/fast-tree.ts, the fast first pass: whenever it gives a tree, that tree is exactly the strict
  * parse's (xml2js over sax: values, key order, null prototypes) and normalizes to the same feed; and it
  * gives null for everything it must leave to the strict parse.
- * - every feed-like fixture (these are byte copies of every feed in ../shared/corpus);
- * - the feed farm's feeds, healthy, faulty and hostile (skipped without ../shared);
+ * - every feed-like fixture (byte copies of public test suites' feeds, each attributed in SOURCES.md);
+ * - the project's feed farm (test/support/farm/): healthy, faulty and hostile feeds;
  * - targeted documents for each thing the fast pass refuses, and for each xml2js rule it reproduces.
  * test/fast-tree-mutation.test.ts adds seeded mutations of the fixtures.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeFeedBytes } from '../source/core/charset.js';
 import { parseXmlFast } from '../source/core/parse/fast-tree.js';
-import { HAVE_SHARED, ROOT, SHARED, SKIP_SHARED_REASON, startFarm, tempDir, type Farm } from './reliability/helpers.js';
+import { startFarm, type Farm } from './support/farm/index.js';
+import { ROOT } from './reliability/helpers.js';
 import { expectFastMatchesStrict, filesUnder, isFeedFile, strictOutcome } from './support/xml-trees.js';
 
 const FIXTURES = path.join(ROOT, 'test/fixtures');
@@ -44,33 +46,37 @@ describe('every feed-like fixture', () => {
     expect(fallbacks).toEqual(EXPECTED_FALLBACKS);
   });
 
-  it.skipIf(!fs.existsSync(path.join(SHARED, 'corpus')))('cover every feed in ../shared/corpus (byte copies)', () => {
-    const copies = new Set(files.map((file) => fs.readFileSync(file).toString('base64')));
-    const missing = filesUnder(path.join(SHARED, 'corpus'), isFeedFile).filter(
-      (file) => !copies.has(fs.readFileSync(file).toString('base64')),
-    );
-    expect(missing).toEqual([]);
+  it('are each attributed in SOURCES.md: a byte copy (its sha256 in the row naming it) or written for the tests', () => {
+    const sources = fs.readFileSync(path.join(FIXTURES, 'SOURCES.md'), 'utf8');
+    const rows = sources.split('\n').filter((line) => line.startsWith('| `'));
+    const written = sources.slice(sources.indexOf('Written for these tests'));
+    const unattributed: string[] = [];
+    let copies = 0;
+    for (const file of files) {
+      const name = path.basename(file);
+      const sha = createHash('sha256').update(fs.readFileSync(file)).digest('hex').slice(0, 12);
+      const named = rows.filter((row) => row.includes(`${name}\``));
+      if (named.some((row) => row.includes(sha))) copies++;
+      else if (named.length > 0 || !written.includes(`\`${name}\``)) unattributed.push(`${path.relative(FIXTURES, file)} (sha256 ${sha})`);
+    }
+    expect(unattributed).toEqual([]);
+    expect(copies).toBeGreaterThanOrEqual(60);
   });
 });
 
-describe.skipIf(!HAVE_SHARED)(HAVE_SHARED ? 'the feed farm (healthy, --faults, --hostile)' : `the feed farm (skipped: ${SKIP_SHARED_REASON})`, () => {
+describe('the feed farm (healthy, faults, hostile)', () => {
   /** Faults that never send a whole body (or send a broken gzip stream), and the streamed huge feed. */
   const UNREADABLE = new Set(['hang', 'stall', 'slow', 'redirect-loop', 'bad-gzip']);
   let farm: Farm;
-  let dir: string;
 
   beforeAll(async () => {
-    dir = tempDir('fast-tree-farm');
-    farm = await startFarm(['--feeds', '240', '--items', '12', '--faults', '--hostile', '--huge-mb', '2', '--ttl', '300'], dir);
+    farm = await startFarm({ feeds: 240, items: 12, faults: true, hostile: true, hugeMiB: 2 });
   }, 90_000);
 
-  afterAll(async () => {
-    await farm?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => farm?.close());
 
   it('gives the strict tree for most feeds, and null only where the strict parse fails', async () => {
-    const faultOf = new Map(Object.entries(farm.ready.faulty as Record<string, string>).map(([kind, url]) => [url, kind]));
+    const faultOf = new Map(Object.entries(farm.faulty).map(([kind, url]) => [url, kind]));
     let fast = 0;
     const fallbacks: string[] = [];
     for (const url of farm.urls) {

@@ -1,11 +1,8 @@
 /**
- * The built CLI against a farm of faulty feeds (shared/tools/feedfarm.mjs --faults): every healthy feed
- * lands, every failed feed is named on one stderr line with a reason that matches its fault, broken
- * feeds are recovered and marked, the whole refresh ends within a bound set by fetch.timeoutSeconds,
- * and a 503's Retry-After keeps the next refresh from asking again.
- *
- * The farm lives outside the repository, next to it (../shared, where CI has it); without it these
- * tests are skipped, saying so.
+ * The built CLI against a farm of faulty feeds (the project's farm, test/support/farm/, with `faults`):
+ * every healthy feed lands, every failed feed is named on one stderr line with a reason that matches
+ * its fault, broken feeds are recovered and marked, the whole refresh ends within a bound set by
+ * fetch.timeoutSeconds, and a 503's Retry-After keeps the next refresh from asking again.
  *
  * Timeouts: fetch.timeoutSeconds covers the whole request (connect to last body byte, see http.ts), so
  * `hang` (no answer), `stall` (40% of the body, then silence) and `slow` (512 bytes every 500 ms, ~1 KB/s,
@@ -15,34 +12,21 @@
  * feeds of the same host, and 10 s covers process start, ~4 MB of parsing and a slow CI machine:
  * elapsed < 2 x timeoutSeconds + 10 s.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createParsePool } from '../source/core/workers.js';
 import { Store } from '../source/core/store.js';
+import { startFarm, writeBigFeed, type Farm, type FarmFeed } from './support/farm/index.js';
 
 const root = path.resolve(import.meta.dirname, '..');
-const shared = path.resolve(root, '../shared');
-const farmScript = path.join(shared, 'tools/feedfarm.mjs');
 const cli = path.join(root, '.build/cli.mjs');
-const haveFarm = fs.existsSync(farmScript);
-if (!haveFarm) console.warn(`faults.test.ts: skipped: the feed farm is not at ${farmScript} (expected ../shared beside the repository)`);
 
 const TIMEOUT_SECONDS = 3;
 const BOUND_MS = (2 * TIMEOUT_SECONDS + 10) * 1000;
 
-interface ManifestFeed {
-  idx: number;
-  url: string;
-  format: string;
-  quirk: string | null;
-  fault: string | null;
-  redirectsTo?: string;
-  items: number | string;
-}
 interface Outcome {
   url: string;
   status: 'updated' | 'not-modified' | 'skipped' | 'failed';
@@ -59,29 +43,6 @@ interface RefreshJson {
   outcomes: Outcome[];
 }
 
-/** Start the farm and wait for its ready line. */
-async function startFarm(args: string[]): Promise<{ child: ChildProcess; ready: { base: string; port: number } }> {
-  const child = spawn(process.execPath, [farmScript, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stderr!.resume();
-  const lines = createInterface({ input: child.stdout! });
-  const ready = await new Promise<{ base: string; port: number }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the feed farm did not get ready in 30 s')), 30_000);
-    child.once('exit', (code) => reject(new Error(`the feed farm exited with ${code} before it was ready`)));
-    lines.on('line', (line) => {
-      try {
-        const message = JSON.parse(line) as { ready?: boolean; base: string; port: number };
-        if (message.ready) {
-          clearTimeout(timer);
-          resolve(message);
-        }
-      } catch {
-        // not the ready line
-      }
-    });
-  });
-  return { child, ready };
-}
-
 function run(home: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
   const started = Date.now();
   return new Promise((resolve) => {
@@ -96,28 +57,23 @@ function run(home: string, args: string[]): Promise<{ code: number; stdout: stri
   });
 }
 
-describe.skipIf(!haveFarm)('a refresh of the fault farm (feedfarm.mjs --faults)', () => {
-  let farm: ChildProcess | undefined;
-  let base = '';
-  let out = '';
+describe('a refresh of the fault farm', () => {
+  let farm: Farm | undefined;
   let home = '';
-  let feeds: ManifestFeed[] = [];
-  const byFault = new Map<string, ManifestFeed>();
+  let feeds: FarmFeed[] = [];
+  const byFault = new Map<string, FarmFeed>();
   let first: { code: number; stdout: string; stderr: string; ms: number };
   let report: RefreshJson;
   let lines: string[] = [];
-  const stats = async () => (await (await fetch(`${base}/__stats`)).json()) as { faultHits: Record<string, number> };
+  const faultHits = (kind: 'http-503') => farm!.counters.faultHits[kind] ?? 0;
   const outcome = (fault: string) => report.outcomes.find((o) => o.url === byFault.get(fault)!.url)!;
   const linesFor = (url: string) => lines.filter((l) => l.startsWith(`broadsheet: ${url}: `));
 
   beforeAll(async () => {
     if (!fs.existsSync(cli)) throw new Error('build first: node source/scripts/build.mjs (npm test does)');
-    out = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-farm-'));
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-faults-'));
-    const started = await startFarm(['--feeds', '40', '--faults', '--port', '0', '--out', out, '--ttl', '120']);
-    farm = started.child;
-    base = started.ready.base;
-    feeds = (JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { feeds: ManifestFeed[] }).feeds;
+    farm = await startFarm({ feeds: 40, items: 30, faults: true });
+    feeds = farm.feeds;
     for (const f of feeds) if (f.fault) byFault.set(f.fault, f);
     fs.writeFileSync(
       path.join(home, 'config.json'),
@@ -130,9 +86,9 @@ describe.skipIf(!haveFarm)('a refresh of the fault farm (feedfarm.mjs --faults)'
     console.log(`recovered: ${report.broken.map((b) => `${feeds.find((f) => f.url === b.url)?.fault}: ${b.items}`).join(', ')}`);
   }, 120_000);
 
-  afterAll(() => {
-    farm?.kill('SIGTERM');
-    for (const dir of [out, home]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  afterAll(async () => {
+    await farm?.close();
+    if (home) fs.rmSync(home, { recursive: true, force: true });
   });
 
   it('has every fault kind', () => {
@@ -161,7 +117,7 @@ describe.skipIf(!haveFarm)('a refresh of the fault farm (feedfarm.mjs --faults)'
         const row = rows.get(f.url)!;
         expect(row.broken, f.url).toBe(false);
         // A feed with duplicate guids keeps the first of each (parse.ts): fewer articles than items.
-        if (f.quirk === 'dup-guid') expect(row.total, f.url).toBeGreaterThan(0);
+        if (f.quirk === 'duplicate-guids') expect(row.total, f.url).toBeGreaterThan(0);
         else expect(row.total, `${f.url} (${f.fault ?? f.quirk ?? 'healthy'})`).toBe(30);
       }
     } finally {
@@ -230,14 +186,14 @@ describe.skipIf(!haveFarm)('a refresh of the fault farm (feedfarm.mjs --faults)'
   });
 
   it('honours the 503 Retry-After on the next refresh, without asking the server', async () => {
-    const before = (await stats()).faultHits['http-503'] ?? 0;
+    const before = faultHits('http-503');
     expect(before).toBe(1);
     const second = await run(home, ['refresh', '--json']);
     const again = JSON.parse(second.stdout) as RefreshJson;
     const url = byFault.get('http-503')!.url;
     expect(again.outcomes.find((o) => o.url === url)).toMatchObject({ status: 'skipped' });
     expect(again.skipped).toBe(1);
-    expect((await stats()).faultHits['http-503']).toBe(before);
+    expect(faultHits('http-503')).toBe(before);
     expect(second.ms).toBeLessThan(BOUND_MS);
   }, 60_000);
 
@@ -260,7 +216,7 @@ describe.skipIf(!haveFarm)('a refresh of the fault farm (feedfarm.mjs --faults)'
   }, 30_000);
 });
 
-describe.skipIf(!haveFarm)('a 20 MB feed through the parse pool', () => {
+describe('a 20 MB feed through the parse pool', () => {
   const worker = path.join(root, '.build/parse-worker.mjs');
   let dir = '';
   afterAll(() => {
@@ -271,11 +227,7 @@ describe.skipIf(!haveFarm)('a 20 MB feed through the parse pool', () => {
     if (!fs.existsSync(worker)) throw new Error('build first: node source/scripts/build.mjs (npm test does)');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-big-'));
     const file = path.join(dir, 'big.xml');
-    const emitted = await new Promise<{ bytes: number; items: number }>((resolve, reject) => {
-      execFile(process.execPath, [farmScript, '--emit', file, '--emit-mb', '20'], (error, stdout) =>
-        error ? reject(error) : resolve(JSON.parse(stdout) as { bytes: number; items: number }),
-      );
-    });
+    const emitted = writeBigFeed(file, { megabytes: 20 });
     const bytes = fs.readFileSync(file);
     const pool = createParsePool({ threads: 2, script: new URL(`file://${worker}`) });
     try {

@@ -1,6 +1,6 @@
 /**
  * Shared helpers for the terminal benchmarks (tui.mjs, comments.mjs): a private tmux server, the
- * reader's timing trace, percentiles, a private copy of the bundle, the seeding script, feedfarm,
+ * reader's timing trace, percentiles, a private copy of the bundle, the seeding script, the feed farm,
  * /proc figures and CPU profiles restricted to time windows.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -344,25 +344,43 @@ export function loadAverage() {
   }
 }
 
-// ------------------------------------------------------------------------------------ feedfarm
+// ------------------------------------------------------------------------------------ the feed farm
 
+/** The project's feed farm (test/support/farm/cli.ts), or another farm script with the same options (--farm PATH). */
 export function resolveFarm(root, override) {
-  const candidates = [override, path.resolve(root, '../shared/tools/feedfarm.mjs'), '/work/shared/tools/feedfarm.mjs'].filter(Boolean);
-  for (const c of candidates) if (fs.existsSync(c)) return path.resolve(c);
-  throw new Error(`feedfarm.mjs not found (tried ${candidates.join(', ')}); pass --farm PATH`);
+  const file = path.resolve(override ?? path.join(root, 'test/support/farm/cli.ts'));
+  if (!fs.existsSync(file)) throw new Error(`the feed farm is not at ${file}; pass --farm PATH`);
+  return file;
 }
 
+/** Node's arguments to run a farm script: a TypeScript one through tsx's loader, so it needs no build. */
+export function farmArgs(farmPath, args) {
+  const loader = farmPath.endsWith('.ts') ? ['--import', import.meta.resolve('tsx')] : [];
+  return [...loader, farmPath, ...args];
+}
+
+/** One big feed of about `mb` MB (10^6 bytes) written to `file` by the farm; returns its {bytes, items}. */
+export function emitBigFeed(farmPath, file, mb) {
+  const r = spawnSync(process.execPath, farmArgs(farmPath, ['--emit', file, '--emit-mb', String(mb)]), { encoding: 'utf8', timeout: 300_000 });
+  if (r.status !== 0 || !fs.existsSync(file)) throw new Error(`farm --emit failed (${r.status}): ${(r.stderr || r.error?.message || '').slice(-400)}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+/**
+ * Start the farm as a process of its own (it must not share a CPU thread with the program measured),
+ * on 127.0.0.1 and any free port, stopping by itself after `ttl` s; resolves once it says it is ready.
+ */
 export async function startFarm(farmPath, { feeds, items, ttl, out, log }) {
   fs.mkdirSync(out, { recursive: true });
-  const args = [farmPath, '--feeds', String(feeds), '--items', String(items), '--port', '0', '--out', out, '--ttl', String(ttl)];
-  log?.(`feedfarm: ${feeds} feeds x ${items} items, ttl ${ttl} s`);
+  const args = farmArgs(farmPath, ['--feeds', String(feeds), '--items', String(items), '--port', '0', '--out', out, '--ttl', String(ttl)]);
+  log?.(`feed farm: ${feeds} feeds x ${items} items, ttl ${ttl} s`);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr = [];
   child.stderr.on('data', (b) => stderr.push(b));
   let exited = false;
   child.on('exit', () => (exited = true));
   const ready = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('feedfarm gave no ready line within 300 s')), 300_000);
+    const timer = setTimeout(() => reject(new Error('the feed farm gave no ready line within 300 s')), 300_000);
     readline.createInterface({ input: child.stdout }).on('line', (line) => {
       try {
         const msg = JSON.parse(line);
@@ -374,7 +392,7 @@ export async function startFarm(farmPath, { feeds, items, ttl, out, log }) {
     });
     child.on('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`feedfarm exited (${code}): ${Buffer.concat(stderr).toString().slice(-400)}`));
+      reject(new Error(`the feed farm exited (${code}): ${Buffer.concat(stderr).toString().slice(-400)}`));
     });
   });
   const log_ = () => Buffer.concat(stderr).toString('utf8').trim();

@@ -3,8 +3,8 @@
  * Parse throughput (MB/s of decoded feed text) of parseFeedDetailed, with its fast first pass
  * (parse/fast-tree.ts) and without it: the strict pipeline as it was before that pass, i.e.
  * normalizeTree(parseXmlWithRepair(text).root). Also the tree build alone: parseXmlFast vs parseXml
- * (xml2js over sax). Two inputs: a few hundred feedfarm feeds (fetched once from a private farm on
- * loopback, then parsed in-process) and one big feed from `feedfarm.mjs --emit`.
+ * (xml2js over sax). Two inputs: a few hundred feeds of the project's farm (test/support/farm/, fetched
+ * once from a private farm on loopback, then parsed in-process) and one big feed from its `--emit`.
  *
  * The source is bundled with esbuild first (as the reader ships it), into a temporary folder.
  * Not part of run.mjs: a single-threaded microbenchmark, about half a minute.
@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { BENCH_DIR, eachOption, median, resolveFarm, startFarm } from './lib.mjs';
+import { BENCH_DIR, eachOption, emitBigFeed, median, resolveFarm, startFarm } from './lib.mjs';
 
 const root = path.resolve(BENCH_DIR, '../..');
 const opts = { feeds: 300, items: 30, hugeMb: 20, rounds: 5, farm: undefined, cpuProf: undefined };
@@ -115,8 +115,7 @@ async function farmFeeds(farmPath, parse) {
 
 function hugeFeed(farmPath, parse) {
   const file = path.join(tmp, 'huge.xml');
-  const r = spawnSync(process.execPath, [farmPath, '--emit', file, '--emit-mb', String(opts.hugeMb)], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`feedfarm --emit failed: ${r.stderr}`);
+  emitBigFeed(farmPath, file, opts.hugeMb);
   return parse.decodeFeedBytes(fs.readFileSync(file), 'application/rss+xml; charset=utf-8');
 }
 

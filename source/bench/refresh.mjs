@@ -3,8 +3,8 @@
  *
  * 1. newsboat, sqlite3 and GNU time are installed with apt-get when missing (root on Debian only;
  *    without newsboat the bench still runs and says "newsboat: not installed").
- * 2. feedfarm (../shared/tools/feedfarm.mjs from the repository root, or --farm PATH) serves --feeds
- *    feeds of --items items on 127.0.0.1 with a --ttl, so nothing outlives the bench.
+ * 2. The project's feed farm (test/support/farm/, or --farm PATH), in a process of its own, serves
+ *    --feeds feeds of --items items on 127.0.0.1 with a --ttl, so nothing outlives the bench.
  * 3. Timed one after the other, each after waiting (up to --wait-idle s) for the machine to be quiet:
  *    broadsheet refresh cold (empty BROADSHEET_HOME), newsboat -x reload cold (`reload-threads 8`),
  *    --cold-runs times each, alternating, each from empty caches (the cold row is each side's median:
@@ -26,10 +26,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { formatSummary, summarizeCpuProfile } from './cpuprofile.mjs';
-import { BENCH_UA, startFarm } from './lib.mjs';
+import { BENCH_UA, resolveFarm, startFarm } from './lib.mjs';
 
-export const description = 'broadsheet refresh vs newsboat -x reload on feedfarm (cold, warm), wall time and peak RSS';
-export const usage = `--feeds N (1000)  --items N (30)  --farm PATH (../shared/tools/feedfarm.mjs)  --ttl S (900)
+export const description = 'broadsheet refresh vs newsboat -x reload on the feed farm (cold, warm), wall time and peak RSS';
+export const usage = `--feeds N (1000)  --items N (30)  --farm PATH (test/support/farm/cli.ts)  --ttl S (900)
 --concurrency N (8)  --per-host N (8)   broadsheet's fetch settings (8 and 8: newsboat runs reload-threads 8, and every farm feed is on one host)
 --newsboat-as-shipped  also time a warm newsboat run before ANALYZE (the issue measured 55-60 s)
 --cold-runs N (3)  cold runs of each, alternating; the table uses each side's median (this machine's speed drifts +-20% minute to minute)
@@ -281,13 +281,6 @@ function readUrls(file) {
     });
 }
 
-function resolveFarm(root, override) {
-  const candidate = override ? path.resolve(override) : path.resolve(root, '../shared/tools/feedfarm.mjs');
-  const file = fs.existsSync(candidate) && fs.statSync(candidate).isDirectory() ? path.join(candidate, 'feedfarm.mjs') : candidate;
-  if (!fs.existsSync(file)) throw new Error(`feedfarm not found at ${file} (use --farm PATH)`);
-  return file;
-}
-
 const fileMb = (p) => {
   try {
     return fs.statSync(p).size / 1e6;
@@ -328,7 +321,7 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
   try {
     farm = await startFarm(farmPath, { feeds: opts.feeds, items: opts.items, ttl: opts.ttl, out: tmp, log });
     const { ready } = farm;
-    log(`feedfarm ready on port ${ready.port}: ${ready.feeds} feeds, ${(ready.bytes / 1e6).toFixed(1)} MB uncompressed`);
+    log(`feed farm ready on port ${ready.port}: ${ready.feeds} feeds, ${(ready.bytes / 1e6).toFixed(1)} MB uncompressed`);
 
     // Broadsheet's settings: the farm's urls file, tags kept (newsboat reads the same file).
     const home = path.join(tmp, 'broadsheet-home');
@@ -500,7 +493,7 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
     }
     rows.push(...farmRows);
 
-    note('feedfarm', `${path.relative(root, farmPath)}: ${ready.feeds} feeds (${ready.formats?.rss ?? '?'} RSS, ${ready.formats?.atom ?? '?'} Atom), ${(ready.bytes / 1e6).toFixed(1)} MB, port ${ready.port}`);
+    note('feed farm', `${path.relative(root, farmPath)}: ${ready.feeds} feeds (${ready.formats?.rss ?? '?'} RSS, ${ready.formats?.atom ?? '?'} Atom), ${(ready.bytes / 1e6).toFixed(1)} MB, port ${ready.port}`);
     note('broadsheet fetch settings', `concurrency ${opts.concurrency}, perHost ${opts.perHost} (every farm feed is on one host)`);
     note('newsboat', tools.newsboat ? `${tools.newsboatVersion}, reload-threads 8` : opts.newsboat ? 'not installed' : 'skipped (--no-newsboat)');
     note('peak RSS from', tools.time ? 'GNU time %M (largest process in the tree; node worker threads are in-process)' : '/proc VmHWM polled every 20 ms');
@@ -522,7 +515,7 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
     if (farm) {
       const farmLog = await farm.stop();
       const last = farmLog.split('\n').pop();
-      if (last) log(`feedfarm stopped: ${last.slice(0, 300)}`);
+      if (last) log(`feed farm stopped: ${last.slice(0, 300)}`);
     }
     if (opts.keep) log(`kept ${tmp}`);
     else fs.rmSync(tmp, { recursive: true, force: true });

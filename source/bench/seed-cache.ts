@@ -8,7 +8,7 @@
  *   --articles N          articles in total (default 30000)
  *   --feeds M             feeds (default 100); feed k is http://127.0.0.1:1/f/k unless --feed-urls is given
  *   --out DIR             the BROADSHEET_HOME to create (config.json and cache.db are replaced)
- *   --feed-urls FILE      take the feed URLs from a newsboat urls file (e.g. feedfarm's <out>/urls)
+ *   --feed-urls FILE      take the feed URLs from a newsboat urls file (e.g. the feed farm's <out>/urls)
  *   --comments-url URL    the newest article's discussion URL (e.g. https://news.ycombinator.com/item?id=1)
  *   --hn-api URL          settings.sources.hackernews.api
  *   --refresh-on-start    (default false: timing runs start from the cache only)

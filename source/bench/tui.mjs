@@ -3,14 +3,14 @@
  * (BROADSHEET_TRACE: `key`/`frame` lines with epoch ms) and from the screen (capture-pane).
  *
  *  a. spawn -> first complete frame, 30k and 300k seeded articles (and the 30k articles of a
- *     1000x30 feedfarm refreshed by Broadsheet), --tui-runs runs each, median and p90; newsboat 2.x
+ *     1000x30 feed farm refreshed by Broadsheet), --tui-runs runs each, median and p90; newsboat 2.x
  *     on the same farm's articles (cache filled by `newsboat -x reload`, then ANALYZE) to its first
  *     screen, polled every 10 ms, --tui-newsboat-runs runs.
  *  b. key -> frame in a 100k-article list: 300 `j` 40 ms apart, then G/g, Ctrl-d, Enter/h.
  *  c. event-loop delay (eld-probe.mjs inside the reader) while a 1000-feed refresh runs in the
  *     background, and key -> frame for a `j` every 100 ms during it.
  *  d. peak RSS (VmHWM) with 300k articles after start + 100 keys + opening an article.
- *  e. one 20 MB feed (feedfarm --emit, served with an ETag from a loopback server in this process)
+ *  e. one 20 MB feed (the farm's --emit, served with an ETag from a loopback server in this process)
  *     refreshed on start over a seeded cache of 30k articles of that feed: event-loop delay during
  *     the refresh (first frame -> the header no longer says "refreshing"), key -> frame for a `j`
  *     every 100 ms during it, and the refresh time.
@@ -32,7 +32,7 @@ import { pathToFileURL } from 'node:url';
 import {
   KEY_NAMES, PANE_SIZE, alignSent, finish, keyRows, mainProfile, markEldPhase, nextRunNo, readEld, startReader, waitComplete,
   BENCH_DIR, Tmux, eldCells, eldMerge, readStalls, stallRows, STALL_MIN_MS, aptInstall, loadAverage, mainThreadSched, median, memoryOf, newestFile, nodePidUnder, pairKeys, profileRows,
-  profileSelfTime, quantile, readT0, readTrace, readerScreenComplete, resolveFarm, round, seedCache, sendPaced,
+  profileSelfTime, quantile, readT0, readTrace, readerScreenComplete, resolveFarm, emitBigFeed, round, seedCache, sendPaced,
   sleep, snapshotBuild, startFarm, summary, verdict, which, writeLauncher, eachOption } from './lib.mjs';
 
 export const description = 'reader in tmux: spawn-to-first-frame (30k/300k, vs newsboat), key-to-frame (100k), event-loop delay during a 1000-feed refresh and a 20 MB feed, peak RSS (300k)';
@@ -40,7 +40,7 @@ export const usage = `--tui-parts a,b,c,d,e   which parts (default all)
 --tui-runs N (10)  --tui-newsboat-runs N (5)  --tui-keys N (300 j presses in part b)  --tui-rss-runs N (3)
 --tui-big-mb N (20: the size of part e's feed)  --tui-big-runs N (3: part e's runs)
 --no-newsboat  --no-profile (no --cpu-prof rerun for figures over target)  --keep (keep the temp folder)
---farm PATH (feedfarm.mjs)`;
+--farm PATH (test/support/farm/cli.ts)`;
 
 const TARGETS = { firstFrameMs: 400, sizeSpread: 0.2, keyP95Ms: 16, eldMaxMs: 50, rssMb: 200 };
 const SIZE = PANE_SIZE;
@@ -123,7 +123,7 @@ async function partA(ctx, o, rows) {
     { label: '30k seeded', home: ctx.homes.h30k, articles: 30000 },
     { label: '300k seeded', home: ctx.homes.h300k, articles: 300000 },
   ];
-  if (ctx.farmHome) homes.push({ label: `${ctx.farmHome.articles} from feedfarm`, home: ctx.farmHome.home, articles: ctx.farmHome.articles });
+  if (ctx.farmHome) homes.push({ label: `${ctx.farmHome.articles} from the farm`, home: ctx.farmHome.home, articles: ctx.farmHome.articles });
   const results = new Map(homes.map((h) => [h.label, []]));
   // Warm the page cache and the build once per home (not timed).
   for (const h of homes) await firstFrameRun(ctx, h.home, 'warmup');
@@ -534,14 +534,13 @@ async function startBigFeedServer(file) {
   };
 }
 
-/** Write the 20 MB feed (feedfarm --emit), start its server and seed a 30k-article cache of that one feed. */
+/** Write the 20 MB feed (the farm's --emit), start its server and seed a 30k-article cache of that one feed. */
 async function prepareBigFeed(ctx, o) {
   const file = path.join(ctx.tmp, 'big.xml');
   const started = performance.now();
-  const r = spawnSync(process.execPath, [resolveFarm(ctx.root, o.farm), '--emit', file, '--emit-mb', String(o.bigMb)], { encoding: 'utf8', timeout: 300_000 });
-  if (r.status !== 0 || !fs.existsSync(file)) throw new Error(`feedfarm --emit failed (${r.status}): ${(r.stderr || r.error?.message || '').slice(-400)}`);
+  emitBigFeed(resolveFarm(ctx.root, o.farm), file, o.bigMb);
   const items = (fs.readFileSync(file, 'latin1').match(/<item[\s>]/g) ?? []).length;
-  ctx.log(`e: feedfarm --emit ${o.bigMb} MB: ${(fs.statSync(file).size / 1e6).toFixed(1)} MB, ${items} items, in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  ctx.log(`e: farm --emit ${o.bigMb} MB: ${(fs.statSync(file).size / 1e6).toFixed(1)} MB, ${items} items, in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   ctx.bigServer = await startBigFeedServer(file);
   const urls = path.join(ctx.tmp, 'big-urls');
   fs.writeFileSync(urls, `${ctx.bigServer.url}\n`);

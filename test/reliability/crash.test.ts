@@ -3,7 +3,7 @@
  * leaves a cache that passes PRAGMA integrity_check with every acknowledged read/starred mark intact;
  * and two `refresh` processes on one cache both end cleanly.
  *
- * The farm serves 200 feeds with latency and jitter (a refresh takes 2-3 s, so a kill lands in the
+ * The farm (test/support/farm/) serves 200 feeds with latency and jitter (a refresh takes 2-3 s, so a kill lands in the
  * middle of fetching, parsing and writing) and churn (feeds change every second, so later refreshes
  * write). Marks are made with `mark` between rounds, and in some rounds while the refresh runs; a mark
  * counts as acknowledged only when `mark` exited 0, and every acknowledged mark must survive every
@@ -13,9 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { startFarm, type Farm } from '../support/farm/index.js';
 import {
-  HAVE_SHARED,
-  SKIP_SHARED_REASON,
   STACK_TRACE,
   lines,
   prng,
@@ -24,10 +23,8 @@ import {
   sleep,
   snapshotBundle,
   startCli,
-  startFarm,
   tempDir,
   writeConfig,
-  type Farm,
   type RunResult,
 } from './helpers.js';
 
@@ -93,7 +90,7 @@ function apply(action: MarkAction, ids: number[]) {
   }
 }
 
-describe.skipIf(!HAVE_SHARED)(HAVE_SHARED ? 'crash safety of the cache' : `crash safety of the cache (skipped: ${SKIP_SHARED_REASON})`, () => {
+describe('crash safety of the cache', () => {
   let ids: number[] = [];
   let nextFresh = 0;
   /** Article ids never marked yet, in a seeded order. */
@@ -106,12 +103,9 @@ describe.skipIf(!HAVE_SHARED)(HAVE_SHARED ? 'crash safety of the cache' : `crash
   beforeAll(async () => {
     tmp = tempDir('crash');
     cli = snapshotBundle(tmp);
-    farm = await startFarm(
-      // Latency keeps a refresh longer than the longest kill delay (1.5 s): with 5-25 ms a refresh of
-      // these 200 feeds got fast enough to finish before some kills.
-      ['--feeds', '200', '--items', '30', '--latency-ms', '20', '--jitter-ms', '40', '--churn-sec', '1', '--seed', '3', '--ttl', '900'],
-      path.join(tmp, 'farm'),
-    );
+    // Latency keeps a refresh longer than the longest kill delay (1.5 s): with 5-25 ms a refresh of
+    // these 200 feeds got fast enough to finish before some kills.
+    farm = await startFarm({ feeds: 200, items: 30, latencyMs: 20, jitterMs: 40, churnSeconds: 1, seed: 3 });
     home = path.join(tmp, 'home');
     cachePath = path.join(home, 'cache.db');
     writeConfig(home, { feeds: farm.urls.map((url) => ({ url })) });
@@ -129,7 +123,7 @@ describe.skipIf(!HAVE_SHARED)(HAVE_SHARED ? 'crash safety of the cache' : `crash
   }, 120_000);
 
   afterAll(async () => {
-    await farm?.stop();
+    await farm?.close();
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 

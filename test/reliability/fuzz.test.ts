@@ -27,7 +27,7 @@ import { linkEntries, readCommentFeedPage } from '../../source/core/comments/fee
 import { buildThread, countComments, flattenTree } from '../../source/core/comments/thread.js';
 import { DiscussionError, commentsJsonText, commentsPlain, toCommentsJson } from '../../source/core/comments/index.js';
 import type { Discussion } from '../../source/core/comments/types.js';
-import { FORBIDDEN_CHARS, ROOT, SGR, SHARED, prng, seedFrom } from './helpers.js';
+import { FORBIDDEN_CHARS, ROOT, SGR, prng, seedFrom } from './helpers.js';
 
 const SEED = seedFrom(424242);
 /** RELIABILITY_FUZZ_CASES / RELIABILITY_FUZZ_SECONDS widen a run by hand; the defaults keep CI quick. */
@@ -59,8 +59,7 @@ const FEED_SEEDS = [
   ...filesUnder(path.join(FIXTURES, 'encoding'), (p) => !/\.(md|txt|json)$/i.test(p)),
   ...filesUnder(path.join(FIXTURES, 'comments'), isFeedFile),
 ];
-const jsonDir = fs.existsSync(path.join(FIXTURES, 'comments')) ? [path.join(FIXTURES, 'comments')] : [path.join(SHARED, 'corpus/reddit'), path.join(SHARED, 'corpus/hackernews')];
-const JSON_SEEDS = jsonDir.flatMap((d) => filesUnder(d, (p) => p.endsWith('.json')));
+const JSON_SEEDS = filesUnder(path.join(FIXTURES, 'comments'), (p) => p.endsWith('.json'));
 
 type Adapter = 'hackernews' | 'reddit' | 'lobsters';
 function adapterFor(file: string): Adapter {

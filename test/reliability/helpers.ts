@@ -1,9 +1,9 @@
 /**
- * Shared helpers for the reliability tests: a private copy of the built CLI, a runner for it, the
- * shared feed farm on loopback, a seeded PRNG and the byte checks for terminal-bound output.
+ * Shared helpers for the reliability tests: a private copy of the built CLI, a runner for it, a seeded
+ * PRNG and the byte checks for terminal-bound output. The feed farm is test/support/farm/.
  *
- * Everything here is bounded: every wait has a deadline, every child process is killed by its own
- * pid when a test ends, and the farm binds only to 127.0.0.1.
+ * Everything here is bounded: every wait has a deadline, and every child process is killed by its own
+ * pid when a test ends.
  */
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,10 +12,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const SHARED = path.resolve(ROOT, '../shared');
-export const FARM = path.join(SHARED, 'tools/feedfarm.mjs');
-export const HAVE_SHARED = fs.existsSync(FARM);
-export const SKIP_SHARED_REASON = `the shared folder (${SHARED}) with tools/feedfarm.mjs is absent`;
 
 // ------------------------------------------------------------------ temp folders
 
@@ -112,74 +108,7 @@ export const lines = (s: string) => s.split('\n').filter((l) => l.trim() !== '')
 /** A Node stack trace or a V8 crash banner in some output. */
 export const STACK_TRACE = /^\s+at .+\(.*:\d+:\d+\)$|^\s+at .+:\d+:\d+$|node:internal|Uncaught|FATAL ERROR|Segmentation fault/m;
 
-// ------------------------------------------------------------------ the feed farm
-
-export interface Farm {
-  base: string;
-  ready: Record<string, any>;
-  out: string;
-  /** Every feed URL in the farm's urls file, in order. */
-  urls: string[];
-  /** The farm's /__stats counters. */
-  stats(): Promise<Record<string, any>>;
-  stop(): Promise<void>;
-}
-
-/** Start feedfarm.mjs on 127.0.0.1 (any free port) and wait for its ready line (bounded). */
-export async function startFarm(args: string[], outDir: string, timeoutMs = 60_000): Promise<Farm> {
-  fs.mkdirSync(outDir, { recursive: true });
-  const child = spawn(process.execPath, [FARM, '--host', '127.0.0.1', '--port', '0', '--out', outDir, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let buffered = '';
-  let stderr = '';
-  child.stderr!.on('data', (b: Buffer) => {
-    if (stderr.length < 20_000) stderr += b.toString();
-  });
-  const ready = await new Promise<Record<string, any>>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      killPid(child.pid!, 'SIGKILL');
-      reject(new Error(`feedfarm not ready after ${timeoutMs} ms: ${stderr}`));
-    }, timeoutMs);
-    child.stdout!.on('data', (b: Buffer) => {
-      buffered += b.toString();
-      const line = buffered.split('\n').find((l) => l.includes('"ready"'));
-      if (line) {
-        clearTimeout(timer);
-        resolve(JSON.parse(line));
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`feedfarm exited (${code}) before it was ready: ${stderr}`));
-    });
-  });
-  const base: string = ready.base;
-  if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(base)) throw new Error(`feedfarm is not on loopback: ${base}`);
-  const urls = fs
-    .readFileSync(path.join(outDir, 'urls'), 'utf8')
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/)[0] ?? '')
-    .filter((u) => u.startsWith('http://127.0.0.1:'));
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  return {
-    base,
-    ready,
-    out: outDir,
-    urls,
-    async stats() {
-      const res = await fetch(`${base}/__stats`, { signal: AbortSignal.timeout(5000) });
-      return (await res.json()) as Record<string, any>;
-    },
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      killPid(child.pid!, 'SIGTERM');
-      const timer = setTimeout(() => killPid(child.pid!, 'SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-}
+// ------------------------------------------------------------------ settings
 
 /** Write a home folder's config.json. */
 export function writeConfig(home: string, config: Record<string, unknown>): string {

@@ -1,6 +1,6 @@
 /**
  * Hostile payloads (README, Design: "The terminal is hostile territory"), end to end through the built CLI
- * against the shared feed farm with `--hostile`:
+ * against the project's feed farm with `hostile` (test/support/farm/):
  *   - billion laughs and XXE expand nothing and fetch nothing (/evil.dtd is never requested);
  *   - the 64 MiB 'huge' feed is cut off at fetch.maxBytes (8 MiB here) quickly, without buffering it whole
  *     (peak RSS of the refresh process, and the bytes the farm managed to send);
@@ -9,7 +9,7 @@
  *   - the reader in tmux: opening every hostile article leaves the pane title, the tmux paste buffers
  *     (set-clipboard on, so an OSC 52 would land there) and the bell flag untouched, and the screen holds
  *     no escape sequence but SGR; `o` on the shell-metacharacter articles hands one http(s) argument to
- *     $BROWSER (a recording script), and no /tmp/feedfarm-pwned-* canary file ever appears.
+ *     $BROWSER (a recording script), and no CANARY_PREFIX* canary file ever appears in CANARY_DIR.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -17,9 +17,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
+import { CANARY_DIR, CANARY_PREFIX, OSC52_CANARY, TITLE_CANARY, startFarm, type Farm } from '../support/farm/index.js';
 import {
-  HAVE_SHARED,
-  SKIP_SHARED_REASON,
   STACK_TRACE,
   forbiddenInBytes,
   haveTool,
@@ -28,11 +27,9 @@ import {
   runCli,
   snapshotBundle,
   startCli,
-  startFarm,
   tempDir,
   waitFor,
   writeConfig,
-  type Farm,
   type RunResult,
 } from './helpers.js';
 import { tmuxEnv } from '../e2e/tmux.js';
@@ -42,16 +39,11 @@ const HUGE_MB = 64;
 const MiB = 1024 * 1024;
 const HAVE_TMUX = haveTool('tmux');
 const HAVE_GNU_TIME = fs.existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-v', 'true'], { stdio: 'ignore' }).status === 0;
-/** Where the farm's shell payloads would touch their canary files (fixed in feedfarm.mjs). */
-const CANARY_DIR = '/tmp';
-const OSC52_CANARY = 'feedfarm-osc52-canary';
-const TITLE_CANARY = 'feedfarm-title-canary';
-
-/** /tmp/feedfarm-pwned-* files and their mtimes: any new or touched one is a command that ran. */
+/** The farm's canary files (CANARY_DIR/CANARY_PREFIX*) and their mtimes: any new or touched one is a command that ran. */
 function canaries(): Map<string, number> {
   const found = new Map<string, number>();
   for (const name of fs.readdirSync(CANARY_DIR)) {
-    if (name.startsWith('feedfarm-pwned')) found.set(name, fs.statSync(path.join(CANARY_DIR, name)).mtimeMs);
+    if (name.startsWith(CANARY_PREFIX)) found.set(name, fs.statSync(path.join(CANARY_DIR, name)).mtimeMs);
   }
   return found;
 }
@@ -66,7 +58,7 @@ let farm: Farm | undefined;
 let home = '';
 let canariesBefore = new Map<string, number>();
 let fullRefresh: { run: RunResult; peakKiB: number } | undefined;
-/** Feed URL by hostile kind, from the farm's ready line. */
+/** Feed URL by hostile kind. */
 let hostile: Record<string, string> = {};
 /** The crafted local feed's file: URL. */
 let crafted = '';
@@ -133,14 +125,14 @@ interface Listed {
   index: number;
 }
 
-describe.skipIf(!HAVE_SHARED)(HAVE_SHARED ? 'hostile feeds (feedfarm --hostile)' : `hostile feeds (skipped: ${SKIP_SHARED_REASON})`, () => {
+describe('hostile feeds (the farm with hostile payloads)', () => {
   beforeAll(async () => {
     tmp = tempDir('hostile');
     cli = snapshotBundle(tmp);
     canariesBefore = canaries();
     // 12 feeds: one of each of the six hostile kinds, six healthy ones.
-    farm = await startFarm(['--hostile', '--huge-mb', String(HUGE_MB), '--feeds', '12', '--items', '30', '--seed', '7', '--ttl', '600'], path.join(tmp, 'farm'));
-    hostile = farm.ready.faulty as Record<string, string>;
+    farm = await startFarm({ hostile: true, hugeMiB: HUGE_MB, feeds: 12, items: 30, seed: 7 });
+    hostile = farm.faulty as Record<string, string>;
     for (const kind of ['billion-laughs', 'xxe', 'huge', 'escape-raw', 'escape-encoded', 'shell-meta']) {
       expect(hostile[kind], `the farm serves a '${kind}' feed`).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
     }
@@ -152,7 +144,7 @@ describe.skipIf(!HAVE_SHARED)(HAVE_SHARED ? 'hostile feeds (feedfarm --hostile)'
   }, 120_000);
 
   afterAll(async () => {
-    await farm?.stop();
+    await farm?.close();
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -167,8 +159,7 @@ describe.skipIf(!HAVE_SHARED)(HAVE_SHARED ? 'hostile feeds (feedfarm --hostile)'
     expect(failures).toEqual([`broadsheet: ${hostile.huge}: larger than 8 MiB`]);
     expect(run.stderr).toMatch(/^13 feeds: 12 updated\b.*\b1 failed/m);
 
-    const stats = await farm!.stats();
-    expect(stats.evilDtdFetches, 'requests for /evil.dtd (external DTD / entity fetched)').toBe(0);
+    expect(farm!.counters.evilDtdFetches, 'requests for /evil.dtd (external DTD / entity fetched)').toBe(0);
 
     const listed = JSON.parse((await runCli(cli, ['articles', '--json'], { home })).stdout.toString('utf8')) as Listed[];
     const hostname = fs.existsSync('/etc/hostname') ? fs.readFileSync('/etc/hostname', 'utf8').trim() : '';
@@ -204,9 +195,9 @@ describe.skipIf(!HAVE_SHARED)(HAVE_SHARED ? 'hostile feeds (feedfarm --hostile)'
     writeConfig(hugeHome, { feeds: [{ url: hostile.huge }], fetch: { maxBytes: MAX_BYTES } });
     const base = await runMeasured(['refresh'], baseHome);
     expect(base.run.code, base.run.stderr).toBe(0);
-    const sentBefore = (await farm!.stats()).bytesOut as number;
+    const sentBefore = farm!.counters.bytesOut;
     const huge = await runMeasured(['refresh'], hugeHome);
-    const sent = ((await farm!.stats()).bytesOut as number) - sentBefore;
+    const sent = farm!.counters.bytesOut - sentBefore;
 
     expect(huge.run.code, huge.run.stderr).toBe(1);
     expect(lines(huge.run.stderr)[0]).toBe(`broadsheet: ${hostile.huge}: larger than 8 MiB`);
@@ -299,7 +290,7 @@ describe.skipIf(!HAVE_SHARED)(HAVE_SHARED ? 'hostile feeds (feedfarm --hostile)'
       run('set-option', '-g', 'remain-on-exit', 'on');
       // Positive control: on this server, a raw OSC 52 / OSC 0 / BEL does land where we look.
       run('new-session', '-d', '-s', 'control', '-x', '80', '-y', '10', 'sh');
-      run('send-keys', '-t', 'control', `printf '\\033]52;c;ZmVlZGZhcm0tb3NjNTItY2FuYXJ5\\a\\033]0;${TITLE_CANARY}\\a\\a'`, 'Enter');
+      run('send-keys', '-t', 'control', `printf '\\033]52;c;${Buffer.from(OSC52_CANARY).toString('base64')}\\a\\033]0;${TITLE_CANARY}\\a\\a'`, 'Enter');
       await waitFor(() => run('display-message', '-p', '-t', 'control', '#{pane_title}').includes(TITLE_CANARY), 'the control pane title to change');
       await waitFor(() => tmux('show-buffer').stdout.includes(OSC52_CANARY), 'the control OSC 52 to land in a tmux buffer');
       expect(run('display-message', '-p', '-t', 'control', '#{window_bell_flag}').trim()).toBe('1');
@@ -318,8 +309,7 @@ describe.skipIf(!HAVE_SHARED)(HAVE_SHARED ? 'hostile feeds (feedfarm --hostile)'
       // The hostile articles and where they stand in the list (the reader and `articles` share the order).
       const listed = (JSON.parse((await runCli(cli, ['articles', '--json'], { home })).stdout.toString('utf8')) as Listed[]).map((a, index) => ({ ...a, index }));
       const feedsByUrl = new Map<string, string>();
-      const manifest = JSON.parse(fs.readFileSync(path.join(farm!.out, 'manifest.json'), 'utf8')) as { feeds: Array<{ url: string; title: string; fault: string | null }> };
-      for (const f of manifest.feeds) if (f.fault) feedsByUrl.set(f.title, f.fault);
+      for (const f of farm!.feeds) if (f.fault) feedsByUrl.set(f.title, f.fault);
       feedsByUrl.set(CRAFTED_TITLE, 'crafted');
       // The newest 8 items of each hostile feed carry its payloads (titles and bodies).
       const targets: Array<Listed & { fault: string }> = [];
@@ -426,7 +416,7 @@ describe.skipIf(!HAVE_SHARED)(HAVE_SHARED ? 'hostile feeds (feedfarm --hostile)'
     }, 120_000);
   });
 
-  it('no /tmp/feedfarm-pwned-* canary file appeared during any of it', () => {
+  it(`no ${CANARY_DIR}/${CANARY_PREFIX}* canary file appeared during any of it`, () => {
     expect(newCanaries(canariesBefore)).toEqual([]);
   });
 });
