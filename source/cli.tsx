@@ -18,7 +18,8 @@ commands:
   refresh [--json]                  fetch every feed; failed feeds are listed, the rest are saved
   feed URL [--json]                 fetch and show one feed without subscribing
   comments URL [--json]             show a discussion: a comment feed, a cached article, or an
-                                    HN / Reddit / Lobsters URL
+                                    HN / Reddit / Lobsters / Mastodon / Bluesky / Discourse /
+                                    Lemmy thread URL
   articles [--unread] [--starred] [--feed URL] [--limit N] [--json]
                                     list cached articles, newest first
   mark read|unread|star|unstar ID...  change an article's state (ids from 'articles')

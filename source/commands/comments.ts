@@ -1,4 +1,8 @@
-/** `broadsheet comments URL [--json]`: a discussion, threaded: nested JSON, or plain text indented by depth. */
+/**
+ * `broadsheet comments URL [--json]`: a discussion, threaded: nested JSON, or plain text indented by depth.
+ * URL: a comment feed, a cached article, or a thread on Hacker News, Reddit, Lobsters, Mastodon, Bluesky,
+ * Discourse or Lemmy.
+ */
 import { commentsJsonText, commentsPlain, loadDiscussion } from '../core/comments/index.js';
 import { closeAgents } from '../core/http.js';
 import type { Context } from './context.js';
@@ -22,7 +26,8 @@ export async function commentsCommand(ctx: Context, args: ParsedArgs): Promise<n
     return 0;
   }
   const width = ctx.out.isTTY ? ctx.out.columns : 100;
-  ctx.out.write(`${discussion.title ? discussion.title + '\n' : ''}${discussion.total} comments${discussion.url ? ' — ' + discussion.url : ''}\n\n`);
+  ctx.out.write(`${discussion.title ? discussion.title + '\n' : ''}${discussion.total} comments${discussion.url ? ' — ' + discussion.url : ''}\n`);
+  ctx.out.write(`${discussion.notice ? discussion.notice + '\n' : ''}\n`);
   ctx.out.write(commentsPlain(discussion, width).join('\n') + '\n');
   return 0;
 }

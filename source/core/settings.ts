@@ -32,6 +32,8 @@ export interface Settings {
     hackernews: { api: string };
     reddit: { base: string };
     lobsters: { base: string };
+    /** The AppView answering getPostThread, and the web host whose post URLs name Bluesky threads. */
+    bluesky: { api: string; web: string };
   };
 }
 
@@ -45,6 +47,7 @@ export const DEFAULTS: Omit<Settings, 'feeds'> = {
     hackernews: { api: 'https://hn.algolia.com/api/v1' },
     reddit: { base: 'https://www.reddit.com' },
     lobsters: { base: 'https://lobste.rs' },
+    bluesky: { api: 'https://public.api.bsky.app', web: 'https://bsky.app' },
   },
 };
 
@@ -88,6 +91,7 @@ export const SCHEMA = {
     hackernews: strictObject({ api: httpUrl }),
     reddit: strictObject({ base: httpUrl }),
     lobsters: strictObject({ base: httpUrl }),
+    bluesky: strictObject({ api: httpUrl, web: httpUrl }),
   }),
 };
 
@@ -224,6 +228,7 @@ function merge(raw: Record<string, unknown>): Settings {
       hackernews: { ...DEFAULTS.sources.hackernews, ...r.sources?.hackernews },
       reddit: { ...DEFAULTS.sources.reddit, ...r.sources?.reddit },
       lobsters: { ...DEFAULTS.sources.lobsters, ...r.sources?.lobsters },
+      bluesky: { ...DEFAULTS.sources.bluesky, ...r.sources?.bluesky },
     },
   };
 }

@@ -5,17 +5,20 @@
  */
 import type { ChalkInstance } from 'chalk';
 import {
-  cachedDiscussion, loadDiscussion, resolveTarget, type ArticleTarget, type Discussion, type DiscussionParser, type LoadedDiscussion,
+  PLATFORM_NAMES, cachedDiscussion, isPlatform, loadDiscussion, resolveTarget, type ArticleTarget, type Discussion, type DiscussionParser,
+  type LoadedDiscussion,
 } from '../core/comments/index.js';
 import type { ArticleRow, Store } from '../core/store.js';
 import type { Settings } from '../core/settings.js';
 import type { Action } from './keys.js';
-import { collapseAll, createTree, currentRow, down, expandAll, moveTo, restore, scrollLines, target, toggle, type CommentTree } from './state/comment-tree.js';
+import {
+  collapseAll, createTree, currentRow, down, expandAll, isRevealed, moveTo, restore, scrollLines, target, toggleOrReveal, type CommentTree,
+} from './state/comment-tree.js';
 import { commentLines } from './views/comment-lines.js';
 import { ageInWords, fit } from './format.js';
 import type { Paint } from './theme.js';
 
-type OpenedArticle = ArticleRow & { feedUrl: string };
+type OpenedArticle = ArticleRow & { feedUrl: string; html?: string };
 
 export interface CommentsDeps {
   store: Store;
@@ -34,6 +37,7 @@ export interface CommentsDeps {
 interface Remembered {
   collapsed: ReadonlySet<string>;
   cursorId?: string;
+  revealed?: ReadonlySet<string>;
 }
 
 export class CommentsModel {
@@ -55,7 +59,12 @@ export class CommentsModel {
   ) {}
 
   private target(a: OpenedArticle): ArticleTarget {
-    return { link: a.link, commentsUrl: a.commentsUrl, commentFeedUrl: a.commentFeedUrl, feedUrl: a.feedUrl, guid: a.guid };
+    // The content may name its thread (a "Comments" link to Mastodon): the resolver looks there too.
+    return { link: a.link, commentsUrl: a.commentsUrl, commentFeedUrl: a.commentFeedUrl, feedUrl: a.feedUrl, guid: a.guid, ...(a.html ? { html: a.html } : {}) };
+  }
+
+  private get resolveOptions() {
+    return { sources: this.deps.settings.sources };
   }
 
   /**
@@ -65,8 +74,9 @@ export class CommentsModel {
    */
   articleOpened(article: OpenedArticle) {
     if (!this.deps.warmParsers) return;
-    const source = resolveTarget(this.target(article), this.deps.store)?.source;
-    if (source && source !== 'feed') setImmediate(() => this.deps.warmParsers?.());
+    const source = resolveTarget(this.target(article), this.deps.store, this.resolveOptions)?.source;
+    // Platform threads (Mastodon, Bluesky, Discourse, Lemmy) are threaded here, not in the workers.
+    if (source && source !== 'feed' && !isPlatform(source)) setImmediate(() => this.deps.warmParsers?.());
   }
 
   /** The open article changed (or the pane opened or closed): show its discussion. */
@@ -81,13 +91,13 @@ export class CommentsModel {
     this.loading = false;
     this.key = undefined;
     if (!article) return this.onChange();
-    const resolved = resolveTarget(this.target(article), this.deps.store);
+    const resolved = resolveTarget(this.target(article), this.deps.store, this.resolveOptions);
     if (!resolved) {
       this.error = 'This article has no discussion.';
       return this.onChange();
     }
     this.key = resolved.key;
-    const cached = cachedDiscussion(this.target(article), this.deps.store);
+    const cached = cachedDiscussion(this.target(article), this.deps.store, this.resolveOptions);
     if (cached) this.show(cached);
     void this.load(article, force ? 0 : undefined);
     this.onChange();
@@ -137,14 +147,19 @@ export class CommentsModel {
   }
 
   private show(discussion: Discussion) {
-    const previous = this.tree ? { collapsed: this.tree.collapsed, cursorId: currentRow(this.tree)?.comment.id } : this.key ? this.remembered.get(this.key) : undefined;
+    const previous = this.tree ? this.stateOf(this.tree) : this.key ? this.remembered.get(this.key) : undefined;
     this.discussion = discussion;
     this.lineCache.clear();
     this.tree = previous ? restore(discussion.comments, previous.collapsed, previous.cursorId) : createTree(discussion.comments);
+    if (previous?.revealed) this.tree = { ...this.tree, revealed: previous.revealed };
   }
 
   private rememberState() {
-    if (this.key && this.tree) this.remembered.set(this.key, { collapsed: this.tree.collapsed, cursorId: currentRow(this.tree)?.comment.id });
+    if (this.key && this.tree) this.remembered.set(this.key, this.stateOf(this.tree));
+  }
+
+  private stateOf(t: CommentTree): Remembered {
+    return { collapsed: t.collapsed, cursorId: currentRow(t)?.comment.id, ...(t.revealed ? { revealed: t.revealed } : {}) };
   }
 
   private now() {
@@ -189,7 +204,7 @@ export class CommentsModel {
       case 'toggle-collapse':
       case 'collapse-all':
       case 'expand-all': {
-        const next = action === 'toggle-collapse' ? toggle(t) : action === 'collapse-all' ? collapseAll(t) : expandAll(t);
+        const next = action === 'toggle-collapse' ? toggleOrReveal(t) : action === 'collapse-all' ? collapseAll(t) : expandAll(t);
         return set(moveTo(next, next.cursor, view, (i) => this.rowLinesOf(next, i).length));
       }
       case 'parent':
@@ -220,12 +235,13 @@ export class CommentsModel {
   private rowLinesOf(tree: CommentTree, index: number): string[] {
     const row = tree.rows[index];
     if (!row) return [];
-    const key = `${row.comment.id}|${this.width}|${row.hidden}`;
+    const open = row.comment.warning !== undefined && isRevealed(tree, row.comment.id);
+    const key = `${row.comment.id}|${this.width}|${row.hidden}|${open}`;
     let lines = this.lineCache.get(key);
     if (!lines) {
       if (this.lineCache.size > 5000) this.lineCache.clear();
       const paint = this.deps.paint ?? plainPaint;
-      lines = commentLines(row, this.width, { paint, chalk: this.deps.chalk ?? plainChalk, color: this.deps.color ?? false, now: this.now() });
+      lines = commentLines(row, this.width, { paint, chalk: this.deps.chalk ?? plainChalk, color: this.deps.color ?? false, now: this.now() }, open);
       this.lineCache.set(key, lines);
     }
     return lines;
@@ -235,8 +251,9 @@ export class CommentsModel {
     const d = this.discussion;
     const lines: string[] = [];
     if (d) {
-      const where = { feed: 'on the site', hackernews: 'on Hacker News', reddit: 'on Reddit', lobsters: 'on Lobsters' }[d.source];
+      const where = isPlatform(d.source) ? `on ${PLATFORM_NAMES[d.source]}` : { feed: 'on the site', hackernews: 'on Hacker News', reddit: 'on Reddit', lobsters: 'on Lobsters' }[d.source];
       lines.push(`${d.total} comment${d.total === 1 ? '' : 's'} ${where}${this.loading ? ' · updating…' : ''}`);
+      if (d.notice) lines.push(d.notice);
     } else if (this.loading) lines.push('Loading the discussion…');
     if (this.error) lines.push(this.error);
     lines.push('');

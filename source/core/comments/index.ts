@@ -15,6 +15,7 @@ import { discussionFromJob, parseDiscussionHere, type DiscussionParser } from '.
 import { DiscussionError } from './errors.js';
 import { linkEntries, readCommentFeedPage, type CommentFeedPage } from './feed.js';
 import { FEED_ACCEPT, JSON_ACCEPT, get, type FetchContext } from './net.js';
+import { fetchPlatform, isPlatform } from './platforms.js';
 import {
   discussionFetchUrl,
   resolveDiscussion,
@@ -24,10 +25,12 @@ import {
   type ResolveOptions,
 } from './resolve.js';
 import { buildThread, countComments } from './thread.js';
-import type { Discussion } from './types.js';
+import type { Discussion, DiscussionLink } from './types.js';
 import type { ParsedDiscussion } from './discussion-job.js';
 
-export type { Comment, Discussion, DiscussionSource, FlatComment } from './types.js';
+export type { Comment, Discussion, DiscussionLink, DiscussionSource, FlatComment, PlatformSource } from './types.js';
+export { findThreads } from './find-thread.js';
+export { PLATFORM_NAMES, isPlatform, matchPlatformUrl } from './platforms.js';
 export { DiscussionError, type DiscussionErrorKind } from './errors.js';
 export {
   discussionFetchUrl,
@@ -90,7 +93,7 @@ export function resolveTarget(target: DiscussionTarget, store: DiscussionStore |
     }
     if (article) {
       const candidates = resolveDiscussions(
-        { link: article.link, commentsUrl: article.commentsUrl, commentFeedUrl: article.commentFeedUrl, feedUrl: article.feedUrl, guid: article.guid },
+        { link: article.link, commentsUrl: article.commentsUrl, commentFeedUrl: article.commentFeedUrl, feedUrl: article.feedUrl, guid: article.guid, ...(article.html ? { html: article.html } : {}) },
         options,
       );
       const asUrl = resolveDiscussion(target, options);
@@ -120,7 +123,7 @@ export function cachedDiscussion(target: DiscussionTarget, store: DiscussionStor
  * show; a caller's abort rejects with the signal's reason.
  */
 export async function loadDiscussion(target: DiscussionTarget, options: LoadOptions): Promise<LoadedDiscussion> {
-  const resolved = resolveTarget(target, options.store, options);
+  const resolved = resolveTarget(target, options.store, { ...options, sources: options.sources ?? options.settings.sources });
   if (!resolved) {
     throw new DiscussionError('none', targetLabel(target), typeof target === 'string' ? 'not a comment feed or discussion URL' : 'no discussion found for this article');
   }
@@ -135,7 +138,9 @@ export async function loadDiscussion(target: DiscussionTarget, options: LoadOpti
     ...(options.signal ? { signal: options.signal } : {}),
   };
   try {
-    const result = await fetchDiscussion(resolved, discussionFetchUrl(resolved, options.settings.sources), ctx, cached, now, options.parse ?? parseDiscussionHere, options.store);
+    const result = isPlatform(resolved.source)
+      ? { kind: 'ok' as const, discussion: await fetchPlatform({ ...resolved, source: resolved.source }, ctx, options.settings.sources), etag: null, lastModified: null }
+      : await fetchDiscussion(resolved, discussionFetchUrl(resolved, options.settings.sources), ctx, cached, now, options.parse ?? parseDiscussionHere, options.store);
     if (result.kind === 'not-modified' && cached) {
       const renewed = { ...cached.discussion, fetchedAt: now() };
       writeCache(options.store, resolved.key, renewed, result.etag ?? cached.etag, result.lastModified ?? cached.lastModified);
@@ -175,6 +180,8 @@ async function fetchDiscussion(
   parse: DiscussionParser,
   store: DiscussionStore | undefined,
 ): Promise<FetchOutcome> {
+  // Unreachable (loadDiscussion sends those to fetchPlatform); it narrows the source for the job below.
+  if (isPlatform(r.source)) throw new DiscussionError('fetch', url, 'a platform thread is fetched by platforms.ts');
   const validators = cached ? { etag: cached.etag, lastModified: cached.lastModified } : {};
   const accept = r.source === 'feed' ? FEED_ACCEPT : JSON_ACCEPT;
   const res = await get(url, ctx, { accept, ...validators });
@@ -228,4 +235,9 @@ function feedDiscussion(pages: CommentFeedPage[], r: ResolvedDiscussion): Omit<D
     total: claimed !== null && claimed >= counted ? claimed : counted,
     comments,
   };
+}
+
+/** A loaded discussion as a list of an article's discussions names it. */
+export function discussionLink(d: Discussion): DiscussionLink {
+  return { source: d.source, url: d.url, ...(d.title ? { title: d.title } : {}), comments: d.total };
 }
