@@ -28,8 +28,11 @@ const COMMENTISH = /comment|discuss|repl(?:y|ies)|toot|conversation/i;
 const BLOCKS = new Set(['p', 'li', 'div', 'section', 'footer', 'aside', 'dd', 'dt', 'td', 'th', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'article', 'header', 'figcaption', 'body']);
 /** A block longer than this is prose that cites, not a line that points to the discussion. */
 const SHORT_BLOCK = 200;
-/** Anything that may hold a thread URL, an embed or a feed link: most articles are ruled out by this. */
-const HINT = /\/@|\/users\/|\/post\/|\/t\/|\/profile\/|DiscourseEmbed|rss\+xml/i;
+/**
+ * Something of a thread URL's shape, an embed or a feed link: most articles are ruled out by this one
+ * scan, before any parsing (the finder runs as an article opens).
+ */
+const HINT = /\/@[^/\s"'<>]+\/\d|\/users\/[^/\s"'<>]+\/statuses\/|\/post\/\d+(?![\w/-])|\/t\/(?:[^/\s"'<>]+\/)?\d|\/profile\/[^/\s"'<>]+\/post\/|DiscourseEmbed|rss\+xml/i;
 
 const isElement = (n: Node): n is Element => n.type === ElementType.Tag || n.type === ElementType.Script || n.type === ElementType.Style;
 
@@ -118,7 +121,8 @@ function find(html: string, baseUrl: string, options: MatchOptions): DiscussionL
     if (!isElement(n)) continue;
     order++;
     if (n.name === 'script') {
-      const url = discourseEmbed(textOf(n, 100_000));
+      const script = n.children.map((c) => (c.type === ElementType.Text ? c.data : '')).join('').slice(0, 100_000);
+      const url = discourseEmbed(script);
       if (url) found.push({ source: 'discourse', url: matchPlatformUrl(new URL(url), options)?.pageUrl ?? url, strength: 4, order });
       continue;
     }
