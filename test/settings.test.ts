@@ -53,6 +53,7 @@ describe('loadSettings', () => {
     expect(settings.refreshOnStart).toBe(false);
     expect(settings.fetch.concurrency).toBe(8);
     expect(settings.sources.reddit.base).toBe('https://www.reddit.com');
+    expect(settings.sources.bluesky).toEqual({ api: 'https://public.api.bsky.app', web: 'https://bsky.app' });
     expect(fs.readFileSync(home.configPath, 'utf8')).toBe(text);
     expect(fs.statSync(home.configPath).mtimeMs).toBe(before);
   });
@@ -64,6 +65,8 @@ describe('loadSettings', () => {
     ['a bad source URL', { sources: { reddit: { base: 'not a url' } } }, /sources\.reddit\.base is not a valid URL/],
     ['an unknown key', { refreshOnstart: true }, /unknown key \("refreshOnstart"\)/],
     ['an unknown nested key', { fetch: { timeout: 3 } }, /fetch has an unknown key \("timeout"\)/],
+    ['a bad Bluesky AppView URL', { sources: { bluesky: { api: 'public.api.bsky.app' } } }, /sources\.bluesky\.api is not a valid URL/],
+    ['an unknown Bluesky key', { sources: { bluesky: { host: 'https://bsky.app' } } }, /sources\.bluesky has an unknown key \("host"\)/],
   ];
   for (const [what, content, message] of bad) {
     it(`reports ${what} in one line naming the file, and leaves the file alone`, () => {
