@@ -253,7 +253,7 @@ export class CommentsModel {
     if (d) {
       const where = isPlatform(d.source) ? `on ${PLATFORM_NAMES[d.source]}` : { feed: 'on the site', hackernews: 'on Hacker News', reddit: 'on Reddit', lobsters: 'on Lobsters' }[d.source];
       lines.push(`${d.total} comment${d.total === 1 ? '' : 's'} ${where}${this.loading ? ' · updating…' : ''}`);
-      if (d.notice) lines.push(d.notice);
+      if (d.notice) lines.push(isPlatform(d.source) ? `${d.notice} — o on a [more] line opens them there` : d.notice);
     } else if (this.loading) lines.push('Loading the discussion…');
     if (this.error) lines.push(this.error);
     lines.push('');

@@ -77,8 +77,9 @@ describe('a Discourse topic', () => {
     const t = discourseTopic(1100, []);
     const { d, server: s } = await load(discourseRoutes('/forum', t));
     expect(s.requests.filter((r) => r.includes('posts.json'))).toHaveLength((MAX_POSTS - 20) / 20);
-    expect(preorder(d.comments)).toHaveLength(MAX_POSTS - 1);
-    expect(d.notice).toBe('showing the first 1,000 of 1,100 posts (o opens the topic)');
+    expect(preorder(d.comments).filter((c) => c.more === undefined)).toHaveLength(MAX_POSTS - 1);
+    expect(d.notice).toBe('showing the first 1,000 of 1,100 posts');
+    expect(d.comments.at(-1)).toMatchObject({ more: 100, permalink: `${s.base}/forum/t/feeds-are-back/77/1001` });
   });
 
   it('a 429 stops the walk, keeps what arrived, and no request goes there until Retry-After has passed', async () => {

@@ -49,7 +49,7 @@ describe('a Lemmy post', () => {
     const all = preorder(d.comments);
     expect(all.find((c) => c.id === '6')).toMatchObject({ html: '', deleted: true });
     expect(all.find((c) => c.id === '1')).toMatchObject({ isOp: true, score: 1, permalink: `${server.base}/comment/1`, published: '2025-04-01T08:00:00.000Z' });
-    expect(d.notice).toBe('4 more comments are on the server: o on a [more] line opens them there');
+    expect(d.notice).toBe('4 more comments are on the server');
   });
 
   it('Markdown becomes HTML with raw HTML escaped and only http(s) links', async () => {

@@ -64,7 +64,7 @@ describe('a Mastodon thread', () => {
     // 103 claims 2 replies and none came; the status claims 4 direct replies and 3 came (106 is an orphan).
     expect(all.find((c) => c.id === 'more:103')).toMatchObject({ more: 2, parentId: '103', permalink: `${server.base}/@alice/103` });
     expect(d.comments.at(-1)).toMatchObject({ more: 1, permalink: `${server.base}/@alice/100` });
-    expect(d.notice).toBe('3 more replies are on the server: o on a [more] line opens them there');
+    expect(d.notice).toBe('3 more replies are on the server');
     expect(d.total).toBe(all.filter((c) => c.more === undefined).length + 3);
   });
 

@@ -50,7 +50,7 @@ describe('the comments pane on a Mastodon thread', () => {
     await until(() => !model.loading && model.discussion !== undefined);
     const screen = model.lines(80, 60).map((l) => l.trimEnd());
     expect(screen[0]).toMatch(/^\d+ comments on Mastodon$/);
-    expect(screen[1]).toBe('3 more replies are on the server: o on a [more] line opens them there');
+    expect(screen[1]).toBe('3 more replies are on the server — o on a [more] line opens them there');
     // bob, then carol's reply behind its warning.
     expect(screen.join('\n')).toContain('CW: spoilers for the film [Space shows it]');
     expect(screen.join('\n')).not.toContain('The butler did it');

@@ -170,6 +170,6 @@ export function parseBluesky(json: unknown, ref: BlueskyRef, web: string = BLUES
     total: countComments(comments) + missing,
     comments,
     ...(opAuthor ? { opAuthor } : {}),
-    ...(missing > 0 ? { notice: `${count(missing)} more ${missing === 1 ? 'reply is' : 'replies are'} on Bluesky: o on a [more] line opens them there` } : {}),
+    ...(missing > 0 ? { notice: `${count(missing)} more ${missing === 1 ? 'reply is' : 'replies are'} on Bluesky` } : {}),
   };
 }

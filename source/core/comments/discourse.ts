@@ -126,12 +126,18 @@ export function parseDiscourse(
       ...(!deleted && !hidden && who !== '' && who === opAuthor ? { isOp: true } : {}),
     });
   }
+  const notes: string[] = [];
+  const notLoaded = Math.max(0, info.streamLength - byNumber.size);
+  if (info.streamLength > MAX_POSTS) notes.push(`showing the first ${count(MAX_POSTS)} of ${count(info.streamLength)} posts`);
+  if (info.stopped) notes.push(`${info.stopped}: ${count(Math.min(info.streamLength, MAX_POSTS) - byNumber.size)} posts not loaded`);
+  // The posts not read, as one stub at the end that opens the topic where they begin.
+  if (notLoaded > 0) {
+    const after = info.stopped ? '' : `/${(numbers.at(-1) ?? 0) + 1}`;
+    flat.push({ id: 'more:topic', parentId: null, author: '', published: null, html: '', score: null, deleted: false, permalink: `${pageUrl}${after}`, more: notLoaded });
+  }
   const comments = buildThread(flat, { pruneDeleted: false });
   const counted = countComments(comments);
   const claimed = num(topic.posts_count);
-  const notes: string[] = [];
-  if (info.streamLength > MAX_POSTS) notes.push(`showing the first ${count(MAX_POSTS)} of ${count(info.streamLength)} posts (o opens the topic)`);
-  if (info.stopped) notes.push(`${info.stopped}: ${count(Math.min(info.streamLength, MAX_POSTS) - byNumber.size)} posts not loaded`);
   return {
     source: 'discourse',
     url: pageUrl,

@@ -115,6 +115,6 @@ export function parseLemmy(postJson: unknown, listJson: unknown, ref: LemmyRef, 
     total: claimedTotal !== null && claimedTotal >= counted ? Math.floor(claimedTotal) : counted,
     comments,
     ...(opAuthor ? { opAuthor } : {}),
-    ...(missing > 0 ? { notice: `${count(missing)} more ${missing === 1 ? 'comment is' : 'comments are'} on the server: o on a [more] line opens them there` } : {}),
+    ...(missing > 0 ? { notice: `${count(missing)} more ${missing === 1 ? 'comment is' : 'comments are'} on the server` } : {}),
   };
 }

@@ -110,7 +110,7 @@ export function parseMastodon(status: unknown, context: unknown, ref: MastodonRe
   const missing = moreStubs(flat, claimed, { direct: true, permalink: (id) => (id === null ? pageUrl : (permalinks.get(id) ?? pageUrl)) });
   const comments = buildThread(flat, { pruneDeleted: false });
   const notes: string[] = [];
-  if (missing > 0) notes.push(`${count(missing)} more ${missing === 1 ? 'reply is' : 'replies are'} on the server: o on a [more] line opens them there`);
+  if (missing > 0) notes.push(`${count(missing)} more ${missing === 1 ? 'reply is' : 'replies are'} on the server`);
   if (ancestors > 0) notes.push(`this post answers ${count(ancestors)} earlier ${ancestors === 1 ? 'post' : 'posts'}`);
   const text = titleFrom(warningOf(root) ?? htmlToPlainText(sanitizeText(str(root.content))));
   return {
