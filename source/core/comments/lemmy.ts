@@ -10,6 +10,7 @@
  * descendants) is more than arrived, a "N more replies" stub opens the comment on the server.
  */
 import { safeUrl, sanitizeLine } from '../sanitize.js';
+import { DiscussionError } from './errors.js';
 import { isObject, isoFrom, num, str, type FetchContext } from './net.js';
 import { count, getJson, moreStubs, probeJson } from './remote.js';
 import { buildThread, countComments } from './thread.js';
@@ -43,7 +44,6 @@ export async function fetchLemmy(ref: LemmyRef, ctx: FetchContext): Promise<Omit
   const post = await probeJson(ref.pageUrl, 'Lemmy', lemmyPostUrl(ref.base, ref.id), ctx, isPostView);
   const comments = await list;
   if (!isObject(comments) || !Array.isArray(comments.comments)) {
-    const { DiscussionError } = await import('./errors.js');
     throw new DiscussionError('parse', lemmyCommentsUrl(ref.base, ref.id), 'not a Lemmy comment list');
   }
   return parseLemmy(post, comments, ref, (await markdown).markdownToHtml);
