@@ -5,7 +5,7 @@
  */
 import type { ChalkInstance } from 'chalk';
 import {
-  PLATFORM_NAMES, cachedDiscussion, isPlatform, loadDiscussion, resolveTarget, type ArticleTarget, type Discussion, type DiscussionParser,
+  PLATFORM_NAMES, cachedDiscussion, isPlatform, loadDiscussion, preparePlatform, resolveTarget, type ArticleTarget, type Discussion, type DiscussionParser,
   type LoadedDiscussion,
 } from '../core/comments/index.js';
 import type { ArticleRow, Store } from '../core/store.js';
@@ -70,13 +70,14 @@ export class CommentsModel {
   /**
    * An article opened in the reader (the pane may be closed). When its discussion is JSON (HN, Reddit,
    * Lobsters), start the threads that will parse it, after this frame: they take ~70 ms to start, and
-   * the reader waited for them when `c` came first.
+   * the reader waited for them when `c` came first. A platform thread's parser (Lemmy's Markdown) loads then too.
    */
   articleOpened(article: OpenedArticle) {
     if (!this.deps.warmParsers) return;
     const source = resolveTarget(this.target(article), this.deps.store, this.resolveOptions)?.source;
     // Platform threads (Mastodon, Bluesky, Discourse, Lemmy) are threaded here, not in the workers.
-    if (source && source !== 'feed' && !isPlatform(source)) setImmediate(() => this.deps.warmParsers?.());
+    if (source && isPlatform(source)) setImmediate(() => preparePlatform(source));
+    else if (source && source !== 'feed') setImmediate(() => this.deps.warmParsers?.());
   }
 
   /** The open article changed (or the pane opened or closed): show its discussion. */

@@ -68,3 +68,10 @@ describe('a Lemmy post', () => {
     expect(commentsPlain(d, 80).join('\n') + commentsJsonText(d)).not.toMatch(UNSAFE);
   });
 });
+
+describe('markdownToHtml', () => {
+  it('links bare URLs; leaves Markdown links and autolinks to CommonMark', () => {
+    expect(markdownToHtml('see https://example.org/a now')).toBe('<p>see <a href="https://example.org/a">https://example.org/a</a> now</p>\n');
+    expect(markdownToHtml('[x](https://example.org/b) and <https://example.org/c>')).toBe('<p><a href="https://example.org/b">x</a> and <a href="https://example.org/c">https://example.org/c</a></p>\n');
+  });
+});

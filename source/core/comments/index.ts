@@ -30,7 +30,7 @@ import type { ParsedDiscussion } from './discussion-job.js';
 
 export type { Comment, Discussion, DiscussionLink, DiscussionSource, FlatComment, PlatformSource } from './types.js';
 export { findThreads } from './find-thread.js';
-export { PLATFORM_NAMES, isPlatform, matchPlatformUrl } from './platforms.js';
+export { PLATFORM_NAMES, isPlatform, matchPlatformUrl, preparePlatform } from './platforms.js';
 export { DiscussionError, type DiscussionErrorKind } from './errors.js';
 export {
   discussionFetchUrl,

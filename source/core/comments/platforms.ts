@@ -51,6 +51,15 @@ export function platformApiUrl(ref: { source: PlatformSource; id: string; base?:
   }
 }
 
+/**
+ * Load what a platform's thread needs before its first request: Lemmy's Markdown parser (a chunk of its
+ * own, which took part of the first frame when loaded with the thread). The reader calls this as an
+ * article with such a thread opens; errors are left to the load itself.
+ */
+export function preparePlatform(source: PlatformSource): void {
+  if (source === 'lemmy') import('./markdown.js').catch(() => {});
+}
+
 /** Fetch and thread a platform discussion (several requests; see each adapter). */
 export async function fetchPlatform(
   ref: { source: PlatformSource; id: string; base?: string; pageUrl: string },
