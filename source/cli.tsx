@@ -19,7 +19,8 @@ commands:
   feed URL [--json]                 fetch and show one feed without subscribing
   page URL [--json]                 the readable text of one web page (its article, as full text shows it)
   comments URL [--json]             show a discussion: a comment feed, a cached article, or an
-                                    HN / Reddit / Lobsters URL
+                                    HN / Reddit / Lobsters / Mastodon / Bluesky / Discourse /
+                                    Lemmy thread URL
   discussions URL [--json]          every discussion of an article: its own comments, and where
                                     Hacker News, Reddit and Lobsters say it was submitted (asks them)
   articles [--unread] [--starred] [--feed URL] [--limit N] [--json]

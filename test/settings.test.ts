@@ -54,6 +54,7 @@ describe('loadSettings', () => {
     expect(settings.refreshOnStart).toBe(false);
     expect(settings.fetch.concurrency).toBe(8);
     expect(settings.sources.reddit.base).toBe('https://www.reddit.com');
+    expect(settings.sources.bluesky).toEqual({ api: 'https://public.api.bsky.app', web: 'https://bsky.app' });
     expect(fs.readFileSync(home.configPath, 'utf8')).toBe(text);
     expect(fs.statSync(home.configPath).mtimeMs).toBe(before);
   });
@@ -87,6 +88,8 @@ describe('loadSettings', () => {
     ['an unknown lookup service', { discussions: { lookup: ['hackernews', 'digg'] } }, /discussions\.lookup\.1 must be equal to one of the allowed values/],
     ['an unknown discussions key', { discussions: { lookups: [] } }, /discussions has an unknown key \("lookups"\)/],
     ['a feed lookup flag that is not a boolean', { feeds: [{ url: 'https://example.org/feed', lookup: 'no' }] }, /feeds\.0\.lookup must be boolean/],
+    ['a bad Bluesky AppView URL', { sources: { bluesky: { api: 'public.api.bsky.app' } } }, /sources\.bluesky\.api is not a valid URL/],
+    ['an unknown Bluesky key', { sources: { bluesky: { host: 'https://bsky.app' } } }, /sources\.bluesky has an unknown key \("host"\)/],
   ];
   for (const [what, content, message] of bad) {
     it(`reports ${what} in one line naming the file, and leaves the file alone`, () => {

@@ -28,6 +28,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 /** The benchmark modules, in the order they run. Add new ones here. */
 export const BENCHES = [{ name: 'refresh', file: './refresh.mjs' }, { name: 'tui', file: './tui.mjs' }, { name: 'comments', file: './comments.mjs' }, { name: 'lookup', file: './lookup.mjs' }];
 BENCHES.push({ name: 'fulltext', file: './fulltext.mjs' });
+BENCHES.push({ name: 'fedi', file: './fedi.mjs' });
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');

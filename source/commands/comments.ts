@@ -1,7 +1,8 @@
 /**
  * `broadsheet comments URL [--json]`: a discussion, threaded: nested JSON, or plain text indented by
  * depth. A Reddit thread's "more replies" are loaded too, up to 2,000 comments; stderr says when it
- * stopped short of the whole thread.
+ * stopped short of the whole thread. URL: a comment feed, a cached article, or a thread on Hacker News,
+ * Reddit, Lobsters, Mastodon, Bluesky, Discourse or Lemmy.
  */
 import { commentsJsonText, commentsPlain, countComments, loadDiscussion, type Discussion } from '../core/comments/index.js';
 import { cacheExpanded, expandReddit, moreStubs } from '../core/comments/more.js';
@@ -41,7 +42,8 @@ export async function commentsCommand(ctx: Context, args: ParsedArgs): Promise<n
     return 0;
   }
   const width = ctx.out.isTTY ? ctx.out.columns : 100;
-  ctx.out.write(`${shown.title ? shown.title + '\n' : ''}${shown.total} comments${shown.url ? ' — ' + shown.url : ''}\n\n`);
+  ctx.out.write(`${shown.title ? shown.title + '\n' : ''}${shown.total} comments${shown.url ? ' — ' + shown.url : ''}\n`);
+  ctx.out.write(`${shown.notice ? shown.notice + '\n' : ''}\n`);
   ctx.out.write(commentsPlain(shown, width).join('\n') + '\n');
   return 0;
 }

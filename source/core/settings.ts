@@ -40,6 +40,8 @@ export interface Settings {
     hackernews: { api: string };
     reddit: { base: string };
     lobsters: { base: string };
+    /** The AppView answering getPostThread, and the web host whose post URLs name Bluesky threads. */
+    bluesky: { api: string; web: string };
   };
   /** Which services are asked where an article was submitted; [] turns lookups off. */
   discussions: { lookup: Array<(typeof LOOKUP_SERVICES)[number]> };
@@ -55,6 +57,7 @@ export const DEFAULTS: Omit<Settings, 'feeds'> = {
     hackernews: { api: 'https://hn.algolia.com/api/v1' },
     reddit: { base: 'https://www.reddit.com' },
     lobsters: { base: 'https://lobste.rs' },
+    bluesky: { api: 'https://public.api.bsky.app', web: 'https://bsky.app' },
   },
   discussions: { lookup: [...LOOKUP_SERVICES] },
 };
@@ -102,6 +105,7 @@ export const SCHEMA = {
     hackernews: strictObject({ api: httpUrl }),
     reddit: strictObject({ base: httpUrl }),
     lobsters: strictObject({ base: httpUrl }),
+    bluesky: strictObject({ api: httpUrl, web: httpUrl }),
   }),
   discussions: strictObject({
     lookup: { type: 'array', uniqueItems: true, items: { enum: [...LOOKUP_SERVICES] } },
@@ -246,6 +250,7 @@ function merge(raw: Record<string, unknown>): Settings {
       hackernews: { ...DEFAULTS.sources.hackernews, ...r.sources?.hackernews },
       reddit: { ...DEFAULTS.sources.reddit, ...r.sources?.reddit },
       lobsters: { ...DEFAULTS.sources.lobsters, ...r.sources?.lobsters },
+      bluesky: { ...DEFAULTS.sources.bluesky, ...r.sources?.bluesky },
     },
     discussions: { lookup: [...(r.discussions?.lookup ?? DEFAULTS.discussions.lookup)] },
   };

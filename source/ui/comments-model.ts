@@ -7,7 +7,7 @@
  */
 import type { ChalkInstance } from 'chalk';
 import {
-  cachedDiscussion, loadDiscussion, type Discussion, type DiscussionParser, type DiscussionTarget, type LoadedDiscussion,
+  cachedDiscussion, isPlatform, loadDiscussion, type Discussion, type DiscussionParser, type DiscussionTarget, type LoadedDiscussion,
 } from '../core/comments/index.js';
 import { cacheExpanded, loadStub } from '../core/comments/more.js';
 import type { Comment } from '../core/comments/types.js';
@@ -16,7 +16,9 @@ import type { Store } from '../core/store.js';
 import type { Settings } from '../core/settings.js';
 import { DEFAULT_KEYS, keyOf, type Action, type Keymap } from './keys.js';
 import type { DiscussionsModel, OpenedArticle } from './discussions-model.js';
-import { collapseAll, createTree, currentRow, down, expandAll, moveTo, nextWhere, restore, scrollLines, settle, target, toggle, type CommentTree } from './state/comment-tree.js';
+import {
+  collapseAll, createTree, currentRow, down, expandAll, moveTo, nextWhere, restore, scrollLines, settle, target, toggleOrReveal, type CommentTree,
+} from './state/comment-tree.js';
 import { cycle, initialList, listHeader, updateList, type DiscussionList } from './state/discussion-list.js';
 import { PaneLines, paneHeader, type RowState } from './views/comments-pane.js';
 import { NewSince } from './new-comments.js';
@@ -44,6 +46,7 @@ export interface CommentsDeps {
 interface Remembered {
   collapsed: ReadonlySet<string>;
   cursorId?: string;
+  revealed?: ReadonlySet<string>;
 }
 
 const nextTask = () => new Promise((resolve) => setImmediate(resolve));
@@ -136,7 +139,8 @@ export class CommentsModel {
     const entry = this.list?.entries.find((e) => e.key === this.key);
     const a = this.article!;
     if (entry && !entry.own) return { link: entry.ref.url };
-    return { link: a.link, commentsUrl: a.commentsUrl, commentFeedUrl: a.commentFeedUrl, feedUrl: a.feedUrl, guid: a.guid };
+    // The content may name its thread (a "Comments" link to Mastodon): the resolver looks there too.
+    return { link: a.link, commentsUrl: a.commentsUrl, commentFeedUrl: a.commentFeedUrl, feedUrl: a.feedUrl, guid: a.guid, ...(a.html ? { html: a.html } : {}) };
   }
 
   private async load(article: OpenedArticle, key: string, maxAgeMs?: number) {
@@ -193,10 +197,11 @@ export class CommentsModel {
   }
 
   private show(discussion: Discussion, cursorId?: string) {
-    const previous = this.tree ? { collapsed: this.tree.collapsed, cursorId: currentRow(this.tree)?.comment.id } : this.key ? this.remembered.get(this.key) : undefined;
+    const previous = this.tree ? this.stateOf(this.tree) : this.key ? this.remembered.get(this.key) : undefined;
     this.discussion = discussion;
     this.view.clear();
     this.tree = previous ? restore(discussion.comments, previous.collapsed, cursorId ?? previous.cursorId) : createTree(discussion.comments);
+    if (previous?.revealed) this.tree = { ...this.tree, revealed: previous.revealed };
     this.newSince.shown(this.key!);
     this.newCount = this.tree.rows.filter((r) => this.isNew(r.comment)).length;
   }
@@ -206,7 +211,11 @@ export class CommentsModel {
   }
 
   private rememberState() {
-    if (this.key && this.tree) this.remembered.set(this.key, { collapsed: this.tree.collapsed, cursorId: currentRow(this.tree)?.comment.id });
+    if (this.key && this.tree) this.remembered.set(this.key, this.stateOf(this.tree));
+  }
+
+  private stateOf(t: CommentTree): Remembered {
+    return { collapsed: t.collapsed, cursorId: currentRow(t)?.comment.id, ...(t.revealed ? { revealed: t.revealed } : {}) };
   }
 
   private now() {
@@ -311,7 +320,8 @@ export class CommentsModel {
           void this.loadMore(row.comment.id);
           return true;
         }
-        const next = action === 'toggle-collapse' ? toggle(t) : action === 'collapse-all' ? collapseAll(t) : expandAll(t);
+        // Space opens a content warning first, then folds.
+        const next = action === 'toggle-collapse' ? toggleOrReveal(t) : action === 'collapse-all' ? collapseAll(t) : expandAll(t);
         return set(settle(next, view, (i) => this.view.row(next, i, this.rowState()).length));
       }
       case 'next-new':
@@ -358,8 +368,10 @@ export class CommentsModel {
     const none = n > 0 && a && /^https?:\/\//i.test(a.link) ? `Its ${n} comment${n === 1 ? ' is' : 's are'} on the article's page: ${this.keyFor('open-browser')} opens it.` : undefined;
     const list = this.list && a ? listHeader(this.list, this.now(), this.view.width, { keys, ...(none ? { none } : {}) }) : [];
     const error = this.error && this.failed ? (this.deps.paint?.error ?? ((x: string) => x))(this.error) : this.error;
+    const d = this.discussion;
     return paneHeader(list, {
-      discussion: this.discussion,
+      discussion: d,
+      notice: d?.notice ? (isPlatform(d.source) ? `${d.notice} — ${this.keyFor('open-browser')} on a [more] line opens them there` : d.notice) : undefined,
       newCount: this.newCount,
       newKey: this.keyFor('next-new'),
       claimed: a?.commentCount ?? null,

@@ -13,7 +13,8 @@ import {
   type ListedDiscussion, type LookupServiceName, type LookupUrl, type Manners, type ServiceOutcome,
 } from '../core/discussions.js';
 
-export type OpenedArticle = ArticleRow & { feedUrl: string };
+/** An article as the reader opens it: its content too, which may name its thread. */
+export type OpenedArticle = ArticleRow & { feedUrl: string; html?: string };
 
 export interface DiscussionsDeps {
   store: Store;

@@ -19,6 +19,7 @@ const offline = {
     hackernews: { api: 'http://127.0.0.1:9/api' },
     reddit: { base: 'http://127.0.0.1:9' },
     lobsters: { base: 'http://127.0.0.1:9' },
+    bluesky: { api: 'http://127.0.0.1:9', web: 'http://127.0.0.1:9' },
   },
   fetch: { timeoutSeconds: 2, maxBytes: 32 * 1024 * 1024 },
 };

@@ -97,6 +97,7 @@ describe('offline demo: local copies beside a file:// feed', () => {
       hackernews: { api: 'http://127.0.0.1:9/api' },
       reddit: { base: 'http://127.0.0.1:9' },
       lobsters: { base: 'http://127.0.0.1:9' },
+      bluesky: { api: 'http://127.0.0.1:9', web: 'http://127.0.0.1:9' },
     },
     fetch: { timeoutSeconds: 2, maxBytes: 8 * 1024 * 1024 },
   };

@@ -74,6 +74,7 @@ export function settingsFor(base: string, maxBytes = 8 * 1024 * 1024) {
       hackernews: { api: `${base}/hn/api/v1` },
       reddit: { base: `${base}/reddit` },
       lobsters: { base: `${base}/lobsters` },
+      bluesky: { api: `${base}/bsky`, web: `${base}/bsky-web` },
     },
     fetch: { timeoutSeconds: 5, maxBytes },
   };

@@ -82,6 +82,8 @@ export function lookupSettings(base: string, timeoutSeconds = 5) {
       hackernews: { api: `${base}/hn/api/v1` },
       reddit: { base: `${base}/reddit` },
       lobsters: { base: `${base}/lobsters` },
+      // Never asked by these tests; loopback all the same, so nothing can reach the real AppView.
+      bluesky: { api: `${base}/bluesky`, web: `${base}/bsky` },
     },
     fetch: { timeoutSeconds, maxBytes: 8 * 1024 * 1024 },
   };

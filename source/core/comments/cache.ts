@@ -15,7 +15,7 @@ import type { Discussion, DiscussionSource, FlatComment } from './types.js';
 export interface DiscussionStore {
   discussion(key: string): { source: string; fetchedAt: number; data: string } | undefined;
   saveDiscussion(key: string, source: string, data: string, fetchedAt?: number): void;
-  articleByUrl?(url: string): { link: string; commentsUrl: string; commentFeedUrl: string; feedUrl: string; guid: string } | undefined;
+  articleByUrl?(url: string): { link: string; commentsUrl: string; commentFeedUrl: string; feedUrl: string; guid: string; html?: string } | undefined;
 }
 
 /** A cached discussion with the validators to revalidate it. */
@@ -26,7 +26,7 @@ export interface Cached {
 }
 
 const CACHE_VERSION = 1;
-const SOURCES: readonly DiscussionSource[] = ['feed', 'hackernews', 'reddit', 'lobsters'];
+const SOURCES: readonly DiscussionSource[] = ['feed', 'hackernews', 'reddit', 'lobsters', 'mastodon', 'bluesky', 'discourse', 'lemmy'];
 
 /** A discussion as the cache stores it (also built in a parse worker: discussion-job.ts). */
 export function serializeDiscussion(d: Discussion, etag: string | null, lastModified: string | null): string {
@@ -38,6 +38,7 @@ export function serializeDiscussion(d: Discussion, etag: string | null, lastModi
     total: d.total,
     fetchedAt: d.fetchedAt,
     ...(d.opAuthor ? { opAuthor: d.opAuthor } : {}),
+    ...(d.notice ? { notice: d.notice } : {}),
     etag,
     lastModified,
     comments: toFlat(d.comments),
@@ -73,6 +74,8 @@ function deserialize(row: { fetchedAt: number; data: string }): Cached | undefin
       ...(c.isOp === true ? { isOp: true } : {}),
       ...(typeof c.more === 'number' ? { more: c.more } : {}),
       ...(Array.isArray(c.moreIds) ? { moreIds: c.moreIds.filter((x): x is string => typeof x === 'string') } : {}),
+      ...(typeof c.warning === 'string' && c.warning ? { warning: c.warning } : {}),
+      ...(typeof c.placeholder === 'string' && c.placeholder ? { placeholder: c.placeholder } : {}),
     });
   }
   const discussion: Discussion = {
@@ -83,6 +86,7 @@ function deserialize(row: { fetchedAt: number; data: string }): Cached | undefin
     comments: buildThread(flat, { order: 'source', pruneDeleted: false }),
     fetchedAt: nOrNull(raw.fetchedAt) ?? row.fetchedAt,
     ...(typeof raw.opAuthor === 'string' && raw.opAuthor ? { opAuthor: raw.opAuthor } : {}),
+    ...(typeof raw.notice === 'string' && raw.notice ? { notice: raw.notice } : {}),
   };
   return { discussion, etag: sOrNull(raw.etag), lastModified: sOrNull(raw.lastModified) };
 }

@@ -15,6 +15,7 @@ import { discussionFromJob, parseDiscussionHere, type DiscussionParser } from '.
 import { DiscussionError } from './errors.js';
 import { linkEntries, readCommentFeedPage, type CommentFeedPage } from './feed.js';
 import { FEED_ACCEPT, JSON_ACCEPT, get, type FetchContext } from './net.js';
+import { fetchPlatform, isPlatform } from './platforms.js';
 import {
   discussionFetchUrl,
   resolveDiscussion,
@@ -24,11 +25,13 @@ import {
   type ResolveOptions,
 } from './resolve.js';
 import { buildThread, countComments } from './thread.js';
-import type { Discussion } from './types.js';
+import type { Discussion, DiscussionLink } from './types.js';
 import type { ParsedDiscussion } from './discussion-job.js';
 import { userAgentFor, type Manners } from '../discussions.js';
 
-export type { Comment, Discussion, DiscussionSource, FlatComment } from './types.js';
+export type { Comment, Discussion, DiscussionLink, DiscussionSource, FlatComment, PlatformSource } from './types.js';
+export { findThreads } from './find-thread.js';
+export { PLATFORM_NAMES, isPlatform, matchPlatformUrl, preparePlatform } from './platforms.js';
 export { DiscussionError, type DiscussionErrorKind } from './errors.js';
 export {
   discussionFetchUrl,
@@ -105,7 +108,7 @@ export function resolveTarget(target: DiscussionTarget, store: DiscussionStore |
     }
     if (article) {
       const candidates = resolveDiscussions(
-        { link: article.link, commentsUrl: article.commentsUrl, commentFeedUrl: article.commentFeedUrl, feedUrl: article.feedUrl, guid: article.guid },
+        { link: article.link, commentsUrl: article.commentsUrl, commentFeedUrl: article.commentFeedUrl, feedUrl: article.feedUrl, guid: article.guid, ...(article.html ? { html: article.html } : {}) },
         options,
       );
       const asUrl = resolveDiscussion(target, options);
@@ -135,7 +138,7 @@ export function cachedDiscussion(target: DiscussionTarget, store: DiscussionStor
  * show; a caller's abort rejects with the signal's reason.
  */
 export async function loadDiscussion(target: DiscussionTarget, options: LoadOptions): Promise<LoadedDiscussion> {
-  const resolved = resolveTarget(target, options.store, options);
+  const resolved = resolveTarget(target, options.store, { ...options, sources: options.sources ?? options.settings.sources });
   if (!resolved) {
     throw new DiscussionError('none', targetLabel(target), typeof target === 'string' ? 'not a comment feed or discussion URL' : 'no discussion found for this article');
   }
@@ -152,9 +155,13 @@ export async function loadDiscussion(target: DiscussionTarget, options: LoadOpti
     ...(userAgent ? { userAgent } : {}),
   };
   try {
-    const fetchIt = () => fetchDiscussion(resolved, discussionFetchUrl(resolved, options.settings.sources), ctx, cached, now, options.parse ?? parseDiscussionHere, options.store);
-    // HN, Reddit and Lobsters count every request (lookups and threads alike); comment feeds and local copies do not.
-    const gated = options.manners && resolved.source !== 'feed' && !resolved.localUrl;
+    const fetchIt = async (): Promise<FetchOutcome> =>
+      isPlatform(resolved.source)
+        ? { kind: 'ok' as const, discussion: await fetchPlatform({ ...resolved, source: resolved.source }, ctx, options.settings.sources), etag: null, lastModified: null }
+        : fetchDiscussion(resolved, discussionFetchUrl(resolved, options.settings.sources), ctx, cached, now, options.parse ?? parseDiscussionHere, options.store);
+    // HN, Reddit and Lobsters count every request (lookups and threads alike); comment feeds, local copies
+    // and the other platforms (whose limits are per instance, kept by platforms.ts) do not.
+    const gated = options.manners && resolved.source !== 'feed' && !isPlatform(resolved.source) && !resolved.localUrl;
     const result = gated ? await options.manners!.run(resolved.source, fetchIt, options.signal) : await fetchIt();
     if (result.kind === 'not-modified' && cached) {
       const renewed = { ...cached.discussion, fetchedAt: now() };
@@ -195,6 +202,8 @@ async function fetchDiscussion(
   parse: DiscussionParser,
   store: DiscussionStore | undefined,
 ): Promise<FetchOutcome> {
+  // Unreachable (loadDiscussion sends those to fetchPlatform); it narrows the source for the job below.
+  if (isPlatform(r.source)) throw new DiscussionError('fetch', url, 'a platform thread is fetched by platforms.ts');
   const validators = cached ? { etag: cached.etag, lastModified: cached.lastModified } : {};
   const accept = r.source === 'feed' ? FEED_ACCEPT : JSON_ACCEPT;
   const res = await get(url, ctx, { accept, ...validators });
@@ -248,4 +257,9 @@ function feedDiscussion(pages: CommentFeedPage[], r: ResolvedDiscussion): Omit<D
     total: claimed !== null && claimed >= counted ? claimed : counted,
     comments,
   };
+}
+
+/** A loaded discussion as a list of an article's discussions names it. */
+export function discussionLink(d: Discussion): DiscussionLink {
+  return { source: d.source, url: d.url, ...(d.title ? { title: d.title } : {}), comments: d.total };
 }

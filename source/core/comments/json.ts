@@ -17,6 +17,10 @@ export interface CommentJson {
   more?: number;
   /** Its parent is not in the window. */
   orphan?: boolean;
+  /** A content warning the text is behind. */
+  warning?: string;
+  /** What a deleted comment that keeps its place stands for ("blocked post"). */
+  placeholder?: string;
 }
 
 export interface DiscussionJson {
@@ -24,6 +28,8 @@ export interface DiscussionJson {
   title: string;
   url: string;
   total: number;
+  /** What the source did not send. */
+  notice?: string;
   comments: CommentJson[];
 }
 
@@ -38,6 +44,8 @@ function commentJson(c: Comment): CommentJson {
     children: [],
     ...(c.more !== undefined ? { more: c.more } : {}),
     ...(c.orphan ? { orphan: true } : {}),
+    ...(c.warning ? { warning: c.warning } : {}),
+    ...(c.placeholder ? { placeholder: c.placeholder } : {}),
   };
 }
 
@@ -48,7 +56,7 @@ function commentJson(c: Comment): CommentJson {
  * `commentsJsonText` writes the same JSON without recursion.
  */
 export function toCommentsJson(d: Discussion): DiscussionJson {
-  const out: DiscussionJson = { source: d.source, title: d.title, url: d.url, total: d.total, comments: [] };
+  const out: DiscussionJson = { source: d.source, title: d.title, url: d.url, total: d.total, ...(d.notice ? { notice: d.notice } : {}), comments: [] };
   const stack: Array<{ c: Comment; into: CommentJson[] }> = [];
   for (let i = d.comments.length - 1; i >= 0; i--) stack.push({ c: d.comments[i]!, into: out.comments });
   while (stack.length > 0) {
@@ -62,7 +70,7 @@ export function toCommentsJson(d: Discussion): DiscussionJson {
 
 /** `toCommentsJson` as JSON text (compact), written iteratively so any depth works. */
 export function commentsJsonText(d: Discussion): string {
-  const head = JSON.stringify({ source: d.source, title: d.title, url: d.url, total: d.total });
+  const head = JSON.stringify({ source: d.source, title: d.title, url: d.url, total: d.total, ...(d.notice ? { notice: d.notice } : {}) });
   const parts: string[] = [head.slice(0, -1), ',"comments":['];
   // Stack of pending work: a comment to open, or a closing token.
   const stack: Array<{ c: Comment; first: boolean } | string> = [];

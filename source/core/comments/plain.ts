@@ -31,7 +31,7 @@ export function commentsPlain(d: Discussion, width: number, options: { now?: num
       continue;
     }
     const header: string[] = [];
-    if (c.deleted) header.push('[deleted]');
+    if (c.deleted) header.push(`[${c.placeholder ?? 'deleted'}]`);
     else header.push(c.author ? (c.isOp ? `${c.author} (OP)` : c.author) : 'anonymous');
     const age = relativeAge(c.published, now);
     if (age) header.push(age);
@@ -39,6 +39,8 @@ export function commentsPlain(d: Discussion, width: number, options: { now?: num
     if (c.orphan) header.push('reply to an earlier comment');
     lines.push(...wrapWithIndent(header.join(' · '), indent, avail));
     if (c.deleted) continue;
+    // No key opens a warning in a pipe: it is said, then the text follows.
+    if (c.warning) lines.push(...wrapWithIndent(`CW: ${c.warning}`, indent, avail));
     for (const para of htmlToPlainText(c.html).split('\n')) lines.push(...wrapWithIndent(para, indent, avail));
   }
   return lines;

@@ -5,11 +5,16 @@
  *   1. `commentsUrl` is a Hacker News, Reddit or Lobsters thread: the publisher's own `<comments>`
  *      says the discussion lives there (hnrss, Lobsters' feed, link digests). That thread.
  *   2. `commentFeedUrl` (wfw:commentRss, Atom rel="replies"): the site's own comments, for a blog post.
- *   3. `link` is a Hacker News, Reddit or Lobsters thread (Reddit's own feeds, "Ask HN" items): that thread.
+ *   3. The article's content names its thread (find-thread.ts): a Mastodon, Bluesky, Discourse or Lemmy
+ *      link marked as its comments, a Discourse embed; or, lacking 2, the page's own comment feed.
+ *   4. `link` is a thread (Reddit's own feeds, "Ask HN" items, a Mastodon account's or Lemmy community's
+ *      feed): that thread.
  *   Otherwise there is no machine-readable discussion (a bare `#comments` page is HTML, not a feed).
+ * "A thread" in 1 and 4 is a Hacker News, Reddit or Lobsters URL, or one of the platforms' shapes on any
+ * host (platforms.ts): a guess the first answer confirms, so it comes after what the publisher said.
  * `resolveDiscussions` returns every candidate in that order, so a UI can offer "other discussions".
  *
- * A bare URL: a Hacker News, Reddit or Lobsters thread URL, else it is taken to be a comment feed.
+ * A bare URL: a thread URL (as above), else it is taken to be a comment feed.
  *
  * Local files. A comment feed may be a file:// URL only when the article's own feed is a local file and
  * the comment feed lies in that feed's folder (a remote feed must never make us read local files). The
@@ -26,6 +31,8 @@ import type { Settings } from '../settings.js';
 import { hackerNewsApiUrl, HN_ITEM } from './hackernews.js';
 import { LOBSTERS_WEB, lobstersApiUrl } from './lobsters.js';
 import { REDDIT_WEB, redditApiUrl } from './reddit.js';
+import { findThreads } from './find-thread.js';
+import { isPlatform, matchPlatformUrl, platformApiUrl, type MatchOptions } from './platforms.js';
 import type { DiscussionSource } from './types.js';
 
 /** What loadDiscussion accepts besides a URL: the fields of an article (ArticleRow has them all). */
@@ -37,6 +44,8 @@ export interface ArticleTarget {
   feedUrl?: string;
   /** The article's guid / Atom id: a `thr:in-reply-to` ref equal to it is a top-level comment. */
   guid?: string;
+  /** The article's content (from its feed, or its fetched page), where it may name its thread. */
+  html?: string;
 }
 
 export type DiscussionTarget = string | ArticleTarget;
@@ -53,9 +62,11 @@ export interface ResolvedDiscussion {
   localUrl?: string;
   /** The post's id, for feed threading. */
   postId?: string;
+  /** Where a platform thread's API is (the instance's origin, a forum's subfolder). */
+  base?: string;
 }
 
-export interface ResolveOptions {
+export interface ResolveOptions extends MatchOptions {
   /** A folder (path or file:// URL) holding hn/, reddit/, lobsters/ copies; false: never read local copies. */
   localDiscussions?: string | false;
 }
@@ -64,6 +75,8 @@ export interface ThreadRef {
   source: Exclude<DiscussionSource, 'feed'>;
   id: string;
   pageUrl: string;
+  /** Platform threads: where their API is. */
+  base?: string;
 }
 
 function parseHttpUrl(s: string): URL | null {
@@ -77,8 +90,8 @@ function parseHttpUrl(s: string): URL | null {
 
 const REDDIT_HOST = /^(?:(?:www|old|new|np|m|amp|i)\.)?reddit\.com$/;
 
-/** A Hacker News, Reddit or Lobsters thread URL -> its source and id; anything else -> null. */
-export function matchThreadUrl(s: string): ThreadRef | null {
+/** A thread URL (Hacker News, Reddit, Lobsters, or a platform's shape) -> its source and id; else null. */
+export function matchThreadUrl(s: string, options: MatchOptions = {}): ThreadRef | null {
   const url = parseHttpUrl(s);
   if (!url) return null;
   const host = url.hostname.toLowerCase();
@@ -99,10 +112,10 @@ export function matchThreadUrl(s: string): ThreadRef | null {
     const id = /^\/s\/([a-z0-9]{1,16})(?:\/|\.json$|$)/i.exec(url.pathname)?.[1];
     return id ? { source: 'lobsters', id, pageUrl: `${LOBSTERS_WEB}/s/${id}` } : null;
   }
-  return null;
+  return matchPlatformUrl(url, options);
 }
 
-const LOCAL_FOLDER: Record<ThreadRef['source'], string> = { hackernews: 'hn', reddit: 'reddit', lobsters: 'lobsters' };
+const LOCAL_FOLDER: Partial<Record<ThreadRef['source'], string>> = { hackernews: 'hn', reddit: 'reddit', lobsters: 'lobsters' };
 
 function folderPath(folder: string): string | null {
   try {
@@ -120,8 +133,9 @@ function localFeedFolder(feedUrl: string | undefined): string | null {
 }
 
 function localCopy(ref: ThreadRef, folder: string | null): string | undefined {
-  if (!folder) return undefined;
-  const file = path.join(folder, LOCAL_FOLDER[ref.source], `${ref.id}.json`);
+  const sub = LOCAL_FOLDER[ref.source];
+  if (!folder || !sub) return undefined;
+  const file = path.join(folder, sub, `${ref.id}.json`);
   try {
     return fs.statSync(file).isFile() ? pathToFileURL(file).href : undefined;
   } catch {
@@ -131,7 +145,9 @@ function localCopy(ref: ThreadRef, folder: string | null): string | undefined {
 
 function threadTarget(ref: ThreadRef, folder: string | null): ResolvedDiscussion {
   const localUrl = localCopy(ref, folder);
-  return { source: ref.source, key: `${ref.source}:${ref.id}`, id: ref.id, pageUrl: ref.pageUrl, ...(localUrl ? { localUrl } : {}) };
+  // Platform ids are local to their instance: the key names it (`mastodon:https://host/123`).
+  const key = ref.base ? `${ref.source}:${ref.base}/${ref.id}` : `${ref.source}:${ref.id}`;
+  return { source: ref.source, key, id: ref.id, pageUrl: ref.pageUrl, ...(localUrl ? { localUrl } : {}), ...(ref.base ? { base: ref.base } : {}) };
 }
 
 /** A comment-feed URL the article may use: http(s), or a file:// inside its own local feed's folder. */
@@ -165,7 +181,7 @@ export function resolveDiscussions(target: DiscussionTarget, options: ResolveOpt
   const explicit = options.localDiscussions === false ? null : options.localDiscussions ? folderPath(options.localDiscussions) : null;
 
   if (typeof target === 'string') {
-    const ref = matchThreadUrl(target);
+    const ref = matchThreadUrl(target, options);
     if (ref) return [threadTarget(ref, explicit)];
     // A URL the user gave: an http(s) URL, a file:// URL or a path is taken to be a comment feed.
     const feedUrl = userFeedUrl(target);
@@ -178,11 +194,18 @@ export function resolveDiscussions(target: DiscussionTarget, options: ResolveOpt
   const add = (r: ResolvedDiscussion): void => {
     if (!out.some((o) => o.key === r.key)) out.push(r);
   };
-  const commentsRef = target.commentsUrl ? matchThreadUrl(target.commentsUrl) : null;
+  const commentsRef = target.commentsUrl ? matchThreadUrl(target.commentsUrl, options) : null;
   if (commentsRef) add(threadTarget(commentsRef, folder));
   const feedUrl = target.commentFeedUrl ? usableFeedUrl(target.commentFeedUrl, feedFolder) : null;
   if (feedUrl) add(feedTarget(feedUrl, commentsRef ? '' : (target.commentsUrl ?? ''), target.guid));
-  const linkRef = target.link ? matchThreadUrl(target.link) : null;
+  if (target.html) {
+    for (const found of findThreads(target.html, target.link ?? '', options)) {
+      const ref = found.source === 'feed' ? null : matchThreadUrl(found.url, options);
+      if (ref) add(threadTarget(ref, folder));
+      else if (found.source === 'feed' && !feedUrl) add(feedTarget(found.url, target.link ?? '', target.guid));
+    }
+  }
+  const linkRef = target.link ? matchThreadUrl(target.link, options) : null;
   if (linkRef) add(threadTarget(linkRef, folder));
   return out;
 }
@@ -192,9 +215,10 @@ export function resolveDiscussion(target: DiscussionTarget, options: ResolveOpti
   return resolveDiscussions(target, options)[0] ?? null;
 }
 
-/** Where to GET a resolved discussion: its local copy, else the configured API. */
+/** Where to GET a resolved discussion: its local copy, else the configured API (a platform's first request). */
 export function discussionFetchUrl(r: ResolvedDiscussion, sources: Settings['sources']): string {
   if (r.localUrl) return r.localUrl;
+  if (isPlatform(r.source)) return platformApiUrl({ source: r.source, id: r.id, ...(r.base ? { base: r.base } : {}) }, sources);
   switch (r.source) {
     case 'hackernews':
       return hackerNewsApiUrl(sources.hackernews.api, r.id);

@@ -1,6 +1,9 @@
 /** The discussion model every comment source is normalized into. Every string in it has passed sanitize.ts. */
 
-export type DiscussionSource = 'feed' | 'hackernews' | 'reddit' | 'lobsters';
+export type DiscussionSource = 'feed' | 'hackernews' | 'reddit' | 'lobsters' | PlatformSource;
+
+/** The comment systems blogs use now, on any host (platforms.ts): fetched with several requests each. */
+export type PlatformSource = 'mastodon' | 'bluesky' | 'discourse' | 'lemmy';
 
 export interface Comment {
   id: string;
@@ -21,6 +24,13 @@ export interface Comment {
   more?: number;
   /** A Reddit 'more' stub's ids of the replies not sent (what `api/morechildren` is asked for). */
   moreIds?: string[];
+  /** A content warning (Mastodon's spoiler text, Bluesky's labels): the body stays folded until opened. */
+  warning?: string;
+  /**
+   * Set on a `deleted` comment that keeps its place whatever its replies: what to show instead of
+   * "[deleted]" ("blocked post", "removed by a moderator").
+   */
+  placeholder?: string;
   children: Comment[];
 }
 
@@ -35,6 +45,21 @@ export interface Discussion {
   comments: Comment[];
   fetchedAt: number;
   opAuthor?: string;
+  /** One line about what the source did not send ("12 more replies are on the server"). */
+  notice?: string;
+}
+
+/**
+ * A discussion as a list of an article's discussions names it: what the thread finder (find-thread.ts)
+ * returns, and `discussionLink` makes of a loaded one.
+ */
+export interface DiscussionLink {
+  source: DiscussionSource;
+  /** The thread's page (http(s)). */
+  url: string;
+  title?: string;
+  /** Comments it has, when known. */
+  comments?: number;
 }
 
 /** A comment before threading: what every adapter produces, in source order. */

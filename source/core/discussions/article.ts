@@ -30,6 +30,8 @@ const target = (a: DiscussedArticle): ArticleTarget => ({
   ...(a.commentFeedUrl !== undefined ? { commentFeedUrl: a.commentFeedUrl } : {}),
   ...(a.feedUrl !== undefined ? { feedUrl: a.feedUrl } : {}),
   ...(a.guid !== undefined ? { guid: a.guid } : {}),
+  // Its content may name its thread (a "Comments" link to a Mastodon status, a Discourse embed).
+  ...(a.html ? { html: a.html } : {}),
 });
 
 /** What the article's own feed names, with what the cache and the feed know of each one's size. */

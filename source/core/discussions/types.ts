@@ -14,6 +14,10 @@ export const DISCUSSION_SOURCES = {
   hackernews: { name: 'Hacker News' },
   reddit: { name: 'Reddit' },
   lobsters: { name: 'Lobsters' },
+  mastodon: { name: 'Mastodon' },
+  bluesky: { name: 'Bluesky' },
+  discourse: { name: 'Discourse' },
+  lemmy: { name: 'Lemmy' },
 } as const satisfies Record<string, { name: string }>;
 
 export type DiscussionRefSource = keyof typeof DISCUSSION_SOURCES;

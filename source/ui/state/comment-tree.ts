@@ -25,6 +25,8 @@ export interface CommentTree {
   /** The first visible row and how many of its lines are scrolled off the top. */
   top: number;
   topLine: number;
+  /** Comments whose content warning has been opened. */
+  revealed?: ReadonlySet<string>;
 }
 
 export type HeightOf = (row: number) => number;
@@ -86,6 +88,18 @@ export function toggle(t: CommentTree): CommentTree {
   else collapsed.add(row.comment.id);
   return withCollapsed(t, collapsed, row.comment.id);
 }
+
+/**
+ * Space: a comment behind a content warning that is still shut opens it; any other comment collapses
+ * or expands its replies (`toggle`).
+ */
+export function toggleOrReveal(t: CommentTree): CommentTree {
+  const row = currentRow(t);
+  if (!row?.comment.warning || t.revealed?.has(row.comment.id)) return toggle(t);
+  return { ...t, revealed: new Set([...(t.revealed ?? []), row.comment.id]) };
+}
+
+export const isRevealed = (t: CommentTree, id: string): boolean => t.revealed?.has(id) ?? false;
 
 /** `C`: every top-level thread folded to its first comment; the cursor goes to its thread. */
 export function collapseAll(t: CommentTree): CommentTree {

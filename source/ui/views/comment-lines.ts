@@ -40,8 +40,11 @@ function rails(depth: number, width: number, chalk: ChalkInstance): string {
   return out;
 }
 
-/** The lines of one comment (the last one blank, as a separator), the header first. */
-export function commentLines(row: TreeRow, width: number, style: CommentStyle): string[] {
+/**
+ * The lines of one comment (the last one blank, as a separator), the header first. A comment behind a
+ * content warning shows the warning on one line until `warningOpen`, then the warning and its body.
+ */
+export function commentLines(row: TreeRow, width: number, style: CommentStyle, warningOpen = false): string[] {
   const { comment, depth, hidden } = row;
   const { paint } = style;
   const prefix = rails(depth, width, style.chalk);
@@ -52,7 +55,7 @@ export function commentLines(row: TreeRow, width: number, style: CommentStyle): 
     return [prefix + paint.age(`[${label}]${hint ? ` — ${hint}` : ''}`), prefix];
   }
   const parts: string[] = [];
-  if (comment.deleted) parts.push(paint.read('[deleted]'));
+  if (comment.deleted) parts.push(paint.read(`[${comment.placeholder ?? 'deleted'}]`));
   else parts.push(paint.author(comment.author || 'anonymous'));
   if (comment.isOp) parts.push(paint.op('OP'));
   if (style.isNew) parts.push(paint.unread('new'));
@@ -63,7 +66,13 @@ export function commentLines(row: TreeRow, width: number, style: CommentStyle): 
   if (hidden) parts.push(paint.comments(`[+] ${hidden} repl${hidden === 1 ? 'y' : 'ies'} hidden`));
   const header = headerLines(parts, paint.age(' · '), textWidth).map((line) => prefix + line);
   if (hidden || comment.deleted) return [...header, prefix];
-  const body = renderHtml(comment.html, { width: textWidth, color: style.color || 'mono', baseUrl: comment.permalink || undefined }).lines;
+  if (comment.warning) {
+    const line = renderHtml(`<p>CW: ${escapeHtml(comment.warning)}${warningOpen ? '' : ' [Space shows it]'}</p>`, { width: textWidth, color: false }).lines;
+    const cw = line.map((l) => prefix + paint.age(l));
+    if (!warningOpen) return [...header, ...cw, prefix];
+    return [...header, ...cw, ...bodyLines(comment.html, textWidth, style, comment.permalink).map((l) => prefix + l), prefix];
+  }
+  const body = bodyLines(comment.html, textWidth, style, comment.permalink);
   return [...header, ...body.map((line) => prefix + line), prefix];
 }
 
@@ -84,3 +93,10 @@ function headerLines(parts: string[], separator: string, width: number): string[
   lines.push(line);
   return lines.map((l) => clip(l, width));
 }
+
+function bodyLines(html: string, width: number, style: CommentStyle, permalink: string): string[] {
+  // Without colour (NO_COLOR) a comment keeps its bold, italics and links' underline.
+  return renderHtml(html, { width, color: style.color || 'mono', baseUrl: permalink || undefined }).lines;
+}
+
+const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

@@ -5,7 +5,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { Comment, Discussion } from '../../core/comments/types.js';
 import { sourceName } from '../../core/discussions.js';
-import type { CommentTree } from '../state/comment-tree.js';
+import { isRevealed, type CommentTree } from '../state/comment-tree.js';
 import { commentLines } from './comment-lines.js';
 import { fit } from '../format.js';
 import type { Paint } from '../theme.js';
@@ -27,7 +27,17 @@ export interface RowState {
 /** The header: the article's discussions (state/discussion-list.ts), then the one shown and its state. */
 export function paneHeader(
   list: readonly string[],
-  shown: { discussion: Discussion | undefined; newCount: number; newKey: string; claimed: number | null; loading: boolean; retrying: string | undefined; error: string | undefined },
+  shown: {
+    discussion: Discussion | undefined;
+    /** What the source held back (replies left on the server), one line. */
+    notice: string | undefined;
+    newCount: number;
+    newKey: string;
+    claimed: number | null;
+    loading: boolean;
+    retrying: string | undefined;
+    error: string | undefined;
+  },
 ): string[] {
   const { discussion: d } = shown;
   const lines = [...list];
@@ -40,6 +50,7 @@ export function paneHeader(
         ? `${d.total} of ${shown.claimed} comments in the feed`
         : `${d.total} comment${d.total === 1 ? '' : 's'} on ${where}`;
     lines.push(`${count}${fresh}${shown.loading ? ' · updating…' : ''}`);
+    if (shown.notice) lines.push(shown.notice);
   } else if (shown.loading) lines.push(shown.retrying ? `Retrying ${shown.retrying}…` : 'Loading the discussion…');
   if (shown.error) lines.push(shown.error);
   lines.push('');
@@ -72,7 +83,8 @@ export class PaneLines {
     const row = tree.rows[index];
     if (!row) return [];
     const hint = row.comment.more !== undefined ? state.moreHint(row.comment) : undefined;
-    const key = `${row.comment.id}|${this.width}|${row.hidden}|${hint ?? ''}`;
+    const open = row.comment.warning !== undefined && isRevealed(tree, row.comment.id);
+    const key = `${row.comment.id}|${this.width}|${row.hidden}|${hint ?? ''}|${open}`;
     let lines = this.cache.get(key);
     if (!lines) {
       if (this.cache.size > 5000) this.cache.clear();
@@ -83,7 +95,7 @@ export class PaneLines {
         now: state.now,
         isNew: state.isNew(row.comment),
         ...(hint !== undefined ? { moreHint: hint } : {}),
-      });
+      }, open);
       this.cache.set(key, lines);
     }
     return lines;
