@@ -5,7 +5,10 @@ describe('browserCommand', () => {
   it('passes the URL as one argument to $BROWSER, or to xdg-open / open', () => {
     expect(browserCommand('https://example.org/a b', {}, 'linux')).toEqual({ command: 'xdg-open', args: ['https://example.org/a%20b'] });
     expect(browserCommand('http://example.org/', {}, 'darwin')).toEqual({ command: 'open', args: ['http://example.org/'] });
-    expect(browserCommand('https://example.org/', { BROWSER: 'firefox --new-window' })).toEqual({ command: 'firefox', args: ['--new-window', 'https://example.org/'] });
+    expect(browserCommand('https://example.org/', { BROWSER: 'firefox --new-window' })).toEqual({
+      command: 'firefox',
+      args: ['--new-window', 'https://example.org/'],
+    });
     expect(browserCommand('https://example.org/', { BROWSER: 'w3m %s:lynx' })).toEqual({ command: 'w3m', args: ['https://example.org/'] });
   });
 

@@ -66,16 +66,13 @@ describe('decodeFeedBytes on the corpus', () => {
     expect(text.startsWith('<?xml')).toBe(true);
   });
 
-  it.each(declared.filter(([, encoding]) => encoding !== 'utf-8'))(
-    '%s decodes by header alone once its declaration is removed',
-    (file, encoding, phrase) => {
-      const bytes = withoutDeclaration(read(file));
-      // Proves the header does the work (latin-1 needs no proof: the no-label fallback is windows-1252 too).
-      if (encoding !== 'windows-1252') expect(decodeFeedBytes(bytes, null)).not.toContain(phrase);
-      const text = decodeFeedBytes(bytes, `application/rss+xml; charset=${encoding}`);
-      expect(text).toContain(phrase);
-    },
-  );
+  it.each(declared.filter(([, encoding]) => encoding !== 'utf-8'))('%s decodes by header alone once its declaration is removed', (file, encoding, phrase) => {
+    const bytes = withoutDeclaration(read(file));
+    // Proves the header does the work (latin-1 needs no proof: the no-label fallback is windows-1252 too).
+    if (encoding !== 'windows-1252') expect(decodeFeedBytes(bytes, null)).not.toContain(phrase);
+    const text = decodeFeedBytes(bytes, `application/rss+xml; charset=${encoding}`);
+    expect(text).toContain(phrase);
+  });
 
   it.each(undeclared)('%s decodes by header charset=%s', (file, charset, phrase) => {
     const text = decodeFeedBytes(read(file), `text/xml; charset=${charset}`);
@@ -176,7 +173,13 @@ describe('decodeFeedBytes BOM and UTF-16', () => {
 describe('decodeFeedBytes repairs', () => {
   it('bytes declared UTF-8 that are not UTF-8 fall back to windows-1252', () => {
     // "café “quoted”" in windows-1252: é = E9, curly quotes = 93/94.
-    const bytes = concat(ascii('<?xml version="1.0" encoding="utf-8"?><t>caf'), new Uint8Array([0xe9, 0x20, 0x93]), ascii('q'), new Uint8Array([0x94]), ascii('</t>'));
+    const bytes = concat(
+      ascii('<?xml version="1.0" encoding="utf-8"?><t>caf'),
+      new Uint8Array([0xe9, 0x20, 0x93]),
+      ascii('q'),
+      new Uint8Array([0x94]),
+      ascii('</t>'),
+    );
     expect(decodeFeedBytes(bytes, 'text/xml; charset=UTF-8')).toBe('<?xml version="1.0" encoding="utf-8"?><t>café “q”</t>');
   });
 

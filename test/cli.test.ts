@@ -52,7 +52,8 @@ describe('broadsheet CLI', () => {
   it('prints help and version', async () => {
     const help = await run(['--help']);
     expect(help.code).toBe(0);
-    for (const command of ['refresh', 'feed URL', 'comments URL', 'articles', 'mark', 'add URL', 'remove URL', 'import', 'export']) expect(help.stdout).toContain(command);
+    for (const command of ['refresh', 'feed URL', 'comments URL', 'articles', 'mark', 'add URL', 'remove URL', 'import', 'export'])
+      expect(help.stdout).toContain(command);
     const version = await run(['--version']);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
@@ -146,7 +147,9 @@ describe('broadsheet CLI', () => {
     for (const [file, reason] of cases) expect(refreshed.stderr).toMatch(new RegExp(`^broadsheet: ${file.replace(/[.]/g, '\\.')}: ${reason.source}$`, 'm'));
     expect(refreshed.stderr).not.toMatch(/XML error|Non-whitespace/);
     // A site typed without its scheme is read as a path: say what was probably meant.
-    expect((await run(['feed', 'example.org/feed.xml'])).stderr.trim()).toBe('broadsheet: example.org/feed.xml: no such file (did you mean https://example.org/feed.xml ?)');
+    expect((await run(['feed', 'example.org/feed.xml'])).stderr.trim()).toBe(
+      'broadsheet: example.org/feed.xml: no such file (did you mean https://example.org/feed.xml ?)',
+    );
   });
 
   it('never lets escape sequences from a feed reach stdout', async () => {
@@ -159,19 +162,31 @@ describe('broadsheet CLI', () => {
     const added = await run(['add', `${base}/good.xml`, '--tag', 'news']);
     expect(added.code).toBe(0);
     // The first feed replaces the demo feeds, and add says so; the articles it fetched are cached.
-    expect(added.stderr.trim()).toBe(`added "good" ${base}/good.xml [news] to ${path.join(home, 'config.json')}: 3 articles; your feeds replace the demo feeds from now on`);
+    expect(added.stderr.trim()).toBe(
+      `added "good" ${base}/good.xml [news] to ${path.join(home, 'config.json')}: 3 articles; your feeds replace the demo feeds from now on`,
+    );
     expect(JSON.parse(fs.readFileSync(path.join(home, 'config.json'), 'utf8'))).toEqual({ feeds: [{ url: `${base}/good.xml`, tags: ['news'] }] });
-    expect(JSON.parse((await run(['articles', '--json'])).stdout).map((a: { title: string }) => a.title)).toEqual(['good item 3', 'good item 2', 'good item 1']);
+    expect(JSON.parse((await run(['articles', '--json'])).stdout).map((a: { title: string }) => a.title)).toEqual([
+      'good item 3',
+      'good item 2',
+      'good item 1',
+    ]);
     const bad = await run(['add', `${base}/missing.xml`]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/404.*not added/);
     const opml = path.join(home, 'subs.opml');
-    fs.writeFileSync(opml, `<?xml version="1.0"?><opml version="2.0"><body><outline text="Tech"><outline text="Other" xmlUrl="${base}/other.xml"/><outline text="Evil" xmlUrl="exec:touch /tmp/bs-pwned"/></outline></body></opml>`);
+    fs.writeFileSync(
+      opml,
+      `<?xml version="1.0"?><opml version="2.0"><body><outline text="Tech"><outline text="Other" xmlUrl="${base}/other.xml"/><outline text="Evil" xmlUrl="exec:touch /tmp/bs-pwned"/></outline></body></opml>`,
+    );
     const imported = await run(['import', opml]);
     expect(imported.code).toBe(0);
     expect(imported.stderr).toMatch(/skipped exec:/);
     const feeds = JSON.parse(fs.readFileSync(path.join(home, 'config.json'), 'utf8')).feeds;
-    expect(feeds).toEqual([{ url: `${base}/good.xml`, tags: ['news'] }, { url: `${base}/other.xml`, title: 'Other', tags: ['Tech'] }]);
+    expect(feeds).toEqual([
+      { url: `${base}/good.xml`, tags: ['news'] },
+      { url: `${base}/other.xml`, title: 'Other', tags: ['Tech'] },
+    ]);
     const exported = await run(['export']);
     expect(exported.stdout).toContain(`xmlUrl="${base}/other.xml"`);
     expect(exported.stdout).toContain('category="news"');
@@ -180,10 +195,12 @@ describe('broadsheet CLI', () => {
     expect((await run(['remove', `${base}/good.xml`])).code).toBe(1);
   });
 
-  it("imports its own export as it was: local file feeds, titles (configured or cached) and tags", async () => {
+  it('imports its own export as it was: local file feeds, titles (configured or cached) and tags', async () => {
     const local = path.join(home, 'local feed.xml');
     fs.writeFileSync(local, rss('local', 1));
-    writeConfig({ feeds: [{ url: `${base}/good.xml`, tags: ['news'] }, { url: `file://${local.replace(/ /g, '%20')}`, title: 'Mine' }, { url: `${base}/other.xml` }] });
+    writeConfig({
+      feeds: [{ url: `${base}/good.xml`, tags: ['news'] }, { url: `file://${local.replace(/ /g, '%20')}`, title: 'Mine' }, { url: `${base}/other.xml` }],
+    });
     await run(['refresh']);
     const first = await run(['export']);
     expect(first.stdout).toContain(`text="good" title="good" xmlUrl="${base}/good.xml" category="news"`);

@@ -60,13 +60,7 @@ describe('rss-parser golden files', () => {
   }
 });
 
-const wellFormed = [
-  ...list('wordpress'),
-  ...list('blogger'),
-  ...list('atom-threading'),
-  ...list('rdf'),
-  ...list('reddit', '.xml'),
-];
+const wellFormed = [...list('wordpress'), ...list('blogger'), ...list('atom-threading'), ...list('rdf'), ...list('reddit', '.xml')];
 
 describe('the same items as rss-parser parseString', () => {
   const publicParser = new Parser({ defaultRSS: 2 });
@@ -127,9 +121,11 @@ const URL_OR_EMPTY = /^(?:https?:\/\/[\x21-\x7e]+)?$/;
 
 function checkArticle(a: Article): void {
   // origLink only when the feed gives one (feedburner:origLink) that differs from the link.
-  expect(Object.keys(a).filter((k) => k !== 'origLink').sort()).toEqual(
-    ['author', 'commentCount', 'commentFeedUrl', 'commentsUrl', 'html', 'id', 'link', 'published', 'title'],
-  );
+  expect(
+    Object.keys(a)
+      .filter((k) => k !== 'origLink')
+      .sort(),
+  ).toEqual(['author', 'commentCount', 'commentFeedUrl', 'commentsUrl', 'html', 'id', 'link', 'published', 'title']);
   if ('origLink' in a) expect(a.origLink).toMatch(/^https?:\/\//);
   expect(a.id).not.toBe('');
   expect(a.title).not.toBe('');

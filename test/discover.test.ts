@@ -1,13 +1,6 @@
 /** discover.ts: RSS/Atom autodiscovery links in HTML pages, and the message that carries the URL. */
 import { describe, expect, it } from 'vitest';
-import {
-  discoverFeeds,
-  discoveredFeedError,
-  discoveredUrlInMessage,
-  discoveredUrlOf,
-  htmlPageMessage,
-  looksLikeHtml,
-} from '../source/core/discover.js';
+import { discoverFeeds, discoveredFeedError, discoveredUrlInMessage, discoveredUrlOf, htmlPageMessage, looksLikeHtml } from '../source/core/discover.js';
 import { FeedParseError } from '../source/core/parse.js';
 
 const PAGE = 'https://example.org/blog/post/';
@@ -53,7 +46,16 @@ describe('discoverFeeds', () => {
 
   it('keeps only http(s) URLs, never the page itself, each once', () => {
     const html = page(
-      ['javascript:alert(1)', 'file:///etc/passwd', 'data:application/rss+xml,<rss/>', 'feed://example.org/x', PAGE, '/f.xml', '/f.xml', 'https://example.org/f.xml']
+      [
+        'javascript:alert(1)',
+        'file:///etc/passwd',
+        'data:application/rss+xml,<rss/>',
+        'feed://example.org/x',
+        PAGE,
+        '/f.xml',
+        '/f.xml',
+        'https://example.org/f.xml',
+      ]
         .map((href) => `<link rel="alternate" type="application/rss+xml" href="${href}">`)
         .join(''),
     );

@@ -119,7 +119,11 @@ describe('the design record is in the repository', () => {
     const outside = /\b(?:DESIGN|INK_NOTES)\b/;
     const cites = codeFiles
       .filter((file) => file !== 'test/docs.test.ts')
-      .flatMap((file) => read(file).split('\n').flatMap((line, i) => (outside.test(line) ? [`${file}:${i + 1}`] : [])));
+      .flatMap((file) =>
+        read(file)
+          .split('\n')
+          .flatMap((line, i) => (outside.test(line) ? [`${file}:${i + 1}`] : [])),
+      );
     expect(cites).toEqual([]);
   });
 

@@ -66,16 +66,24 @@ describe('a healthy farm', () => {
   });
 
   it('gzips when asked, and only then', async () => {
-    expect([acceptsGzip('gzip, deflate, br'), acceptsGzip('*'), acceptsGzip('gzip;q=0'), acceptsGzip('br'), acceptsGzip(undefined)]).toEqual([true, true, false, false, false]);
+    expect([acceptsGzip('gzip, deflate, br'), acceptsGzip('*'), acceptsGzip('gzip;q=0'), acceptsGzip('br'), acceptsGzip(undefined)]).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
     const url = farm.urls[5]!;
     const plain = Buffer.from(await (await get(url)).arrayBuffer());
     // fetch inflates by itself; node's http would not, so ask through it for the raw bytes.
     const raw = await new Promise<{ encoding: string | undefined; body: Buffer }>((resolve, reject) => {
       import('node:http').then(({ default: http }) =>
-        http.get(url, { headers: { 'accept-encoding': 'gzip' } }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve({ encoding: res.headers['content-encoding'], body: Buffer.concat(chunks) }));
-        }).on('error', reject),
+        http
+          .get(url, { headers: { 'accept-encoding': 'gzip' } }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve({ encoding: res.headers['content-encoding'], body: Buffer.concat(chunks) }));
+          })
+          .on('error', reject),
       );
     });
     expect(raw.encoding).toBe('gzip');
@@ -244,7 +252,11 @@ describe('the farm as a process (cli.ts)', () => {
         });
       });
       expect(ready).toMatchObject({ ready: true, feeds: 5, port: expect.any(Number) });
-      const urls = fs.readFileSync(path.join(dir, 'urls'), 'utf8').trim().split('\n').map((l) => l.split(' ')[0]!);
+      const urls = fs
+        .readFileSync(path.join(dir, 'urls'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ')[0]!);
       expect(urls).toHaveLength(5);
       expect((await get(urls[0]!)).status).toBe(200);
       let stderr = '';

@@ -47,11 +47,66 @@ const SEEDS = [
 ];
 
 const INSERTS = [
-  '<', '>', '&', '"', "'", '/', '=', ']]>', '<!--', '-->', '--', '?>', '<?', '\r', '\r\n', '\f', '\u00a0', '\ufeff',
-  '&#1;', '&#27;', '&#0;', '&#xD800;', '&#x110000;', '&#65;', '&#x41;', '&#X41;', '&nbsp;', '&AMP;', '&amp;', '&bogus;', '&#;',
-  '<!DOCTYPE rss>', '<!DOCTYPE rss [<!ENTITY e "x">]>', '&e;', '<![CDATA[x]]>', '<![CDATA[]]>', '<![CDATA[ ', '<!-- c -->',
-  '<?pi x?>', '<?pi ??>', '<x>', '</x>', '<x/>', '< x>', '</ x>', '</>', '<_>', '<cdata>', ' a="1"', ' a=1', ' a', " a='1'",
-  '<item>', '</item>', '</channel>', '</rss>', '</feed>', '<rss>', '\u{1f600}', 'x',
+  '<',
+  '>',
+  '&',
+  '"',
+  "'",
+  '/',
+  '=',
+  ']]>',
+  '<!--',
+  '-->',
+  '--',
+  '?>',
+  '<?',
+  '\r',
+  '\r\n',
+  '\f',
+  '\u00a0',
+  '\ufeff',
+  '&#1;',
+  '&#27;',
+  '&#0;',
+  '&#xD800;',
+  '&#x110000;',
+  '&#65;',
+  '&#x41;',
+  '&#X41;',
+  '&nbsp;',
+  '&AMP;',
+  '&amp;',
+  '&bogus;',
+  '&#;',
+  '<!DOCTYPE rss>',
+  '<!DOCTYPE rss [<!ENTITY e "x">]>',
+  '&e;',
+  '<![CDATA[x]]>',
+  '<![CDATA[]]>',
+  '<![CDATA[ ',
+  '<!-- c -->',
+  '<?pi x?>',
+  '<?pi ??>',
+  '<x>',
+  '</x>',
+  '<x/>',
+  '< x>',
+  '</ x>',
+  '</>',
+  '<_>',
+  '<cdata>',
+  ' a="1"',
+  ' a=1',
+  ' a',
+  " a='1'",
+  '<item>',
+  '</item>',
+  '</channel>',
+  '</rss>',
+  '</feed>',
+  '<rss>',
+  '\u{1f600}',
+  'x',
 ];
 
 /** A position, half the time at a character that matters to markup. */
@@ -84,53 +139,110 @@ function mutate(text: string, random: () => number): string {
       if (tags.length < 2) return text.slice(0, i);
       const [a, b] = [pick(tags), pick(tags)].sort((x, y) => x.index - y.index) as [RegExpExecArray, RegExpExecArray];
       if (a.index === b.index) return text;
-      return (
-        text.slice(0, a.index) + b[0] + text.slice(a.index + a[0].length, b.index) + a[0] + text.slice(b.index + b[0].length)
-      );
+      return text.slice(0, a.index) + b[0] + text.slice(a.index + a[0].length, b.index) + a[0] + text.slice(b.index + b[0].length);
     }
   }
 }
 
 describe(`seeded mutations (seed ${SEED}, ${CASES} cases)`, () => {
-  it('a fast tree always equals the strict tree, and the strict parse reads the text', () => {
-    const random = prng(SEED);
-    let trees = 0;
-    let strictOnly = 0;
-    for (let n = 0; n < CASES; n++) {
-      let text = SEEDS[n % SEEDS.length]!;
-      const rounds = random() < 0.7 ? 1 : 2;
-      for (let r = 0; r < rounds; r++) text = mutate(text, random);
-      if (expectFastMatchesStrict(text, `case ${n} (seed ${SEED})`)) trees++;
-      else if (!('error' in strictOutcome(text))) strictOnly++;
-    }
-    console.log(
-      `fast-tree mutations: ${trees} of ${CASES} gave a tree (equal to the strict one); ` +
-        `${CASES - trees} fell back, of which the strict parse read ${strictOnly}`,
-    );
-    // Both outcomes must be well exercised, or the property says little.
-    expect(trees).toBeGreaterThan(CASES / 5);
-    expect(CASES - trees).toBeGreaterThan(CASES / 5);
-  }, 5_000 + CASES * 5);
+  it(
+    'a fast tree always equals the strict tree, and the strict parse reads the text',
+    () => {
+      const random = prng(SEED);
+      let trees = 0;
+      let strictOnly = 0;
+      for (let n = 0; n < CASES; n++) {
+        let text = SEEDS[n % SEEDS.length]!;
+        const rounds = random() < 0.7 ? 1 : 2;
+        for (let r = 0; r < rounds; r++) text = mutate(text, random);
+        if (expectFastMatchesStrict(text, `case ${n} (seed ${SEED})`)) trees++;
+        else if (!('error' in strictOutcome(text))) strictOnly++;
+      }
+      console.log(
+        `fast-tree mutations: ${trees} of ${CASES} gave a tree (equal to the strict one); ` +
+          `${CASES - trees} fell back, of which the strict parse read ${strictOnly}`,
+      );
+      // Both outcomes must be well exercised, or the property says little.
+      expect(trees).toBeGreaterThan(CASES / 5);
+      expect(CASES - trees).toBeGreaterThan(CASES / 5);
+    },
+    5_000 + CASES * 5,
+  );
 
-  it('small documents from markup fragments: a fast tree always equals the strict tree', () => {
-    // Short random strings of fragments reach the tokenizer's corners (quotes, `<!`, `<?`, references
-    // next to each other) far more often per case than mutations of whole feeds do.
-    const random = prng(SEED + 1);
-    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
-    let trees = 0;
-    for (let n = 0; n < CASES * 10; n++) {
-      let text = random() < 0.8 ? '<rss>' : '';
-      for (let i = 1 + Math.floor(random() * 14); i > 0; i--) text += pick(FRAGMENTS);
-      if (random() < 0.8) text += '</rss>';
-      if (expectFastMatchesStrict(text, `fragments case ${n} (seed ${SEED}): ${JSON.stringify(text)}`)) trees++;
-    }
-    expect(trees).toBeGreaterThan(CASES);
-  }, 5_000 + CASES * 10);
+  it(
+    'small documents from markup fragments: a fast tree always equals the strict tree',
+    () => {
+      // Short random strings of fragments reach the tokenizer's corners (quotes, `<!`, `<?`, references
+      // next to each other) far more often per case than mutations of whole feeds do.
+      const random = prng(SEED + 1);
+      const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+      let trees = 0;
+      for (let n = 0; n < CASES * 10; n++) {
+        let text = random() < 0.8 ? '<rss>' : '';
+        for (let i = 1 + Math.floor(random() * 14); i > 0; i--) text += pick(FRAGMENTS);
+        if (random() < 0.8) text += '</rss>';
+        if (expectFastMatchesStrict(text, `fragments case ${n} (seed ${SEED}): ${JSON.stringify(text)}`)) trees++;
+      }
+      expect(trees).toBeGreaterThan(CASES);
+    },
+    5_000 + CASES * 10,
+  );
 });
 
 const FRAGMENTS = [
-  '<', '>', '/', '=', '"', "'", '&', ';', '#', 'x', '41', 'amp', 'lt', '!', '-', '--', '?', '[', ']', ']]>', '<![CDATA[',
-  '<!--', '-->', '<?', '?>', ' ', '\n', '\r', '\t', '\f', 'a', 'b', 'rss', ':', '_', 'cdata', '.', '1', '\u00a0', 'é',
-  '\u{1f600}', '<a>', '</a>', '<b>', '</b>', '<a/>', ' x="1"', " y='2'", '<rss>', '</rss>', '<!DOCTYPE', 'text', '&amp;',
-  '&#65;', '&#x1F600;',
+  '<',
+  '>',
+  '/',
+  '=',
+  '"',
+  "'",
+  '&',
+  ';',
+  '#',
+  'x',
+  '41',
+  'amp',
+  'lt',
+  '!',
+  '-',
+  '--',
+  '?',
+  '[',
+  ']',
+  ']]>',
+  '<![CDATA[',
+  '<!--',
+  '-->',
+  '<?',
+  '?>',
+  ' ',
+  '\n',
+  '\r',
+  '\t',
+  '\f',
+  'a',
+  'b',
+  'rss',
+  ':',
+  '_',
+  'cdata',
+  '.',
+  '1',
+  '\u00a0',
+  'é',
+  '\u{1f600}',
+  '<a>',
+  '</a>',
+  '<b>',
+  '</b>',
+  '<a/>',
+  ' x="1"',
+  " y='2'",
+  '<rss>',
+  '</rss>',
+  '<!DOCTYPE',
+  'text',
+  '&amp;',
+  '&#65;',
+  '&#x1F600;',
 ];

@@ -75,10 +75,7 @@ describe('a refresh of the fault farm', () => {
     farm = await startFarm({ feeds: 40, items: 30, faults: true });
     feeds = farm.feeds;
     for (const f of feeds) if (f.fault) byFault.set(f.fault, f);
-    fs.writeFileSync(
-      path.join(home, 'config.json'),
-      JSON.stringify({ feeds: feeds.map((f) => ({ url: f.url })), fetch: { timeoutSeconds: TIMEOUT_SECONDS } }),
-    );
+    fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify({ feeds: feeds.map((f) => ({ url: f.url })), fetch: { timeoutSeconds: TIMEOUT_SECONDS } }));
     first = await run(home, ['refresh', '--json']);
     report = JSON.parse(first.stdout) as RefreshJson;
     lines = first.stderr.split('\n').filter(Boolean);
@@ -93,9 +90,26 @@ describe('a refresh of the fault farm', () => {
 
   it('has every fault kind', () => {
     expect([...byFault.keys()].sort()).toEqual(
-      ['bad-gzip', 'bad-utf8', 'empty', 'hang', 'html-page', 'http-404', 'http-410', 'http-500', 'http-503',
-        'leading-whitespace', 'malformed-entity', 'malformed-nesting', 'malformed-truncated', 'redirect-301',
-        'redirect-chain', 'redirect-loop', 'slow', 'stall'].sort(),
+      [
+        'bad-gzip',
+        'bad-utf8',
+        'empty',
+        'hang',
+        'html-page',
+        'http-404',
+        'http-410',
+        'http-500',
+        'http-503',
+        'leading-whitespace',
+        'malformed-entity',
+        'malformed-nesting',
+        'malformed-truncated',
+        'redirect-301',
+        'redirect-chain',
+        'redirect-loop',
+        'slow',
+        'stall',
+      ].sort(),
     );
   });
 
@@ -139,9 +153,7 @@ describe('a refresh of the fault farm', () => {
       'bad-gzip': /: corrupt gzip body/,
     };
     const htmlPage = byFault.get('html-page')!;
-    expected['html-page'] = new RegExp(
-      `: not a feed: an HTML page; it links to the feed ${htmlPage.redirectsTo!.replace(/[.?]/g, '\\$&')}$`,
-    );
+    expected['html-page'] = new RegExp(`: not a feed: an HTML page; it links to the feed ${htmlPage.redirectsTo!.replace(/[.?]/g, '\\$&')}$`);
     for (const [fault, reason] of Object.entries(expected)) {
       const f = byFault.get(fault)!;
       const mine = linesFor(f.url);
@@ -150,7 +162,11 @@ describe('a refresh of the fault farm', () => {
       expect(outcome(fault).status, fault).toBe('failed');
     }
     // Nothing else failed, and every stderr line is one of ours or the summary.
-    expect(report.failed.map((o) => o.url).sort()).toEqual(Object.keys(expected).map((k) => byFault.get(k)!.url).sort());
+    expect(report.failed.map((o) => o.url).sort()).toEqual(
+      Object.keys(expected)
+        .map((k) => byFault.get(k)!.url)
+        .sort(),
+    );
     expect(lines.at(-1)).toMatch(/^40 feeds: 29 updated \(3 broken, recovered\), 0 unchanged, 11 failed; /);
   });
 
@@ -176,7 +192,9 @@ describe('a refresh of the fault farm', () => {
     const body = await (await fetch(byFault.get('malformed-truncated')!.url)).text();
     const starts = body.split('<item>').length - 1;
     const complete = body.split('</item>').length - 1;
-    console.log(`truncated: ${counts['malformed-truncated']} of 30 recovered (${starts} items start before the cut, ${complete} complete); entity: ${counts['malformed-entity']} of 30; nesting: ${counts['malformed-nesting']} of 30`);
+    console.log(
+      `truncated: ${counts['malformed-truncated']} of 30 recovered (${starts} items start before the cut, ${complete} complete); entity: ${counts['malformed-entity']} of 30; nesting: ${counts['malformed-nesting']} of 30`,
+    );
     expect(counts['malformed-truncated']).toBeGreaterThanOrEqual(complete);
     expect(counts['malformed-truncated']).toBeLessThanOrEqual(starts);
     expect(counts['malformed-entity']).toBe(30);
@@ -238,11 +256,17 @@ describe('a 20 MB feed through the parse pool', () => {
       const started = Date.now();
       const [whole, cut] = await Promise.all([
         pool.parse(new Uint8Array(bytes), 'application/rss+xml; charset=utf-8', 'http://127.0.0.1:8787/f/0000/rss.xml'),
-        pool.parse(new Uint8Array(bytes.subarray(0, Math.floor(bytes.length * 0.6))), 'application/rss+xml; charset=utf-8', 'http://127.0.0.1:8787/f/0000/rss.xml'),
+        pool.parse(
+          new Uint8Array(bytes.subarray(0, Math.floor(bytes.length * 0.6))),
+          'application/rss+xml; charset=utf-8',
+          'http://127.0.0.1:8787/f/0000/rss.xml',
+        ),
       ]);
       clearInterval(timer);
       const ms = Date.now() - started;
-      console.log(`20 MB feed: ${whole.feed.articles.length} items in ${whole.parseMs.toFixed(0)} ms; truncated copy: ${cut.feed.articles.length} items recovered in ${cut.parseMs.toFixed(0)} ms; ${ticks} timer ticks in ${ms} ms`);
+      console.log(
+        `20 MB feed: ${whole.feed.articles.length} items in ${whole.parseMs.toFixed(0)} ms; truncated copy: ${cut.feed.articles.length} items recovered in ${cut.parseMs.toFixed(0)} ms; ${ticks} timer ticks in ${ms} ms`,
+      );
       expect(whole.broken).toBe(false);
       expect(whole.feed.articles).toHaveLength(emitted.items);
       expect(cut.broken).toBe(true);

@@ -45,21 +45,11 @@ function expectTidy(out: string[]): void {
 
 describe('blocks', () => {
   it('separates paragraphs by exactly one blank line and collapses whitespace', () => {
-    expect(lines('<p>One  two\n three</p>\n\n<p>\tFour</p><p></p><div></div><p>Five</p>')).toEqual([
-      'One two three',
-      '',
-      'Four',
-      '',
-      'Five',
-    ]);
+    expect(lines('<p>One  two\n three</p>\n\n<p>\tFour</p><p></p><div></div><p>Five</p>')).toEqual(['One two three', '', 'Four', '', 'Five']);
   });
 
   it('wraps paragraphs at word boundaries', () => {
-    expect(lines('<p>the quick brown fox jumps over the lazy dog</p>', 16)).toEqual([
-      'the quick brown',
-      'fox jumps over',
-      'the lazy dog',
-    ]);
+    expect(lines('<p>the quick brown fox jumps over the lazy dog</p>', 16)).toEqual(['the quick brown', 'fox jumps over', 'the lazy dog']);
   });
 
   it('treats a bare first paragraph like the rest (HN style)', () => {
@@ -100,11 +90,7 @@ describe('blocks', () => {
   });
 
   it('renders definition lists with indented definitions', () => {
-    expect(lines('<dl><dt>Term</dt><dd>The definition wraps here</dd></dl>', 20)).toEqual([
-      'Term',
-      '  The definition',
-      '  wraps here',
-    ]);
+    expect(lines('<dl><dt>Term</dt><dd>The definition wraps here</dd></dl>', 20)).toEqual(['Term', '  The definition', '  wraps here']);
   });
 
   it('renders figures with their captions', () => {
@@ -146,11 +132,7 @@ describe('lists', () => {
   });
 
   it('mixes ordered and unordered lists', () => {
-    expect(lines('<ol><li>first<ul><li>dot</li></ul></li><li>second</li></ol>')).toEqual([
-      '1. first',
-      '   • dot',
-      '2. second',
-    ]);
+    expect(lines('<ol><li>first<ul><li>dot</li></ul></li><li>second</li></ol>')).toEqual(['1. first', '   • dot', '2. second']);
   });
 
   it('keeps paragraphs inside list items under the marker', () => {
@@ -170,17 +152,7 @@ describe('blockquotes', () => {
   it('draws a rail, nested quotes get nested rails, and blank lines keep the shared rails', () => {
     const html =
       '<blockquote><p>outer quote text that wraps</p><blockquote><p>inner quote text that wraps</p></blockquote><p>back</p></blockquote><p>after</p>';
-    expect(lines(html, 20)).toEqual([
-      '> outer quote text',
-      '> that wraps',
-      '>',
-      '> > inner quote text',
-      '> > that wraps',
-      '>',
-      '> back',
-      '',
-      'after',
-    ]);
+    expect(lines(html, 20)).toEqual(['> outer quote text', '> that wraps', '>', '> > inner quote text', '> > that wraps', '>', '> back', '', 'after']);
   });
 
   it('keeps two neighbouring quotes apart', () => {
@@ -200,17 +172,7 @@ describe('blockquotes', () => {
 describe('code', () => {
   it('keeps <pre> verbatim: indentation, blank lines, tabs expanded to 4 columns, long lines hard-wrapped', () => {
     const html = '<p>Code:</p><pre><code>\tif (x) {\n\t\treturn "a long string literal here";\n\n\t}\n</code></pre><p>Done.</p>';
-    expect(lines(html, 24)).toEqual([
-      'Code:',
-      '',
-      '    if (x) {',
-      '        return "a long s',
-      'tring literal here";',
-      '',
-      '    }',
-      '',
-      'Done.',
-    ]);
+    expect(lines(html, 24)).toEqual(['Code:', '', '    if (x) {', '        return "a long s', 'tring literal here";', '', '    }', '', 'Done.']);
   });
 
   it('does not reflow code: runs of spaces survive', () => {
@@ -238,15 +200,7 @@ describe('links', () => {
     const html =
       '<p>See <a href="https://a.example/x">this</a> and <a href="https://b.example/">that</a>.</p><p>Again <a href="https://a.example/x">this</a>.</p>';
     const r = render(html);
-    expect(r.lines).toEqual([
-      'See this[1] and that[2].',
-      '',
-      'Again this[1].',
-      '',
-      'Links',
-      '[1] https://a.example/x',
-      '[2] https://b.example/',
-    ]);
+    expect(r.lines).toEqual(['See this[1] and that[2].', '', 'Again this[1].', '', 'Links', '[1] https://a.example/x', '[2] https://b.example/']);
     expect(r.links).toEqual(['https://a.example/x', 'https://b.example/']);
   });
 
@@ -265,9 +219,7 @@ describe('links', () => {
   });
 
   it('resolves relative links against baseUrl, and drops them without one', () => {
-    expect(render('<a href="/about">About</a>', 40, 'https://site.example/blog/post').links).toEqual([
-      'https://site.example/about',
-    ]);
+    expect(render('<a href="/about">About</a>', 40, 'https://site.example/blog/post').links).toEqual(['https://site.example/about']);
     expect(render('<a href="/about">About</a>').links).toEqual([]);
   });
 
@@ -314,9 +266,7 @@ describe('images', () => {
 
 describe('inline text', () => {
   it('decodes entities', () => {
-    expect(lines('<p>Tom &amp; Jerry&nbsp;&nbsp;x it&#8217;s &lt;b&gt; &hellip; &#x1F600;</p>')).toEqual([
-      'Tom & Jerry\u00a0\u00a0x it’s <b> … 😀',
-    ]);
+    expect(lines('<p>Tom &amp; Jerry&nbsp;&nbsp;x it&#8217;s &lt;b&gt; &hellip; &#x1F600;</p>')).toEqual(['Tom & Jerry\u00a0\u00a0x it’s <b> … 😀']);
   });
 
   it('keeps non-breaking spaces together when wrapping', () => {
@@ -370,9 +320,7 @@ describe('width', () => {
     ];
     for (const text of texts) {
       for (const width of [10, 13, 17, 24, 40, 80]) {
-        expect(lines(`<p>${text}</p>`, width), `${width}: ${text}`).toEqual(
-          wrapAnsi(text, width, { hard: true, trim: true }).split('\n'),
-        );
+        expect(lines(`<p>${text}</p>`, width), `${width}: ${text}`).toEqual(wrapAnsi(text, width, { hard: true, trim: true }).split('\n'));
       }
     }
   });
@@ -381,8 +329,34 @@ describe('width', () => {
     // Emoji (ZWJ, flags, keycaps, modifiers, VS16), combining marks, Hangul jamo, halfwidth kana with
     // voiced marks, Thai/Devanagari/Arabic, fullwidth forms, soft hyphen and zero-width space.
     const pool = [
-      'a', 'word', 'é', 'e\u0301', '中', '日本', '😀', '👩‍👩‍👧', '🇯🇵', '1️⃣', '👍🏽', '✔️', '☺', 'ᄀ', 'ᄀ\u1161', '\u1100\u1161\u11a8',
-      'ｶﾞ', 'ﾊﾟ', 'ไทย', 'नमस्ते', 'مرحبا', 'Ａ', '\u00ad', '\u200b', 'x\u20e3', '—', '…', '\u0e33',
+      'a',
+      'word',
+      'é',
+      'e\u0301',
+      '中',
+      '日本',
+      '😀',
+      '👩‍👩‍👧',
+      '🇯🇵',
+      '1️⃣',
+      '👍🏽',
+      '✔️',
+      '☺',
+      'ᄀ',
+      'ᄀ\u1161',
+      '\u1100\u1161\u11a8',
+      'ｶﾞ',
+      'ﾊﾟ',
+      'ไทย',
+      'नमस्ते',
+      'مرحبا',
+      'Ａ',
+      '\u00ad',
+      '\u200b',
+      'x\u20e3',
+      '—',
+      '…',
+      '\u0e33',
     ];
     let seed = 42;
     const random = (n: number): number => {
@@ -462,8 +436,7 @@ describe('hostile text', () => {
   });
 
   it('removes escapes that only appear after entity decoding (&#27; &#8238;)', () => {
-    const html =
-      '<p>A&#27;]0;title&#7;B &#x1b;[31mred&#27;[0m &#8238;rtl &#x85;nel</p><pre>&#27;]52;c;eA==&#7;</pre>';
+    const html = '<p>A&#27;]0;title&#7;B &#x1b;[31mred&#27;[0m &#8238;rtl &#x85;nel</p><pre>&#27;]52;c;eA==&#7;</pre>';
     for (const color of [false, true]) {
       const r = renderHtml(html, { width: 60, color });
       expectSafe(r);
@@ -626,9 +599,7 @@ describe('htmlToPlainText', () => {
     const html =
       '<h1>Title</h1><p>One <a href="https://a.example/">link</a> and <em>more</em>\n text.</p><ul><li>first</li><li>second</li></ul>' +
       '<blockquote><p>quoted</p></blockquote><pre>code\n\tindented</pre><p>a<br>b</p><img alt="pic" src="https://i.example/p.png"><table><tr><td>x</td><td>y</td></tr></table>';
-    expect(htmlToPlainText(html)).toBe(
-      'Title\n\nOne link and more text.\n\nfirst\nsecond\n\nquoted\n\ncode\n\tindented\n\na\nb\n\nx\ty',
-    );
+    expect(htmlToPlainText(html)).toBe('Title\n\nOne link and more text.\n\nfirst\nsecond\n\nquoted\n\ncode\n\tindented\n\na\nb\n\nx\ty');
   });
 
   it('does not wrap long paragraphs', () => {

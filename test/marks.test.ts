@@ -16,7 +16,17 @@ function open() {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-marks-'));
   store = Store.open(path.join(dir, 'cache.db'));
   store.syncFeeds([{ url: 'https://a.example/feed' }]);
-  const articles = [1, 2, 3].map((n) => ({ id: `g${n}`, title: `T${n}`, link: '', author: '', published: null, html: '', commentsUrl: '', commentFeedUrl: '', commentCount: null }));
+  const articles = [1, 2, 3].map((n) => ({
+    id: `g${n}`,
+    title: `T${n}`,
+    link: '',
+    author: '',
+    published: null,
+    html: '',
+    commentsUrl: '',
+    commentFeedUrl: '',
+    commentCount: null,
+  }));
   store.saveFeed('https://a.example/feed', { title: 'A', link: '', articles }, { etag: null, lastModified: null });
   return store.articles({}, { limit: 10 }).map((r) => r.id);
 }

@@ -19,7 +19,13 @@ describe('OPML', () => {
   });
 
   it('writes the configured title, else the cached one, else the URL', () => {
-    const out = toOpml([{ url: 'https://a.example/f', title: 'Mine' }, { url: 'https://b.example/f' }, { url: 'https://c.example/f' }], new Map([['https://b.example/f', 'From the feed'], ['https://a.example/f', 'Not this']]));
+    const out = toOpml(
+      [{ url: 'https://a.example/f', title: 'Mine' }, { url: 'https://b.example/f' }, { url: 'https://c.example/f' }],
+      new Map([
+        ['https://b.example/f', 'From the feed'],
+        ['https://a.example/f', 'Not this'],
+      ]),
+    );
     expect(out).toContain('text="Mine" title="Mine" xmlUrl="https://a.example/f"');
     expect(out).toContain('text="From the feed" title="From the feed" xmlUrl="https://b.example/f"');
     expect(out).toContain('text="https://c.example/f" title="https://c.example/f" xmlUrl="https://c.example/f"');
@@ -30,7 +36,17 @@ describe('OPML', () => {
   });
 
   it('refuses commands, other schemes, remote file: hosts and relative paths, naming each', () => {
-    const refused = ['exec:touch /tmp/bs-pwned', 'filter:/bin/sh:https://e.example/', 'javascript:alert(1)', 'file://evil.example/share/x.xml', 'feeds/x.xml', '|rm -rf ~', '~/x.xml', 'ftp://e.example/f', 'file:///tmp/a%0Ab.xml'];
+    const refused = [
+      'exec:touch /tmp/bs-pwned',
+      'filter:/bin/sh:https://e.example/',
+      'javascript:alert(1)',
+      'file://evil.example/share/x.xml',
+      'feeds/x.xml',
+      '|rm -rf ~',
+      '~/x.xml',
+      'ftp://e.example/f',
+      'file:///tmp/a%0Ab.xml',
+    ];
     const parsed = parseOpml(opml(refused.map((u) => `<outline text="x" xmlUrl="${u}"/>`).join('')));
     expect(parsed.feeds).toEqual([]);
     expect(parsed.rejected.map((r) => r.url)).toEqual(refused);

@@ -80,9 +80,13 @@ describe('the packed tarball, installed into an empty folder', () => {
   it('holds the bundle, the demo feeds and the licence, installs, and runs offline', () => {
     if (!fs.existsSync(path.join(ROOT, '.build/cli.mjs'))) throw new Error('build first: node source/scripts/build.mjs (npm test does)');
     const started = Date.now();
-    const [packed] = JSON.parse(npm(['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], ROOT, 60_000)) as Array<{ filename: string; files: Array<{ path: string }> }>;
+    const [packed] = JSON.parse(npm(['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], ROOT, 60_000)) as Array<{
+      filename: string;
+      files: Array<{ path: string }>;
+    }>;
     const files = packed!.files.map((f) => f.path);
-    for (const need of ['package.json', 'LICENSE', 'README.md', '.build/cli.mjs', '.build/parse-worker.mjs', 'feeds/broadsheet-blog.rss']) expect(files).toContain(need);
+    for (const need of ['package.json', 'LICENSE', 'README.md', '.build/cli.mjs', '.build/parse-worker.mjs', 'feeds/broadsheet-blog.rss'])
+      expect(files).toContain(need);
     expect(files.filter((f) => /^(test|node_modules)\//.test(f))).toEqual([]);
 
     const app = path.join(tmp, 'app');

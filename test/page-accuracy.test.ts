@@ -15,7 +15,10 @@ import { corpusScore, pageF1, pageScore, type PageScore } from '../source/bench/
 import { startPageServer, type PageServer } from './support/page-server.js';
 
 const DIR = path.resolve(import.meta.dirname, 'fixtures/article-extraction');
-const truth = JSON.parse(zlib.gunzipSync(fs.readFileSync(path.join(DIR, 'ground-truth.json.gz'))).toString('utf8')) as Record<string, { url: string; articleBody: string }>;
+const truth = JSON.parse(zlib.gunzipSync(fs.readFileSync(path.join(DIR, 'ground-truth.json.gz'))).toString('utf8')) as Record<
+  string,
+  { url: string; articleBody: string }
+>;
 
 /** [page's name prefix, its F1 when measured]: news, blogs, a health site, science, paywall-ish markup. */
 const PAGES: [string, number][] = [
@@ -40,7 +43,10 @@ let server: PageServer;
 beforeAll(async () => {
   server = await startPageServer(
     Object.fromEntries(
-      names.map((name) => [`/${name}`, { headers: { 'content-type': 'text/html', 'content-encoding': 'gzip' }, body: fs.readFileSync(path.join(DIR, 'html', `${name}.html.gz`)) }]),
+      names.map((name) => [
+        `/${name}`,
+        { headers: { 'content-type': 'text/html', 'content-encoding': 'gzip' }, body: fs.readFileSync(path.join(DIR, 'html', `${name}.html.gz`)) },
+      ]),
     ),
   );
 });

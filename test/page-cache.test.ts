@@ -23,7 +23,9 @@ beforeAll(async () => {
   server = await startPageServer({
     '/2024/05/quiet-harbour/': { body: boilerplatePage(canary), headers: { etag: '"v1"' } },
     '/short/quiet-harbour': { status: 302, headers: { location: '/2024/05/quiet-harbour/' } },
-    '/nothing-to-read': { body: '<html><head><title>Sign in</title></head><body><nav><a href="/">Home</a> <a href="/login">Log in</a></nav><p>Please enable JavaScript.</p></body></html>' },
+    '/nothing-to-read': {
+      body: '<html><head><title>Sign in</title></head><body><nav><a href="/">Home</a> <a href="/login">Log in</a></nav><p>Please enable JavaScript.</p></body></html>',
+    },
   });
 });
 
@@ -37,7 +39,12 @@ describe('the cache', () => {
   it('stores the article, the page and its final URL; reads it offline; fetches again only when asked', async () => {
     const store = Store.open(':memory:');
     let now = 1_000;
-    const load = pageLoader(store, () => inlinePool(store), LIMITS, () => now);
+    const load = pageLoader(
+      store,
+      () => inlinePool(store),
+      LIMITS,
+      () => now,
+    );
     const url = `${server.base}/short/quiet-harbour`;
     const first = await load(url);
     expect(first.content).toContain(PARAGRAPHS[1]);
@@ -79,11 +86,34 @@ describe('the cache', () => {
     const feed = 'https://feeds.example/coast';
     store.syncFeeds([{ url: feed, fullText: true }, { url: 'https://feeds.example/other' }]);
     const links = ['/nothing-to-read', '/missing', '/2024/05/quiet-harbour/'].map((p) => `${server.base}${p}`);
-    store.saveFeed(feed, { title: 'Coast', link: '', articles: links.map((link, i) => ({ id: `g${i}`, title: `A${i}`, link, author: '', published: new Date(Date.UTC(2024, 4, 3 - i)).toISOString(), html: '<p>summary</p>', commentsUrl: '', commentFeedUrl: '', commentCount: null })) }, { etag: null, lastModified: null });
+    store.saveFeed(
+      feed,
+      {
+        title: 'Coast',
+        link: '',
+        articles: links.map((link, i) => ({
+          id: `g${i}`,
+          title: `A${i}`,
+          link,
+          author: '',
+          published: new Date(Date.UTC(2024, 4, 3 - i)).toISOString(),
+          html: '<p>summary</p>',
+          commentsUrl: '',
+          commentFeedUrl: '',
+          commentCount: null,
+        })),
+      },
+      { etag: null, lastModified: null },
+    );
     const settingsFeeds = [{ url: feed, fullText: true }, { url: 'https://feeds.example/other' }];
     expect(wantedPages(store, settingsFeeds, [feed], 10_000_000)).toEqual(links);
     expect(wantedPages(store, settingsFeeds, ['https://feeds.example/other'], 10_000_000)).toEqual([]);
-    const load = pageLoader(store, () => inlinePool(store), LIMITS, () => 10_000_000);
+    const load = pageLoader(
+      store,
+      () => inlinePool(store),
+      LIMITS,
+      () => 10_000_000,
+    );
     const unreadable = await load(links[0]!);
     expect(unreadable.content).toBeNull();
     expect(unreadable.failure).toMatch(/too little text/);
@@ -105,7 +135,10 @@ describe('the background queue', () => {
     const load = async (url: string) => {
       const host = new URL(url).host;
       inFlight.set(host, (inFlight.get(host) ?? 0) + 1);
-      most = Math.max(most, [...inFlight.values()].reduce((a, b) => a + b, 0));
+      most = Math.max(
+        most,
+        [...inFlight.values()].reduce((a, b) => a + b, 0),
+      );
       mostPerHost = Math.max(mostPerHost, inFlight.get(host)!);
       await new Promise((resolve) => setTimeout(resolve, 5));
       inFlight.set(host, inFlight.get(host)! - 1);
@@ -136,7 +169,16 @@ describe('in a parse worker', () => {
       const inline = await readPage(url, LIMITS);
       expect(stored.content).toBe(inline.content);
       expect(store.pageSource(url)!.html).toContain('troll42');
-      const record = await pool.page({ bytes: new TextEncoder().encode(boilerplatePage(canary)), contentType: 'text/html', url: 'https://x.example/a', finalUrl: 'https://x.example/a', etag: null, lastModified: null, fetchedAt: 1, save: true });
+      const record = await pool.page({
+        bytes: new TextEncoder().encode(boilerplatePage(canary)),
+        contentType: 'text/html',
+        url: 'https://x.example/a',
+        finalUrl: 'https://x.example/a',
+        etag: null,
+        lastModified: null,
+        fetchedAt: 1,
+        save: true,
+      });
       expect(record.html).toBeNull(); // stored by the worker, not sent back
       expect(store.page('https://x.example/a')!.title).toBe('A quiet harbour');
       expect(fs.existsSync(canary)).toBe(false);

@@ -24,7 +24,8 @@ beforeAll(async () => {
     '/old-ferry': { status: 301, headers: { location: '/ferry/' } },
     '/login': { body: '<html><body><p>Sign in to read.</p></body></html>' },
   });
-  const item = (n: number, link: string) => `<item><title>Story ${n}</title><link>${server.base}${link}</link><guid>s${n}</guid><description>Summary ${n}</description></item>`;
+  const item = (n: number, link: string) =>
+    `<item><title>Story ${n}</title><link>${server.base}${link}</link><guid>s${n}</guid><description>Summary ${n}</description></item>`;
   server.route('/feed.xml', {
     headers: { 'content-type': 'application/rss+xml' },
     body: `<?xml version="1.0"?><rss version="2.0"><channel><title>Isles Post</title><link>${server.base}/</link>${item(1, '/ferry/')}${item(2, '/login')}</channel></rss>`,
@@ -68,7 +69,10 @@ describe('broadsheet page', () => {
   });
 
   it('fails with exit 1 and one line naming the URL for a page that cannot be fetched or read', async () => {
-    for (const [route, why] of [['/missing', 'HTTP 404 Not Found'], ['/login', 'the page has too little text to be an article']] as const) {
+    for (const [route, why] of [
+      ['/missing', 'HTTP 404 Not Found'],
+      ['/login', 'the page has too little text to be an article'],
+    ] as const) {
       const r = await run(['page', `${server.base}${route}`]);
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
@@ -83,7 +87,7 @@ describe('broadsheet page', () => {
     expect(r.stderr.trim()).toBe('broadsheet: file:///etc/passwd: only http(s) pages can be read, not "file:"');
   });
 
-  it('refresh reads the pages of a fullText feed\'s new articles into the cache, each failure one line', async () => {
+  it("refresh reads the pages of a fullText feed's new articles into the cache, each failure one line", async () => {
     fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify({ feeds: [{ url: `${server.base}/feed.xml`, fullText: true }] }));
     try {
       const r = await run(['refresh']);

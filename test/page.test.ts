@@ -31,15 +31,28 @@ beforeAll(async () => {
     '/short/quiet-harbour': { status: 302, headers: { location: '/2024/05/quiet-harbour/' } },
     '/cp1251': {
       headers: { 'content-type': 'text/html; charset=windows-1251' },
-      body: Buffer.concat([Buffer.from('<html><head><meta charset="utf-8"><title>T</title></head><body><article><p>'), encodeLegacy(cyrillic, 'windows-1251'), Buffer.from('</p></article></body></html>')]),
+      body: Buffer.concat([
+        Buffer.from('<html><head><meta charset="utf-8"><title>T</title></head><body><article><p>'),
+        encodeLegacy(cyrillic, 'windows-1251'),
+        Buffer.from('</p></article></body></html>'),
+      ]),
     },
     '/sjis-meta': {
       headers: { 'content-type': 'text/html' },
-      body: Buffer.concat([Buffer.from('<html><head><meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS"><title>T</title></head><body><article><p>'), encodeLegacy(japanese, 'shift_jis'), Buffer.from('</p></article></body></html>')]),
+      body: Buffer.concat([
+        Buffer.from('<html><head><meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS"><title>T</title></head><body><article><p>'),
+        encodeLegacy(japanese, 'shift_jis'),
+        Buffer.from('</p></article></body></html>'),
+      ]),
     },
     '/bom': {
       headers: { 'content-type': 'text/html' },
-      body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`<html><head><meta charset="iso-8859-1"><title>T</title></head><body><article><p>${'Déjà vu, ça va — naïve café. '.repeat(12)}</p></article></body></html>`)]),
+      body: Buffer.concat([
+        Buffer.from([0xef, 0xbb, 0xbf]),
+        Buffer.from(
+          `<html><head><meta charset="iso-8859-1"><title>T</title></head><body><article><p>${'Déjà vu, ça va — naïve café. '.repeat(12)}</p></article></body></html>`,
+        ),
+      ]),
     },
     '/big': (_req, res) => {
       // 8 MiB streamed in 64 KiB chunks, no Content-Length: the cap must stop it on the way.
@@ -82,7 +95,9 @@ beforeAll(async () => {
     },
     '/to-file': { status: 302, headers: { location: 'file:///etc/passwd' } },
     '/to-js': { status: 301, headers: { location: 'javascript:alert(1)' } },
-    '/nothing-to-read': { body: '<html><head><title>Sign in</title></head><body><nav><a href="/">Home</a> <a href="/login">Log in</a></nav><p>Please enable JavaScript.</p></body></html>' },
+    '/nothing-to-read': {
+      body: '<html><head><title>Sign in</title></head><body><nav><a href="/">Home</a> <a href="/login">Log in</a></nav><p>Please enable JavaScript.</p></body></html>',
+    },
     '/empty': { body: '' },
     '/deep': { body: `<html><body>${'<div>'.repeat(20_000)}<p>${PARAGRAPHS.join(' ')}</p>${'</div>'.repeat(20_000)}</body></html>` },
     '/hostile-text': {
@@ -115,7 +130,15 @@ describe('reading a page', () => {
     expect(page.byline).toBe('Morag Reid');
     expect(page.published).toBe('2024-05-02T08:00:00.000Z');
     // Headings, lists, quotes, code, tables and captions are all there in the plain text.
-    for (const kept of ['What the quotas mean', 'Cod: down a fifth on last year', 'We were never asked', 'quota(cod) = 0.8 * quota_2023(cod)', 'Species\tTonnes', 'Haddock\t800', 'The harbour in March.']) {
+    for (const kept of [
+      'What the quotas mean',
+      'Cod: down a fifth on last year',
+      'We were never asked',
+      'quota(cod) = 0.8 * quota_2023(cod)',
+      'Species\tTonnes',
+      'Haddock\t800',
+      'The harbour in March.',
+    ]) {
       expect(page.text).toContain(kept);
     }
     expect(fs.existsSync(canary)).toBe(false);
@@ -134,7 +157,7 @@ describe('reading a page', () => {
     expect(text).toContain('Species │ Tonnes');
   });
 
-  it('sends the feeds\' User-Agent and asks for HTML', async () => {
+  it("sends the feeds' User-Agent and asks for HTML", async () => {
     await readPage(`${server.base}/2024/05/quiet-harbour/`, LIMITS);
     const seen = server.requests.filter((r) => r.path === '/2024/05/quiet-harbour/').at(-1)!;
     expect(seen.headers['user-agent']).toBe(USER_AGENT);

@@ -5,8 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { FeedParseError, parseFeed, parseFeedSync } from '../source/core/parse.js';
 import type { Article } from '../source/core/types.js';
 
-const corpus = (name: string) =>
-  readFileSync(fileURLToPath(new URL(`fixtures/corpus/${name}`, import.meta.url)), 'utf8');
+const corpus = (name: string) => readFileSync(fileURLToPath(new URL(`fixtures/corpus/${name}`, import.meta.url)), 'utf8');
 
 const rss = (items: string, channelExtra = '') =>
   `<?xml version="1.0"?><rss version="2.0" xmlns:slash="http://purl.org/rss/1.0/modules/slash/"` +
@@ -65,9 +64,7 @@ describe('WordPress posts feeds', () => {
     expect(a.commentCount).toBe(0);
     expect(a.commentsUrl).toBe('https://www.nytimes.com/wirecutter/blog/how-to-teach-someone-a-board-game/#comments');
     expect(a.commentFeedUrl).toBe('');
-    expect(a.link).toBe(
-      'https://www.nytimes.com/wirecutter/blog/how-to-teach-someone-a-board-game/?utm_source=rss&utm_medium=feed&utm_campaign=RSS%20Feed',
-    );
+    expect(a.link).toBe('https://www.nytimes.com/wirecutter/blog/how-to-teach-someone-a-board-game/?utm_source=rss&utm_medium=feed&utm_campaign=RSS%20Feed');
   });
 
   it('empty or junk slash:comments is null, padded numbers are read', () => {
@@ -239,8 +236,10 @@ describe('ids', () => {
 
   it('guid objects and padded guids are read; a permalink guid doubles as the link', () => {
     const feed = parseFeedSync(
-      rss('<item><title>x</title><guid isPermaLink="true">  https://example.org/p/9  </guid></item>' +
-        '<item><title>y</title><guid isPermaLink="false">https://example.org/p/10</guid></item>'),
+      rss(
+        '<item><title>x</title><guid isPermaLink="true">  https://example.org/p/9  </guid></item>' +
+          '<item><title>y</title><guid isPermaLink="false">https://example.org/p/10</guid></item>',
+      ),
       'https://example.org/feed',
     );
     expect(feed.articles[0]).toMatchObject({ id: 'https://example.org/p/9', link: 'https://example.org/p/9' });
@@ -269,14 +268,7 @@ describe('titles', () => {
       ),
       'https://example.org/feed',
     );
-    expect(feed.articles.map((a) => a.title)).toEqual([
-      'Tom & Jerry',
-      'Bold news',
-      'Vec<T> in Rust',
-      'AT&T rocks',
-      'Padded title',
-      'a < b && c > d',
-    ]);
+    expect(feed.articles.map((a) => a.title)).toEqual(['Tom & Jerry', 'Bold news', 'Vec<T> in Rust', 'AT&T rocks', 'Padded title', 'a < b && c > d']);
   });
 
   it('object titles (xhtml, attributes) become text', () => {
@@ -303,9 +295,7 @@ describe('titles', () => {
   });
 
   it('feed title falls back to the host name', () => {
-    expect(parseFeedSync(atom('').replace('<title>Atom test</title>', ''), 'https://blog.example.net/atom').title).toBe(
-      'blog.example.net',
-    );
+    expect(parseFeedSync(atom('').replace('<title>Atom test</title>', ''), 'https://blog.example.net/atom').title).toBe('blog.example.net');
   });
 });
 
@@ -417,9 +407,7 @@ describe('errors are one clean line', () => {
   it('HTML pages', () => {
     expect(failure('<!DOCTYPE html><html><head><title>x</title></head></html>').message).toBe('not a feed: got an HTML page');
     expect(failure('\n  <html lang="en"><body>hi</body></html>').message).toBe('not a feed: got an HTML page');
-    expect(failure('<?xml version="1.0"?>\n<!-- c --><html xmlns="http://www.w3.org/1999/xhtml"></html>').message).toBe(
-      'not a feed: got an HTML page',
-    );
+    expect(failure('<?xml version="1.0"?>\n<!-- c --><html xmlns="http://www.w3.org/1999/xhtml"></html>').message).toBe('not a feed: got an HTML page');
   });
 
   it('JSON', () => {
@@ -433,7 +421,10 @@ describe('errors are one clean line', () => {
   });
 
   it('junk before the feed is still repaired, not called plain text', () => {
-    const feed = parseFeedSync('Warning: something in x.php on line 3\n<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>', 'https://example.org/feed');
+    const feed = parseFeedSync(
+      'Warning: something in x.php on line 3\n<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>',
+      'https://example.org/feed',
+    );
     expect(feed.title).toBe('t');
   });
 
@@ -443,9 +434,7 @@ describe('errors are one clean line', () => {
   });
 
   it('malformed XML names the problem and the 1-based line', () => {
-    expect(failure('<?xml version="1.0"?>\n<rss version="2.0">\n<channel>\n<title>t</title>').message).toBe(
-      'XML error: Unclosed root tag, line 4',
-    );
+    expect(failure('<?xml version="1.0"?>\n<rss version="2.0">\n<channel>\n<title>t</title>').message).toBe('XML error: Unclosed root tag, line 4');
     expect(failure('<rss version="2.0"><channel><title>a</b></channel></rss>').message).toMatch(/^XML error: Unexpected close tag, line 1$/);
   });
 
@@ -456,7 +445,8 @@ describe('errors are one clean line', () => {
 });
 
 describe('comment feeds of local feeds', () => {
-  const rssWith = (href: string) => `<?xml version="1.0"?><rss version="2.0" xmlns:wfw="http://wellformedweb.org/CommentAPI/" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>t</title><atom:link rel="self" href="https://example.org/feed/"/><item><title>a</title><guid>a</guid><wfw:commentRss>${href}</wfw:commentRss></item></channel></rss>`;
+  const rssWith = (href: string) =>
+    `<?xml version="1.0"?><rss version="2.0" xmlns:wfw="http://wellformedweb.org/CommentAPI/" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>t</title><atom:link rel="self" href="https://example.org/feed/"/><item><title>a</title><guid>a</guid><wfw:commentRss>${href}</wfw:commentRss></item></channel></rss>`;
   it('resolves a relative comment feed next to a local feed file', async () => {
     const feed = await parseFeed(rssWith('comments/a.rss'), 'file:///srv/feeds/blog.rss');
     expect(feed.articles[0]!.commentFeedUrl).toBe('file:///srv/feeds/comments/a.rss');
@@ -464,29 +454,40 @@ describe('comment feeds of local feeds', () => {
   it('never lets a feed point at files outside its folder, or a remote feed at any file', async () => {
     expect((await parseFeed(rssWith('../../etc/passwd'), 'file:///srv/feeds/blog.rss')).articles[0]!.commentFeedUrl).toBe('https://example.org/etc/passwd');
     expect((await parseFeed(rssWith('file:///etc/passwd'), 'file:///srv/feeds/blog.rss')).articles[0]!.commentFeedUrl).toBe('');
-    expect((await parseFeed(rssWith('comments/a.rss'), 'https://example.org/feed/')).articles[0]!.commentFeedUrl).toBe('https://example.org/feed/comments/a.rss');
+    expect((await parseFeed(rssWith('comments/a.rss'), 'https://example.org/feed/')).articles[0]!.commentFeedUrl).toBe(
+      'https://example.org/feed/comments/a.rss',
+    );
     expect((await parseFeed(rssWith('file:///etc/passwd'), 'https://example.org/feed/')).articles[0]!.commentFeedUrl).toBe('');
   });
 });
 
 describe('feedburner:origLink', () => {
-  it('keeps the article\'s own URL when the link is FeedBurner\'s redirect (RSS and Atom)', () => {
+  it("keeps the article's own URL when the link is FeedBurner's redirect (RSS and Atom)", () => {
     const fb = 'xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0"';
     const r = parseFeedSync(
-      rss('<item><title>A</title><link>https://feedproxy.google.com/~r/x/~3/abc/</link><feedburner:origLink>https://blog.example.org/a/</feedburner:origLink></item>').replace('<rss ', `<rss ${fb} `),
+      rss(
+        '<item><title>A</title><link>https://feedproxy.google.com/~r/x/~3/abc/</link><feedburner:origLink>https://blog.example.org/a/</feedburner:origLink></item>',
+      ).replace('<rss ', `<rss ${fb} `),
       'https://example.org/feed',
     );
     expect(only(r.articles).origLink).toBe('https://blog.example.org/a/');
     const a = parseFeedSync(
-      atom('<entry><id>x</id><title>A</title><link href="https://feedproxy.google.com/~r/x/~3/def/"/><feedburner:origLink>https://blog.example.org/b/</feedburner:origLink></entry>', ` ${fb}`),
+      atom(
+        '<entry><id>x</id><title>A</title><link href="https://feedproxy.google.com/~r/x/~3/def/"/><feedburner:origLink>https://blog.example.org/b/</feedburner:origLink></entry>',
+        ` ${fb}`,
+      ),
       'https://example.org/feed',
     );
     expect(only(a.articles).origLink).toBe('https://blog.example.org/b/');
   });
 
   it('is absent without one, when it equals the link, and when it is not http(s)', () => {
-    expect('origLink' in only(parseFeedSync(rss('<item><title>A</title><link>https://blog.example.org/a/</link></item>'), 'https://example.org/feed').articles)).toBe(false);
-    const same = rss('<item><title>A</title><link>https://blog.example.org/a/</link><feedburner:origLink>https://blog.example.org/a/</feedburner:origLink></item>');
+    expect(
+      'origLink' in only(parseFeedSync(rss('<item><title>A</title><link>https://blog.example.org/a/</link></item>'), 'https://example.org/feed').articles),
+    ).toBe(false);
+    const same = rss(
+      '<item><title>A</title><link>https://blog.example.org/a/</link><feedburner:origLink>https://blog.example.org/a/</feedburner:origLink></item>',
+    );
     expect('origLink' in only(parseFeedSync(same, 'https://example.org/feed').articles)).toBe(false);
     const bad = rss('<item><title>A</title><link>https://blog.example.org/a/</link><feedburner:origLink>javascript:alert(1)</feedburner:origLink></item>');
     expect('origLink' in only(parseFeedSync(bad, 'https://example.org/feed').articles)).toBe(false);

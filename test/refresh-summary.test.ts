@@ -4,7 +4,17 @@ import type { RefreshSummary } from '../source/core/refresh.js';
 import { refreshSummaryLine } from '../source/core/refresh-summary.js';
 
 const summary = (over: Partial<RefreshSummary> = {}): RefreshSummary => ({
-  total: 3, updated: 1, recovered: 0, notModified: 2, skipped: 0, failed: [], added: 5, bytes: 1_234_567, parseMs: 3.3, elapsedMs: 1_260, ...over,
+  total: 3,
+  updated: 1,
+  recovered: 0,
+  notModified: 2,
+  skipped: 0,
+  failed: [],
+  added: 5,
+  bytes: 1_234_567,
+  parseMs: 3.3,
+  elapsedMs: 1_260,
+  ...over,
 });
 
 describe('refreshSummaryLine', () => {
@@ -14,7 +24,9 @@ describe('refreshSummaryLine', () => {
   });
 
   it('counts recovered broken feeds and skipped ones', () => {
-    expect(refreshSummaryLine(summary({ recovered: 1, skipped: 1, notModified: 1 }))).toBe('3 feeds: 1 updated (1 broken, recovered), 1 unchanged, 1 skipped, 0 failed; 5 new articles');
+    expect(refreshSummaryLine(summary({ recovered: 1, skipped: 1, notModified: 1 }))).toBe(
+      '3 feeds: 1 updated (1 broken, recovered), 1 unchanged, 1 skipped, 0 failed; 5 new articles',
+    );
   });
 
   it('adds the bytes and time for the command, the first failure for the reader', () => {
@@ -22,7 +34,11 @@ describe('refreshSummaryLine', () => {
       { url: 'https://a.example/f', status: 'failed' as const, reason: 'HTTP 404' },
       { url: 'https://b.example/f', status: 'failed' as const, reason: 'timed out after 20 s' },
     ];
-    expect(refreshSummaryLine(summary({ notModified: 0, failed }), { timing: true })).toBe('3 feeds: 1 updated, 0 unchanged, 2 failed; 5 new articles; 1.2 MB in 1.3 s');
-    expect(refreshSummaryLine(summary({ notModified: 0, failed }), { firstFailure: true })).toBe('3 feeds: 1 updated, 0 unchanged, 2 failed (https://a.example/f: HTTP 404; …); 5 new articles');
+    expect(refreshSummaryLine(summary({ notModified: 0, failed }), { timing: true })).toBe(
+      '3 feeds: 1 updated, 0 unchanged, 2 failed; 5 new articles; 1.2 MB in 1.3 s',
+    );
+    expect(refreshSummaryLine(summary({ notModified: 0, failed }), { firstFailure: true })).toBe(
+      '3 feeds: 1 updated, 0 unchanged, 2 failed (https://a.example/f: HTTP 404; …); 5 new articles',
+    );
   });
 });

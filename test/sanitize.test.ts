@@ -59,8 +59,36 @@ describe('sanitizeText: property', () => {
   it('never leaves a control, C1 or bidi character, whatever the input', () => {
     // Deterministic pseudo-random strings biased towards the dangerous alphabet.
     const alphabet = [
-      '\x1b', '[', ']', '\\', '\x07', 'P', 'X', '^', '_', '0', ';', 'm', 'J', 'a', ' ', '\n', '\r', '\t',
-      '\x00', '\x7f', '\u0085', '\u009b', '\u009c', '\u009d', '\u202e', '\u2066', '\u200f', '\u061c', 'é', '😀',
+      '\x1b',
+      '[',
+      ']',
+      '\\',
+      '\x07',
+      'P',
+      'X',
+      '^',
+      '_',
+      '0',
+      ';',
+      'm',
+      'J',
+      'a',
+      ' ',
+      '\n',
+      '\r',
+      '\t',
+      '\x00',
+      '\x7f',
+      '\u0085',
+      '\u009b',
+      '\u009c',
+      '\u009d',
+      '\u202e',
+      '\u2066',
+      '\u200f',
+      '\u061c',
+      'é',
+      '😀',
     ];
     let seed = 42;
     const next = () => {

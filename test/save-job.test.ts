@@ -49,20 +49,26 @@ describe('parseAndSave', () => {
 
     const inlineStore = Store.open(path.join(dir, 'inline.db'));
     const inline = inlinePool(inlineStore);
-    for (const f of feeds) await inline.parseAndSave(rss(feeds.indexOf(f), f.items), 'application/rss+xml', f.url, { feedUrl: f.url, etag: null, lastModified: null, now: 1 });
+    for (const f of feeds)
+      await inline.parseAndSave(rss(feeds.indexOf(f), f.items), 'application/rss+xml', f.url, { feedUrl: f.url, etag: null, lastModified: null, now: 1 });
 
     const store = Store.open(path.join(dir, 'workers.db'));
     const pool = createParsePool({ threads: 2, script: new URL(`file://${worker}`), store });
     try {
       // First a few feeds, then a read mark on the main connection while the rest land from the workers.
       const first = await Promise.all(
-        feeds.slice(0, 5).map((f, i) => pool.parseAndSave(rss(i, f.items), 'application/rss+xml', f.url, { feedUrl: f.url, etag: `"e${i}"`, lastModified: null, now: 1 })),
+        feeds
+          .slice(0, 5)
+          .map((f, i) => pool.parseAndSave(rss(i, f.items), 'application/rss+xml', f.url, { feedUrl: f.url, etag: `"e${i}"`, lastModified: null, now: 1 })),
       );
       expect(first.map((s) => s.added)).toEqual(feeds.slice(0, 5).map((f) => f.items));
-      const marked = store.db.prepare('SELECT id FROM articles ORDER BY id LIMIT 3').all().map((r) => (r as { id: number }).id);
-      const rest = feeds.slice(5).map((f, i) =>
-        pool.parseAndSave(rss(i + 5, f.items), 'application/rss+xml', f.url, { feedUrl: f.url, etag: null, lastModified: null, now: 1 }),
-      );
+      const marked = store.db
+        .prepare('SELECT id FROM articles ORDER BY id LIMIT 3')
+        .all()
+        .map((r) => (r as { id: number }).id);
+      const rest = feeds
+        .slice(5)
+        .map((f, i) => pool.parseAndSave(rss(i + 5, f.items), 'application/rss+xml', f.url, { feedUrl: f.url, etag: null, lastModified: null, now: 1 }));
       expect(store.setRead(marked, true)).toBe(3);
       const saved = await Promise.all(rest);
       expect(saved.find((s) => s.items === 450)?.added).toBe(450); // saved in steps (save-feed.ts)
@@ -87,7 +93,12 @@ describe('parseAndSave', () => {
     const store = Store.open(':memory:');
     const pool = createParsePool({ threads: 2, script: new URL(`file://${worker}`), store });
     try {
-      const saved = await pool.parseAndSave(rss(1, 12), 'application/rss+xml', 'https://m.example/feed', { feedUrl: 'https://m.example/feed', etag: null, lastModified: null, now: 1 });
+      const saved = await pool.parseAndSave(rss(1, 12), 'application/rss+xml', 'https://m.example/feed', {
+        feedUrl: 'https://m.example/feed',
+        etag: null,
+        lastModified: null,
+        now: 1,
+      });
       expect(saved).toMatchObject({ added: 12, updated: 0, items: 12, broken: false });
       expect(store.count({})).toBe(12);
     } finally {
@@ -99,11 +110,20 @@ describe('parseAndSave', () => {
   it('names the feed error from a worker as inline, and a pool without a cache refuses to save', async () => {
     const pool = createParsePool({ threads: 1, script: new URL(`file://${worker}`), store: Store.open(path.join(dir, 'c.db')) });
     try {
-      await expect(pool.parseAndSave(new TextEncoder().encode('{"json": true}'), null, 'https://j.example/', { feedUrl: 'https://j.example/', etag: null, lastModified: null, now: 1 })).rejects.toThrow('not a feed: got JSON');
+      await expect(
+        pool.parseAndSave(new TextEncoder().encode('{"json": true}'), null, 'https://j.example/', {
+          feedUrl: 'https://j.example/',
+          etag: null,
+          lastModified: null,
+          now: 1,
+        }),
+      ).rejects.toThrow('not a feed: got JSON');
     } finally {
       await pool.close();
     }
-    await expect(inlinePool().parseAndSave(rss(1, 1), null, 'https://x.example/', { feedUrl: 'https://x.example/', etag: null, lastModified: null, now: 1 })).rejects.toThrow(/without a cache/);
+    await expect(
+      inlinePool().parseAndSave(rss(1, 1), null, 'https://x.example/', { feedUrl: 'https://x.example/', etag: null, lastModified: null, now: 1 }),
+    ).rejects.toThrow(/without a cache/);
   });
 });
 
@@ -114,7 +134,11 @@ describe('sharedWriteLock', () => {
     const cell = new Int32Array(memory);
     expect(lock(() => Atomics.load(cell, 0))).toBe(7); // held by its owner during the write
     expect(Atomics.load(cell, 0)).toBe(0);
-    expect(() => lock(() => { throw new Error('SQLITE_FULL'); })).toThrow('SQLITE_FULL');
+    expect(() =>
+      lock(() => {
+        throw new Error('SQLITE_FULL');
+      }),
+    ).toThrow('SQLITE_FULL');
     expect(Atomics.load(cell, 0)).toBe(0);
     expect(lock(() => 'next')).toBe('next');
   });

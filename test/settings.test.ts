@@ -3,7 +3,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Conf from 'conf';
-import { loadSettings, LOOKUP_SERVICES, normalizeFeedUrl, resolveHome, ROOT_SCHEMA, SCHEMA, SettingsError, updateSettings, type Home } from '../source/core/settings.js';
+import {
+  loadSettings,
+  LOOKUP_SERVICES,
+  normalizeFeedUrl,
+  resolveHome,
+  ROOT_SCHEMA,
+  SCHEMA,
+  SettingsError,
+  updateSettings,
+  type Home,
+} from '../source/core/settings.js';
 import { LOOKUP_SERVICE_NAMES } from '../source/core/discussions/services.js';
 
 let dir: string;
@@ -119,7 +129,7 @@ describe('loadSettings', () => {
     expect(loadSettings(home).settings.theme.header).toBe('#ff8800');
   });
 
-  it('reads a feed\'s fullText flag, and the page cap with its 5 MiB default', () => {
+  it("reads a feed's fullText flag, and the page cap with its 5 MiB default", () => {
     write({ feeds: [{ url: 'https://example.org/feed', fullText: true }, { url: 'https://example.org/other' }] });
     const { settings } = loadSettings(home);
     expect(settings.feeds.map((f) => f.fullText)).toEqual([true, undefined]);

@@ -138,7 +138,9 @@ describe('Store', () => {
   });
 
   const listIndexes = (s: Store) =>
-    (s.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'articles_%time' ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
+    (s.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'articles_%time' ORDER BY name`).all() as { name: string }[]).map(
+      (r) => r.name,
+    );
 
   it('fills an empty cache with the time-ordered indexes built after the load', () => {
     expect(listIndexes(store)).toEqual(['articles_by_feed_time', 'articles_by_time', 'articles_unread_by_time']);
@@ -173,7 +175,7 @@ describe('Store', () => {
 });
 
 describe('Store positions', () => {
-  it('finds an article\'s index and its unread neighbours in a scope', () => {
+  it("finds an article's index and its unread neighbours in a scope", () => {
     store.syncFeeds([{ url: URL_A }]);
     store.saveFeed(URL_A, feed([1, 2, 3, 4, 5].map((n) => article(n))), { etag: null, lastModified: null });
     const rows = store.articles({}, { limit: 10 }); // 5, 4, 3, 2, 1
@@ -228,7 +230,7 @@ describe('Store large feeds', () => {
 });
 
 describe('Store discussions found elsewhere', () => {
-  it('keeps the original link, the found threads\' count, the choice, the visits and the request ledger', () => {
+  it("keeps the original link, the found threads' count, the choice, the visits and the request ledger", () => {
     store.syncFeeds([{ url: URL_A }]);
     store.saveFeed(URL_A, feed([article(1, { origLink: 'https://blog.example.org/1/' })]), { etag: null, lastModified: null });
     const [row] = store.articles({}, { limit: 1 });

@@ -24,7 +24,10 @@ const config = () => JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), '
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     if (req.url === '/feed.xml') res.writeHead(200, { 'content-type': 'application/rss+xml', etag: '"e1"' }).end(RSS);
-    else if (req.url === '/page') res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><html><head><link rel="alternate" type="application/rss+xml" href="${base}/feed.xml"></head></html>`);
+    else if (req.url === '/page')
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(`<!doctype html><html><head><link rel="alternate" type="application/rss+xml" href="${base}/feed.xml"></head></html>`);
     else res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -52,14 +55,22 @@ describe('subscribe', () => {
     expect(config()).toEqual({ feeds: [{ url: `${base}/feed.xml`, tags: ['news'] }] });
     expect(loaded.demo).toBe(false);
     expect(loaded.settings.feeds).toEqual([{ url: `${base}/feed.xml`, tags: ['news'] }]);
-    expect(openStore().articles({}, { offset: 0, limit: 10 }).map((a) => a.title)).toEqual(expect.arrayContaining(['One', 'Two']));
+    expect(
+      openStore()
+        .articles({}, { offset: 0, limit: 10 })
+        .map((a) => a.title),
+    ).toEqual(expect.arrayContaining(['One', 'Two']));
     // Its validators are kept: the next refresh may get a 304.
     expect(openStore().feed(`${base}/feed.xml`)).toMatchObject({ title: 'Good', etag: '"e1"' });
     expect(await subscribe(loaded, openStore, { input: `${base}/feed.xml`, discover: true })).toEqual({ kind: 'already', url: `${base}/feed.xml` });
   });
 
   it('names the feed an HTML page links to, or fails on the page when not discovering; writes nothing', async () => {
-    expect(await subscribe(loaded, openStore, { input: `${base}/page`, discover: true })).toEqual({ kind: 'found-feed', pageUrl: `${base}/page`, feedUrl: `${base}/feed.xml` });
+    expect(await subscribe(loaded, openStore, { input: `${base}/page`, discover: true })).toEqual({
+      kind: 'found-feed',
+      pageUrl: `${base}/page`,
+      feedUrl: `${base}/feed.xml`,
+    });
     const page = await subscribe(loaded, openStore, { input: `${base}/page`, discover: false });
     expect(page).toMatchObject({ kind: 'failed', url: `${base}/page`, message: expect.stringMatching(/^not a feed: an HTML page; it links to the feed /) });
     expect(fs.existsSync(path.join(dir, 'config.json'))).toBe(false);
@@ -67,14 +78,31 @@ describe('subscribe', () => {
   });
 
   it('fails with one line naming nothing but the reason: HTTP errors, missing files, commands', async () => {
-    expect(await subscribe(loaded, openStore, { input: `${base}/gone.xml`, discover: true })).toMatchObject({ kind: 'failed', url: `${base}/gone.xml`, message: expect.stringMatching(/404/) });
-    expect(await subscribe(loaded, openStore, { input: path.join(dir, 'none.xml'), discover: true })).toMatchObject({ kind: 'failed', message: 'no such file' });
-    expect(await subscribe(loaded, openStore, { input: 'exec:rm -rf ~', discover: true })).toEqual({ kind: 'failed', url: 'exec:rm -rf ~', message: 'only http(s) URLs and local files can be feeds' });
+    expect(await subscribe(loaded, openStore, { input: `${base}/gone.xml`, discover: true })).toMatchObject({
+      kind: 'failed',
+      url: `${base}/gone.xml`,
+      message: expect.stringMatching(/404/),
+    });
+    expect(await subscribe(loaded, openStore, { input: path.join(dir, 'none.xml'), discover: true })).toMatchObject({
+      kind: 'failed',
+      message: 'no such file',
+    });
+    expect(await subscribe(loaded, openStore, { input: 'exec:rm -rf ~', discover: true })).toEqual({
+      kind: 'failed',
+      url: 'exec:rm -rf ~',
+      message: 'only http(s) URLs and local files can be feeds',
+    });
     expect(fs.existsSync(path.join(dir, 'config.json'))).toBe(false);
   });
 
   it('still subscribes when the cache cannot take the articles, and says why', async () => {
-    const result = await subscribe(loaded, () => { throw new Error('cache.db: not a database'); }, { input: `${base}/feed.xml`, discover: true });
+    const result = await subscribe(
+      loaded,
+      () => {
+        throw new Error('cache.db: not a database');
+      },
+      { input: `${base}/feed.xml`, discover: true },
+    );
     expect(result).toMatchObject({ kind: 'added', cacheError: 'cache.db: not a database' });
     expect(config().feeds).toHaveLength(1);
   });

@@ -17,9 +17,38 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  BENCH_DIR, KEY_NAMES, STALL_MIN_MS, Tmux, alignSent, eldCells, eldMerge, finish, keyRows, loadAverage, mainProfile,
-  mainThreadSched, markEldPhaseWait, median, nodePidUnder, profileRows, profileSelfTime, quantile, readEld, readStalls, readTrace,
-  round, seedCache, sendPaced, sleep, snapshotBuild, stallRows, startReader, verdict, waitComplete, which, eachOption } from './lib.mjs';
+  BENCH_DIR,
+  KEY_NAMES,
+  STALL_MIN_MS,
+  Tmux,
+  alignSent,
+  eldCells,
+  eldMerge,
+  finish,
+  keyRows,
+  loadAverage,
+  mainProfile,
+  mainThreadSched,
+  markEldPhaseWait,
+  median,
+  nodePidUnder,
+  profileRows,
+  profileSelfTime,
+  readEld,
+  readStalls,
+  readTrace,
+  round,
+  seedCache,
+  sendPaced,
+  sleep,
+  snapshotBuild,
+  stallRows,
+  startReader,
+  verdict,
+  waitComplete,
+  which,
+  eachOption,
+} from './lib.mjs';
 import { prng } from './prng.mjs';
 
 export const description = '3,000-comment HN thread (depth 12) in the reader: fetch-to-first-frame, j/k/Space key-to-frame, event-loop delay';
@@ -33,20 +62,32 @@ function parseOptions(argv) {
   const o = { runs: 5, count: 3000, depth: 12, keys: 200, profile: true, keep: false };
   eachOption(argv, (key, { value, int }) => {
     switch (key) {
-      case '--comments-runs': o.runs = int(); break;
-      case '--comments-count': o.count = int(); break;
-      case '--comments-depth': o.depth = int(); break;
-      case '--comments-keys': o.keys = int(); break;
-      case '--no-profile': o.profile = false; break;
-      case '--keep': o.keep = true; break;
-      default: break;
+      case '--comments-runs':
+        o.runs = int();
+        break;
+      case '--comments-count':
+        o.count = int();
+        break;
+      case '--comments-depth':
+        o.depth = int();
+        break;
+      case '--comments-keys':
+        o.keys = int();
+        break;
+      case '--no-profile':
+        o.profile = false;
+        break;
+      case '--keep':
+        o.keep = true;
+        break;
+      default:
+        break;
     }
   });
   return o;
 }
 
 // ------------------------------------------------------------------------------------ the discussion
-
 
 const PHRASES = [
   'I think the interesting part is how this interacts with caching',
@@ -75,16 +116,38 @@ function commentHtml(rand, n) {
 export function makeDiscussion({ count = 3000, depth = 12, seed = 7 } = {}) {
   const rand = prng(seed);
   const now = Math.floor(Date.now() / 1000);
-  const story = { id: STORY_ID, created_at: new Date((now - 86400) * 1000).toISOString(), created_at_i: now - 86400, type: 'story', author: 'op_author', title: 'A 3,000-comment discussion', url: 'https://example.org/story', text: null, points: 1234, parent_id: null, story_id: STORY_ID, children: [], options: [] };
+  const story = {
+    id: STORY_ID,
+    created_at: new Date((now - 86400) * 1000).toISOString(),
+    created_at_i: now - 86400,
+    type: 'story',
+    author: 'op_author',
+    title: 'A 3,000-comment discussion',
+    url: 'https://example.org/story',
+    text: null,
+    points: 1234,
+    parent_id: null,
+    story_id: STORY_ID,
+    children: [],
+    options: [],
+  };
   const all = []; // {node, depth}
   let nextId = STORY_ID + 1;
   const add = (parent, level) => {
     const id = nextId++;
     const t = now - 86000 + all.length * 20;
     const node = {
-      id, created_at: new Date(t * 1000).toISOString(), created_at_i: t, type: 'comment',
+      id,
+      created_at: new Date(t * 1000).toISOString(),
+      created_at_i: t,
+      type: 'comment',
       author: rand() < 0.03 ? 'op_author' : `user${Math.floor(rand() * 900)}`,
-      text: commentHtml(rand, id), points: null, parent_id: parent.id, story_id: STORY_ID, children: [], options: [],
+      text: commentHtml(rand, id),
+      points: null,
+      parent_id: parent.id,
+      story_id: STORY_ID,
+      children: [],
+      options: [],
     };
     parent.children.push(node);
     all.push({ node, level });
@@ -121,11 +184,14 @@ async function startHnServer(json) {
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   return {
-    port: server.address().port, log, bytes: body.length,
-    close: () => new Promise((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    port: server.address().port,
+    log,
+    bytes: body.length,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -207,7 +273,12 @@ async function keyRun(ctx, o, run) {
     await sleep(300);
     const after = mainThreadSched(pid);
     if (run.eld) await markEldPhaseWait(run, `keys: ${step.label}`);
-    steps.push({ label: step.label, eldPhase: `keys: ${step.label}`, sent, sched: before && after ? { cpuMs: after.cpuMs - before.cpuMs, waitMs: after.waitMs - before.waitMs } : null });
+    steps.push({
+      label: step.label,
+      eldPhase: `keys: ${step.label}`,
+      sent,
+      sched: before && after ? { cpuMs: after.cpuMs - before.cpuMs, waitMs: after.waitMs - before.waitMs } : null,
+    });
   }
   await sleep(300);
   const trace = readTrace(run.files.trace);
@@ -226,8 +297,20 @@ function eldTable(rows, d, firsts, last, steps) {
   const fetch = eldMerge(perRun.map((e) => e.phase('fetch')));
   const afterFirst = eldMerge(perRun.map((e) => e.phase('after-first-frame')));
   const maxes = perRun.map((e) => round(e.phase('fetch')?.max, 0)).join(' ');
-  rows.push({ table, phase: `c -> discussion on screen (fetch, thread, first draw), ${perRun.length} runs`, 'max per run': maxes, ...eldCells(fetch), ...target(fetch) });
-  rows.push({ table, phase: 'the 300 ms after it is on screen', 'max per run': perRun.map((e) => round(e.phase('after-first-frame')?.max, 0)).join(' '), ...eldCells(afterFirst), ...target(afterFirst) });
+  rows.push({
+    table,
+    phase: `c -> discussion on screen (fetch, thread, first draw), ${perRun.length} runs`,
+    'max per run': maxes,
+    ...eldCells(fetch),
+    ...target(fetch),
+  });
+  rows.push({
+    table,
+    phase: 'the 300 ms after it is on screen',
+    'max per run': perRun.map((e) => round(e.phase('after-first-frame')?.max, 0)).join(' '),
+    ...eldCells(afterFirst),
+    ...target(afterFirst),
+  });
   const lastPhases = last?.run ? eldPhases(last.run) : null;
   const keyPhases = [];
   for (const step of steps) {
@@ -248,12 +331,21 @@ function stallProfileRows(rows, file, anchor, run, psteps) {
   const { phase } = eldPhases(run);
   const stalls = readStalls(run.files.stalls);
   const within = (from, to) => stalls.filter((k) => k.to > from && k.from < to);
-  const longest = (list) => [...list].sort((a, b) => b.ms - a.ms).slice(0, 15).sort((a, b) => a.from - b.from);
+  const longest = (list) =>
+    [...list]
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 15)
+      .sort((a, b) => a.from - b.from);
   const c = phase('fetch');
   const settle = phase('after-first-frame');
   if (c) {
     const list = within(c.from, settle?.to ?? c.to);
-    rows.push(...stallRows(`profile: event-loop stalls >= ${STALL_MIN_MS} ms, c -> on screen + 300 ms, under --cpu-prof ("at" = ms after c)`, file, longest(list), { anchor, t0: c.from }));
+    rows.push(
+      ...stallRows(`profile: event-loop stalls >= ${STALL_MIN_MS} ms, c -> on screen + 300 ms, under --cpu-prof ("at" = ms after c)`, file, longest(list), {
+        anchor,
+        t0: c.from,
+      }),
+    );
   }
   const keyPhases = psteps.map((s) => phase(s.eldPhase)).filter(Boolean);
   if (keyPhases.length) {
@@ -262,9 +354,20 @@ function stallProfileRows(rows, file, anchor, run, psteps) {
     const over = list.filter((k) => k.ms >= TARGETS.eldMaxMs - 10);
     if (over.length) {
       const prof = profileSelfTime(file, { windows: over.map((k) => [k.from, k.to]), anchor });
-      rows.push(...profileRows(`profile: main thread in key-step stalls >= ${TARGETS.eldMaxMs - 10} ms`, prof, { label: `${over.length} stalls (${round(prof.totalMs)} ms sampled)` }));
+      rows.push(
+        ...profileRows(`profile: main thread in key-step stalls >= ${TARGETS.eldMaxMs - 10} ms`, prof, {
+          label: `${over.length} stalls (${round(prof.totalMs)} ms sampled)`,
+        }),
+      );
     }
-    rows.push(...stallRows(`profile: event-loop stalls >= ${STALL_MIN_MS} ms during the key steps, under --cpu-prof ("at" = ms after the first key step began)`, file, longest(list), { anchor, t0: from }));
+    rows.push(
+      ...stallRows(
+        `profile: event-loop stalls >= ${STALL_MIN_MS} ms during the key steps, under --cpu-prof ("at" = ms after the first key step began)`,
+        file,
+        longest(list),
+        { anchor, t0: from },
+      ),
+    );
   }
 }
 
@@ -286,9 +389,26 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
     const d = makeDiscussion({ count: o.count, depth: o.depth });
     ctx.discussion = d;
     ctx.server = await startHnServer(JSON.stringify(d.story));
-    log(`discussion: ${d.count} comments, ${d.topLevel} top-level, deepest reply ${d.maxLevel} levels below a top-level comment, ${(ctx.server.bytes / 1e6).toFixed(2)} MB JSON on port ${ctx.server.port}`);
+    log(
+      `discussion: ${d.count} comments, ${d.topLevel} top-level, deepest reply ${d.maxLevel} levels below a top-level comment, ${(ctx.server.bytes / 1e6).toFixed(2)} MB JSON on port ${ctx.server.port}`,
+    );
     const pristine = path.join(tmp, 'home-pristine');
-    seedCache(root, ['--articles', '1000', '--feeds', '10', '--out', pristine, '--comments-url', `https://news.ycombinator.com/item?id=${STORY_ID}`, '--hn-api', `http://127.0.0.1:${ctx.server.port}`], log);
+    seedCache(
+      root,
+      [
+        '--articles',
+        '1000',
+        '--feeds',
+        '10',
+        '--out',
+        pristine,
+        '--comments-url',
+        `https://news.ycombinator.com/item?id=${STORY_ID}`,
+        '--hn-api',
+        `http://127.0.0.1:${ctx.server.port}`,
+      ],
+      log,
+    );
 
     // 1. fetch -> first frame, on a fresh cache each time (plus one untimed warm-up).
     await firstFrameRun(ctx, o, { pristine, eld: false, label: 'warmup' });
@@ -354,14 +474,24 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
         if (file && anchor) {
           if (med >= TARGETS.firstFrameMs && p.window) {
             const prof = profileSelfTime(file, { windows: [p.window], anchor });
-            rows.push(...profileRows('profile: request received -> first frame', prof, { label: `${round(prof.totalMs)} ms sampled (${round(p.fetchToFrame)} ms under --cpu-prof)` }));
+            rows.push(
+              ...profileRows('profile: request received -> first frame', prof, {
+                label: `${round(prof.totalMs)} ms sampled (${round(p.fetchToFrame)} ms under --cpu-prof)`,
+              }),
+            );
           }
           const aligned = psteps.flatMap((s) => s.aligned);
           for (const name of slow) {
-            const windows = aligned.filter((a) => (KEY_NAMES[a.key] ?? a.key) === name && a.keyT !== null && a.frameT !== null).map((a) => [a.keyT - 0.5, a.frameT + 0.5]);
+            const windows = aligned
+              .filter((a) => (KEY_NAMES[a.key] ?? a.key) === name && a.keyT !== null && a.frameT !== null)
+              .map((a) => [a.keyT - 0.5, a.frameT + 0.5]);
             if (!windows.length) continue;
             const prof = profileSelfTime(file, { windows, anchor });
-            rows.push(...profileRows('profile: comments key -> frame windows', prof, { label: `${name} x${windows.length} (${round(prof.totalMs / windows.length, 2)} ms sampled per key)` }));
+            rows.push(
+              ...profileRows('profile: comments key -> frame windows', prof, {
+                label: `${name} x${windows.length} (${round(prof.totalMs / windows.length, 2)} ms sampled per key)`,
+              }),
+            );
           }
           if (eldOver.fetch || eldOver.keys) stallProfileRows(rows, file, anchor, p.run, psteps);
           log(`profile ${file}`);
@@ -371,7 +501,10 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
         note('profile', `failed: ${error?.message ?? error}`);
       }
     }
-    note('discussion', `${d.count} comments, ${d.topLevel} top-level, ${d.maxLevel} levels of replies below the top level, ${(ctx.server.bytes / 1e6).toFixed(2)} MB`);
+    note(
+      'discussion',
+      `${d.count} comments, ${d.topLevel} top-level, ${d.maxLevel} levels of replies below the top level, ${(ctx.server.bytes / 1e6).toFixed(2)} MB`,
+    );
     note('load average at end', loadAverage());
     note('temp folder', o.keep ? tmp : `${tmp} (removed; --keep keeps it)`);
     return rows;

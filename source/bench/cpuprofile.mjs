@@ -63,7 +63,12 @@ export function formatSummary(summary, top = 15) {
   const lines = [];
   const pct = (ms) => ((100 * ms) / Math.max(1, summary.totalMs)).toFixed(1).padStart(5) + '%';
   lines.push(`${path.basename(summary.file)}: ${summary.totalMs.toFixed(0)} ms sampled over ${summary.wallMs.toFixed(0)} ms`);
-  lines.push('  ' + Object.entries(summary.categories).map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(', '));
+  lines.push(
+    '  ' +
+      Object.entries(summary.categories)
+        .map(([k, v]) => `${k} ${v.toFixed(0)} ms`)
+        .join(', '),
+  );
   lines.push('  top self time by function:');
   for (const f of summary.byFunction.slice(0, top)) lines.push(`    ${f.ms.toFixed(0).padStart(7)} ms ${pct(f.ms)}  ${f.name}`);
   lines.push('  self time by file:');

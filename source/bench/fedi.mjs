@@ -15,19 +15,41 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  BENCH_DIR, Tmux, alignSent, eachOption, finish, keyRows, loadAverage, mainThreadSched, median, nodePidUnder, readTrace, round, seedCache,
-  sendPaced, sleep, snapshotBuild, startReader, verdict, waitComplete, which,
+  BENCH_DIR,
+  Tmux,
+  alignSent,
+  eachOption,
+  finish,
+  keyRows,
+  loadAverage,
+  mainThreadSched,
+  median,
+  nodePidUnder,
+  readTrace,
+  round,
+  seedCache,
+  sendPaced,
+  sleep,
+  snapshotBuild,
+  startReader,
+  verdict,
+  waitComplete,
+  which,
 } from './lib.mjs';
 import { prng } from './prng.mjs';
 
-export const description = 'Mastodon (500 replies), Lemmy (300 comments), Discourse (1,000 posts) threads in the reader: last response -> first frame, j/k/Space';
+export const description =
+  'Mastodon (500 replies), Lemmy (300 comments), Discourse (1,000 posts) threads in the reader: last response -> first frame, j/k/Space';
 export const usage = '--fedi-runs N (3)  --fedi-keys N (100)  --keep';
 
 const TARGETS = { firstFrameMs: 300, keyP95Ms: 16 };
 const PHRASES = [
-  'the interesting part is how this interacts with caching', 'we ran into exactly this in production',
-  'the numbers in the post do not match what I see', 'a classic trade-off between latency and throughput',
-  'has anyone tried it with a larger data set', 'the documentation mentions this but it is easy to miss',
+  'the interesting part is how this interacts with caching',
+  'we ran into exactly this in production',
+  'the numbers in the post do not match what I see',
+  'a classic trade-off between latency and throughput',
+  'has anyone tried it with a larger data set',
+  'the documentation mentions this but it is easy to miss',
 ];
 
 function parseOptions(argv) {
@@ -60,14 +82,25 @@ function mastodon(rand) {
   for (const x of nodes) kids.set(x.parent, (kids.get(x.parent) ?? 0) + 1);
   const id = (n) => String(200000 + n);
   const status = (n, parent) => ({
-    id: n < 0 ? '100000' : id(n), in_reply_to_id: parent, account: { acct: `user${n % 97}@social.example`, display_name: `User ${n}`, url: 'https://social.example/@u' },
-    created_at: new Date(base + n * 60_000).toISOString(), content: `<p>${sentence(rand)}, and <a href="https://example.org/n/${n}">${sentence(rand)}</a>.</p><p>${sentence(rand)}.</p>`,
-    spoiler_text: rand() < 0.05 ? 'long thread' : '', sensitive: false, favourites_count: Math.floor(rand() * 40), reblogs_count: 0, replies_count: kids.get(n) ?? 0, url: `https://social.example/@u/${n}`,
+    id: n < 0 ? '100000' : id(n),
+    in_reply_to_id: parent,
+    account: { acct: `user${n % 97}@social.example`, display_name: `User ${n}`, url: 'https://social.example/@u' },
+    created_at: new Date(base + n * 60_000).toISOString(),
+    content: `<p>${sentence(rand)}, and <a href="https://example.org/n/${n}">${sentence(rand)}</a>.</p><p>${sentence(rand)}.</p>`,
+    spoiler_text: rand() < 0.05 ? 'long thread' : '',
+    sensitive: false,
+    favourites_count: Math.floor(rand() * 40),
+    reblogs_count: 0,
+    replies_count: kids.get(n) ?? 0,
+    url: `https://social.example/@u/${n}`,
   });
   const root = { ...status(-1, null), replies_count: kids.get(-1) ?? 0 };
   const descendants = nodes.map((x) => status(x.n, x.parent < 0 ? '100000' : id(x.parent)));
   return {
-    name: 'Mastodon', count: 500, path: '/@alice/100000', label: /\d+ comments on Mastodon/,
+    name: 'Mastodon',
+    count: 500,
+    path: '/@alice/100000',
+    label: /\d+ comments on Mastodon/,
     routes: { '/api/v1/statuses/100000': JSON.stringify(root), '/api/v1/statuses/100000/context': JSON.stringify({ ancestors: [], descendants }) },
   };
 }
@@ -79,13 +112,29 @@ function lemmy(rand) {
   const desc = new Map();
   for (const x of nodes) for (let p = x.parent; p >= 0; p = nodes[p].parent) desc.set(p, (desc.get(p) ?? 0) + 1);
   const comments = nodes.map((x) => ({
-    comment: { id: x.n + 1, post_id: 9, content: `${sentence(rand)}, **and** [${sentence(rand)}](https://example.org/l/${x.n}).\n\n> ${sentence(rand)}`, removed: false, deleted: false, published: new Date(base + x.n * 60_000).toISOString(), path: paths[x.n] },
+    comment: {
+      id: x.n + 1,
+      post_id: 9,
+      content: `${sentence(rand)}, **and** [${sentence(rand)}](https://example.org/l/${x.n}).\n\n> ${sentence(rand)}`,
+      removed: false,
+      deleted: false,
+      published: new Date(base + x.n * 60_000).toISOString(),
+      path: paths[x.n],
+    },
     creator: { name: `c${x.n % 89}`, actor_id: `https://lemmy.example/u/c${x.n % 89}` },
     counts: { score: Math.floor(rand() * 50), child_count: desc.get(x.n) ?? 0 },
   }));
   return {
-    name: 'Lemmy', count: 300, path: '/post/9', label: /300 comments on Lemmy/,
-    routes: { '/api/v3/post': JSON.stringify({ post_view: { post: { id: 9, name: 'A 300-comment post' }, creator: { name: 'op', actor_id: 'https://lemmy.example/u/op' }, counts: { comments: 300 } } }), '/api/v3/comment/list': JSON.stringify({ comments }) },
+    name: 'Lemmy',
+    count: 300,
+    path: '/post/9',
+    label: /300 comments on Lemmy/,
+    routes: {
+      '/api/v3/post': JSON.stringify({
+        post_view: { post: { id: 9, name: 'A 300-comment post' }, creator: { name: 'op', actor_id: 'https://lemmy.example/u/op' }, counts: { comments: 300 } },
+      }),
+      '/api/v3/comment/list': JSON.stringify({ comments }),
+    },
   };
 }
 
@@ -93,18 +142,44 @@ function discourse(rand) {
   const posts = Array.from({ length: 1000 }, (_, i) => {
     const n = i + 1;
     return {
-      id: 9000 + n, post_number: n, username: `u${n % 131}`, name: 'N', created_at: new Date(base + n * 60_000).toISOString(), post_type: 1,
+      id: 9000 + n,
+      post_number: n,
+      username: `u${n % 131}`,
+      name: 'N',
+      created_at: new Date(base + n * 60_000).toISOString(),
+      post_type: 1,
       cooked: `<p>${sentence(rand)}, and <a href="https://example.org/d/${n}">${sentence(rand)}</a>.</p><p>${sentence(rand)}.</p>`,
-      reply_to_post_number: n > 2 && rand() < 0.5 ? 2 + Math.floor(rand() * (n - 2)) : null, like_count: Math.floor(rand() * 30), hidden: false, deleted_at: null, user_deleted: false,
+      reply_to_post_number: n > 2 && rand() < 0.5 ? 2 + Math.floor(rand() * (n - 2)) : null,
+      like_count: Math.floor(rand() * 30),
+      hidden: false,
+      deleted_at: null,
+      user_deleted: false,
     };
   });
   const byId = new Map(posts.map((p) => [p.id, p]));
-  const topic = JSON.stringify({ id: 77, title: 'A 1,000-post topic', slug: 'big', posts_count: 1000, post_stream: { posts: posts.slice(0, 20), stream: posts.map((p) => p.id) } });
+  const topic = JSON.stringify({
+    id: 77,
+    title: 'A 1,000-post topic',
+    slug: 'big',
+    posts_count: 1000,
+    post_stream: { posts: posts.slice(0, 20), stream: posts.map((p) => p.id) },
+  });
   return {
-    name: 'Discourse', count: 1000, path: '/t/big/77', label: /999 comments on Discourse/,
+    name: 'Discourse',
+    count: 1000,
+    path: '/t/big/77',
+    label: /999 comments on Discourse/,
     routes: {
       '/t/77.json': topic,
-      '/t/77/posts.json': (url) => JSON.stringify({ post_stream: { posts: new URL(url, 'http://x').searchParams.getAll('post_ids[]').map((id) => byId.get(Number(id))).filter(Boolean) } }),
+      '/t/77/posts.json': (url) =>
+        JSON.stringify({
+          post_stream: {
+            posts: new URL(url, 'http://x').searchParams
+              .getAll('post_ids[]')
+              .map((id) => byId.get(Number(id)))
+              .filter(Boolean),
+          },
+        }),
     },
   };
 }
@@ -123,7 +198,15 @@ async function startServer(threads) {
     res.end(body, () => (entry.done = performance.timeOrigin + performance.now()));
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return { port: server.address().port, log, close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+  return {
+    port: server.address().port,
+    log,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
 }
 
 async function firstFrameRun(ctx, thread, pristine, keep) {
@@ -145,7 +228,13 @@ async function firstFrameRun(ctx, thread, pristine, keep) {
     const last = Math.max(...requests.map((r) => r.done ?? Infinity));
     const cKey = trace.find((e) => e.ev === 'key' && e.t >= cAt - 5);
     const frame = Number.isFinite(last) ? trace.find((e) => e.ev === 'frame' && e.t > last) : null;
-    return { shown: Boolean(shown), requests: requests.length, responseToFrame: frame ? frame.t - last : null, keyToFrame: frame && cKey ? frame.t - cKey.t : null, run };
+    return {
+      shown: Boolean(shown),
+      requests: requests.length,
+      responseToFrame: frame ? frame.t - last : null,
+      keyToFrame: frame && cKey ? frame.t - cKey.t : null,
+      run,
+    };
   } finally {
     if (!keep) await finish(ctx, run);
   }
@@ -189,15 +278,23 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
       for (let i = 0; i < o.runs; i++) {
         const r = await firstFrameRun(ctx, thread, pristine, i === o.runs - 1);
         if (!r.shown) log(`${thread.name} run ${i + 1}: the thread never appeared on screen`);
-        log(`${thread.name} run ${i + 1}/${o.runs}: last response -> frame ${round(r.responseToFrame)} ms (c -> frame ${round(r.keyToFrame)} ms, ${r.requests} requests)`);
+        log(
+          `${thread.name} run ${i + 1}/${o.runs}: last response -> frame ${round(r.responseToFrame)} ms (c -> frame ${round(r.keyToFrame)} ms, ${r.requests} requests)`,
+        );
         firsts.push(r);
       }
       const ok = firsts.filter((r) => r.responseToFrame !== null);
       const med = median(ok.map((r) => r.responseToFrame));
       rows.push({
-        table: '1. last response -> first frame of the pane (ms), 120x40', thread: `${thread.name} (${thread.count})`, runs: ok.length, requests: firsts[0]?.requests ?? null,
-        median: round(med), max: round(Math.max(...ok.map((r) => r.responseToFrame))), 'c key->frame median': round(median(ok.map((r) => r.keyToFrame))),
-        target: `< ${TARGETS.firstFrameMs}`, result: verdict(med !== null && ok.every((r) => r.responseToFrame < TARGETS.firstFrameMs)),
+        table: '1. last response -> first frame of the pane (ms), 120x40',
+        thread: `${thread.name} (${thread.count})`,
+        runs: ok.length,
+        requests: firsts[0]?.requests ?? null,
+        median: round(med),
+        max: round(Math.max(...ok.map((r) => r.responseToFrame))),
+        'c key->frame median': round(median(ok.map((r) => r.keyToFrame))),
+        target: `< ${TARGETS.firstFrameMs}`,
+        result: verdict(med !== null && ok.every((r) => r.responseToFrame < TARGETS.firstFrameMs)),
       });
       const lastRun = firsts.at(-1)?.run;
       if (lastRun) {

@@ -19,11 +19,30 @@ import { pathToFileURL } from 'node:url';
 import zlib from 'node:zlib';
 import { build } from 'esbuild';
 import {
-  BENCH_DIR, eachOption, eldCells, loadAverage, mainProfile, markEldPhaseWait, median, profileRows, profileSelfTime, quantile, readEld, readStalls, round, snapshotBuild, stallRows, startReader, Tmux, verdict, which,
+  BENCH_DIR,
+  eachOption,
+  eldCells,
+  loadAverage,
+  mainProfile,
+  markEldPhaseWait,
+  median,
+  profileRows,
+  profileSelfTime,
+  quantile,
+  readEld,
+  readStalls,
+  round,
+  snapshotBuild,
+  stallRows,
+  startReader,
+  Tmux,
+  verdict,
+  which,
 } from './lib.mjs';
 import { corpusScore, pageF1, pageScore } from './shingles.mjs';
 
-export const description = 'full text: F1/precision/recall on 131 real pages, extraction ms per page, memory at the 5 MiB cap, event loop while 20 pages are read';
+export const description =
+  'full text: F1/precision/recall on 131 real pages, extraction ms per page, memory at the 5 MiB cap, event loop while 20 pages are read';
 export const usage = `--fulltext-rounds N (2: the first warms up)  --fulltext-runs N (3 reader runs)  --fulltext-pages N (20)
 --fulltext-profile (the reader runs under --cpu-prof with a stall probe: where each stall went)  --keep`;
 
@@ -99,9 +118,11 @@ async function startServer(pages, big, feedPages) {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${server.address().port}`;
-  const items = feedPages.map((p, i) =>
-    `<item><title>Page ${i + 1}: ${p.name.slice(0, 8)}</title><link>${base}/page/${p.name}</link><guid>${p.name}</guid>` +
-    `<pubDate>${new Date(Date.UTC(2026, 0, 20, 12) - i * 3600_000).toUTCString()}</pubDate><description>A summary only.</description></item>`);
+  const items = feedPages.map(
+    (p, i) =>
+      `<item><title>Page ${i + 1}: ${p.name.slice(0, 8)}</title><link>${base}/page/${p.name}</link><guid>${p.name}</guid>` +
+      `<pubDate>${new Date(Date.UTC(2026, 0, 20, 12) - i * 3600_000).toUTCString()}</pubDate><description>A summary only.</description></item>`,
+  );
   feed = `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Corpus</title><link>${base}/</link>${items.join('')}</channel></rss>`;
   return { base, hits, close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(resolve))) };
 }
@@ -204,8 +225,21 @@ async function readerRuns(root, tmp, base, hits, feedPages, o, log) {
     const profile = o.profile && fullText ? mainProfile(run.files.prof) : null;
     const extra = [];
     if (profile && phase) {
-      extra.push(...stallRows(`5. ${label}: main-thread stalls over 25 ms and where they went`, profile, readStalls(run.files.stalls).filter((k) => k.from >= phase.from && k.to <= phase.to), { anchor: eld.anchor, t0: phase.from }));
-      extra.push(...profileRows(`6. ${label}: the main thread from R until the pages are read`, profileSelfTime(profile, { windows: [[phase.from, phase.to]], anchor: eld.anchor }), { top: 12 }));
+      extra.push(
+        ...stallRows(
+          `5. ${label}: main-thread stalls over 25 ms and where they went`,
+          profile,
+          readStalls(run.files.stalls).filter((k) => k.from >= phase.from && k.to <= phase.to),
+          { anchor: eld.anchor, t0: phase.from },
+        ),
+      );
+      extra.push(
+        ...profileRows(
+          `6. ${label}: the main thread from R until the pages are read`,
+          profileSelfTime(profile, { windows: [[phase.from, phase.to]], anchor: eld.anchor }),
+          { top: 12 },
+        ),
+      );
     }
     log(`reader ${label}: ${fetched} pages in ${ms} ms, event loop max ${round_(phase?.max)} ms (${status}), load ${loadAverage()}`);
     return { label, fullText, phase, ms, fetched, status, extra, load: loadAverage().split(' ')[0] };
@@ -243,14 +277,41 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
     const scores = results.map((r) => pageScore(r.p.truth, r.text));
     const { f1, precision, recall } = corpusScore(scores);
     const failed = results.filter((r) => r.error);
-    rows.push({ table: '1. accuracy (131 pages, as evaluate.py scores)', F1: round(f1, 3), precision: round(precision, 3), recall: round(recall, 3), 'pages not read': failed.length, target: `F1 >= ${TARGETS.f1}`, result: verdict(f1 >= TARGETS.f1) });
-    const worst = results.map((r, i) => ({ r, f: pageF1(scores[i]) })).sort((a, b) => a.f - b.f).slice(0, 5);
-    for (const { r, f } of worst) rows.push({ table: '1b. the five lowest F1', page: r.p.name.slice(0, 12), host: new URL(r.p.url).host, F1: round(f, 3), note: r.error ?? '' });
+    rows.push({
+      table: '1. accuracy (131 pages, as evaluate.py scores)',
+      F1: round(f1, 3),
+      precision: round(precision, 3),
+      recall: round(recall, 3),
+      'pages not read': failed.length,
+      target: `F1 >= ${TARGETS.f1}`,
+      result: verdict(f1 >= TARGETS.f1),
+    });
+    const worst = results
+      .map((r, i) => ({ r, f: pageF1(scores[i]) }))
+      .sort((a, b) => a.f - b.f)
+      .slice(0, 5);
+    for (const { r, f } of worst)
+      rows.push({ table: '1b. the five lowest F1', page: r.p.name.slice(0, 12), host: new URL(r.p.url).host, F1: round(f, 3), note: r.error ?? '' });
     const ms = results.map((r) => r.extractMs).filter((v) => v !== null);
     const med = median(ms);
     const p95 = quantile(ms, 0.95);
-    rows.push({ table: '2. extraction per page (decode + DOM + Readability), ms', run: `warm (round ${o.rounds})`, median: round_(med), p95: round_(p95), max: round_(Math.max(...ms)), 'fetch+extract+text median': round_(median(results.map((r) => r.totalMs))), target: `median < ${TARGETS.medianMs}, p95 < ${TARGETS.p95Ms}`, result: verdict(med < TARGETS.medianMs && p95 < TARGETS.p95Ms) });
-    rows.push({ table: '2. extraction per page (decode + DOM + Readability), ms', run: 'cold (round 1)', median: round_(median(cold)), p95: round_(quantile(cold, 0.95)), max: round_(Math.max(...cold.filter((v) => v !== null))) });
+    rows.push({
+      table: '2. extraction per page (decode + DOM + Readability), ms',
+      run: `warm (round ${o.rounds})`,
+      median: round_(med),
+      p95: round_(p95),
+      max: round_(Math.max(...ms)),
+      'fetch+extract+text median': round_(median(results.map((r) => r.totalMs))),
+      target: `median < ${TARGETS.medianMs}, p95 < ${TARGETS.p95Ms}`,
+      result: verdict(med < TARGETS.medianMs && p95 < TARGETS.p95Ms),
+    });
+    rows.push({
+      table: '2. extraction per page (decode + DOM + Readability), ms',
+      run: 'cold (round 1)',
+      median: round_(median(cold)),
+      p95: round_(quantile(cold, 0.95)),
+      max: round_(Math.max(...cold.filter((v) => v !== null))),
+    });
 
     // 2. The CLI itself agrees with the bundle on a few pages.
     const cli = path.join(root, '.build/cli.mjs');
@@ -265,7 +326,15 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
 
     // 3. Memory for a page at the 5 MiB cap.
     const mem = await memoryAtCap(bundle, server.base, [...pages].sort((a, b) => a.size - b.size)[0].name);
-    rows.push({ table: '3. a page at the 5 MiB cap (a child process, fetch + extract)', page: `${round(big.length / MiB, 2)} MiB`, 'peak RSS MB': round(mem.big.maxRssKb / 1024, 0), 'same for a small page MB': round(mem.small.maxRssKb / 1024, 0), 'extra MB': round((mem.big.maxRssKb - mem.small.maxRssKb) / 1024, 0), 'extract ms': round(mem.big.extractMs, 0), 'article chars': mem.big.chars });
+    rows.push({
+      table: '3. a page at the 5 MiB cap (a child process, fetch + extract)',
+      page: `${round(big.length / MiB, 2)} MiB`,
+      'peak RSS MB': round(mem.big.maxRssKb / 1024, 0),
+      'same for a small page MB': round(mem.small.maxRssKb / 1024, 0),
+      'extra MB': round((mem.big.maxRssKb - mem.small.maxRssKb) / 1024, 0),
+      'extract ms': round(mem.big.extractMs, 0),
+      'article chars': mem.big.chars,
+    });
 
     // 4. The reader's event loop while the largest pages are read in the background.
     if (which('tmux')) {
@@ -273,12 +342,20 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
       for (const r of runs) {
         rows.push({
           table: `4. reader (120x40): event-loop delay from R (refresh) until the feed's ${o.pages} largest pages are read (ms)`,
-          run: r.label, pages: r.fetched, 'wall ms': r.ms, 'load avg': r.load, ...eldCells(r.phase),
-          target: r.fullText ? `max < ${TARGETS.eldMaxMs}` : '(control: no fullText)', result: r.fullText ? verdict(r.phase ? r.phase.max < TARGETS.eldMaxMs : null) : '',
+          run: r.label,
+          pages: r.fetched,
+          'wall ms': r.ms,
+          'load avg': r.load,
+          ...eldCells(r.phase),
+          target: r.fullText ? `max < ${TARGETS.eldMaxMs}` : '(control: no fullText)',
+          result: r.fullText ? verdict(r.phase ? r.phase.max < TARGETS.eldMaxMs : null) : '',
         });
       }
       for (const r of runs) rows.push(...r.extra);
-      note('largest pages', `${largest.length}, ${round(largest.reduce((n, p) => n + p.size, 0) / 1e6, 1)} MB as HTML; the reader runs ${Math.max(1, os.availableParallelism() - 1)} parse worker(s)`);
+      note(
+        'largest pages',
+        `${largest.length}, ${round(largest.reduce((n, p) => n + p.size, 0) / 1e6, 1)} MB as HTML; the reader runs ${Math.max(1, os.availableParallelism() - 1)} parse worker(s)`,
+      );
     } else note('reader', 'tmux is not installed: event-loop part skipped');
   } finally {
     await server?.close();

@@ -188,7 +188,9 @@ export const shq = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
  * with the environment given (CI removed: Ink draws nothing when CI is set).
  */
 export function writeLauncher(file, { t0File, env = {}, argv, cwd }) {
-  const assignments = Object.entries(env).map(([k, v]) => `${k}=${shq(v)}`).join(' ');
+  const assignments = Object.entries(env)
+    .map(([k, v]) => `${k}=${shq(v)}`)
+    .join(' ');
   const lines = ['#!/bin/sh'];
   if (cwd) lines.push(`cd ${shq(cwd)} || exit 1`);
   lines.push(`date +%s%N > ${shq(t0File)}`);
@@ -495,7 +497,8 @@ function frameKey(cf) {
 }
 
 // Frames every sample passes through (React's commit and scheduler, Node's task queues) say nothing.
-const PLUMBING = /^\((root|program|idle|garbage collector)\)|^\(anonymous\) |^(processTicksAndRejections|listOnTimeout|processTimers|emit|emitReadable|runInAsyncScope|runMicrotasks?|performWorkOnRoot|performSyncWorkOnRoot|flushSyncWorkAcrossRoots_impl|processRootScheduleInMicrotask|commitRoot|commitRootWhenReady|commitRootImpl|flushMutationEffects|resetAfterCommit|recursivelyTraverseMutationEffects|commitMutationEffectsOnFiber|performUnitOfWork|workLoopSync|renderRootSync|beginWork|completeWork|dispatchDiscreteEvent|batchedUpdates\$?\d?|flushSync\$?\d?|scheduleUpdateOnFiber|forceStoreRerender|handleStoreChange|debounced|invoke|debounce\.edges\.edges|Ink\.rootNode\.onRender|trailingEdge|timerExpired) /;
+const PLUMBING =
+  /^\((root|program|idle|garbage collector)\)|^\(anonymous\) |^(processTicksAndRejections|listOnTimeout|processTimers|emit|emitReadable|runInAsyncScope|runMicrotasks?|performWorkOnRoot|performSyncWorkOnRoot|flushSyncWorkAcrossRoots_impl|processRootScheduleInMicrotask|commitRoot|commitRootWhenReady|commitRootImpl|flushMutationEffects|resetAfterCommit|recursivelyTraverseMutationEffects|commitMutationEffectsOnFiber|performUnitOfWork|workLoopSync|renderRootSync|beginWork|completeWork|dispatchDiscreteEvent|batchedUpdates\$?\d?|flushSync\$?\d?|scheduleUpdateOnFiber|forceStoreRerender|handleStoreChange|debounced|invoke|debounce\.edges\.edges|Ink\.rootNode\.onRender|trailingEdge|timerExpired) /;
 
 /**
  * One row per stall (readStalls): when it started (ms after `t0`), how long, and the profile's top
@@ -510,7 +513,11 @@ export function stallRows(table, file, stalls, { anchor, t0 = 0, top = 4 } = {})
       'at ms': round(k.from - t0, 0),
       'stall ms': round(k.ms, 0),
       'top self (ms)': prof.self.slice(0, top).map(name).join(', '),
-      'top inclusive (ms)': prof.inclusive.filter((f) => !PLUMBING.test(f.name + ' ') && !/^\(/.test(f.name)).slice(0, top).map(name).join(', '),
+      'top inclusive (ms)': prof.inclusive
+        .filter((f) => !PLUMBING.test(f.name + ' ') && !/^\(/.test(f.name))
+        .slice(0, top)
+        .map(name)
+        .join(', '),
     };
   });
 }
@@ -528,7 +535,10 @@ export function profileRows(table, prof, { top = 12, label = '' } = {}) {
 
 export function newestFile(dir, ext) {
   if (!fs.existsSync(dir)) return null;
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith(ext)).map((f) => path.join(dir, f));
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(ext))
+    .map((f) => path.join(dir, f));
   files.sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
   return files[0] ?? null;
 }
@@ -599,7 +609,15 @@ export function startReader(ctx, { home, eld = false, profile = false, stalls = 
   const n = ++runNo;
   const dir = path.join(ctx.tmp, 'runs', `${String(n).padStart(3, '0')}-${label}`);
   fs.mkdirSync(dir, { recursive: true });
-  const files = { dir, t0: path.join(dir, 't0'), trace: path.join(dir, 'trace'), eld: path.join(dir, 'eld.jsonl'), eldControl: path.join(dir, 'eld.control'), prof: path.join(dir, 'prof'), stalls: null };
+  const files = {
+    dir,
+    t0: path.join(dir, 't0'),
+    trace: path.join(dir, 'trace'),
+    eld: path.join(dir, 'eld.jsonl'),
+    eldControl: path.join(dir, 'eld.control'),
+    prof: path.join(dir, 'prof'),
+    stalls: null,
+  };
   const env = { BROADSHEET_HOME: home, BROADSHEET_TRACE: files.trace };
   const imports = [];
   if (eld) {
@@ -657,7 +675,12 @@ export async function markEldPhaseWait(run, label, timeoutMs = 3000) {
   }
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (readEld(run.files.eld).phases.slice(before).some((p) => p.why === label)) return true;
+    if (
+      readEld(run.files.eld)
+        .phases.slice(before)
+        .some((p) => p.why === label)
+    )
+      return true;
     await sleep(5);
   }
   return false;
@@ -716,7 +739,6 @@ export async function finish(ctx, run) {
   if (!clean) ctx.log(`run ${run.files.dir}: did not quit on q; session killed`);
   return clean;
 }
-
 
 // ------------------------------------------------------------------------------------ keys
 

@@ -21,9 +21,35 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  BENCH_DIR, STALL_MIN_MS, Tmux, alignSent, eldCells, eldMerge, finish, keyRows, loadAverage, mainProfile, mainThreadSched, markEldPhaseWait, median, nodePidUnder,
-  readEld, readStalls, readTrace, round, seedCache, sendPaced, sleep, snapshotBuild, stallRows, startReader, verdict, waitComplete, which,
-  eachOption } from './lib.mjs';
+  BENCH_DIR,
+  STALL_MIN_MS,
+  Tmux,
+  alignSent,
+  eldCells,
+  eldMerge,
+  finish,
+  keyRows,
+  loadAverage,
+  mainProfile,
+  mainThreadSched,
+  markEldPhaseWait,
+  median,
+  nodePidUnder,
+  readEld,
+  readStalls,
+  readTrace,
+  round,
+  seedCache,
+  sendPaced,
+  sleep,
+  snapshotBuild,
+  stallRows,
+  startReader,
+  verdict,
+  waitComplete,
+  which,
+  eachOption,
+} from './lib.mjs';
 import Database from 'better-sqlite3';
 import { makeDiscussion } from './comments.mjs';
 
@@ -59,17 +85,53 @@ async function startServices(latency, threadJson) {
     switch (url.pathname) {
       case '/hn/api/v1/search':
         return q.get('query') === 'news.inkandpaper.net/story/0'
-          ? { hits: [
-              { objectID: String(STORY_ID), title: 'A 3,000-comment discussion', url: ARTICLE, points: 900, num_comments: 3000, created_at_i: T - 7200 },
-              { objectID: '41000999', title: 'near miss', url: 'https://news.inkandpaper.net/story/01', points: 5, num_comments: 40, created_at_i: T - 7200 },
-            ] }
+          ? {
+              hits: [
+                { objectID: String(STORY_ID), title: 'A 3,000-comment discussion', url: ARTICLE, points: 900, num_comments: 3000, created_at_i: T - 7200 },
+                { objectID: '41000999', title: 'near miss', url: 'https://news.inkandpaper.net/story/01', points: 5, num_comments: 40, created_at_i: T - 7200 },
+              ],
+            }
           : { hits: [] };
       case '/reddit/api/info.json':
-        return { kind: 'Listing', data: { children: isArticle(q.get('url')) && q.get('url').startsWith('https') ? [
-          { kind: 't3', data: { id: 'bench1', name: 't3_bench1', title: 'On Reddit', score: 120, num_comments: 85, created_utc: T - 3600, permalink: '/r/programming/comments/bench1/on_reddit/', subreddit_name_prefixed: 'r/programming', url: ARTICLE } },
-        ] : [] } };
+        return {
+          kind: 'Listing',
+          data: {
+            children:
+              isArticle(q.get('url')) && q.get('url').startsWith('https')
+                ? [
+                    {
+                      kind: 't3',
+                      data: {
+                        id: 'bench1',
+                        name: 't3_bench1',
+                        title: 'On Reddit',
+                        score: 120,
+                        num_comments: 85,
+                        created_utc: T - 3600,
+                        permalink: '/r/programming/comments/bench1/on_reddit/',
+                        subreddit_name_prefixed: 'r/programming',
+                        url: ARTICLE,
+                      },
+                    },
+                  ]
+                : [],
+          },
+        };
       case '/lobsters/stories/url/all.json':
-        return isArticle(q.get('url')) ? [{ short_id: 'bench1', title: 'On Lobsters', url: ARTICLE, score: 30, comment_count: 12, created_at: new Date((T - 5000) * 1000).toISOString(), comments_url: 'https://lobste.rs/s/bench1/on_lobsters', submitter_user: 'x' }] : [];
+        return isArticle(q.get('url'))
+          ? [
+              {
+                short_id: 'bench1',
+                title: 'On Lobsters',
+                url: ARTICLE,
+                score: 30,
+                comment_count: 12,
+                created_at: new Date((T - 5000) * 1000).toISOString(),
+                comments_url: 'https://lobste.rs/s/bench1/on_lobsters',
+                submitter_user: 'x',
+              },
+            ]
+          : [];
       default:
         return null;
     }
@@ -79,10 +141,13 @@ async function startServices(latency, threadJson) {
     const entry = { path: url.pathname, url: req.url, at: performance.timeOrigin + performance.now(), done: null };
     log.push(entry);
     setTimeout(() => {
-      const body = url.pathname === `/hn/api/v1/items/${STORY_ID}` ? thread : (() => {
-        const a = answer(url);
-        return a === null ? null : Buffer.from(JSON.stringify(a));
-      })();
+      const body =
+        url.pathname === `/hn/api/v1/items/${STORY_ID}`
+          ? thread
+          : (() => {
+              const a = answer(url);
+              return a === null ? null : Buffer.from(JSON.stringify(a));
+            })();
       if (body === null) return void res.writeHead(404).end();
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length });
       res.end(body, () => (entry.done = performance.timeOrigin + performance.now()));
@@ -90,11 +155,13 @@ async function startServices(latency, threadJson) {
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   return {
-    port: server.address().port, log,
-    close: () => new Promise((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    port: server.address().port,
+    log,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -106,8 +173,7 @@ const isSearch = (e) => ['/hn/api/v1/search', '/reddit/api/info.json', '/lobster
  * The frame that first showed something: the last frame written before the first capture that showed
  * it (an upper bound, as in tui.mjs), and after `after` (the answer it needed).
  */
-const frameShowing = (trace, after, shown) =>
-  shown ? (trace.filter((e) => e.ev === 'frame' && e.t > after && e.t <= shown.end).at(-1) ?? null) : null;
+const frameShowing = (trace, after, shown) => (shown ? (trace.filter((e) => e.ev === 'frame' && e.t > after && e.t <= shown.end).at(-1) ?? null) : null);
 
 async function oneRun(ctx, o, pristine, { keys, label, profile = false }) {
   const home = path.join(ctx.tmp, `home-${label}`);
@@ -146,8 +212,13 @@ async function oneRun(ctx, o, pristine, { keys, label, profile = false }) {
     const framesAfter = item?.done && shownThread ? trace.filter((e) => e.ev === 'frame' && e.t > item.done && e.t <= shownThread.end).length : null;
     const firstAfter = item?.done ? (trace.find((e) => e.ev === 'frame' && e.t > item.done) ?? null) : null;
     if (process.env.LOOKUP_DEBUG) {
-      const frames = trace.filter((e) => e.ev === 'frame' && e.t >= cKey.t).slice(0, 12).map((e) => round(e.t - cKey.t));
-      ctx.log(`debug: frames after c ${frames.join(' ')}; requests ${requests.map((e) => `${e.path.split('/')[1]}@${round(e.at - cKey.t)}/${round(e.done - cKey.t)}`).join(' ')}`);
+      const frames = trace
+        .filter((e) => e.ev === 'frame' && e.t >= cKey.t)
+        .slice(0, 12)
+        .map((e) => round(e.t - cKey.t));
+      ctx.log(
+        `debug: frames after c ${frames.join(' ')}; requests ${requests.map((e) => `${e.path.split('/')[1]}@${round(e.at - cKey.t)}/${round(e.done - cKey.t)}`).join(' ')}`,
+      );
     }
     const result = {
       ok: Boolean(shownList && shownThread),
@@ -233,20 +304,31 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
     const med = median(ok.map((r) => r.listedMs));
     rows.push({
       table: `1. c -> the pane lists the article's discussions (ms), 3 services at ${o.latency} ms`,
-      runs: ok.length, median: round(med), min: round(Math.min(...ok.map((r) => r.listedMs))), max: round(Math.max(...ok.map((r) => r.listedMs))),
-      'every answer in (median)': round(median(ok.map((r) => r.allInMs))), 'last answer sent (median)': round(median(ok.map((r) => r.lastSearchSent))),
+      runs: ok.length,
+      median: round(med),
+      min: round(Math.min(...ok.map((r) => r.listedMs))),
+      max: round(Math.max(...ok.map((r) => r.listedMs))),
+      'every answer in (median)': round(median(ok.map((r) => r.allInMs))),
+      'last answer sent (median)': round(median(ok.map((r) => r.lastSearchSent))),
       'search requests': ok[0]?.searches ?? null,
-      'reader CPU c->thread': round(median(ok.map((r) => r.cpuMs))), 'waiting for a CPU': round(median(ok.map((r) => r.waitMs))),
-      target: `median < ${TARGETS.listedMs}`, result: verdict(med !== null && med < TARGETS.listedMs),
+      'reader CPU c->thread': round(median(ok.map((r) => r.cpuMs))),
+      'waiting for a CPU': round(median(ok.map((r) => r.waitMs))),
+      target: `median < ${TARGETS.listedMs}`,
+      result: verdict(med !== null && med < TARGETS.listedMs),
     });
     const th = runs.filter((r) => r.threadMs !== null);
     const thMed = median(th.map((r) => r.threadMs));
     rows.push({
       table: `2. the ${d.count}-comment HN thread: its answer sent -> first frame (ms)`,
-      runs: th.length, median: round(thMed), max: round(Math.max(...th.map((r) => r.threadMs))),
-      'first frame after the answer (median; a lower bound)': round(median(th.map((r) => r.threadLowMs))), 'frames until shown (max)': Math.max(...th.map((r) => r.framesAfter ?? 0)),
-      'request -> frame (median)': round(median(th.map((r) => r.threadRequestMs))), 'c -> thread request (median)': round(median(th.map((r) => r.keyToThreadRequest))),
-      target: `median < ${TARGETS.threadFrameMs}`, result: verdict(thMed !== null && thMed < TARGETS.threadFrameMs),
+      runs: th.length,
+      median: round(thMed),
+      max: round(Math.max(...th.map((r) => r.threadMs))),
+      'first frame after the answer (median; a lower bound)': round(median(th.map((r) => r.threadLowMs))),
+      'frames until shown (max)': Math.max(...th.map((r) => r.framesAfter ?? 0)),
+      'request -> frame (median)': round(median(th.map((r) => r.threadRequestMs))),
+      'c -> thread request (median)': round(median(th.map((r) => r.keyToThreadRequest))),
+      target: `median < ${TARGETS.threadFrameMs}`,
+      result: verdict(thMed !== null && thMed < TARGETS.threadFrameMs),
     });
     const last = runs.at(-1);
     rows.push(...keyRows('3. key -> frame (ms)', last?.steps ?? [], { targetMs: TARGETS.keyP95Ms }).rows);
@@ -255,11 +337,25 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
     const phase = (e, why) => e.phases.find((p) => p.why === why) ?? null;
     for (const why of ['c -> thread on screen', 'the 300 ms after']) {
       const merged = eldMerge(phases.map((e) => phase(e, why)));
-      rows.push({ table, phase: `${why}, ${runs.length} runs`, 'max per run': phases.map((e) => round(phase(e, why)?.max, 0)).join(' '), ...eldCells(merged), target: `max < ${TARGETS.eldMaxMs}`, result: verdict(merged ? merged.max < TARGETS.eldMaxMs : null) });
+      rows.push({
+        table,
+        phase: `${why}, ${runs.length} runs`,
+        'max per run': phases.map((e) => round(phase(e, why)?.max, 0)).join(' '),
+        ...eldCells(merged),
+        target: `max < ${TARGETS.eldMaxMs}`,
+        result: verdict(merged ? merged.max < TARGETS.eldMaxMs : null),
+      });
     }
     for (const s of last?.steps ?? []) {
       const p = phase(phases.at(-1), s.label);
-      rows.push({ table, phase: `${s.label} (and 300 ms after)`, 'max per run': '', ...eldCells(p), target: `max < ${TARGETS.eldMaxMs}`, result: verdict(p ? p.max < TARGETS.eldMaxMs : null) });
+      rows.push({
+        table,
+        phase: `${s.label} (and 300 ms after)`,
+        'max per run': '',
+        ...eldCells(p),
+        target: `max < ${TARGETS.eldMaxMs}`,
+        result: verdict(p ? p.max < TARGETS.eldMaxMs : null),
+      });
     }
     // Over target: once more under --cpu-prof, and where the main thread was in each stall.
     const over = (why) => phases.some((e) => (phase(e, why)?.max ?? 0) >= TARGETS.eldMaxMs);
@@ -271,11 +367,21 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
       const c = phase(eld, 'c -> thread on screen');
       if (file && eld.anchor && c) {
         const stalls = readStalls(p.run.files.stalls).filter((k) => k.to > c.from && k.from < (phase(eld, 'the 300 ms after')?.to ?? c.to));
-        rows.push(...stallRows(`profile: event-loop stalls >= ${STALL_MIN_MS} ms from c until 300 ms after the thread is on screen, under --cpu-prof ("at" = ms after c)`, file, stalls, { anchor: eld.anchor, t0: c.from }));
+        rows.push(
+          ...stallRows(
+            `profile: event-loop stalls >= ${STALL_MIN_MS} ms from c until 300 ms after the thread is on screen, under --cpu-prof ("at" = ms after c)`,
+            file,
+            stalls,
+            { anchor: eld.anchor, t0: c.from },
+          ),
+        );
       }
     }
-    note('services', `Algolia-, Reddit- and Lobsters-shaped stand-ins on 127.0.0.1, every answer after ${o.latency} ms; Reddit asked for 4 URL variants, 2 at a time`);
-    note('during the last key step', 'each opened article is looked up too (empty answers); Reddit\'s 10-a-minute budget runs out there, as it would');
+    note(
+      'services',
+      `Algolia-, Reddit- and Lobsters-shaped stand-ins on 127.0.0.1, every answer after ${o.latency} ms; Reddit asked for 4 URL variants, 2 at a time`,
+    );
+    note('during the last key step', "each opened article is looked up too (empty answers); Reddit's 10-a-minute budget runs out there, as it would");
     note('load average at end', loadAverage());
     return rows;
   } finally {

@@ -47,7 +47,10 @@ try {
     'tree only: parseXml (xml2js)': (text) => parse.parseXml(text),
   };
   const rows = [];
-  for (const [label, texts] of [[`${feeds.length} farm feeds`, feeds], [`one ${opts.hugeMb} MB feed`, [huge]]]) {
+  for (const [label, texts] of [
+    [`${feeds.length} farm feeds`, feeds],
+    [`one ${opts.hugeMb} MB feed`, [huge]],
+  ]) {
     const mb = texts.reduce((sum, t) => sum + Buffer.byteLength(t), 0) / 1e6;
     const times = Object.fromEntries(Object.keys(pipelines).map((name) => [name, []]));
     // Rounds interleave the pipelines, so drift (other load, CPU clocks) touches all of them alike.
@@ -100,7 +103,11 @@ async function bundleParser() {
 async function farmFeeds(farmPath, parse) {
   const farm = await startFarm(farmPath, { feeds: opts.feeds, items: opts.items, ttl: 300, out: path.join(tmp, 'farm'), log });
   try {
-    const urls = fs.readFileSync(farm.urlsFile, 'utf8').split('\n').map((l) => l.split(/\s+/)[0]).filter((u) => u.startsWith('http'));
+    const urls = fs
+      .readFileSync(farm.urlsFile, 'utf8')
+      .split('\n')
+      .map((l) => l.split(/\s+/)[0])
+      .filter((u) => u.startsWith('http'));
     const texts = [];
     for (const url of urls) {
       const res = await fetch(url);

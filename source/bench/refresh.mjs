@@ -43,8 +43,21 @@ const RUN_TIMEOUT_MS = 15 * 60 * 1000;
 
 function parseOptions(argv) {
   const opts = {
-    feeds: 1000, items: 30, farm: null, ttl: 900, concurrency: 8, perHost: 8,
-    newsboat: true, install: true, keep: false, profile: false, asShipped: false, waitIdle: 60, gnuTime: true, coldRuns: 3, warmRuns: 3,
+    feeds: 1000,
+    items: 30,
+    farm: null,
+    ttl: 900,
+    concurrency: 8,
+    perHost: 8,
+    newsboat: true,
+    install: true,
+    keep: false,
+    profile: false,
+    asShipped: false,
+    waitIdle: 60,
+    gnuTime: true,
+    coldRuns: 3,
+    warmRuns: 3,
   };
   const num = (name, v) => {
     const n = Number(v);
@@ -57,22 +70,53 @@ function parseOptions(argv) {
     const key = eq > 0 ? arg.slice(0, eq) : arg;
     const value = () => (eq > 0 ? arg.slice(eq + 1) : argv[++i]);
     switch (key) {
-      case '--feeds': opts.feeds = num('feeds', value()); break;
-      case '--items': opts.items = num('items', value()); break;
-      case '--ttl': opts.ttl = num('ttl', value()); break;
-      case '--concurrency': opts.concurrency = num('concurrency', value()); break;
-      case '--per-host': opts.perHost = num('per-host', value()); break;
-      case '--farm': opts.farm = value(); break;
-      case '--no-newsboat': opts.newsboat = false; break;
-      case '--no-install': opts.install = false; break;
-      case '--keep': opts.keep = true; break;
-      case '--profile': opts.profile = true; break;
-      case '--newsboat-as-shipped': opts.asShipped = true; break;
-      case '--wait-idle': opts.waitIdle = Number(value()); break;
-      case '--cold-runs': opts.coldRuns = num('cold-runs', value()); break;
-      case '--warm-runs': opts.warmRuns = num('warm-runs', value()); break;
-      case '--no-gnu-time': opts.gnuTime = false; break;
-      default: break; // another module's option
+      case '--feeds':
+        opts.feeds = num('feeds', value());
+        break;
+      case '--items':
+        opts.items = num('items', value());
+        break;
+      case '--ttl':
+        opts.ttl = num('ttl', value());
+        break;
+      case '--concurrency':
+        opts.concurrency = num('concurrency', value());
+        break;
+      case '--per-host':
+        opts.perHost = num('per-host', value());
+        break;
+      case '--farm':
+        opts.farm = value();
+        break;
+      case '--no-newsboat':
+        opts.newsboat = false;
+        break;
+      case '--no-install':
+        opts.install = false;
+        break;
+      case '--keep':
+        opts.keep = true;
+        break;
+      case '--profile':
+        opts.profile = true;
+        break;
+      case '--newsboat-as-shipped':
+        opts.asShipped = true;
+        break;
+      case '--wait-idle':
+        opts.waitIdle = Number(value());
+        break;
+      case '--cold-runs':
+        opts.coldRuns = num('cold-runs', value());
+        break;
+      case '--warm-runs':
+        opts.warmRuns = num('warm-runs', value());
+        break;
+      case '--no-gnu-time':
+        opts.gnuTime = false;
+        break;
+      default:
+        break; // another module's option
     }
   }
   return opts;
@@ -102,7 +146,12 @@ function isExecutable(p) {
 function ensureTools({ log, install, wantNewsboat }) {
   const wanted = [
     ['time', () => isExecutable('/usr/bin/time')],
-    ...(wantNewsboat ? [['newsboat', () => which('newsboat')], ['sqlite3', () => which('sqlite3')]] : []),
+    ...(wantNewsboat
+      ? [
+          ['newsboat', () => which('newsboat')],
+          ['sqlite3', () => which('sqlite3')],
+        ]
+      : []),
   ];
   const missing = wanted.filter(([, have]) => !have()).map(([pkg]) => pkg);
   if (missing.length && install) {
@@ -175,7 +224,11 @@ async function measure(cmd, args, { env, cwd, timeBin, tmp, label, timeoutMs = R
     } catch {}
   }
   return {
-    wallS, rssMb, cpuS, exit, timedOut,
+    wallS,
+    rssMb,
+    cpuS,
+    exit,
+    timedOut,
     stdout: Buffer.concat(out).toString('utf8'),
     stderr: Buffer.concat(err).toString('utf8'),
   };
@@ -234,7 +287,6 @@ async function waitForQuiet(waitS, log) {
 
 // ------------------------------------------------------------------------------------------ the farm
 
-
 /** What one reader did between two /__stats snapshots, without the bench's own /__stats requests. */
 function statsDelta(before, after) {
   if (!before || !after) return null;
@@ -257,7 +309,10 @@ function statsDelta(before, after) {
     requests: d(after.requests, before.requests) - ours,
     s200: status['200'] ?? 0,
     s304: d(after.notModified, before.notModified),
-    other: Object.entries(status).filter(([s]) => s !== '200' && s !== '304').map(([s, n]) => `${s}:${n}`).join(' '),
+    other: Object.entries(status)
+      .filter(([s]) => s !== '200' && s !== '304')
+      .map(([s, n]) => `${s}:${n}`)
+      .join(' '),
     gzip: d(after.gzip, before.gzip),
     conditional: d(after.conditional, before.conditional),
     mbOut: d(after.bytesOut, before.bytesOut) / 1e6,
@@ -329,7 +384,11 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
     const feeds = readUrls(path.join(tmp, 'urls'));
     fs.writeFileSync(
       path.join(home, 'config.json'),
-      JSON.stringify({ feeds, fetch: { concurrency: opts.concurrency, perHost: opts.perHost, timeoutSeconds: 20, maxBytes: 33554432 }, refreshOnStart: false }, null, 1),
+      JSON.stringify(
+        { feeds, fetch: { concurrency: opts.concurrency, perHost: opts.perHost, timeoutSeconds: 20, maxBytes: 33554432 }, refreshOnStart: false },
+        null,
+        1,
+      ),
     );
     const bsEnv = { ...process.env, BROADSHEET_HOME: home };
     delete bsEnv.NODE_OPTIONS;
@@ -358,12 +417,24 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
       runs[label] = r;
       deltas[label] = delta;
       const tail = r.stderr.trim().split('\n').filter(Boolean).pop() ?? '';
-      log(`${label}: ${r.wallS.toFixed(2)} s${r.cpuS === null ? '' : ` (CPU ${r.cpuS.toFixed(1)} s)`}, peak RSS ${r.rssMb?.toFixed(0) ?? '?'} MB, exit ${r.exit}${r.timedOut ? ' (TIMED OUT)' : ''}${tail ? ` — ${tail.slice(0, 160)}` : ''}`);
+      log(
+        `${label}: ${r.wallS.toFixed(2)} s${r.cpuS === null ? '' : ` (CPU ${r.cpuS.toFixed(1)} s)`}, peak RSS ${r.rssMb?.toFixed(0) ?? '?'} MB, exit ${r.exit}${r.timedOut ? ' (TIMED OUT)' : ''}${tail ? ` — ${tail.slice(0, 160)}` : ''}`,
+      );
       farmRows.push({
-        table: 'every timed run (requests etc. from the farm\'s /__stats)', run: label, 'wall s': round(r.wallS), 'CPU s': round(r.cpuS, 1),
-        'peak RSS MB': round(r.rssMb, 0), exit: r.timedOut ? 'timeout' : r.exit, 'other load (cores)': round(background, 2),
-        requests: delta?.requests, 'HTTP 200': delta?.s200, 'HTTP 304': delta?.s304, 'other statuses': delta ? delta.other || '-' : null,
-        gzip: delta?.gzip, conditional: delta?.conditional, 'MB sent': round(delta?.mbOut, 1),
+        table: "every timed run (requests etc. from the farm's /__stats)",
+        run: label,
+        'wall s': round(r.wallS),
+        'CPU s': round(r.cpuS, 1),
+        'peak RSS MB': round(r.rssMb, 0),
+        exit: r.timedOut ? 'timeout' : r.exit,
+        'other load (cores)': round(background, 2),
+        requests: delta?.requests,
+        'HTTP 200': delta?.s200,
+        'HTTP 304': delta?.s304,
+        'other statuses': delta ? delta.other || '-' : null,
+        gzip: delta?.gzip,
+        conditional: delta?.conditional,
+        'MB sent': round(delta?.mbOut, 1),
       });
       return r;
     };
@@ -444,7 +515,13 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
     rows.push(side(opts.coldRuns > 1 ? `cold (median of ${opts.coldRuns} runs each; peak RSS: the largest)` : 'cold', bsCold, nbCold));
     if (nbShipped) rows.push(side(`warm (newsboat no ANALYZE, ${share304('newsboat warm, no ANALYZE')})`, bsWarm, nbShipped));
     const warmMedian = opts.warmRuns > 1 ? `, median of ${opts.warmRuns}` : '';
-    rows.push(side(`warm (newsboat after ANALYZE${nbWarm ? ', ' + share304('newsboat warm') : ''}${nbWarm304 ? '' : warmMedian})`, bsWarm, nbWarm304 ? nbWarm : nbWarmBest ?? nbWarm));
+    rows.push(
+      side(
+        `warm (newsboat after ANALYZE${nbWarm ? ', ' + share304('newsboat warm') : ''}${nbWarm304 ? '' : warmMedian})`,
+        bsWarm,
+        nbWarm304 ? nbWarm : (nbWarmBest ?? nbWarm),
+      ),
+    );
     if (nbWarm304) rows.push(side(`warm (newsboat after ANALYZE, all 304${warmMedian})`, bsWarm, nbWarm304));
 
     const verdict = (ok) => (ok === null ? 'SKIP' : ok ? 'PASS' : 'FAIL');
@@ -459,49 +536,108 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
     }
     const T = 'targets (issue)';
     const missingNb = haveNb ? 'n/a' : opts.newsboat ? 'newsboat: not installed' : 'newsboat skipped';
-    rows.push({ table: T, target: 'cold: broadsheet faster than newsboat', goal: `>= ${TARGETS.coldRatio}x`, measured: coldR === null ? missingNb : `${coldR.toFixed(1)}x`, result: verdict(coldR === null ? null : coldR >= TARGETS.coldRatio) });
+    rows.push({
+      table: T,
+      target: 'cold: broadsheet faster than newsboat',
+      goal: `>= ${TARGETS.coldRatio}x`,
+      measured: coldR === null ? missingNb : `${coldR.toFixed(1)}x`,
+      result: verdict(coldR === null ? null : coldR >= TARGETS.coldRatio),
+    });
     // The warm target compares 304 runs on both sides (the issue's "about 5 s after ANALYZE"): when newsboat's
     // first warm run re-downloaded everything (newsboat#2734), the run after it is the comparable one.
     const warmNb = nbWarmBest ?? nbWarm;
     const warmR = ratio(bsWarm, warmNb);
-    rows.push({ table: T, target: 'warm: faster than newsboat after ANALYZE, both all-304', goal: `>= ${TARGETS.warmRatio}x`, measured: warmR === null ? missingNb : `${warmR.toFixed(1)}x`, result: verdict(warmR === null ? null : warmR >= TARGETS.warmRatio) });
+    rows.push({
+      table: T,
+      target: 'warm: faster than newsboat after ANALYZE, both all-304',
+      goal: `>= ${TARGETS.warmRatio}x`,
+      measured: warmR === null ? missingNb : `${warmR.toFixed(1)}x`,
+      result: verdict(warmR === null ? null : warmR >= TARGETS.warmRatio),
+    });
     if (nbWarm304) {
       const r = ratio(bsWarm, nbWarm);
-      rows.push({ table: T, target: "(info) warm vs newsboat's 2nd run, which re-downloads all", goal: `>= ${TARGETS.warmRatio}x`, measured: r === null ? 'n/a' : `${r.toFixed(1)}x`, result: verdict(r === null ? null : r >= TARGETS.warmRatio) });
+      rows.push({
+        table: T,
+        target: "(info) warm vs newsboat's 2nd run, which re-downloads all",
+        goal: `>= ${TARGETS.warmRatio}x`,
+        measured: r === null ? 'n/a' : `${r.toFixed(1)}x`,
+        result: verdict(r === null ? null : r >= TARGETS.warmRatio),
+      });
     }
-    for (const [name, r] of [['cold', bsCold], ['warm', bsWarm]]) {
-      rows.push({ table: T, target: `broadsheet peak RSS, ${name}`, goal: `< ${TARGETS.rssMb} MB`, measured: r?.rssMb ? `${r.rssMb.toFixed(0)} MB` : 'n/a', result: verdict(r?.rssMb ? r.rssMb < TARGETS.rssMb : null) });
+    for (const [name, r] of [
+      ['cold', bsCold],
+      ['warm', bsWarm],
+    ]) {
+      rows.push({
+        table: T,
+        target: `broadsheet peak RSS, ${name}`,
+        goal: `< ${TARGETS.rssMb} MB`,
+        measured: r?.rssMb ? `${r.rssMb.toFixed(0)} MB` : 'n/a',
+        result: verdict(r?.rssMb ? r.rssMb < TARGETS.rssMb : null),
+      });
     }
-    for (const [name, r] of [['cold', bsCold], ['warm', bsWarm]]) {
+    for (const [name, r] of [
+      ['cold', bsCold],
+      ['warm', bsWarm],
+    ]) {
       const s = safeJson(r?.stdout);
       const ok = s && s.failed?.length === 0 && (name === 'cold' ? s.updated === s.total : s.notModified === s.total);
-      rows.push({ table: T, target: `broadsheet ${name}: every feed ${name === 'cold' ? 'updated' : '304'}, none failed`, goal: 'all', measured: s ? `${name === 'cold' ? s.updated : s.notModified}/${s.total}, ${s.failed.length} failed` : `exit ${r?.exit}, no JSON`, result: verdict(Boolean(ok)) });
+      rows.push({
+        table: T,
+        target: `broadsheet ${name}: every feed ${name === 'cold' ? 'updated' : '304'}, none failed`,
+        goal: 'all',
+        measured: s ? `${name === 'cold' ? s.updated : s.notModified}/${s.total}, ${s.failed.length} failed` : `exit ${r?.exit}, no JSON`,
+        result: verdict(Boolean(ok)),
+      });
     }
 
-    for (const [name, r] of [['cold', bsCold], ['warm', bsWarm]]) {
+    for (const [name, r] of [
+      ['cold', bsCold],
+      ['warm', bsWarm],
+    ]) {
       const s = safeJson(r?.stdout);
       if (!s) continue;
       const mb = s.bytes / 1e6;
       rows.push({
         table: 'broadsheet refresh --json',
-        run: name, total: s.total, updated: s.updated, notModified: s.notModified, failed: s.failed.length, added: s.added,
-        MB: round(mb, 1), 'parseMs (sum of workers)': Math.round(s.parseMs), elapsedMs: s.elapsedMs,
+        run: name,
+        total: s.total,
+        updated: s.updated,
+        notModified: s.notModified,
+        failed: s.failed.length,
+        added: s.added,
+        MB: round(mb, 1),
+        'parseMs (sum of workers)': Math.round(s.parseMs),
+        elapsedMs: s.elapsedMs,
         'parse MB/s (bytes/parseMs)': s.parseMs ? round(mb / (s.parseMs / 1000), 1) : null,
         'MB/s (bytes/elapsed)': s.elapsedMs ? round(mb / (s.elapsedMs / 1000), 1) : null,
-        'process s': round(r.wallS), 'outside refresh loop s': round(r.wallS - s.elapsedMs / 1000),
+        'process s': round(r.wallS),
+        'outside refresh loop s': round(r.wallS - s.elapsedMs / 1000),
       });
     }
     rows.push(...farmRows);
 
-    note('feed farm', `${path.relative(root, farmPath)}: ${ready.feeds} feeds (${ready.formats?.rss ?? '?'} RSS, ${ready.formats?.atom ?? '?'} Atom), ${(ready.bytes / 1e6).toFixed(1)} MB, port ${ready.port}`);
+    note(
+      'feed farm',
+      `${path.relative(root, farmPath)}: ${ready.feeds} feeds (${ready.formats?.rss ?? '?'} RSS, ${ready.formats?.atom ?? '?'} Atom), ${(ready.bytes / 1e6).toFixed(1)} MB, port ${ready.port}`,
+    );
     note('broadsheet fetch settings', `concurrency ${opts.concurrency}, perHost ${opts.perHost} (every farm feed is on one host)`);
     note('newsboat', tools.newsboat ? `${tools.newsboatVersion}, reload-threads 8` : opts.newsboat ? 'not installed' : 'skipped (--no-newsboat)');
     note('peak RSS from', tools.time ? 'GNU time %M (largest process in the tree; node worker threads are in-process)' : '/proc VmHWM polled every 20 ms');
-    note('cache size', `broadsheet cache.db ${round(fileMb(path.join(home, 'cache.db')), 1)} MB (+wal ${round(fileMb(path.join(home, 'cache.db-wal')), 1) ?? 0} MB); newsboat ${round(fileMb(nbDb), 1) ?? '-'} MB`);
+    note(
+      'cache size',
+      `broadsheet cache.db ${round(fileMb(path.join(home, 'cache.db')), 1)} MB (+wal ${round(fileMb(path.join(home, 'cache.db-wal')), 1) ?? 0} MB); newsboat ${round(fileMb(nbDb), 1) ?? '-'} MB`,
+    );
     note('node', process.version + `, ${os.availableParallelism()} cores`);
     const loaded = Object.entries(runs).filter(([, r]) => r.background !== null && r.background >= 0.25);
-    if (loaded.length) note('WARNING', `other processes were using CPU before ${loaded.map(([l, r]) => `${l} (${r.background.toFixed(2)} cores)`).join(', ')}: those timings are unreliable, run again on a quiet machine`);
-    for (const [label, r] of Object.entries(runs)) if (r.exit !== 0) note(`${label} exit`, `${r.exit}${r.timedOut ? ' (timed out)' : ''}: ${r.stderr.trim().split('\n').slice(-3).join(' / ').slice(0, 300)}`);
+    if (loaded.length)
+      note(
+        'WARNING',
+        `other processes were using CPU before ${loaded.map(([l, r]) => `${l} (${r.background.toFixed(2)} cores)`).join(', ')}: those timings are unreliable, run again on a quiet machine`,
+      );
+    for (const [label, r] of Object.entries(runs))
+      if (r.exit !== 0)
+        note(`${label} exit`, `${r.exit}${r.timedOut ? ' (timed out)' : ''}: ${r.stderr.trim().split('\n').slice(-3).join(' / ').slice(0, 300)}`);
 
     if (opts.profile) {
       const profileRows = await profileCold({ cli: appCli, tmp, feeds, opts, log, env: bsEnv });
@@ -551,13 +687,32 @@ async function profileCold({ cli, tmp, feeds, opts, log, env }) {
   fs.mkdirSync(dir);
   fs.copyFileSync(path.join(env.BROADSHEET_HOME, 'config.json'), path.join(home, 'config.json'));
   log('profiling one more cold refresh (--cpu-prof)...');
-  const r = await measure(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, cli, 'refresh', '--json'], { env: { ...env, BROADSHEET_HOME: home }, cwd: tmp, timeBin: null, tmp, label: 'profile' });
-  const rows = [{ table: 'notes', key: 'profiled cold run', value: `${r.wallS.toFixed(2)} s with --cpu-prof; profiles in ${dir}${opts.keep ? '' : ' (removed: use --keep)'}` }];
+  const r = await measure(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, cli, 'refresh', '--json'], {
+    env: { ...env, BROADSHEET_HOME: home },
+    cwd: tmp,
+    timeBin: null,
+    tmp,
+    label: 'profile',
+  });
+  const rows = [
+    {
+      table: 'notes',
+      key: 'profiled cold run',
+      value: `${r.wallS.toFixed(2)} s with --cpu-prof; profiles in ${dir}${opts.keep ? '' : ' (removed: use --keep)'}`,
+    },
+  ];
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
   for (const f of files) {
     const summary = summarizeCpuProfile(path.join(dir, f));
     process.stderr.write(formatSummary(summary, 20) + '\n\n');
-    rows.push({ table: 'notes', key: `profile ${f.replace(/^CPU\.\d+\.\d+\.(\d+\.\d+)\..*$/, '$1')}`, value: `${summary.totalMs.toFixed(0)} ms: ${summary.byFunction.slice(0, 4).map((x) => `${x.name} ${x.ms.toFixed(0)}`).join('; ')}` });
+    rows.push({
+      table: 'notes',
+      key: `profile ${f.replace(/^CPU\.\d+\.\d+\.(\d+\.\d+)\..*$/, '$1')}`,
+      value: `${summary.totalMs.toFixed(0)} ms: ${summary.byFunction
+        .slice(0, 4)
+        .map((x) => `${x.name} ${x.ms.toFixed(0)}`)
+        .join('; ')}`,
+    });
   }
   return rows;
 }

@@ -26,7 +26,12 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The benchmark modules, in the order they run. Add new ones here. */
-export const BENCHES = [{ name: 'refresh', file: './refresh.mjs' }, { name: 'tui', file: './tui.mjs' }, { name: 'comments', file: './comments.mjs' }, { name: 'lookup', file: './lookup.mjs' }];
+export const BENCHES = [
+  { name: 'refresh', file: './refresh.mjs' },
+  { name: 'tui', file: './tui.mjs' },
+  { name: 'comments', file: './comments.mjs' },
+  { name: 'lookup', file: './lookup.mjs' },
+];
 BENCHES.push({ name: 'fulltext', file: './fulltext.mjs' });
 BENCHES.push({ name: 'fedi', file: './fedi.mjs' });
 
@@ -42,7 +47,12 @@ function parseOwnArgs(argv) {
     if (key === '--only') {
       const value = inline ?? argv[++i];
       if (!value) throw new Error('--only needs a module name');
-      own.only.push(...value.split(',').map((s) => s.trim()).filter(Boolean));
+      own.only.push(
+        ...value
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      );
     } else if (key === '--list') own.list = true;
     else if (key === '--no-build') own.build = false;
     else if (key === '--build') own.build = true;

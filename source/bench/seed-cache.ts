@@ -37,7 +37,18 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { articles: 30000, feeds: 100, out: '', feedUrls: null, commentsUrl: '', hnApi: null, refreshOnStart: false, readFrac: 0.3, optimize: true, seed: 1 };
+  const o: Options = {
+    articles: 30000,
+    feeds: 100,
+    out: '',
+    feedUrls: null,
+    commentsUrl: '',
+    hnApi: null,
+    refreshOnStart: false,
+    readFrac: 0.3,
+    optimize: true,
+    seed: 1,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.indexOf('=');
@@ -53,23 +64,43 @@ function parseArgs(argv: string[]): Options {
       return n;
     };
     switch (key) {
-      case '--articles': o.articles = int(); break;
-      case '--feeds': o.feeds = Math.max(1, int()); break;
-      case '--out': o.out = value(); break;
-      case '--feed-urls': o.feedUrls = value(); break;
-      case '--comments-url': o.commentsUrl = value(); break;
-      case '--hn-api': o.hnApi = value(); break;
-      case '--refresh-on-start': o.refreshOnStart = true; break;
-      case '--read-frac': o.readFrac = Number(value()); break;
-      case '--no-optimize': o.optimize = false; break;
-      case '--seed': o.seed = int(); break;
-      default: throw new Error(`unknown option ${arg}`);
+      case '--articles':
+        o.articles = int();
+        break;
+      case '--feeds':
+        o.feeds = Math.max(1, int());
+        break;
+      case '--out':
+        o.out = value();
+        break;
+      case '--feed-urls':
+        o.feedUrls = value();
+        break;
+      case '--comments-url':
+        o.commentsUrl = value();
+        break;
+      case '--hn-api':
+        o.hnApi = value();
+        break;
+      case '--refresh-on-start':
+        o.refreshOnStart = true;
+        break;
+      case '--read-frac':
+        o.readFrac = Number(value());
+        break;
+      case '--no-optimize':
+        o.optimize = false;
+        break;
+      case '--seed':
+        o.seed = int();
+        break;
+      default:
+        throw new Error(`unknown option ${arg}`);
     }
   }
   if (!o.out) throw new Error('--out DIR is required');
   return o;
 }
-
 
 const WORDS = (
   'kernel release notes compiler garden river market council library vaccine satellite election ' +
@@ -181,7 +212,13 @@ export function seed(o: Options) {
   }
   store.close();
   const seconds = (performance.now() - started) / 1000;
-  return { articles: o.articles, feeds: feedCount, seconds: Math.round(seconds * 100) / 100, cacheMb: Math.round(fs.statSync(cachePath).size / 1e5) / 10, home: path.resolve(o.out) };
+  return {
+    articles: o.articles,
+    feeds: feedCount,
+    seconds: Math.round(seconds * 100) / 100,
+    cacheMb: Math.round(fs.statSync(cachePath).size / 1e5) / 10,
+    home: path.resolve(o.out),
+  };
 }
 
 const invokedDirectly = process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname);

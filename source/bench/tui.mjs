@@ -30,12 +30,51 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  KEY_NAMES, PANE_SIZE, alignSent, finish, keyRows, mainProfile, markEldPhase, nextRunNo, readEld, startReader, waitComplete,
-  BENCH_DIR, Tmux, eldCells, eldMerge, readStalls, stallRows, STALL_MIN_MS, aptInstall, loadAverage, mainThreadSched, median, memoryOf, newestFile, nodePidUnder, pairKeys, profileRows,
-  profileSelfTime, quantile, readT0, readTrace, readerScreenComplete, resolveFarm, emitBigFeed, round, seedCache, sendPaced,
-  sleep, snapshotBuild, startFarm, summary, verdict, which, writeLauncher, eachOption } from './lib.mjs';
+  KEY_NAMES,
+  PANE_SIZE,
+  alignSent,
+  finish,
+  keyRows,
+  mainProfile,
+  markEldPhase,
+  nextRunNo,
+  readEld,
+  startReader,
+  waitComplete,
+  BENCH_DIR,
+  Tmux,
+  eldCells,
+  eldMerge,
+  readStalls,
+  stallRows,
+  STALL_MIN_MS,
+  aptInstall,
+  loadAverage,
+  mainThreadSched,
+  median,
+  memoryOf,
+  nodePidUnder,
+  profileRows,
+  profileSelfTime,
+  quantile,
+  readT0,
+  readTrace,
+  resolveFarm,
+  emitBigFeed,
+  round,
+  seedCache,
+  sendPaced,
+  sleep,
+  snapshotBuild,
+  startFarm,
+  verdict,
+  which,
+  writeLauncher,
+  eachOption,
+} from './lib.mjs';
 
-export const description = 'reader in tmux: spawn-to-first-frame (30k/300k, vs newsboat), key-to-frame (100k), event-loop delay during a 1000-feed refresh and a 20 MB feed, peak RSS (300k)';
+export const description =
+  'reader in tmux: spawn-to-first-frame (30k/300k, vs newsboat), key-to-frame (100k), event-loop delay during a 1000-feed refresh and a 20 MB feed, peak RSS (300k)';
 export const usage = `--tui-parts a,b,c,d,e   which parts (default all)
 --tui-runs N (10)  --tui-newsboat-runs N (5)  --tui-keys N (300 j presses in part b)  --tui-rss-runs N (3)
 --tui-big-mb N (20: the size of part e's feed)  --tui-big-runs N (3: part e's runs)
@@ -46,21 +85,59 @@ const TARGETS = { firstFrameMs: 400, sizeSpread: 0.2, keyP95Ms: 16, eldMaxMs: 50
 const SIZE = PANE_SIZE;
 
 function parseOptions(argv) {
-  const o = { parts: ['a', 'b', 'c', 'd', 'e'], runs: 10, nbRuns: 5, keys: 300, rssRuns: 3, bigMb: 20, bigRuns: 3, newsboat: true, profile: true, keep: false, farm: null };
+  const o = {
+    parts: ['a', 'b', 'c', 'd', 'e'],
+    runs: 10,
+    nbRuns: 5,
+    keys: 300,
+    rssRuns: 3,
+    bigMb: 20,
+    bigRuns: 3,
+    newsboat: true,
+    profile: true,
+    keep: false,
+    farm: null,
+  };
   eachOption(argv, (key, { value, int }) => {
     switch (key) {
-      case '--tui-parts': o.parts = value().split(',').map((s) => s.trim().toLowerCase()).filter(Boolean); break;
-      case '--tui-runs': o.runs = int(); break;
-      case '--tui-newsboat-runs': o.nbRuns = int(); break;
-      case '--tui-keys': o.keys = int(); break;
-      case '--tui-rss-runs': o.rssRuns = int(); break;
-      case '--tui-big-mb': o.bigMb = int(); break;
-      case '--tui-big-runs': o.bigRuns = int(); break;
-      case '--no-newsboat': o.newsboat = false; break;
-      case '--no-profile': o.profile = false; break;
-      case '--keep': o.keep = true; break;
-      case '--farm': o.farm = value(); break;
-      default: break; // another module's option
+      case '--tui-parts':
+        o.parts = value()
+          .split(',')
+          .map((s) => s.trim().toLowerCase())
+          .filter(Boolean);
+        break;
+      case '--tui-runs':
+        o.runs = int();
+        break;
+      case '--tui-newsboat-runs':
+        o.nbRuns = int();
+        break;
+      case '--tui-keys':
+        o.keys = int();
+        break;
+      case '--tui-rss-runs':
+        o.rssRuns = int();
+        break;
+      case '--tui-big-mb':
+        o.bigMb = int();
+        break;
+      case '--tui-big-runs':
+        o.bigRuns = int();
+        break;
+      case '--no-newsboat':
+        o.newsboat = false;
+        break;
+      case '--no-profile':
+        o.profile = false;
+        break;
+      case '--keep':
+        o.keep = true;
+        break;
+      case '--farm':
+        o.farm = value();
+        break;
+      default:
+        break; // another module's option
     }
   });
   return o;
@@ -108,7 +185,10 @@ async function newsboatRun(ctx, nb) {
   ctx.tmux.start(session, script, SIZE);
   try {
     // The feed list: its title bar and a screenful of feeds.
-    const done = await ctx.tmux.waitFor(session, (s) => /Your feeds/.test(s) && s.split('\n').filter((l) => /^\s+\d+\s/.test(l)).length >= 20, { timeoutMs: 120_000, everyMs: 10 });
+    const done = await ctx.tmux.waitFor(session, (s) => /Your feeds/.test(s) && s.split('\n').filter((l) => /^\s+\d+\s/.test(l)).length >= 20, {
+      timeoutMs: 120_000,
+      everyMs: 10,
+    });
     if (!done) throw new Error(`newsboat showed no feed list within 120 s: ${(ctx.tmux.capture(session) ?? '').split('\n').slice(0, 4).join(' / ')}`);
     return { pollMs: done.at - readT0(t0File) };
   } finally {
@@ -200,7 +280,13 @@ async function partA(ctx, o, rows) {
   const m30 = medians['30k seeded'].trace;
   const m300 = medians['300k seeded'].trace;
   const spread = m300 / m30 - 1;
-  rows.push({ table: 'a. targets', check: '300k median vs 30k median', value: `${round(100 * spread)} %`, target: `within ${100 * TARGETS.sizeSpread} %`, result: verdict(Math.abs(spread) <= TARGETS.sizeSpread) });
+  rows.push({
+    table: 'a. targets',
+    check: '300k median vs 30k median',
+    value: `${round(100 * spread)} %`,
+    target: `within ${100 * TARGETS.sizeSpread} %`,
+    result: verdict(Math.abs(spread) <= TARGETS.sizeSpread),
+  });
   if (newsboat) {
     const farmLabel = homes[2]?.label;
     const bsPoll = farmLabel ? medians[farmLabel].poll : medians['30k seeded'].poll;
@@ -249,7 +335,11 @@ function sqlRows(ctx, home, label) {
   for (const [name, sql] of Object.entries(queries)) {
     const r = spawnSync('sqlite3', ['-readonly', db], { input: `.timer on\nEXPLAIN QUERY PLAN ${sql}\n${sql}\n${sql}\n`, encoding: 'utf8', timeout: 60_000 });
     const times = [...(r.stdout ?? '').matchAll(/Run Time: real ([\d.]+)/g)].map((m) => Number(m[1]) * 1000);
-    const plan = (r.stdout ?? '').split('\n').filter((l) => /SCAN|SEARCH|USE TEMP|COVERING/.test(l)).map((l) => l.replace(/^[|`\- ]+/, '').trim()).join('; ');
+    const plan = (r.stdout ?? '')
+      .split('\n')
+      .filter((l) => /SCAN|SEARCH|USE TEMP|COVERING/.test(l))
+      .map((l) => l.replace(/^[|`\- ]+/, '').trim())
+      .join('; ');
     out.push({ table: 'profile: start-up queries in sqlite3', cache: label, query: name, 'ms (warm)': round(times.at(-1)), plan });
   }
   return out;
@@ -308,7 +398,9 @@ async function profileKeys(ctx, o, slowNames, rows) {
   if (!file || !anchor) return ctx.log(`profile: no profile or anchor in ${run.files.dir}`);
   const aligned = steps.flatMap((s) => s.aligned);
   for (const name of slowNames) {
-    const windows = aligned.filter((a) => (KEY_NAMES[a.key] ?? a.key) === name && a.keyT !== null && a.frameT !== null).map((a) => [a.keyT - 0.5, a.frameT + 0.5]);
+    const windows = aligned
+      .filter((a) => (KEY_NAMES[a.key] ?? a.key) === name && a.keyT !== null && a.frameT !== null)
+      .map((a) => [a.keyT - 0.5, a.frameT + 0.5]);
     if (!windows.length) continue;
     const prof = profileSelfTime(file, { windows, anchor });
     const per = round(prof.totalMs / windows.length, 2);
@@ -397,10 +489,19 @@ async function partC(ctx, o, rows, { profile = false } = {}) {
   const refresh = eld.phases.find((p) => p.why === 'refresh');
   const startup = eld.phases.find((p) => p.why === 'start-up');
   const table = 'c. event-loop delay (ms, monitorEventLoopDelay resolution 10 ms: idle reads ~10)';
-  for (const [name, p] of [['start-up (spawn -> first frame)', startup], ['during the 1000-feed refresh', refresh]]) {
+  for (const [name, p] of [
+    ['start-up (spawn -> first frame)', startup],
+    ['during the 1000-feed refresh', refresh],
+  ]) {
     if (!p) continue;
     rows.push({
-      table, phase: name, 'duration s': round((p.to - p.from) / 1000, 1), samples: p.count, p50: round(p.p50), p99: round(p.p99), max: round(p.max),
+      table,
+      phase: name,
+      'duration s': round((p.to - p.from) / 1000, 1),
+      samples: p.count,
+      p50: round(p.p50),
+      p99: round(p.p99),
+      max: round(p.max),
       'max - 10': round(p.max - 10),
       target: name.startsWith('during') ? `max < ${TARGETS.eldMaxMs}` : '',
       result: name.startsWith('during') ? verdict(p.max < TARGETS.eldMaxMs) : '',
@@ -410,15 +511,25 @@ async function partC(ctx, o, rows, { profile = false } = {}) {
   const during = eld.windows.filter((w) => refresh && w.from >= refresh.from - 1 && w.to <= refresh.to + 1 && w.count > 0);
   const over = during.filter((w) => w.max >= TARGETS.eldMaxMs);
   rows.push({
-    table: 'c. refresh', 'refresh s': round(out.refreshMs / 1000, 1), 'timed out': out.timedOut ? 'yes' : 'no',
+    table: 'c. refresh',
+    'refresh s': round(out.refreshMs / 1000, 1),
+    'timed out': out.timedOut ? 'yes' : 'no',
     'seconds with max >= 50 ms': `${over.length} of ${during.length}`,
-    'worst seconds (max ms)': during.map((w) => round(w.max, 0)).sort((a, b) => b - a).slice(0, 8).join(' '),
-    'main-thread CPU s': round(out.sched?.cpuMs / 1000, 1), 'waiting for a CPU s': round(out.sched?.waitMs / 1000, 1),
-    'RSS MB (end of refresh)': round(out.mem?.rssMb, 0), 'VmHWM MB': round(out.mem?.hwmMb, 0),
+    'worst seconds (max ms)': during
+      .map((w) => round(w.max, 0))
+      .sort((a, b) => b - a)
+      .slice(0, 8)
+      .join(' '),
+    'main-thread CPU s': round(out.sched?.cpuMs / 1000, 1),
+    'waiting for a CPU s': round(out.sched?.waitMs / 1000, 1),
+    'RSS MB (end of refresh)': round(out.mem?.rssMb, 0),
+    'VmHWM MB': round(out.mem?.hwmMb, 0),
   });
   // The header's unread count after the refresh shows what landed (the status message is cleared by the j presses).
   rows.push({ table: 'c. refresh', 'refresh s': null, 'header after': out.header.slice(0, 80) });
-  const { rows: kr } = keyRows('c. key -> frame (ms) during the refresh, a `j` every 100 ms', [{ label: 'j during the refresh', aligned, sched: null }], { targetMs: TARGETS.keyP95Ms });
+  const { rows: kr } = keyRows('c. key -> frame (ms) during the refresh, a `j` every 100 ms', [{ label: 'j during the refresh', aligned, sched: null }], {
+    targetMs: TARGETS.keyP95Ms,
+  });
   rows.push(...kr);
   return { ...out, refreshPhase: refresh, over: (refresh?.max ?? 0) >= TARGETS.eldMaxMs || kr.some((r) => r.result === 'FAIL') };
 }
@@ -429,18 +540,39 @@ function refreshProfileRows(ctx, out, rows, what) {
   const refresh = out.eld.phases.find((p) => p.why === 'refresh');
   if (!file || !out.eld.anchor || !refresh) return ctx.log(`profile: no profile, anchor or refresh phase in ${out.run.files.dir}`);
   const all = profileSelfTime(file, { windows: [[refresh.from, refresh.to]], anchor: out.eld.anchor });
-  rows.push(...profileRows(`profile: main thread during ${what}`, all, { label: `whole refresh (${round(all.totalMs)} ms sampled over ${round((refresh.to - refresh.from) / 1000, 1)} s)` }));
+  rows.push(
+    ...profileRows(`profile: main thread during ${what}`, all, {
+      label: `whole refresh (${round(all.totalMs)} ms sampled over ${round((refresh.to - refresh.from) / 1000, 1)} s)`,
+    }),
+  );
   // The stalls themselves (the stall probe's gaps): all of those the ELD probe would read as >= 50 ms
   // together, then the 15 longest of any length, in order.
   const stalls = readStalls(out.run.files.stalls).filter((k) => k.to > refresh.from && k.from < refresh.to);
   const over = stalls.filter((k) => k.ms >= TARGETS.eldMaxMs - 10);
   if (over.length) {
     const prof = profileSelfTime(file, { windows: over.map((k) => [k.from, k.to]), anchor: out.eld.anchor });
-    rows.push(...profileRows(`profile: main thread during ${what}, stalls >= ${TARGETS.eldMaxMs - 10} ms`, prof, { label: `${over.length} stalls (${round(prof.totalMs)} ms sampled)` }));
+    rows.push(
+      ...profileRows(`profile: main thread during ${what}, stalls >= ${TARGETS.eldMaxMs - 10} ms`, prof, {
+        label: `${over.length} stalls (${round(prof.totalMs)} ms sampled)`,
+      }),
+    );
   }
-  const longest = [...stalls].sort((a, b) => b.ms - a.ms).slice(0, 15).sort((a, b) => a.from - b.from);
-  rows.push(...stallRows(`profile: ${what}, event-loop stalls >= ${STALL_MIN_MS} ms under --cpu-prof ("at" = ms after the first frame)`, file, longest, { anchor: out.eld.anchor, t0: refresh.from }));
-  rows.push({ table: `profile: ${what}, under --cpu-prof`, 'eld max': round(refresh.max), 'eld p99': round(refresh.p99), 'refresh s': round(out.refreshMs / 1000, 1) });
+  const longest = [...stalls]
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 15)
+    .sort((a, b) => a.from - b.from);
+  rows.push(
+    ...stallRows(`profile: ${what}, event-loop stalls >= ${STALL_MIN_MS} ms under --cpu-prof ("at" = ms after the first frame)`, file, longest, {
+      anchor: out.eld.anchor,
+      t0: refresh.from,
+    }),
+  );
+  rows.push({
+    table: `profile: ${what}, under --cpu-prof`,
+    'eld max': round(refresh.max),
+    'eld p99': round(refresh.p99),
+    'refresh s': round(out.refreshMs / 1000, 1),
+  });
   ctx.log(`profile ${file}`);
 }
 
@@ -482,17 +614,19 @@ async function partD(ctx, o, rows) {
   const runs = [];
   for (let i = 0; i < o.rssRuns; i++) runs.push(await rssRun(ctx));
   const table = 'd. memory with 300,000 cached articles (MB)';
-  runs.forEach((r, i) => rows.push({
-    table,
-    run: String(i + 1),
-    'RSS after start': round(r.atStart?.rssMb, 0),
-    'keys sent': r.sent,
-    'key events (chunks)': r.keys,
-    'RSS after 100 keys + open': round(r.atEnd?.rssMb, 0),
-    'VmHWM (peak)': round(r.atEnd?.hwmMb, 0),
-    'V8 heap used/total': r.v8 ? `${round(r.v8.heapUsed, 0)}/${round(r.v8.heapTotal, 0)}` : '',
-    'external + buffers': r.v8 ? round(r.v8.external + r.v8.arrayBuffers, 0) : null,
-  }));
+  runs.forEach((r, i) =>
+    rows.push({
+      table,
+      run: String(i + 1),
+      'RSS after start': round(r.atStart?.rssMb, 0),
+      'keys sent': r.sent,
+      'key events (chunks)': r.keys,
+      'RSS after 100 keys + open': round(r.atEnd?.rssMb, 0),
+      'VmHWM (peak)': round(r.atEnd?.hwmMb, 0),
+      'V8 heap used/total': r.v8 ? `${round(r.v8.heapUsed, 0)}/${round(r.v8.heapTotal, 0)}` : '',
+      'external + buffers': r.v8 ? round(r.v8.external + r.v8.arrayBuffers, 0) : null,
+    }),
+  );
   const worst = Math.max(...runs.map((r) => r.atEnd?.hwmMb ?? Infinity));
   rows.push({ table, run: 'worst', 'VmHWM (peak)': round(worst, 0), target: `< ${TARGETS.rssMb}`, result: verdict(worst < TARGETS.rssMb) });
   return runs;
@@ -514,7 +648,7 @@ async function startBigFeedServer(file) {
     const finished = () => (entry.done = performance.timeOrigin + performance.now());
     if (req.url !== '/big.xml') return void res.writeHead((entry.status = 404)).end(finished);
     const inm = req.headers['if-none-match'];
-    if (inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) {
+    if (inm?.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) {
       return void res.writeHead((entry.status = 304), { etag }).end(finished);
     }
     res.writeHead((entry.status = 200), { 'content-type': 'application/rss+xml; charset=utf-8', 'content-length': body.length, etag });
@@ -526,11 +660,15 @@ async function startBigFeedServer(file) {
   });
   const url = `http://127.0.0.1:${server.address().port}/big.xml`;
   return {
-    url, etag, log, bytes: body.length,
-    close: () => new Promise((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    url,
+    etag,
+    log,
+    bytes: body.length,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -540,7 +678,9 @@ async function prepareBigFeed(ctx, o) {
   const started = performance.now();
   emitBigFeed(resolveFarm(ctx.root, o.farm), file, o.bigMb);
   const items = (fs.readFileSync(file, 'latin1').match(/<item[\s>]/g) ?? []).length;
-  ctx.log(`e: farm --emit ${o.bigMb} MB: ${(fs.statSync(file).size / 1e6).toFixed(1)} MB, ${items} items, in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  ctx.log(
+    `e: farm --emit ${o.bigMb} MB: ${(fs.statSync(file).size / 1e6).toFixed(1)} MB, ${items} items, in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   ctx.bigServer = await startBigFeedServer(file);
   const urls = path.join(ctx.tmp, 'big-urls');
   fs.writeFileSync(urls, `${ctx.bigServer.url}\n`);
@@ -584,7 +724,14 @@ async function partE(ctx, o, rows) {
   const eldTarget = (p) => ({ target: `max < ${TARGETS.eldMaxMs}`, result: verdict(p ? p.max < TARGETS.eldMaxMs : null) });
   runs.forEach((r, i) => {
     const p = r.refreshPhase;
-    rows.push({ table, run: String(i + 1), phase: 'refresh (first frame -> no "refreshing")', 'duration s': p ? round((p.to - p.from) / 1000, 2) : null, ...eldCells(p), ...eldTarget(p) });
+    rows.push({
+      table,
+      run: String(i + 1),
+      phase: 'refresh (first frame -> no "refreshing")',
+      'duration s': p ? round((p.to - p.from) / 1000, 2) : null,
+      ...eldCells(p),
+      ...eldTarget(p),
+    });
   });
   const all = eldMerge(runs.map((r) => r.refreshPhase));
   rows.push({ table, run: 'all', phase: 'refresh: p50 median of runs, p99 and max worst', 'duration s': null, ...eldCells(all), ...eldTarget(all) });
@@ -618,7 +765,11 @@ async function partE(ctx, o, rows) {
 
   // Key -> frame: every run's presses in one group.
   const aligned = runs.flatMap((r) => r.aligned);
-  const { rows: kr } = keyRows(`e. key -> frame (ms) during the ${mb} MB refresh, a \`j\` every 100 ms`, [{ label: `j during the refresh (${runs.length} runs)`, aligned, sched: null }], { targetMs: TARGETS.keyP95Ms });
+  const { rows: kr } = keyRows(
+    `e. key -> frame (ms) during the ${mb} MB refresh, a \`j\` every 100 ms`,
+    [{ label: `j during the refresh (${runs.length} runs)`, aligned, sched: null }],
+    { targetMs: TARGETS.keyP95Ms },
+  );
   rows.push(...kr);
   const eldOver = !all || all.max >= TARGETS.eldMaxMs;
   return { runs, over: eldOver || kr.some((r) => r.result === 'FAIL') };
@@ -633,10 +784,20 @@ async function profileBigFeed(ctx, o, rows) {
 // ------------------------------------------------------------------------------------ set-up
 
 async function prepareNewsboat(ctx, o) {
-  aptInstall([['newsboat', 'newsboat'], ['sqlite3', 'sqlite3']], ctx.log);
+  aptInstall(
+    [
+      ['newsboat', 'newsboat'],
+      ['sqlite3', 'sqlite3'],
+    ],
+    ctx.log,
+  );
   const bin = which('newsboat');
   if (!bin) return null;
-  const version = (spawnSync(bin, ['-v'], { encoding: 'utf8' }).stdout || '').split('\n')[0].replace(/ - https.*/, '').replace(/^newsboat /, '').trim();
+  const version = (spawnSync(bin, ['-v'], { encoding: 'utf8' }).stdout || '')
+    .split('\n')[0]
+    .replace(/ - https.*/, '')
+    .replace(/^newsboat /, '')
+    .trim();
   const dir = path.join(ctx.tmp, 'newsboat');
   const home = path.join(dir, 'home');
   fs.mkdirSync(home, { recursive: true });
@@ -646,7 +807,11 @@ async function prepareNewsboat(ctx, o) {
   const env = { HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_DATA_HOME: path.join(home, '.local/share'), LANG: 'C.UTF-8' };
   ctx.log('newsboat -x reload to fill its cache from the farm...');
   const started = performance.now();
-  const r = spawnSync(bin, ['-u', ctx.farm.urlsFile, '-c', db, '-C', conf, '-x', 'reload'], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 15 * 60_000 });
+  const r = spawnSync(bin, ['-u', ctx.farm.urlsFile, '-c', db, '-C', conf, '-x', 'reload'], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 15 * 60_000,
+  });
   ctx.log(`newsboat reload: exit ${r.status} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   if (which('sqlite3')) spawnSync('sqlite3', [db, 'ANALYZE'], { timeout: 300_000 });
   const items = which('sqlite3') ? Number(spawnSync('sqlite3', [db, 'SELECT count(*) FROM rss_item'], { encoding: 'utf8' }).stdout.trim()) : null;
@@ -656,14 +821,21 @@ async function prepareNewsboat(ctx, o) {
 function prepareFarmHome(ctx) {
   const home = path.join(ctx.tmp, 'home-farm');
   fs.mkdirSync(home, { recursive: true });
-  const feeds = fs.readFileSync(ctx.farm.urlsFile, 'utf8').split('\n').map((l) => l.trim().split(/\s+/)[0]).filter((u) => /^https?:/.test(u ?? '')).map((url) => ({ url }));
+  const feeds = fs
+    .readFileSync(ctx.farm.urlsFile, 'utf8')
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/)[0])
+    .filter((u) => /^https?:/.test(u ?? ''))
+    .map((url) => ({ url }));
   fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify({ feeds, refreshOnStart: false }, null, 1));
   const env = { ...process.env, BROADSHEET_HOME: home };
   delete env.NODE_OPTIONS;
   const started = performance.now();
   const r = spawnSync(process.execPath, [ctx.cli, 'refresh'], { env, encoding: 'utf8', timeout: 10 * 60_000 });
   ctx.log(`broadsheet refresh from the farm: exit ${r.status} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  const articles = which('sqlite3') ? Number(spawnSync('sqlite3', [path.join(home, 'cache.db'), 'SELECT count(*) FROM articles'], { encoding: 'utf8' }).stdout.trim()) : 30000;
+  const articles = which('sqlite3')
+    ? Number(spawnSync('sqlite3', [path.join(home, 'cache.db'), 'SELECT count(*) FROM articles'], { encoding: 'utf8' }).stdout.trim())
+    : 30000;
   return { home, articles };
 }
 
@@ -671,7 +843,19 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
   const o = parseOptions(argv);
   if (!which('tmux')) throw new Error('tmux is not installed');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'broadsheet-tui-bench-'));
-  const ctx = { tmp, root, log, cli: snapshotBuild(root, tmp), tmux: new Tmux('tui'), homes: {}, farm: null, nb: null, farmHome: null, bigServer: null, big: null };
+  const ctx = {
+    tmp,
+    root,
+    log,
+    cli: snapshotBuild(root, tmp),
+    tmux: new Tmux('tui'),
+    homes: {},
+    farm: null,
+    nb: null,
+    farmHome: null,
+    bigServer: null,
+    big: null,
+  };
   const rows = [];
   const notes = (key, value) => rows.push({ table: 'notes', key, value: String(value) });
   const cleanup = async () => {
@@ -735,7 +919,11 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
       if (over.c?.over) await guarded('refresh', () => profileRefresh(ctx, o, rows));
       if (over.e?.over) await guarded('20 MB refresh', () => profileBigFeed(ctx, o, rows));
     }
-    if (ctx.big) notes('part e feed', `${ctx.bigServer.url}: ${round(ctx.big.bytes / 1e6, 1)} MB, ${ctx.big.items} items, ETag ${ctx.bigServer.etag}, no gzip; 30,000 seeded articles of the same feed`);
+    if (ctx.big)
+      notes(
+        'part e feed',
+        `${ctx.bigServer.url}: ${round(ctx.big.bytes / 1e6, 1)} MB, ${ctx.big.items} items, ETag ${ctx.bigServer.etag}, no gzip; 30,000 seeded articles of the same feed`,
+      );
     notes('load average at end', loadAverage());
     notes('temp folder', o.keep ? tmp : `${tmp} (removed; --keep keeps it)`);
     return rows;

@@ -18,7 +18,7 @@ export async function commentsCommand(ctx: Context, args: ParsedArgs): Promise<n
   const { settings } = ctx.loaded;
   const store = ctx.store();
   const manners = new Manners({ ledger: store.ledger(), maxWaitMs: 60_000 });
-  let discussion;
+  let discussion: Awaited<ReturnType<typeof loadDiscussion>>;
   let shown: Discussion;
   try {
     // A URL that is a cached article's link resolves as that article (its comment feed or thread).

@@ -5,7 +5,15 @@
  * service asked failed, each failure one line on stderr naming its service.
  */
 import {
-  byComments, foundCount, Manners, listDiscussions, lookupDiscussions, lookupUrls, outcomeLine, ownDiscussions, sourceName,
+  byComments,
+  foundCount,
+  Manners,
+  listDiscussions,
+  lookupDiscussions,
+  lookupUrls,
+  outcomeLine,
+  ownDiscussions,
+  sourceName,
   type DiscussionRef,
 } from '../core/discussions.js';
 import { ageInWords, relativeAge } from '../core/age.js';
@@ -30,7 +38,7 @@ export async function discussionsCommand(ctx: Context, args: ParsedArgs): Promis
   const services = optedOut ? [] : settings.discussions.lookup;
   const urls = lookupUrls(article ? { link: article.link, origLink: article.origLink || url } : { link: url });
   if (urls.length === 0 && services.length > 0) ctx.err.write(`broadsheet: ${url}: a local or reserved address; no service was asked\n`);
-  let outcomes;
+  let outcomes: Awaited<ReturnType<typeof lookupDiscussions>>['services'];
   try {
     const result = await lookupDiscussions(urls, {
       services,

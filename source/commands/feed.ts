@@ -20,7 +20,7 @@ export async function feedCommand(ctx: Context, args: ParsedArgs): Promise<numbe
   const input = args.positional[0];
   if (!input || args.positional.length > 1) throw new UsageError('usage: broadsheet feed URL [--json]');
   const url = normalizeFeedUrl(input);
-  let feed;
+  let feed: Awaited<ReturnType<typeof loadFeed>>['feed'];
   try {
     ({ feed } = await loadFeed(ctx, url));
   } catch (error) {

@@ -14,7 +14,7 @@ export async function pageCommand(ctx: Context, args: ParsedArgs): Promise<numbe
   } catch (error) {
     throw new UsageError(`${url}: ${(error as Error).message}`);
   }
-  let page;
+  let page: Awaited<ReturnType<typeof readPage>>;
   try {
     // Extracted on this thread: one page does not pay for starting a worker (~70 ms).
     page = await readPage(url, ctx.loaded.settings.fetch);

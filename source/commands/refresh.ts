@@ -56,7 +56,10 @@ export async function refreshCommand(ctx: Context, args: ParsedArgs): Promise<nu
     const say = (url: string, why: string) => ctx.err.write(`broadsheet: ${url}: full text: ${why}\n`);
     const loadSaying = (url: string) =>
       load(url).then(
-        (page) => (page.content === null && say(url, page.failure ?? 'the page could not be read'), page),
+        (page) => {
+          if (page.content === null) say(url, page.failure ?? 'the page could not be read');
+          return page;
+        },
         (error: Error) => {
           say(url, error.message);
           throw error;

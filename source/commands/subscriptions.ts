@@ -111,7 +111,7 @@ export function importCommand(ctx: Context, args: ParsedArgs): number {
   } catch (error) {
     throw new UsageError(`${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot be read'}`);
   }
-  let parsed;
+  let parsed: ReturnType<typeof parseOpml>;
   try {
     parsed = parseOpml(xml);
   } catch (error) {
@@ -135,7 +135,12 @@ export function importCommand(ctx: Context, args: ParsedArgs): number {
 }
 
 export function exportCommand(ctx: Context): number {
-  const titles = new Map(ctx.store().feeds().map((f) => [f.url, f.title]));
+  const titles = new Map(
+    ctx
+      .store()
+      .feeds()
+      .map((f) => [f.url, f.title]),
+  );
   ctx.out.write(toOpml(ctx.loaded.settings.feeds, titles));
   return 0;
 }

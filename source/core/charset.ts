@@ -158,9 +158,7 @@ const CP1252_HIGH =
   '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
 
 /** windows-1252 decoding of each byte value 0x00–0xFF. */
-const CP1252 = Array.from({ length: 256 }, (_, i) =>
-  i >= 0x80 && i <= 0x9f ? CP1252_HIGH.charAt(i - 0x80) : String.fromCharCode(i),
-).join('');
+const CP1252 = Array.from({ length: 256 }, (_, i) => (i >= 0x80 && i <= 0x9f ? CP1252_HIGH.charAt(i - 0x80) : String.fromCharCode(i))).join('');
 
 /** windows-1252 without TextDecoder (see CP1252_HIGH): latin-1 via Buffer, then the 0x80–0x9F fix-up. */
 export function decodeWindows1252(bytes: Uint8Array): string {
@@ -240,9 +238,7 @@ export function decodeFeedBytes(bytes: Uint8Array, contentTypeHeader: string | n
   if (detected.encoding === 'utf-8') {
     text = decodeUtf8WithCp1252Fallback(body);
   } else {
-    text =
-      (WESTERN_SINGLE_BYTE.has(detected.encoding) ? decodeIfNonAsciiUtf8(body) : null) ??
-      decodeAs(detected.encoding, body);
+    text = (WESTERN_SINGLE_BYTE.has(detected.encoding) ? decodeIfNonAsciiUtf8(body) : null) ?? decodeAs(detected.encoding, body);
   }
   // Any U+FEFF left at the start (a doubled BOM), then whitespace (JS \s includes U+FEFF) before the
   // declaration: both make strict parsers fail on the first character. Whitespace before a root element

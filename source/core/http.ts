@@ -41,15 +41,11 @@ export async function fetchBytes(url: string, opts: FetchOptions): Promise<Fetch
   if (opts.signal?.aborted) throw opts.signal.reason;
 
   const controller = new AbortController();
-  const timer = Number.isFinite(opts.timeoutMs)
-    ? setTimeout(() => controller.abort(timedOut(opts.timeoutMs)), Math.max(1, opts.timeoutMs))
-    : undefined;
+  const timer = Number.isFinite(opts.timeoutMs) ? setTimeout(() => controller.abort(timedOut(opts.timeoutMs)), Math.max(1, opts.timeoutMs)) : undefined;
   const onCallerAbort = (): void => controller.abort(opts.signal?.reason);
   opts.signal?.addEventListener('abort', onCallerAbort, { once: true });
   try {
-    return target.kind === 'file'
-      ? await readFeedFile(url, target.path, opts, controller.signal)
-      : await fetchHttp(target.url, opts, controller.signal);
+    return target.kind === 'file' ? await readFeedFile(url, target.path, opts, controller.signal) : await fetchHttp(target.url, opts, controller.signal);
   } catch (error) {
     // Whatever error the abort surfaced as (AbortError, ECONNRESET, premature close), report the reason.
     if (controller.signal.aborted) throw controller.signal.reason;

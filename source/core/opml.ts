@@ -34,7 +34,10 @@ export function parseOpml(xml: string): OpmlImport {
         if (!url) rejected.push({ url: sanitizeLine(raw), reason: 'only http(s) feed URLs and local files can be imported' });
         else if (!seen.has(url)) {
           seen.add(url);
-          const categories = (attrs.category ?? '').split(',').map((c) => sanitizeLine(c.replace(/^\//, ''))).filter(Boolean);
+          const categories = (attrs.category ?? '')
+            .split(',')
+            .map((c) => sanitizeLine(c.replace(/^\//, '')))
+            .filter(Boolean);
           const allTags = [...new Set([...tags, ...categories])];
           feeds.push({ url, ...(label ? { title: label } : {}), ...(allTags.length ? { tags: allTags } : {}) });
         }
@@ -72,8 +75,7 @@ function findFirst(nodes: Element[], name: string): Element | undefined {
   return undefined;
 }
 
-const escapeXml = (s: string) =>
-  s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+const escapeXml = (s: string) => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
 
 export function toOpml(feeds: FeedSetting[], titles: Map<string, string> = new Map()): string {
   const lines = feeds.map((f) => {

@@ -31,7 +31,9 @@ export function describePageFailure(error: unknown): string {
   if (error instanceof FetchError || error instanceof PageError) return error.message;
   const e = error as { code?: string; message?: string };
   if (e?.code === 'SQLITE_BUSY') return 'the cache is busy';
-  return String(e?.message ?? error).split('\n')[0]!.slice(0, 200);
+  return String(e?.message ?? error)
+    .split('\n')[0]!
+    .slice(0, 200);
 }
 
 /** A page read for `broadsheet page`: its article as plain text, and the article's links. */

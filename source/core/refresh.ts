@@ -74,7 +74,18 @@ export async function refreshFeeds(options: RefreshOptions): Promise<RefreshSumm
   const { store, urls, pool, onProgress, signal } = options;
   const now = options.now ?? Date.now;
   const started = now();
-  const summary: RefreshSummary = { total: urls.length, updated: 0, recovered: 0, notModified: 0, skipped: 0, failed: [], added: 0, bytes: 0, parseMs: 0, elapsedMs: 0 };
+  const summary: RefreshSummary = {
+    total: urls.length,
+    updated: 0,
+    recovered: 0,
+    notModified: 0,
+    skipped: 0,
+    failed: [],
+    added: 0,
+    bytes: 0,
+    parseMs: 0,
+    elapsedMs: 0,
+  };
   const queue = [...new Set(urls)];
   summary.total = queue.length;
   const perHost = new Map<string, number>();
@@ -196,11 +207,16 @@ export function describeFailure(error: unknown): string {
   if (error instanceof FetchError || error instanceof FeedParseError) return error.message;
   const e = error as { code?: string; message?: string };
   if (e?.code === 'SQLITE_BUSY') return 'the cache is busy (another Broadsheet is refreshing)';
-  return String(e?.message ?? error).split('\n')[0]!.slice(0, 200);
+  return String(e?.message ?? error)
+    .split('\n')[0]!
+    .slice(0, 200);
 }
 
 /** Fetch and parse one feed outside a refresh: to show it (`feed URL`) or to check it before subscribing. */
-export async function fetchAndParse(url: string, fetch: Settings['fetch']): Promise<{ feed: ParsedFeed; broken: boolean; finalUrl: string; etag: string | null; lastModified: string | null }> {
+export async function fetchAndParse(
+  url: string,
+  fetch: Settings['fetch'],
+): Promise<{ feed: ParsedFeed; broken: boolean; finalUrl: string; etag: string | null; lastModified: string | null }> {
   const result = await fetchBytes(url, { timeoutMs: fetch.timeoutSeconds * 1000, maxBytes: fetch.maxBytes });
   if (result.status !== 'ok') throw new Error('the server answered 304 to a request without validators');
   const parsed = await inlinePool().parse(result.bytes, result.contentType, result.url);

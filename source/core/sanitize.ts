@@ -30,8 +30,7 @@ const C1 = /[\x80-\x9f]/g;
  * - Any other ESC: intermediate bytes (0x20–0x2F)* and one final byte (0x30–0x7E), e.g. ESC c, ESC ( B.
  * A truncated sequence still loses its ESC here or in the C0 pass below, so nothing can re-arm.
  */
-const ESC_SEQUENCE =
-  /\x1b(?:\[[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?|[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x20-\x2f]*[\x30-\x7e]?)/g;
+const ESC_SEQUENCE = /\x1b(?:\[[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?|[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x20-\x2f]*[\x30-\x7e]?)/g;
 
 const CR = /\r\n?/g;
 

@@ -66,8 +66,7 @@ export const DEFAULTS: Omit<Settings, 'feeds'> = {
 export class SettingsError extends Error {}
 
 const httpUrl = { type: 'string', pattern: '^https?://[^\\s/$.?#][^\\s]*$' } as const;
-const strictObject = (properties: Record<string, unknown>) =>
-  ({ type: 'object', additionalProperties: false, properties }) as const;
+const strictObject = (properties: Record<string, unknown>) => ({ type: 'object', additionalProperties: false, properties }) as const;
 
 /**
  * Unknown keys are errors, so that a typo ("refreshOnstart") is caught instead of silently
@@ -139,9 +138,7 @@ export function demoFeeds(): FeedSetting[] {
     ['field-notes.atom', 'demo'],
     ['hacker-digest.rss', 'demo'],
   ] as const;
-  return files
-    .map(([file, tag]) => ({ url: pathToFileURL(path.join(dir, file)).href, tags: [tag] }))
-    .filter((feed) => fs.existsSync(fileURLToPath(feed.url)));
+  return files.map(([file, tag]) => ({ url: pathToFileURL(path.join(dir, file)).href, tags: [tag] })).filter((feed) => fs.existsSync(fileURLToPath(feed.url)));
 }
 
 /** The folder holding package.json and feeds/, from source (tests) or from the bundle. */
@@ -214,6 +211,7 @@ function unknownKey(file: string, keyPath: string): string {
 }
 
 function knownKeysAt(keyPath: string): string[] {
+  // biome-ignore lint/suspicious/noExplicitAny: a walk through the JSON Schema literal, whatever shape each level has
   let node: any = { properties: SCHEMA };
   for (const part of keyPath.split('.')) {
     node = /^\d+$/.test(part) ? node?.items : node?.properties?.[part];

@@ -13,9 +13,7 @@
 import type Database from 'better-sqlite3';
 import type { ParsedFeed } from './types.js';
 import type { FeedSetting } from './settings.js';
-import {
-  ARTICLE_COLUMNS, listCount, listIds, listPage, listPosition, neighbourUnread, toArticleRow,
-} from './store/lists.js';
+import { ARTICLE_COLUMNS, listCount, listIds, listPage, listPosition, neighbourUnread, toArticleRow } from './store/lists.js';
 import { saveFeed, saveFeedInSteps } from './store/save-feed.js';
 import { openConnection } from './store/connection.js';
 import { TIME_ORDER_INDEXES } from './store/schema.js';
@@ -113,14 +111,16 @@ export class Store {
     );
     const clearTags = this.db.prepare('DELETE FROM feed_tags WHERE feed_id = ?');
     const addTag = this.db.prepare('INSERT OR IGNORE INTO feed_tags (tag, feed_id) VALUES (?, ?)');
-    this.db.transaction(() => {
-      this.db.prepare('UPDATE feeds SET active = 0').run();
-      for (const feed of feeds) {
-        const { id } = upsert.get(feed.url, feed.title ?? null) as { id: number };
-        clearTags.run(id);
-        for (const tag of feed.tags ?? []) addTag.run(tag, id);
-      }
-    }).immediate();
+    this.db
+      .transaction(() => {
+        this.db.prepare('UPDATE feeds SET active = 0').run();
+        for (const feed of feeds) {
+          const { id } = upsert.get(feed.url, feed.title ?? null) as { id: number };
+          clearTags.run(id);
+          for (const tag of feed.tags ?? []) addTag.run(tag, id);
+        }
+      })
+      .immediate();
   }
 
   feeds(): FeedRow[] {
@@ -134,6 +134,7 @@ export class Store {
            (SELECT count(*) FROM articles a WHERE a.feed_id = f.id) AS total
          FROM feeds f WHERE f.active = 1 ORDER BY lower(title)`,
       )
+      // biome-ignore lint/suspicious/noExplicitAny: better-sqlite3 rows are untyped; each is read field by field
       .all() as any[];
     return rows.map((r) => ({ ...r, broken: r.broken === 1, tags: r.tags ? String(r.tags).split('\x1f') : [] }));
   }
@@ -153,11 +154,7 @@ export class Store {
   }
 
   /** Store one successfully fetched and parsed feed, its validators and its articles, in one transaction. */
-  saveFeed(
-    url: string,
-    parsed: ParsedFeed,
-    meta: { etag: string | null; lastModified: string | null; broken?: boolean; now?: number },
-  ): SaveResult {
+  saveFeed(url: string, parsed: ParsedFeed, meta: { etag: string | null; lastModified: string | null; broken?: boolean; now?: number }): SaveResult {
     return saveFeed(this.db, url, parsed, meta, this.writeLock);
   }
 
@@ -180,11 +177,12 @@ export class Store {
       `UPDATE feeds SET last_checked = ?, error = NULL, retry_after = NULL,
          etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified) WHERE url = ?`,
     );
-    this.db.transaction(() => {
-      for (const e of entries) update.run(e.now ?? Date.now(), e.etag, e.lastModified, e.url);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        for (const e of entries) update.run(e.now ?? Date.now(), e.etag, e.lastModified, e.url);
+      })
+      .immediate();
   }
-
 
   markFailed(url: string, error: string, retryAfter: number | null = null, now = Date.now()): void {
     this.db
@@ -199,11 +197,13 @@ export class Store {
   /** Conditional-GET validators and a Retry-After deadline for one feed. */
   /** Every feed's validators in one query, for a refresh of many feeds. */
   allValidators(): Map<string, { etag: string | null; lastModified: string | null; retryAfter: number | null }> {
+    // biome-ignore lint/suspicious/noExplicitAny: better-sqlite3 rows are untyped; each is read field by field
     const rows = this.db.prepare('SELECT url, etag, last_modified AS lastModified, retry_after AS retryAfter FROM feeds').all() as any[];
     return new Map(rows.map((r) => [r.url as string, { etag: r.etag, lastModified: r.lastModified, retryAfter: r.retryAfter }]));
   }
 
   validators(url: string): { etag: string | null; lastModified: string | null; retryAfter: number | null } {
+    // biome-ignore lint/suspicious/noExplicitAny: better-sqlite3 rows are untyped; each is read field by field
     const row = this.db.prepare('SELECT etag, last_modified AS lastModified, retry_after AS retryAfter FROM feeds WHERE url = ?').get(url) as any;
     return row ?? { etag: null, lastModified: null, retryAfter: null };
   }
@@ -236,13 +236,17 @@ export class Store {
         `SELECT ${ARTICLE_COLUMNS}, COALESCE(b.html, '') AS html, f.url AS feedUrl
          FROM articles a JOIN feeds f ON f.id = a.feed_id LEFT JOIN bodies b ON b.article_id = a.id WHERE a.id = ?`,
       )
+      // biome-ignore lint/suspicious/noExplicitAny: better-sqlite3 rows are untyped; each is read field by field
       .get(id) as any;
     return row ? { ...toArticleRow(row), html: row.html, feedUrl: row.feedUrl } : undefined;
   }
 
   /** Articles whose link or discussion URL is `url` (for `comments URL` on a cached article). */
   articleByUrl(url: string): (ArticleRow & { html: string; feedUrl: string }) | undefined {
-    const row = this.db.prepare('SELECT id FROM articles WHERE link = ? OR comments_url = ? OR comment_feed_url = ? OR orig_link = ? LIMIT 1').get(url, url, url, url) as any;
+    const row = this.db
+      .prepare('SELECT id FROM articles WHERE link = ? OR comments_url = ? OR comment_feed_url = ? OR orig_link = ? LIMIT 1')
+      // biome-ignore lint/suspicious/noExplicitAny: better-sqlite3 rows are untyped; each is read field by field
+      .get(url, url, url, url) as any;
     return row ? this.article(row.id) : undefined;
   }
 
@@ -259,12 +263,14 @@ export class Store {
 
   /** Mark every article in a scope read; returns the ids changed so the action can be undone. */
   markScopeRead(scope: Scope): number[] {
-    return this.db.transaction(() => {
-      const ids = listIds(this.db, { ...scope, unreadOnly: true });
-      const stmt = this.db.prepare('UPDATE articles SET read = 1 WHERE id = ?');
-      for (const id of ids) stmt.run(id);
-      return ids;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const ids = listIds(this.db, { ...scope, unreadOnly: true });
+        const stmt = this.db.prepare('UPDATE articles SET read = 1 WHERE id = ?');
+        for (const id of ids) stmt.run(id);
+        return ids;
+      })
+      .immediate();
   }
 
   /** A discussion's real size, learned when it was loaded (HN, Reddit and Lobsters feeds carry no count). */
@@ -323,6 +329,7 @@ export class Store {
   // ---------------------------------------------------------------- discussions
 
   discussion(key: string): { source: string; fetchedAt: number; data: string } | undefined {
+    // biome-ignore lint/suspicious/noExplicitAny: better-sqlite3 rows are untyped; each is read field by field
     return this.db.prepare('SELECT source, fetched_at AS fetchedAt, data FROM discussions WHERE key = ?').get(key) as any;
   }
 

@@ -29,11 +29,11 @@ const keepInkCaches = {
         if (contents === source) throw new Error(`keep-ink-caches: ${args.path} no longer matches; review the patch`);
         return { contents, loader: 'js' };
       });
-    patch(/[\\/]ink[\\/]build[\\/]output\.js$/, (source) =>
-      source.replace(
-        '    caches = new OutputCaches();',
-        `    caches = sharedOutputCaches();`,
-      ) + `
+    patch(
+      /[\\/]ink[\\/]build[\\/]output\.js$/,
+      (source) =>
+        source.replace('    caches = new OutputCaches();', `    caches = sharedOutputCaches();`) +
+        `
 let sharedCaches = new OutputCaches();
 function sharedOutputCaches() {
     if (sharedCaches.styledChars.size > 20000) sharedCaches = new OutputCaches();
@@ -51,7 +51,9 @@ function sharedOutputCaches() {
     patch(/[\\/]node_modules[\\/]string-width[\\/]index\.js$/, (source) => {
       const renamed = source.replace(/export default function stringWidth\((\w+), options = \{\}\)/, 'function stringWidthUncached($1, options = {})');
       if (renamed === source) return source;
-      return renamed + `
+      return (
+        renamed +
+        `
 const widthCache = new Map();
 export default function stringWidth(input, options) {
     if (options !== undefined || typeof input !== 'string') return stringWidthUncached(input, options);
@@ -63,7 +65,8 @@ export default function stringWidth(input, options) {
     }
     return width;
 }
-`;
+`
+      );
     });
   },
 };

@@ -21,7 +21,24 @@ const out = path.resolve(root, outArg >= 0 ? args[outArg + 1] : '.github/reader.
 const COLUMNS = 160;
 const ROWS = 40;
 
-const PALETTE = ['#000000', '#cd0000', '#00cd00', '#cdcd00', '#3b78ff', '#cd00cd', '#00cdcd', '#e5e5e5', '#7f7f7f', '#ff0000', '#00ff00', '#ffff00', '#5c5cff', '#ff00ff', '#00ffff', '#ffffff'];
+const PALETTE = [
+  '#000000',
+  '#cd0000',
+  '#00cd00',
+  '#cdcd00',
+  '#3b78ff',
+  '#cd00cd',
+  '#00cdcd',
+  '#e5e5e5',
+  '#7f7f7f',
+  '#ff0000',
+  '#00ff00',
+  '#ffff00',
+  '#5c5cff',
+  '#ff00ff',
+  '#00ffff',
+  '#ffffff',
+];
 const FOREGROUND = '#d8d8d8';
 const BACKGROUND = '#1d1f21';
 
@@ -43,7 +60,7 @@ async function waitFor(text, what) {
 
 /** tmux's SGR-coloured capture as HTML spans, one line per row. */
 function toHtml(capture) {
-  const escape = (s) => s.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]);
+  const escapeHtml = (s) => s.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]);
   let style = { fg: null, bg: null, bold: false, dim: false, italic: false, underline: false, inverse: false };
   const reset = () => ({ fg: null, bg: null, bold: false, dim: false, italic: false, underline: false, inverse: false });
   style = reset();
@@ -58,10 +75,17 @@ function toHtml(capture) {
           let fg = style.fg ?? FOREGROUND;
           let bg = style.bg ?? BACKGROUND;
           if (style.inverse) [fg, bg] = [bg, fg];
-          const css = [`color:${fg}`, bg !== BACKGROUND ? `background:${bg}` : '', style.bold ? 'font-weight:bold' : '', style.dim ? 'opacity:.6' : '', style.italic ? 'font-style:italic' : '', style.underline ? 'text-decoration:underline' : '']
+          const css = [
+            `color:${fg}`,
+            bg !== BACKGROUND ? `background:${bg}` : '',
+            style.bold ? 'font-weight:bold' : '',
+            style.dim ? 'opacity:.6' : '',
+            style.italic ? 'font-style:italic' : '',
+            style.underline ? 'text-decoration:underline' : '',
+          ]
             .filter(Boolean)
             .join(';');
-          html += `<span style="${css}">${escape(part)}</span>`;
+          html += `<span style="${css}">${escapeHtml(part)}</span>`;
           continue;
         }
         const codes = sgr[1] === '' ? [0] : sgr[1].split(';').map(Number);
@@ -120,8 +144,20 @@ async function main() {
     const height = Math.ceil(ROWS * 17.5 + 24);
     const shot = spawnSync(
       'chromium',
-      ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-        `--user-data-dir=${path.join(home, 'chromium')}`, '--hide-scrollbars', `--window-size=${width},${height}`, `--screenshot=${out}`, `file://${html}`],
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        `--user-data-dir=${path.join(home, 'chromium')}`,
+        '--hide-scrollbars',
+        `--window-size=${width},${height}`,
+        `--screenshot=${out}`,
+        `file://${html}`,
+      ],
       { encoding: 'utf8', timeout: 60_000 },
     );
     if (shot.status !== 0 || !fs.existsSync(out)) throw new Error(`screenshot: chromium failed:\n${shot.stderr}`);

@@ -2,7 +2,8 @@
  * The reader's root view. It draws what the controller exposes and forwards keys to it: all
  * behaviour lives in the controller and the pure reducers, none here.
  */
-import React, { useCallback, useEffect, useSyncExternalStore } from 'react';
+import type React from 'react';
+import { useCallback, useEffect, useSyncExternalStore } from 'react';
 import { Box, Text, useInput, useStdout } from 'ink';
 import TextInput from 'ink-text-input';
 import type { ReaderController } from './controller.js';
@@ -123,6 +124,7 @@ function Footer({ controller, paint, keymap }: { controller: ReaderController; p
   return (
     <Box height={statusLines(s.status, s.columns).length} width={s.columns} flexDirection="column">
       {statusLines(s.status, s.columns).map((text, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: one or two lines of one message, never reordered
         <Text key={i}>{paint.status(fit(text, s.columns))}</Text>
       ))}
     </Box>

@@ -40,7 +40,10 @@ export function perform(c: ReaderContext, action: Action) {
     case 'pick-tag':
       return pickTag(c);
     case 'refresh-all':
-      return void c.startRefresh(c.deps.settings.feeds.map((f) => f.url), 'all feeds');
+      return void c.startRefresh(
+        c.deps.settings.feeds.map((f) => f.url),
+        'all feeds',
+      );
     case 'refresh':
       return void refreshCurrent(c);
     case 'toggle-comments':

@@ -7,7 +7,13 @@
  */
 import type { ChalkInstance } from 'chalk';
 import {
-  cachedDiscussion, isPlatform, loadDiscussion, type Discussion, type DiscussionParser, type DiscussionTarget, type LoadedDiscussion,
+  cachedDiscussion,
+  isPlatform,
+  loadDiscussion,
+  type Discussion,
+  type DiscussionParser,
+  type DiscussionTarget,
+  type LoadedDiscussion,
 } from '../core/comments/index.js';
 import { cacheExpanded, loadStub } from '../core/comments/more.js';
 import type { Comment } from '../core/comments/types.js';
@@ -17,7 +23,19 @@ import type { Settings } from '../core/settings.js';
 import { DEFAULT_KEYS, keyOf, type Action, type Keymap } from './keys.js';
 import type { DiscussionsModel, OpenedArticle } from './discussions-model.js';
 import {
-  collapseAll, createTree, currentRow, down, expandAll, moveTo, nextWhere, restore, scrollLines, settle, target, toggleOrReveal, type CommentTree,
+  collapseAll,
+  createTree,
+  currentRow,
+  down,
+  expandAll,
+  moveTo,
+  nextWhere,
+  restore,
+  scrollLines,
+  settle,
+  target,
+  toggleOrReveal,
+  type CommentTree,
 } from './state/comment-tree.js';
 import { cycle, initialList, listHeader, updateList, type DiscussionList } from './state/discussion-list.js';
 import { PaneLines, paneHeader, type RowState } from './views/comments-pane.js';
@@ -140,7 +158,14 @@ export class CommentsModel {
     const a = this.article!;
     if (entry && !entry.own) return { link: entry.ref.url };
     // The content may name its thread (a "Comments" link to Mastodon): the resolver looks there too.
-    return { link: a.link, commentsUrl: a.commentsUrl, commentFeedUrl: a.commentFeedUrl, feedUrl: a.feedUrl, guid: a.guid, ...(a.html ? { html: a.html } : {}) };
+    return {
+      link: a.link,
+      commentsUrl: a.commentsUrl,
+      commentFeedUrl: a.commentFeedUrl,
+      feedUrl: a.feedUrl,
+      guid: a.guid,
+      ...(a.html ? { html: a.html } : {}),
+    };
   }
 
   private async load(article: OpenedArticle, key: string, maxAgeMs?: number) {
@@ -242,7 +267,11 @@ export class CommentsModel {
     const key = this.key;
     try {
       const signal = this.abort?.signal;
-      const next = await loadStub(d, stubId, { settings: this.deps.settings, ...(this.deps.manners ? { manners: this.deps.manners } : {}), ...(signal ? { signal } : {}) });
+      const next = await loadStub(d, stubId, {
+        settings: this.deps.settings,
+        ...(this.deps.manners ? { manners: this.deps.manners } : {}),
+        ...(signal ? { signal } : {}),
+      });
       if (this.key !== key || this.discussion !== d) return;
       const stubAt = Math.max(0, this.tree?.rows.findIndex((r) => r.comment.id === stubId) ?? 0);
       this.show({ ...next, fetchedAt: d.fetchedAt });
@@ -295,7 +324,21 @@ export class CommentsModel {
       this.deps.openUrl(this.article.link);
       return true;
     }
-    if (!t) return ['down', 'up', 'toggle-collapse', 'parent', 'next-sibling', 'prev-sibling', 'next-thread', 'prev-thread', 'collapse-all', 'expand-all', 'open-browser', 'next-new'].includes(action);
+    if (!t)
+      return [
+        'down',
+        'up',
+        'toggle-collapse',
+        'parent',
+        'next-sibling',
+        'prev-sibling',
+        'next-thread',
+        'prev-thread',
+        'collapse-all',
+        'expand-all',
+        'open-browser',
+        'next-new',
+      ].includes(action);
     const go = (move: Parameters<typeof target>[1]) => set(moveTo(t, target(t, move), view, h));
     switch (action) {
       case 'down':
@@ -325,7 +368,14 @@ export class CommentsModel {
         return set(settle(next, view, (i) => this.view.row(next, i, this.rowState()).length));
       }
       case 'next-new':
-        return set(moveTo(t, nextWhere(t, (r) => this.isNew(r.comment)), view, h));
+        return set(
+          moveTo(
+            t,
+            nextWhere(t, (r) => this.isNew(r.comment)),
+            view,
+            h,
+          ),
+        );
       case 'parent':
         return go('parent');
       case 'next-sibling':
@@ -365,7 +415,10 @@ export class CommentsModel {
     const keys = { next: this.keyFor('next-discussion'), prev: this.keyFor('prev-discussion') };
     // A feed that counts comments (slash:comments) without naming a thread: they are on the page.
     const n = a?.commentCount ?? 0;
-    const none = n > 0 && a && /^https?:\/\//i.test(a.link) ? `Its ${n} comment${n === 1 ? ' is' : 's are'} on the article's page: ${this.keyFor('open-browser')} opens it.` : undefined;
+    const none =
+      n > 0 && a && /^https?:\/\//i.test(a.link)
+        ? `Its ${n} comment${n === 1 ? ' is' : 's are'} on the article's page: ${this.keyFor('open-browser')} opens it.`
+        : undefined;
     const list = this.list && a ? listHeader(this.list, this.now(), this.view.width, { keys, ...(none ? { none } : {}) }) : [];
     const error = this.error && this.failed ? (this.deps.paint?.error ?? ((x: string) => x))(this.error) : this.error;
     const d = this.discussion;
@@ -397,7 +450,6 @@ export class CommentsModel {
     this.abort?.abort();
   }
 }
-
 
 function hostOf(url: string): string {
   try {

@@ -22,7 +22,6 @@ import { inlinePool } from '../core/workers.js';
 
 import { DiscussionsModel } from './discussions-model.js';
 
-
 export type { ControllerDeps } from './reader-context.js';
 
 export class ReaderController implements ReaderContext {
@@ -39,12 +38,30 @@ export class ReaderController implements ReaderContext {
   readonly marks: MarkHistory;
   private background: BackgroundRefresh;
 
-  constructor(readonly deps: ControllerDeps, columns: number, rows: number) {
+  constructor(
+    readonly deps: ControllerDeps,
+    columns: number,
+    rows: number,
+  ) {
     this.state = initialState(columns, rows);
-    this.data = new ReaderData(deps.store, { color: deps.color ?? true, now: () => this.now(), commentsKey: () => this.key('toggle-comments'), openKey: () => this.key('open-browser') });
+    this.data = new ReaderData(deps.store, {
+      color: deps.color ?? true,
+      now: () => this.now(),
+      commentsKey: () => this.key('toggle-comments'),
+      openKey: () => this.key('open-browser'),
+    });
     this.marks = new MarkHistory(deps.store);
-    this.discussions = new DiscussionsModel(deps, (id) => this.comments.listingChanged(id), () => this.countsChanged());
-    this.comments = new CommentsModel(deps, this.discussions, () => this.changed(), () => this.countsChanged());
+    this.discussions = new DiscussionsModel(
+      deps,
+      (id) => this.comments.listingChanged(id),
+      () => this.countsChanged(),
+    );
+    this.comments = new CommentsModel(
+      deps,
+      this.discussions,
+      () => this.changed(),
+      () => this.countsChanged(),
+    );
     this.fullText = new FullTextModel({
       store: deps.store,
       settings: deps.settings,
@@ -199,13 +216,6 @@ export class ReaderController implements ReaderContext {
     return this.data.article(id, Math.max(10, this.articleTextWidth()))?.links.length;
   }
 
-
-
-
-
-
-
-
   /** Carry out an action of the command table (actions.ts). */
   perform(action: Action) {
     perform(this, action);
@@ -224,20 +234,22 @@ export class ReaderController implements ReaderContext {
     this.comments.articleChanged(this.state.commentsOpen ? row : undefined);
   }
 
-
   markAllRead() {
     const ids = this.marks.markAllRead(this.storeScope());
     this.dataChanged();
     this.dispatch({ type: 'status', text: `Marked ${ids.length} article${ids.length === 1 ? '' : 's'} read. ${this.key('undo')} undoes.` });
   }
 
-
   applySearch(query: string) {
     const clean = query.replace(/[\x00-\x1f\x7f]/g, '').trim();
     this.dispatch({ type: 'search', query: clean });
     this.dispatch({ type: 'prompt', prompt: null });
     this.reloadList();
-    if (clean) this.dispatch({ type: 'status', text: `${this.state.list.count} match${this.state.list.count === 1 ? '' : 'es'} for "${clean}". ${this.key('back')} clears.` });
+    if (clean)
+      this.dispatch({
+        type: 'status',
+        text: `${this.state.list.count} match${this.state.list.count === 1 ? '' : 'es'} for "${clean}". ${this.key('back')} clears.`,
+      });
   }
 
   submitAddFeed(url: string) {
@@ -263,8 +275,6 @@ export class ReaderController implements ReaderContext {
     );
   }
 
-
-
   async startRefresh(urls: string[], label: string): Promise<void> {
     if (this.background.running) return this.dispatch({ type: 'status', text: 'A refresh is already running.' });
     await this.background.start(urls, label);
@@ -275,7 +285,6 @@ export class ReaderController implements ReaderContext {
   get refreshing(): RefreshStatus | null {
     return this.background.status;
   }
-
 
   dispose() {
     this.background.dispose();

@@ -9,8 +9,17 @@ import type { ArticleRow, Store } from '../core/store.js';
 import type { Settings } from '../core/settings.js';
 import { resolveTarget } from '../core/comments/index.js';
 import {
-  cachedLookup, foundCount, listDiscussions, lookupDiscussions, lookupUrls, ownDiscussions,
-  type ListedDiscussion, type LookupServiceName, type LookupUrl, type Manners, type ServiceOutcome,
+  cachedLookup,
+  foundCount,
+  listDiscussions,
+  lookupDiscussions,
+  lookupUrls,
+  ownDiscussions,
+  type ListedDiscussion,
+  type LookupServiceName,
+  type LookupUrl,
+  type Manners,
+  type ServiceOutcome,
 } from '../core/discussions.js';
 
 /** An article as the reader opens it: its content too, which may name its thread. */
@@ -65,7 +74,10 @@ export class DiscussionsModel {
   }
 
   private build(article: OpenedArticle, services: ServiceOutcome[], asking: LookupServiceName[]): Listing {
-    const entries = listDiscussions(ownDiscussions(article, this.deps.store), services.flatMap((s) => s.refs));
+    const entries = listDiscussions(
+      ownDiscussions(article, this.deps.store),
+      services.flatMap((s) => s.refs),
+    );
     const lookupOn = this.services(article).length > 0 && this.urls(article).length > 0;
     const listing = { articleId: article.id, entries, services, asking, lookupOn };
     this.listings.delete(article.id);
@@ -90,7 +102,10 @@ export class DiscussionsModel {
    * too: they take ~70 ms to start, and the reader waited for them when `c` came first.
    */
   articleOpened(article: OpenedArticle, force = false) {
-    const own = resolveTarget({ link: article.link, commentsUrl: article.commentsUrl, commentFeedUrl: article.commentFeedUrl, feedUrl: article.feedUrl, guid: article.guid }, this.deps.store);
+    const own = resolveTarget(
+      { link: article.link, commentsUrl: article.commentsUrl, commentFeedUrl: article.commentFeedUrl, feedUrl: article.feedUrl, guid: article.guid },
+      this.deps.store,
+    );
     if (!force && own && own.source !== 'feed' && this.deps.warmParsers) setImmediate(() => this.deps.warmParsers?.());
     this.abort?.abort();
     const services = this.services(article);

@@ -47,22 +47,16 @@ export class FullTextModel {
   private readonly queue: PageQueue;
 
   constructor(private readonly deps: FullTextDeps) {
-    this.queue = new PageQueue(
-      (url) => this.deps.load(url).then((page) => page.content !== null),
-      pageLimits(deps.settings.fetch),
-      {
-        done: (url) => {
-          this.version++;
-          if (url === this.deps.openLink()) this.deps.changed();
-        },
-        idle: ({ done, failed }) => {
-          const ready = done - failed;
-          this.deps.status(
-            `Full text: ${ready} article${ready === 1 ? '' : 's'} saved for reading offline` + (failed ? `, ${failed} could not be read.` : '.'),
-          );
-        },
+    this.queue = new PageQueue((url) => this.deps.load(url).then((page) => page.content !== null), pageLimits(deps.settings.fetch), {
+      done: (url) => {
+        this.version++;
+        if (url === this.deps.openLink()) this.deps.changed();
       },
-    );
+      idle: ({ done, failed }) => {
+        const ready = done - failed;
+        this.deps.status(`Full text: ${ready} article${ready === 1 ? '' : 's'} saved for reading offline` + (failed ? `, ${failed} could not be read.` : '.'));
+      },
+    });
   }
 
   /** The text to show for `row`; undefined for an article without a web page (the feed's text, no label). */
@@ -81,7 +75,12 @@ export class FullTextModel {
       } catch {
         // The stored URL came from the fetcher; an unparsable one just goes unnamed.
       }
-      return { html: page.content, baseUrl: page.finalUrl, label: `Full text from the page${host ? ` (${host})` : ''} — ${key} shows the feed's summary`, full: true };
+      return {
+        html: page.content,
+        baseUrl: page.finalUrl,
+        label: `Full text from the page${host ? ` (${host})` : ''} — ${key} shows the feed's summary`,
+        full: true,
+      };
     }
     if (choice === 'full' && page?.failure) return feed(`The feed's summary: the page could not be read (${page.failure}) — ${key} tries again`);
     return feed(`The feed's summary — ${key} shows the full text from the page`);
@@ -115,20 +114,23 @@ export class FullTextModel {
     this.loading.add(row.link);
     this.deps.changed();
     const refetch = why === 'refetch';
-    this.deps.load(row.link, { refetch: why !== 'first', first: true }).then(
-      (page) => {
-        if (page.content === null) this.deps.status(`Full text: the page could not be read (${page.failure ?? 'no article'}); showing the feed's summary.`);
-        else if (refetch) this.deps.status('Full text fetched again.');
-      },
-      (error) => {
-        const why = describePageFailure(error);
-        this.deps.status(refetch ? `Full text not fetched again (${why}); showing the stored copy.` : `Full text: ${why}; showing the feed's summary.`);
-      },
-    ).finally(() => {
-      this.loading.delete(row.link);
-      this.version++;
-      this.deps.changed();
-    });
+    this.deps
+      .load(row.link, { refetch: why !== 'first', first: true })
+      .then(
+        (page) => {
+          if (page.content === null) this.deps.status(`Full text: the page could not be read (${page.failure ?? 'no article'}); showing the feed's summary.`);
+          else if (refetch) this.deps.status('Full text fetched again.');
+        },
+        (error) => {
+          const why = describePageFailure(error);
+          this.deps.status(refetch ? `Full text not fetched again (${why}); showing the stored copy.` : `Full text: ${why}; showing the feed's summary.`);
+        },
+      )
+      .finally(() => {
+        this.loading.delete(row.link);
+        this.version++;
+        this.deps.changed();
+      });
   }
 
   /** After a refresh of `feedUrls`: queue the pages of their `fullText` feeds' new articles. */

@@ -21,7 +21,21 @@ export function buildKeymap(overrides: Record<string, string[]>): { keymap: Keym
   return { keymap, unknown };
 }
 
-const SHOWN: Record<string, string> = { space: 'Space', enter: 'Enter', escape: 'Esc', tab: 'Tab', backspace: 'Backspace', pagedown: 'PgDn', pageup: 'PgUp', home: 'Home', end: 'End', up: '↑', down: '↓', left: '←', right: '→' };
+const SHOWN: Record<string, string> = {
+  space: 'Space',
+  enter: 'Enter',
+  escape: 'Esc',
+  tab: 'Tab',
+  backspace: 'Backspace',
+  pagedown: 'PgDn',
+  pageup: 'PgUp',
+  home: 'Home',
+  end: 'End',
+  up: '↑',
+  down: '↓',
+  left: '←',
+  right: '→',
+};
 
 /** A key name as the user reads it: 'Space', 'Ctrl-d', 'j'. */
 export function showKey(name: string): string {

@@ -34,11 +34,15 @@ export interface ArticleTexts {
 
 export function storeScope(choice: ScopeChoice, search: string): Scope {
   const scope: Scope =
-    choice.kind === 'unread' ? { unreadOnly: true }
-    : choice.kind === 'starred' ? { starredOnly: true }
-    : choice.kind === 'feed' ? { feedId: choice.feedId }
-    : choice.kind === 'tag' ? { tag: choice.tag }
-    : {};
+    choice.kind === 'unread'
+      ? { unreadOnly: true }
+      : choice.kind === 'starred'
+        ? { starredOnly: true }
+        : choice.kind === 'feed'
+          ? { feedId: choice.feedId }
+          : choice.kind === 'tag'
+            ? { tag: choice.tag }
+            : {};
   return search ? { ...scope, search } : scope;
 }
 
@@ -48,7 +52,12 @@ export class ReaderData {
 
   constructor(
     readonly store: Store,
-    private options: { color: boolean; now: () => number; /** The keys that show the comments and open the page, as bound. */ commentsKey: () => string; openKey: () => string },
+    private options: {
+      color: boolean;
+      now: () => number /** The keys that show the comments and open the page, as bound. */;
+      commentsKey: () => string;
+      openKey: () => string;
+    },
   ) {}
 
   /** The cache changed: forget every memoized answer. */
@@ -131,7 +140,10 @@ export class ReaderData {
       const meta = [row.feed, row.author, when].filter(Boolean).join(' · ');
       const discussion = this.discussionLine(row);
       const which = shown ? `<p><i>${escapeHtml(shown.label)}</i></p>` : '';
-      const header = renderHtml(`<h1>${escapeHtml(row.title)}</h1><p>${escapeHtml(meta)}</p>${discussion ? `<p>${escapeHtml(discussion)}</p>` : ''}${which}`, { width, color });
+      const header = renderHtml(`<h1>${escapeHtml(row.title)}</h1><p>${escapeHtml(meta)}</p>${discussion ? `<p>${escapeHtml(discussion)}</p>` : ''}${which}`, {
+        width,
+        color,
+      });
       return { row, lines: [...header.lines, '', ...rendered.lines], links: rendered.links };
     });
   }
@@ -142,7 +154,10 @@ function discussionLineOf(row: ArticleRow & { feedUrl: string }, commentsKey: st
   // With the threads a lookup found elsewhere.
   const n = row.commentCount === null && !row.lookupCount ? null : (row.commentCount ?? 0) + (row.lookupCount ?? 0);
   const counted = n === null ? '' : `${n} comment${n === 1 ? '' : 's'}`;
-  const thread = resolveTarget({ link: row.link, commentsUrl: row.commentsUrl, commentFeedUrl: row.commentFeedUrl, feedUrl: row.feedUrl, guid: row.guid }, undefined);
+  const thread = resolveTarget(
+    { link: row.link, commentsUrl: row.commentsUrl, commentFeedUrl: row.commentFeedUrl, feedUrl: row.feedUrl, guid: row.guid },
+    undefined,
+  );
   if (thread || row.lookupCount) return `${counted || 'Discussion'} — press ${commentsKey}`;
   // The feed counts comments but names no thread to read them from: they are on the article's page.
   if (counted && /^https?:\/\//i.test(row.link)) return `${counted} on the article's page — ${openKey} opens it`;

@@ -5,7 +5,6 @@
  * signals and draws render errors inside it (README, Design: "Ink on Node 20").
  */
 import os from 'node:os';
-import React from 'react';
 import { render, type Instance } from 'ink';
 import { loadSettings, resolveHome, type Settings } from '../core/settings.js';
 import { Store } from '../core/store.js';
@@ -99,13 +98,21 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
   const columns = process.stdout.columns || 80;
   const rows = process.stdout.rows || 24;
   const controller = new ReaderController(deps, columns, rows);
-  if (loaded.demo) controller.dispatch({ type: 'status', text: `Demo feeds. ${keyOf(keymap, 'add-feed')} adds your own feed; settings live in ${home.configPath}. ${keyOf(keymap, 'help')} shows the keys.` });
+  if (loaded.demo)
+    controller.dispatch({
+      type: 'status',
+      text: `Demo feeds. ${keyOf(keymap, 'add-feed')} adds your own feed; settings live in ${home.configPath}. ${keyOf(keymap, 'help')} shows the keys.`,
+    });
 
-  const onSignal = (signal: NodeJS.Signals, code: number) => {
+  const onSignal = (_signal: NodeJS.Signals, code: number) => {
     restore();
     void shutdown().finally(() => process.exit(128 + code));
   };
-  const signals: [NodeJS.Signals, number][] = [['SIGTERM', 15], ['SIGHUP', 1], ['SIGINT', 2]];
+  const signals: [NodeJS.Signals, number][] = [
+    ['SIGTERM', 15],
+    ['SIGHUP', 1],
+    ['SIGINT', 2],
+  ];
   const handlers = signals.map(([signal, code]) => {
     const handler = () => onSignal(signal, code);
     process.on(signal, handler);
@@ -132,10 +139,20 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
     });
     // For the end-to-end tests of the crash path: an uncaught error at a chosen moment.
     const crashAfter = Number(process.env.BROADSHEET_CRASH_AFTER_MS);
-    if (crashAfter > 0) setTimeout(() => { throw new Error('deliberate crash (BROADSHEET_CRASH_AFTER_MS)'); }, crashAfter);
+    if (crashAfter > 0)
+      setTimeout(() => {
+        throw new Error('deliberate crash (BROADSHEET_CRASH_AFTER_MS)');
+      }, crashAfter);
     // The first frame came from the cache; only now touch the network.
     if (settings.refreshOnStart && settings.feeds.length > 0) {
-      setTimeout(() => void controller.startRefresh(settings.feeds.map((f) => f.url), 'all feeds'), 0);
+      setTimeout(
+        () =>
+          void controller.startRefresh(
+            settings.feeds.map((f) => f.url),
+            'all feeds',
+          ),
+        0,
+      );
     }
     await instance.waitUntilExit();
   } catch (error) {

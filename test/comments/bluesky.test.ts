@@ -22,7 +22,10 @@ describe('Bluesky post URLs', () => {
     expect(matchThreadUrl('https://bsky.app/profile/alice.example/post/3kabc2def')).toMatchObject({ source: 'bluesky', id: 'alice.example/3kabc2def' });
     expect(matchThreadUrl(`https://bsky.app/profile/${DID}/post/root1`)).toMatchObject({ source: 'bluesky', id: `${DID}/root1` });
     const web = { sources: { bluesky: { web: 'http://127.0.0.1:9/web' } } };
-    expect(matchThreadUrl('http://127.0.0.1:9/web/profile/alice.example/post/x1', web)).toMatchObject({ source: 'bluesky', pageUrl: 'http://127.0.0.1:9/web/profile/alice.example/post/x1' });
+    expect(matchThreadUrl('http://127.0.0.1:9/web/profile/alice.example/post/x1', web)).toMatchObject({
+      source: 'bluesky',
+      pageUrl: 'http://127.0.0.1:9/web/profile/alice.example/post/x1',
+    });
     // Without the setting, a loopback URL is nobody's Bluesky post.
     expect(matchThreadUrl('http://127.0.0.1:9/web/profile/alice.example/post/x1')).toBeNull();
     expect(matchThreadUrl('https://bsky.app/profile/alice.example')).toBeNull();
@@ -37,7 +40,12 @@ describe('a Bluesky thread', () => {
     expect(server.requests.map((r) => r.split('?')[0])).toEqual(['/bsky/xrpc/com.atproto.identity.resolveHandle', '/bsky/xrpc/app.bsky.feed.getPostThread']);
     expect(server.requests[1]).toContain(`uri=${encodeURIComponent(`at://${DID}/app.bsky.feed.post/root1`)}`);
     expect(server.requests[1]).toMatch(/depth=1000&parentHeight=0/);
-    expect(d).toMatchObject({ source: 'bluesky', opAuthor: 'alice.example', title: '@alice.example: Root post about feeds', url: `${server.base}/bsky-web/profile/${DID}/post/root1` });
+    expect(d).toMatchObject({
+      source: 'bluesky',
+      opAuthor: 'alice.example',
+      title: '@alice.example: Root post about feeds',
+      url: `${server.base}/bsky-web/profile/${DID}/post/root1`,
+    });
   });
 
   it('a did in the URL needs no resolution', async () => {
@@ -48,8 +56,17 @@ describe('a Bluesky thread', () => {
 
   it('nests replies 40 deep; blocked and missing posts keep their places', async () => {
     const d = await load(`${server.base}/bsky-web/profile/alice.example/post/root1`);
-    const rows = flattenTree(d.comments).map((r) => `${r.depth}:${r.comment.placeholder ?? (r.comment.more !== undefined ? `more${r.comment.more}` : r.comment.author)}`);
-    expect(rows.slice(0, 6)).toEqual(['0:r1.bsky.social', '1:alice.example', '1:blocked post', '0:post not found', expect.stringMatching(/^0:h/), '0:deep1.bsky.social']);
+    const rows = flattenTree(d.comments).map(
+      (r) => `${r.depth}:${r.comment.placeholder ?? (r.comment.more !== undefined ? `more${r.comment.more}` : r.comment.author)}`,
+    );
+    expect(rows.slice(0, 6)).toEqual([
+      '0:r1.bsky.social',
+      '1:alice.example',
+      '1:blocked post',
+      '0:post not found',
+      expect.stringMatching(/^0:h/),
+      '0:deep1.bsky.social',
+    ]);
     expect(Math.max(...flattenTree(d.comments).map((r) => r.depth))).toBe(39);
     const all = preorder(d.comments);
     expect(all.find((c) => c.author === 'alice.example')!.isOp).toBe(true);
@@ -86,7 +103,10 @@ describe('facets', () => {
 
   it('overlapping, reversed and non-integer ranges are ignored; text is escaped and sanitized', () => {
     const text = 'a <b> \x1b[31mc\u202E d';
-    const link = (byteStart: unknown, byteEnd: unknown) => ({ index: { byteStart, byteEnd }, features: [{ $type: 'app.bsky.richtext.facet#link', uri: 'https://x.example/' }] });
+    const link = (byteStart: unknown, byteEnd: unknown) => ({
+      index: { byteStart, byteEnd },
+      features: [{ $type: 'app.bsky.richtext.facet#link', uri: 'https://x.example/' }],
+    });
     const html = facetsToHtml(text, [link(0, 1), link(0, 3), link(5, 2), link(1.5, 3), 'junk'], web);
     expect(html).toBe('<p><a href="https://x.example/">a</a> &lt;b&gt; c d</p>');
     expect(facetsToHtml('line one\nline two', undefined, web)).toBe('<p>line one<br>line two</p>');

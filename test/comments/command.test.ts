@@ -13,9 +13,19 @@ let home = '';
 
 beforeAll(async () => {
   if (!fs.existsSync(cli)) throw new Error('build first: node source/scripts/build.mjs (npm test does)');
-  server = await startServer({ ...mastodonRoutes(), ...blueskyRoutes(), ...discourseRoutes(), ...lemmyRoutes(), '/blog/@writer/5': HTML_PAGE, '/api/v1/statuses/5': HTML_PAGE });
+  server = await startServer({
+    ...mastodonRoutes(),
+    ...blueskyRoutes(),
+    ...discourseRoutes(),
+    ...lemmyRoutes(),
+    '/blog/@writer/5': HTML_PAGE,
+    '/api/v1/statuses/5': HTML_PAGE,
+  });
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-cli-fedi-'));
-  fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify({ feeds: [], sources: { bluesky: { api: `${server.base}/bsky`, web: `${server.base}/bsky-web` } } }));
+  fs.writeFileSync(
+    path.join(home, 'config.json'),
+    JSON.stringify({ feeds: [], sources: { bluesky: { api: `${server.base}/bsky`, web: `${server.base}/bsky-web` } } }),
+  );
 });
 afterAll(async () => {
   await server.close();

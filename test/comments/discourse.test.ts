@@ -85,12 +85,16 @@ describe('a Discourse topic', () => {
   it('a 429 stops the walk, keeps what arrived, and no request goes there until Retry-After has passed', async () => {
     const t = discourseTopic(100, []);
     let n = 0;
-    const { d, server: s } = await load(discourseRoutes('/forum', t, () => (++n === 2 ? json({ errors: ['slow down'] }, { status: 429, headers: { 'retry-after': '120' } }) : undefined)));
+    const { d, server: s } = await load(
+      discourseRoutes('/forum', t, () => (++n === 2 ? json({ errors: ['slow down'] }, { status: 429, headers: { 'retry-after': '120' } }) : undefined)),
+    );
     expect(d.notice).toMatch(/^the server asked us to slow down: \d+ posts not loaded$/);
     expect(preorder(d.comments).length).toBeGreaterThanOrEqual(39);
     expect(preorder(d.comments).length).toBeLessThan(99);
     const before = s.requests.length;
-    await expect(loadDiscussion(`${s.base}/forum/t/x/77`, { settings: settingsFor(s.base), maxAgeMs: 0 })).rejects.toThrow(/rate limited by the server: retry after 1[12]\d s/);
+    await expect(loadDiscussion(`${s.base}/forum/t/x/77`, { settings: settingsFor(s.base), maxAgeMs: 0 })).rejects.toThrow(
+      /rate limited by the server: retry after 1[12]\d s/,
+    );
     expect(s.requests.length).toBe(before);
   });
 });

@@ -65,7 +65,11 @@ describe('WordPress RSS2 comment feed (synthetic, WP >= 5.4)', () => {
     });
     expect(splitReplyPrefix('<p><a href="https://ex.org/p/#comment-7">太郎</a> への返信</p><p>はい</p>').parent).toBe('7');
     // A comment that merely links to another comment mid-text is not a reply marker.
-    expect(splitReplyPrefix('<p>I think <a href="https://ex.org/p/#comment-7">this one</a> is right, and here is a long explanation of why that goes on and on and on for quite a while longer than any reply prefix would.</p>').parent).toBeNull();
+    expect(
+      splitReplyPrefix(
+        '<p>I think <a href="https://ex.org/p/#comment-7">this one</a> is right, and here is a long explanation of why that goes on and on and on for quite a while longer than any reply prefix would.</p>',
+      ).parent,
+    ).toBeNull();
     expect(splitReplyPrefix('<p>Plain comment.</p>').parent).toBeNull();
   });
 });
@@ -85,8 +89,10 @@ describe('Atom comment feeds (RFC 4685)', () => {
   });
 
   it('a ref to a comment beyond the window is an orphan; a ref to the post is top level', () => {
-    const xml = fixture('synthetic-wordpress/post-comments.atom.xml')
-      .replace('ref="https://example.org/?p=1#comment-2" href="https://example.org/2024/01/hello-world/#comment-2"', 'ref="https://example.org/?p=1#comment-1" href="https://example.org/2024/01/hello-world/#comment-1"');
+    const xml = fixture('synthetic-wordpress/post-comments.atom.xml').replace(
+      'ref="https://example.org/?p=1#comment-2" href="https://example.org/2024/01/hello-world/#comment-2"',
+      'ref="https://example.org/?p=1#comment-1" href="https://example.org/2024/01/hello-world/#comment-1"',
+    );
     const tree = buildThread(parseCommentFeed(xml, 'https://example.org/feed/atom/').comments, { order: 'chronological' });
     expect(tree.map((c) => `${c.id}${c.orphan ? '~' : ''}`)).toEqual(['2', '3~']);
     // The body's "In reply to #comment-2" now disagrees with thr (comment-1): it is left in place.

@@ -14,7 +14,9 @@ describe('findThreads', () => {
 
   it('link text that says so: reply, discuss, toot, N comments', () => {
     expect(urls('<p>Long prose here. <a href="https://lemmy.world/post/42">Discuss on Lemmy</a></p>')).toEqual(['lemmy https://lemmy.world/post/42']);
-    expect(urls('<a href="https://bsky.app/profile/me.example/post/3kxyz">Reply on Bluesky</a>')).toEqual(['bluesky https://bsky.app/profile/me.example/post/3kxyz']);
+    expect(urls('<a href="https://bsky.app/profile/me.example/post/3kxyz">Reply on Bluesky</a>')).toEqual([
+      'bluesky https://bsky.app/profile/me.example/post/3kxyz',
+    ]);
     expect(urls('<a href="https://forum.example/t/feeds/12">12 comments</a>')).toEqual(['discourse https://forum.example/t/feeds/12']);
     expect(urls('<a href="/@me/5">Toot at me</a>', 'https://social.example/x')).toEqual(['mastodon https://social.example/@me/5']);
   });
@@ -26,8 +28,12 @@ describe('findThreads', () => {
   });
 
   it('words around it, in a short line', () => {
-    expect(urls('<p>Want to comment? Find this post <a href="https://social.example/@me/77">on Mastodon</a>.</p>')).toEqual(['mastodon https://social.example/@me/77']);
-    expect(urls('<footer>You can reply to <a href="https://bsky.app/profile/did:plc:abcdefghijklmnopqrstuvwx/post/3k">this post</a>.</footer>')).toHaveLength(1);
+    expect(urls('<p>Want to comment? Find this post <a href="https://social.example/@me/77">on Mastodon</a>.</p>')).toEqual([
+      'mastodon https://social.example/@me/77',
+    ]);
+    expect(urls('<footer>You can reply to <a href="https://bsky.app/profile/did:plc:abcdefghijklmnopqrstuvwx/post/3k">this post</a>.</footer>')).toHaveLength(
+      1,
+    );
   });
 
   it('a link that merely cites a post is not the discussion', () => {
@@ -66,12 +72,18 @@ describe('findThreads', () => {
       '<p>Comment on <a href="https://lemmy.world/post/1">Lemmy</a></p>' +
       '<p><a href="https://social.example/@me/2">Comments</a> <a href="https://social.example/@me/2">again</a></p>' +
       '<div class="comments"><a href="https://bsky.app/profile/me.example/post/3">x</a></div>';
-    expect(urls(html)).toEqual(['bluesky https://bsky.app/profile/me.example/post/3', 'mastodon https://social.example/@me/2', 'lemmy https://lemmy.world/post/1']);
+    expect(urls(html)).toEqual([
+      'bluesky https://bsky.app/profile/me.example/post/3',
+      'mastodon https://social.example/@me/2',
+      'lemmy https://lemmy.world/post/1',
+    ]);
   });
 
   it('uses the configured Bluesky web host; ignores unsafe and unparsable links; hostile nesting is fine', () => {
     const web = { sources: { bluesky: { web: 'http://127.0.0.1:9' } } };
-    expect(urls('<a href="http://127.0.0.1:9/profile/me.example/post/3k">Comments</a>', BASE, web)).toEqual(['bluesky http://127.0.0.1:9/profile/me.example/post/3k']);
+    expect(urls('<a href="http://127.0.0.1:9/profile/me.example/post/3k">Comments</a>', BASE, web)).toEqual([
+      'bluesky http://127.0.0.1:9/profile/me.example/post/3k',
+    ]);
     expect(urls('<a href="javascript:alert(1)//@me/5">Comments</a><a href="http://[bad">Comments</a>')).toEqual([]);
     const deep = '<div>'.repeat(20000) + '<a href="https://social.example/@me/8">Comments</a>' + '</div>'.repeat(20000);
     expect(urls(deep)).toEqual(['mastodon https://social.example/@me/8']);
@@ -85,7 +97,10 @@ describe('resolving an article', () => {
 
   it('the content names its thread: after <comments> and the comment feed, before the link', () => {
     expect(resolveDiscussions({ link: 'https://blog.example/p', html: content }).map((r) => r.key)).toEqual(['mastodon:https://social.example/111']);
-    expect(resolveDiscussions({ link: 'https://blog.example/p', commentsUrl: hn, html: content }).map((r) => r.key)).toEqual(['hackernews:41000001', 'mastodon:https://social.example/111']);
+    expect(resolveDiscussions({ link: 'https://blog.example/p', commentsUrl: hn, html: content }).map((r) => r.key)).toEqual([
+      'hackernews:41000001',
+      'mastodon:https://social.example/111',
+    ]);
     const blog = resolveDiscussions({ link: 'https://blog.example/post/12', commentFeedUrl: 'https://blog.example/post/12/feed/', html: content });
     expect(blog.map((r) => r.key)).toEqual(['feed:https://blog.example/post/12/feed/', 'mastodon:https://social.example/111', 'lemmy:https://blog.example/12']);
     expect(blog[1]).toMatchObject({ source: 'mastodon', base: 'https://social.example', id: '111', pageUrl: 'https://social.example/@me/111' });
@@ -93,7 +108,9 @@ describe('resolving an article', () => {
 
   it("a platform feed's items: the link or <comments> is the thread", () => {
     expect(resolveDiscussions({ link: 'https://social.example/@me/222' }).map((r) => r.key)).toEqual(['mastodon:https://social.example/222']);
-    expect(resolveDiscussions({ link: 'https://example.org/article', commentsUrl: 'https://lemmy.world/post/5' }).map((r) => r.key)).toEqual(['lemmy:https://lemmy.world/5']);
+    expect(resolveDiscussions({ link: 'https://example.org/article', commentsUrl: 'https://lemmy.world/post/5' }).map((r) => r.key)).toEqual([
+      'lemmy:https://lemmy.world/5',
+    ]);
     expect(resolveDiscussions({ link: 'https://forum.example/t/feeds/12' }).map((r) => r.key)).toEqual(['discourse:https://forum.example/12']);
     expect(resolveDiscussions({ link: 'https://bsky.app/profile/me.example/post/3k' }).map((r) => r.key)).toEqual(['bluesky:me.example/3k']);
   });

@@ -160,23 +160,27 @@ describe('cache', () => {
 
   it('a bare URL of a cached article resolves as that article', async () => {
     const feedUrl = `${server.base}/digest.rss`;
-    store.saveFeed(feedUrl, {
-      title: 'Digest',
-      link: '',
-      articles: [
-        {
-          id: 'g1',
-          title: 'Story',
-          link: 'https://example.org/story',
-          author: '',
-          published: null,
-          html: '',
-          commentsUrl: HN,
-          commentFeedUrl: '',
-          commentCount: null,
-        },
-      ],
-    }, { etag: null, lastModified: null });
+    store.saveFeed(
+      feedUrl,
+      {
+        title: 'Digest',
+        link: '',
+        articles: [
+          {
+            id: 'g1',
+            title: 'Story',
+            link: 'https://example.org/story',
+            author: '',
+            published: null,
+            html: '',
+            commentsUrl: HN,
+            commentFeedUrl: '',
+            commentCount: null,
+          },
+        ],
+      },
+      { etag: null, lastModified: null },
+    );
     const d = await loadDiscussion('https://example.org/story', { store, settings: settings() });
     expect(d.source).toBe('hackernews');
     expect(cachedDiscussion('https://example.org/story', store)?.source).toBe('hackernews');
@@ -277,7 +281,13 @@ describe('output helpers', () => {
   });
 
   it('toCommentsJson has the documented comments --json shape', () => {
-    const d = discussion([flat('a', null), flat('b', 'a', { deleted: true }), flat('c', 'b'), flat('m', 'a', { more: 3, html: '', author: '' }), flat('o', 'gone')]);
+    const d = discussion([
+      flat('a', null),
+      flat('b', 'a', { deleted: true }),
+      flat('c', 'b'),
+      flat('m', 'a', { more: 3, html: '', author: '' }),
+      flat('o', 'gone'),
+    ]);
     expect(toCommentsJson(d)).toEqual({
       source: 'reddit',
       title: 'T',

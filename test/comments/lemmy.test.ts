@@ -16,7 +16,7 @@ afterAll(() => server.close());
 const load = () => loadDiscussion(`${server.base}/post/9`, { settings: settingsFor(server.base) });
 
 describe('Lemmy post URLs', () => {
-  it('/post/<id> on any host, but not a blog\'s /post/<id>#comments or /post/<id>/slug', () => {
+  it("/post/<id> on any host, but not a blog's /post/<id>#comments or /post/<id>/slug", () => {
     expect(matchThreadUrl('https://lemmy.world/post/123456')).toMatchObject({ source: 'lemmy', base: 'https://lemmy.world', id: '123456' });
     expect(matchThreadUrl('https://blog.example/post/12#comments')).toBeNull();
     expect(matchThreadUrl('https://x.tumblr.com/post/12345/a-title')).toBeNull();
@@ -24,7 +24,7 @@ describe('Lemmy post URLs', () => {
 });
 
 describe('a Lemmy post', () => {
-  it('asks the post and its comment tree (max_depth 8) of the URL\'s own host', async () => {
+  it("asks the post and its comment tree (max_depth 8) of the URL's own host", async () => {
     server.requests.length = 0;
     const d = await load();
     expect(server.requests.sort()).toEqual(['/api/v3/comment/list?post_id=9&max_depth=8&sort=Hot&type_=All&limit=300', '/api/v3/post?id=9']);
@@ -33,7 +33,10 @@ describe('a Lemmy post', () => {
 
   it('threads by path; a reply whose parent is missing is kept, marked; deleted and removed are placeholders', async () => {
     const d = await load();
-    const rows = flattenTree(d.comments).map((r) => `${r.depth}:${r.comment.placeholder ?? (r.comment.more !== undefined ? `more${r.comment.more}` : r.comment.author)}${r.comment.orphan ? ' (orphan)' : ''}`);
+    const rows = flattenTree(d.comments).map(
+      (r) =>
+        `${r.depth}:${r.comment.placeholder ?? (r.comment.more !== undefined ? `more${r.comment.more}` : r.comment.author)}${r.comment.orphan ? ' (orphan)' : ''}`,
+    );
     expect(rows).toEqual([
       '0:op',
       '1:c2',
@@ -72,6 +75,8 @@ describe('a Lemmy post', () => {
 describe('markdownToHtml', () => {
   it('links bare URLs; leaves Markdown links and autolinks to CommonMark', () => {
     expect(markdownToHtml('see https://example.org/a now')).toBe('<p>see <a href="https://example.org/a">https://example.org/a</a> now</p>\n');
-    expect(markdownToHtml('[x](https://example.org/b) and <https://example.org/c>')).toBe('<p><a href="https://example.org/b">x</a> and <a href="https://example.org/c">https://example.org/c</a></p>\n');
+    expect(markdownToHtml('[x](https://example.org/b) and <https://example.org/c>')).toBe(
+      '<p><a href="https://example.org/b">x</a> and <a href="https://example.org/c">https://example.org/c</a></p>\n',
+    );
   });
 });

@@ -24,16 +24,18 @@ describe('Mastodon status URLs', () => {
     expect(matchThreadUrl(url)).toMatchObject({ source: 'mastodon', base, id });
   });
 
-  it.each(['https://mastodon.social/@Gargron', 'https://medium.com/@writer/my-post-1a2b3c', 'https://mastodon.social/@a/123/reblogs', 'https://mastodon.social/@a/123?x=1'])(
-    '%s is not a status',
-    (url) => {
-      expect(matchThreadUrl(url)?.source).not.toBe('mastodon');
-    },
-  );
+  it.each([
+    'https://mastodon.social/@Gargron',
+    'https://medium.com/@writer/my-post-1a2b3c',
+    'https://mastodon.social/@a/123/reblogs',
+    'https://mastodon.social/@a/123?x=1',
+  ])('%s is not a status', (url) => {
+    expect(matchThreadUrl(url)?.source).not.toBe('mastodon');
+  });
 });
 
 describe('a Mastodon thread', () => {
-  it('asks the status and its context of the URL\'s own host, and threads by in_reply_to_id', async () => {
+  it("asks the status and its context of the URL's own host, and threads by in_reply_to_id", async () => {
     server.requests.length = 0;
     const d = await load(`${server.base}/@alice/100`);
     expect(server.requests.sort()).toEqual(['/api/v1/statuses/100', '/api/v1/statuses/100/context']);

@@ -22,7 +22,18 @@ const parentOfId = new Map<string, string>();
 
 const reply = (id: string, parent: string, html: string) => ({
   kind: 't1',
-  data: { id, name: `t1_${id}`, parent_id: parent, author: `u_${id}`, body: 'x', body_html: html, created_utc: 1417000000, score: 2, replies: '', permalink: `/r/AskReddit/comments/2np694/x/${id}/` },
+  data: {
+    id,
+    name: `t1_${id}`,
+    parent_id: parent,
+    author: `u_${id}`,
+    body: 'x',
+    body_html: html,
+    created_utc: 1417000000,
+    score: 2,
+    replies: '',
+    permalink: `/r/AskReddit/comments/2np694/x/${id}/`,
+  },
 });
 
 let server: TestServer;
@@ -42,7 +53,20 @@ beforeAll(async () => {
       // Not raw_json: escaped once, as the comments page is.
       body: JSON.stringify([
         page[0],
-        { kind: 'Listing', data: { children: [{ ...reply('cmfw61e', 't1_cmfw5zz', '&lt;p&gt;parent&lt;/p&gt;'), data: { ...reply('cmfw61e', 't1_cmfw5zz', '').data, replies: { kind: 'Listing', data: { children: [reply('deep1', 't1_cmfw61e', '&lt;p&gt;deeper &amp;amp; deeper&lt;/p&gt;')] } } } }] } },
+        {
+          kind: 'Listing',
+          data: {
+            children: [
+              {
+                ...reply('cmfw61e', 't1_cmfw5zz', '&lt;p&gt;parent&lt;/p&gt;'),
+                data: {
+                  ...reply('cmfw61e', 't1_cmfw5zz', '').data,
+                  replies: { kind: 'Listing', data: { children: [reply('deep1', 't1_cmfw61e', '&lt;p&gt;deeper &amp;amp; deeper&lt;/p&gt;')] } },
+                },
+              },
+            ],
+          },
+        },
       ]),
     },
   });
@@ -68,7 +92,12 @@ describe('Reddit more replies', () => {
     const after = await loadStub(d, stub.id, { settings: settings(), manners: new Manners() });
     const request = new URL(server.requests.at(-1)!, 'http://x');
     expect(request.pathname).toBe('/reddit/api/morechildren.json');
-    expect(Object.fromEntries(request.searchParams)).toMatchObject({ api_type: 'json', link_id: 't3_2np694', raw_json: '1', children: stub.moreIds!.join(',') });
+    expect(Object.fromEntries(request.searchParams)).toMatchObject({
+      api_type: 'json',
+      link_id: 't3_2np694',
+      raw_json: '1',
+      children: stub.moreIds!.join(','),
+    });
     expect(server.headers.at(-1)!['user-agent']).toBe(REDDIT_USER_AGENT);
     const kids = byId(after, 'cmftz88')!.children;
     expect(kids).toHaveLength(before - 1 + 7);
@@ -124,7 +153,7 @@ describe('Reddit more replies', () => {
     expect(countComments(discussion.comments)).toBe(countComments(d.comments));
   });
 
-  it('loaded replies are cached with the thread, stubs\' ids included', async () => {
+  it("loaded replies are cached with the thread, stubs' ids included", async () => {
     const store = Store.open(':memory:');
     try {
       const d = (await loadDiscussion(THREAD, { settings: settings(), store, maxAgeMs: 0 })) as Discussion;

@@ -28,7 +28,10 @@ export function allStrings(v: unknown): string[] {
 
 // ----------------------------------------------------------------------------------- Mastodon
 
-export function status(id: string, o: { parent?: string | null; acct?: string; content?: string; spoiler?: string; sensitive?: boolean; favs?: number; replies?: number; base?: string } = {}) {
+export function status(
+  id: string,
+  o: { parent?: string | null; acct?: string; content?: string; spoiler?: string; sensitive?: boolean; favs?: number; replies?: number; base?: string } = {},
+) {
   const acct = o.acct ?? `user${id}`;
   return {
     id,
@@ -57,7 +60,8 @@ export function mastodonThread() {
     status('103', { parent: '102', acct: 'alice', replies: 2 }),
     status('104', { parent: '100', acct: 'deep', replies: 1 }),
   ];
-  for (let d = 1; d <= 24; d++) descendants.push(status(String(1000 + d), { parent: d === 1 ? '104' : String(1000 + d - 1), acct: `level${d}`, replies: d === 24 ? 0 : 1 }));
+  for (let d = 1; d <= 24; d++)
+    descendants.push(status(String(1000 + d), { parent: d === 1 ? '104' : String(1000 + d - 1), acct: `level${d}`, replies: d === 24 ? 0 : 1 }));
   descendants.push({
     ...status('105', { parent: '100', acct: `mal${HOSTILE}`, spoiler: '', content: `<p>${HOSTILE}</p><p><a href="javascript:alert(1)">x</a></p>` }),
     account: { acct: `mal${HOSTILE}`, display_name: HOSTILE, url: HOSTILE },
@@ -131,10 +135,12 @@ export function blueskyThread() {
 
 export function blueskyRoutes(prefix = '/bsky'): Record<string, Route> {
   return {
-    [`${prefix}/xrpc/com.atproto.identity.resolveHandle`]: (url) => (url.includes('handle=alice.example') ? json({ did: DID }) : json({ error: 'InvalidRequest' }, { status: 400 })),
+    [`${prefix}/xrpc/com.atproto.identity.resolveHandle`]: (url) =>
+      url.includes('handle=alice.example') ? json({ did: DID }) : json({ error: 'InvalidRequest' }, { status: 400 }),
     [`${prefix}/xrpc/app.bsky.feed.getPostThread`]: (url) => {
       const q = new URL(url, 'http://x').searchParams;
-      if (q.get('uri') !== `at://${DID}/app.bsky.feed.post/root1` || q.get('parentHeight') !== '0' || Number(q.get('depth')) > 1000) return json({ error: 'NotFound' }, { status: 400 });
+      if (q.get('uri') !== `at://${DID}/app.bsky.feed.post/root1` || q.get('parentHeight') !== '0' || Number(q.get('depth')) > 1000)
+        return json({ error: 'NotFound' }, { status: 400 });
       return json(blueskyThread());
     },
   };
@@ -142,7 +148,10 @@ export function blueskyRoutes(prefix = '/bsky'): Record<string, Route> {
 
 // ----------------------------------------------------------------------------------- Discourse
 
-export function discoursePost(n: number, o: { replyTo?: number | null; user?: string; cooked?: string; likes?: number | 'actions'; deleted?: boolean; hidden?: boolean; userDeleted?: boolean } = {}) {
+export function discoursePost(
+  n: number,
+  o: { replyTo?: number | null; user?: string; cooked?: string; likes?: number | 'actions'; deleted?: boolean; hidden?: boolean; userDeleted?: boolean } = {},
+) {
   return {
     id: 5000 + n,
     post_number: n,
@@ -178,7 +187,18 @@ export function discourseTopic(total = 45, gaps: number[] = [5, 17, 30]) {
     posts.set(n, discoursePost(n, o));
   }
   const ids = numbers.map((n) => 5000 + n);
-  return { numbers, posts, ids, topic: { id: 77, title: `Feeds are back ${HOSTILE}`, slug: 'feeds-are-back', posts_count: numbers.length, post_stream: { posts: numbers.slice(0, 20).map((n) => posts.get(n)), stream: ids } } };
+  return {
+    numbers,
+    posts,
+    ids,
+    topic: {
+      id: 77,
+      title: `Feeds are back ${HOSTILE}`,
+      slug: 'feeds-are-back',
+      posts_count: numbers.length,
+      post_stream: { posts: numbers.slice(0, 20).map((n) => posts.get(n)), stream: ids },
+    },
+  };
 }
 
 export function discourseRoutes(prefix = '/forum', t = discourseTopic(), chunk: (ids: number[]) => Reply | undefined = () => undefined): Record<string, Route> {
@@ -194,9 +214,23 @@ export function discourseRoutes(prefix = '/forum', t = discourseTopic(), chunk: 
 
 // ----------------------------------------------------------------------------------- Lemmy
 
-export function lemmyComment(id: number, path: string, o: { content?: string; name?: string; actor?: string; score?: number; children?: number; deleted?: boolean; removed?: boolean } = {}) {
+export function lemmyComment(
+  id: number,
+  path: string,
+  o: { content?: string; name?: string; actor?: string; score?: number; children?: number; deleted?: boolean; removed?: boolean } = {},
+) {
   return {
-    comment: { id, creator_id: id, post_id: 9, content: o.content ?? `Comment **${id}**`, removed: o.removed ?? false, published: '2025-04-01T08:00:00', deleted: o.deleted ?? false, path, ap_id: `{{BASE}}/comment/${id}` },
+    comment: {
+      id,
+      creator_id: id,
+      post_id: 9,
+      content: o.content ?? `Comment **${id}**`,
+      removed: o.removed ?? false,
+      published: '2025-04-01T08:00:00',
+      deleted: o.deleted ?? false,
+      path,
+      ap_id: `{{BASE}}/comment/${id}`,
+    },
     creator: { id, name: o.name ?? `c${id}`, actor_id: o.actor ?? `{{BASE}}/u/c${id}` },
     counts: { comment_id: id, score: o.score ?? 1, upvotes: 1, downvotes: 0, child_count: o.children ?? 0 },
   };
@@ -205,7 +239,11 @@ export function lemmyComment(id: number, path: string, o: { content?: string; na
 /** Post 9 by op: 1 -> 2 -> 3; 4 (deleted, with a reply 5); 6 removed; 8 whose parent 7 is missing; 10 hostile Markdown. */
 export function lemmyThread() {
   const comments = [
-    lemmyComment(1, '0.1', { children: 4, content: 'First, with <b>raw html</b> and <script>alert(1)</script> and [a link](https://example.org/x)', name: 'op' }),
+    lemmyComment(1, '0.1', {
+      children: 4,
+      content: 'First, with <b>raw html</b> and <script>alert(1)</script> and [a link](https://example.org/x)',
+      name: 'op',
+    }),
     lemmyComment(2, '0.1.2', { children: 3 }),
     lemmyComment(3, '0.1.2.3', { children: 2, actor: 'https://other.example/u/c3' }),
     lemmyComment(4, '0.4', { deleted: true, children: 1, content: '' }),
@@ -215,7 +253,13 @@ export function lemmyThread() {
     lemmyComment(10, '0.10', { content: `# ${HOSTILE}\n\n> quote ${HOSTILE}\n\n[x](javascript:alert(1))`, name: `n${HOSTILE}` }),
   ];
   return {
-    post: { post_view: { post: { id: 9, name: 'Feeds are back', ap_id: '{{BASE}}/post/9' }, creator: { name: 'op', actor_id: '{{BASE}}/u/op' }, counts: { comments: 12 } } },
+    post: {
+      post_view: {
+        post: { id: 9, name: 'Feeds are back', ap_id: '{{BASE}}/post/9' },
+        creator: { name: 'op', actor_id: '{{BASE}}/u/op' },
+        counts: { comments: 12 },
+      },
+    },
     list: { comments },
   };
 }

@@ -18,8 +18,29 @@ import { HOSTILE, UNSAFE, allStrings, blueskyThread, discourseTopic, lemmyThread
 type Rng = () => number;
 const pick = <T>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * list.length)]!;
 const VALUES = (rng: Rng): unknown[] => [
-  null, undefined, true, 0, -1, 1e308, Number.NaN, 2 ** 53, '', HOSTILE, '<p>\x1b]0;t\x07</p>', 'at://x/app.bsky.feed.post/y', '0.1.2.3',
-  '0.', '..', 'did:plc:x', 'javascript:alert(1)', [], {}, [HOSTILE], { $type: 'app.bsky.feed.defs#threadViewPost' }, { id: 1 }, Math.floor(rng() * 50),
+  null,
+  undefined,
+  true,
+  0,
+  -1,
+  1e308,
+  Number.NaN,
+  2 ** 53,
+  '',
+  HOSTILE,
+  '<p>\x1b]0;t\x07</p>',
+  'at://x/app.bsky.feed.post/y',
+  '0.1.2.3',
+  '0.',
+  '..',
+  'did:plc:x',
+  'javascript:alert(1)',
+  [],
+  {},
+  [HOSTILE],
+  { $type: 'app.bsky.feed.defs#threadViewPost' },
+  { id: 1 },
+  Math.floor(rng() * 50),
 ];
 
 /** A copy of `value` with a few of its fields replaced, removed or duplicated (iterative walk). */
@@ -70,7 +91,8 @@ describe('platform parsers under seeded mutation', () => {
         () => parseMastodon(mutate(rng, m.status), mutate(rng, m.context), mastodonRef),
         () => parseLemmy(mutate(rng, l.post), mutate(rng, l.list), lemmyRef, markdownToHtml),
         () => parseBluesky(mutate(rng, b), blueskyRef),
-        () => parseDiscourse(mutate(rng, t.topic) as Record<string, unknown>, mutate(rng, [...t.posts.values()]) as unknown[], discourseRef, { streamLength: 58 }),
+        () =>
+          parseDiscourse(mutate(rng, t.topic) as Record<string, unknown>, mutate(rng, [...t.posts.values()]) as unknown[], discourseRef, { streamLength: 58 }),
       ];
       for (const run of runs) {
         try {
@@ -87,9 +109,24 @@ describe('platform parsers under seeded mutation', () => {
 
   it('the finder on mutated article HTML never throws and names only http(s) pages', () => {
     const rng = prng(3);
-    const pieces = ['<p>', '</p>', '<div class="comments">', '</div>', '<a href="https://social.example/@me/1">Comments</a>', '<a href="/post/2">reply</a>',
-      '<script>DiscourseEmbed = { discourseUrl: "https://f.example/", topicId: 5 };</script>', '<blockquote>', HOSTILE, '<a href="javascript:x//@a/1">Comments</a>',
-      '<link rel="alternate" type="application/rss+xml" title="X Comments Feed" href="/p/feed/">', '&#27;[2J', '<a href=', '"', "'", '>'];
+    const pieces = [
+      '<p>',
+      '</p>',
+      '<div class="comments">',
+      '</div>',
+      '<a href="https://social.example/@me/1">Comments</a>',
+      '<a href="/post/2">reply</a>',
+      '<script>DiscourseEmbed = { discourseUrl: "https://f.example/", topicId: 5 };</script>',
+      '<blockquote>',
+      HOSTILE,
+      '<a href="javascript:x//@a/1">Comments</a>',
+      '<link rel="alternate" type="application/rss+xml" title="X Comments Feed" href="/p/feed/">',
+      '&#27;[2J',
+      '<a href=',
+      '"',
+      "'",
+      '>',
+    ];
     for (let i = 0; i < 400; i++) {
       const html = Array.from({ length: 1 + Math.floor(rng() * 30) }, () => pick(rng, pieces)).join('');
       for (const found of findThreads(html, 'https://blog.example/post/')) {

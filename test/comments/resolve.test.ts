@@ -39,7 +39,7 @@ describe('matchThreadUrl', () => {
 describe('resolver policy', () => {
   const hn = 'https://news.ycombinator.com/item?id=41000001';
 
-  it("an aggregator <comments> wins: the publisher says the discussion is there", () => {
+  it('an aggregator <comments> wins: the publisher says the discussion is there', () => {
     const r = resolveDiscussions({ link: 'https://blog.example/post', commentsUrl: hn, commentFeedUrl: 'https://blog.example/post/feed/' });
     expect(r.map((x) => x.key)).toEqual(['hackernews:41000001', 'feed:https://blog.example/post/feed/']);
   });

@@ -16,8 +16,7 @@ const c = (id: string, parentId: string | null, extra: Partial<FlatComment> = {}
 
 /** A compact picture of a tree: "a(b(c),d)". Orphans get a leading "~", deleted a leading "x". */
 function shape(roots: readonly Comment[]): string {
-  const one = (n: Comment): string =>
-    `${n.orphan ? '~' : ''}${n.deleted ? 'x' : ''}${n.id}${n.children.length ? `(${n.children.map(one).join(',')})` : ''}`;
+  const one = (n: Comment): string => `${n.orphan ? '~' : ''}${n.deleted ? 'x' : ''}${n.id}${n.children.length ? `(${n.children.map(one).join(',')})` : ''}`;
   return roots.map(one).join(',');
 }
 
@@ -76,7 +75,11 @@ describe('buildThread', () => {
   it('survives self-parenting and cycles without losing a comment', () => {
     const list = [c('a', 'b'), c('b', 'c'), c('c', 'a'), c('d', 'd'), c('e', 'b'), c('f', 'e')];
     const tree = buildThread(list);
-    expect(preorder(tree).map((n) => n.id).sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+    expect(
+      preorder(tree)
+        .map((n) => n.id)
+        .sort(),
+    ).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
     // The cycle a->b->c->a is cut at its first member, a; d (its own parent) is top level.
     expect(shape(tree)).toBe('a(c(b(e(f)))),d');
     expect(tree.every((n) => n.parentId === null && !n.orphan)).toBe(true);

@@ -70,7 +70,7 @@ describe('a discussion parsed in a worker', () => {
     }
   });
 
-  it('stores the cached copy from the worker when the pool shares the reader\'s cache', async () => {
+  it("stores the cached copy from the worker when the pool shares the reader's cache", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-disc-'));
     const inlineStore = Store.open(':memory:');
     const store = Store.open(path.join(dir, 'cache.db'));
@@ -105,11 +105,24 @@ describe('a discussion parsed in a worker', () => {
     const single = createParsePool({ threads: 1, script: new URL(`file://${worker}`) });
     try {
       const feed = (i: number) =>
-        new TextEncoder().encode(`<rss version="2.0"><channel><title>f${i}</title>${'<item><title>t</title><guid>g</guid></item>'.repeat(200)}</channel></rss>`);
+        new TextEncoder().encode(
+          `<rss version="2.0"><channel><title>f${i}</title>${'<item><title>t</title><guid>g</guid></item>'.repeat(200)}</channel></rss>`,
+        );
       const done: string[] = [];
-      const feeds = Array.from({ length: 20 }, (_, i) => single.parse(feed(i), 'application/rss+xml', `https://f${i}.example/`).then(() => done.push(`feed ${i}`)));
+      const feeds = Array.from({ length: 20 }, (_, i) =>
+        single.parse(feed(i), 'application/rss+xml', `https://f${i}.example/`).then(() => done.push(`feed ${i}`)),
+      );
       const body = fs.readFileSync(path.resolve(import.meta.dirname, '../fixtures/comments/hn-algolia-9000.json'));
-      const job = { source: 'hackernews' as const, bytes: new Uint8Array(body), id: '9000', url: 'https://hn.example/9000', pageUrl: '', fetchedAt: 1, etag: null, lastModified: null };
+      const job = {
+        source: 'hackernews' as const,
+        bytes: new Uint8Array(body),
+        id: '9000',
+        url: 'https://hn.example/9000',
+        pageUrl: '',
+        fetchedAt: 1,
+        etag: null,
+        lastModified: null,
+      };
       const discussion = single.discussion(job).then(() => done.push('discussion'));
       await Promise.all([...feeds, discussion]);
       // At most the feed already being parsed comes first.

@@ -33,14 +33,27 @@ function config(extra: Record<string, unknown> = {}, feed: Record<string, unknow
 function cacheArticle() {
   const store = Store.open(path.join(home, 'cache.db'));
   store.syncFeeds([{ url: FEED }]);
-  store.saveFeed(FEED, {
-    title: 'Blog',
-    link: 'https://blog.inkandpaper.net/',
-    articles: [{
-      id: 'post-1', title: 'A post', link: ARTICLE, author: 'Me', published: new Date(Date.now() - 3_600_000).toISOString(), html: '<p>Hi</p>',
-      commentsUrl: `${ARTICLE}#comments`, commentFeedUrl: `${ARTICLE}feed/`, commentCount: 5,
-    }],
-  }, { etag: null, lastModified: null });
+  store.saveFeed(
+    FEED,
+    {
+      title: 'Blog',
+      link: 'https://blog.inkandpaper.net/',
+      articles: [
+        {
+          id: 'post-1',
+          title: 'A post',
+          link: ARTICLE,
+          author: 'Me',
+          published: new Date(Date.now() - 3_600_000).toISOString(),
+          html: '<p>Hi</p>',
+          commentsUrl: `${ARTICLE}#comments`,
+          commentFeedUrl: `${ARTICLE}feed/`,
+          commentCount: 5,
+        },
+      ],
+    },
+    { etag: null, lastModified: null },
+  );
   store.close();
 }
 
@@ -74,7 +87,7 @@ describe('broadsheet discussions', () => {
     expect(list.map((d: { comments: number }) => d.comments)).toEqual([340, 85, 12, 12, 7, 3, 0]);
   });
 
-  it('includes a cached article\'s own comments, and records the found threads\' count for the list', async () => {
+  it("includes a cached article's own comments, and records the found threads' count for the list", async () => {
     cacheArticle();
     const r = await run(discussionsCommand, [ARTICLE], { json: true });
     const list = JSON.parse(r.stdout);
@@ -109,7 +122,13 @@ describe('broadsheet discussions', () => {
   });
 
   it('exit 0 with [] when nothing is found; none with lookups turned off, or for a feed that opts out', async () => {
-    server.handle((url) => (url.pathname.startsWith('/hn/') ? { body: { hits: [algoliaHit(1, 'https://elsewhere.inkandpaper.net/', 4)] } } : url.pathname.startsWith('/reddit/') ? { body: redditListing([redditLink('zz', 'https://elsewhere.inkandpaper.net/', 4)]) } : { body: [] }));
+    server.handle((url) =>
+      url.pathname.startsWith('/hn/')
+        ? { body: { hits: [algoliaHit(1, 'https://elsewhere.inkandpaper.net/', 4)] } }
+        : url.pathname.startsWith('/reddit/')
+          ? { body: redditListing([redditLink('zz', 'https://elsewhere.inkandpaper.net/', 4)]) }
+          : { body: [] },
+    );
     const none = await run(discussionsCommand, [ARTICLE], { json: true });
     expect(none).toMatchObject({ code: 0, stdout: '[]\n', stderr: '' });
 
@@ -125,7 +144,11 @@ describe('broadsheet discussions', () => {
 
   it('never sends a local address anywhere, and says so', async () => {
     const r = await run(discussionsCommand, ['http://192.168.1.5/intranet/page'], { json: true });
-    expect(r).toMatchObject({ code: 0, stdout: '[]\n', stderr: 'broadsheet: http://192.168.1.5/intranet/page: a local or reserved address; no service was asked\n' });
+    expect(r).toMatchObject({
+      code: 0,
+      stdout: '[]\n',
+      stderr: 'broadsheet: http://192.168.1.5/intranet/page: a local or reserved address; no service was asked\n',
+    });
     expect(server.requests).toEqual([]);
   });
 
@@ -136,7 +159,15 @@ describe('broadsheet discussions', () => {
   it('prints a URL `broadsheet comments` accepts', async () => {
     server.handle((url, req) =>
       url.pathname === '/hn/api/v1/items/1001'
-        ? { body: { id: 1001, type: 'story', title: 'Story 1001', author: 'op', children: [{ id: 1, author: 'a', text: 'hello there', created_at_i: 1, children: [] }] } }
+        ? {
+            body: {
+              id: 1001,
+              type: 'story',
+              title: 'Story 1001',
+              author: 'op',
+              children: [{ id: 1, author: 'a', text: 'hello there', created_at_i: 1, children: [] }],
+            },
+          }
         : standardAnswers(url, req),
     );
     const list = JSON.parse((await run(discussionsCommand, [ARTICLE], { json: true })).stdout);

@@ -63,7 +63,9 @@ describe('lookupDiscussions', () => {
   it('asks each service as its API wants: Algolia by url attribute, Reddit per variant with raw_json and its User-Agent', async () => {
     await lookupDiscussions(lookupUrls({ link: `${ARTICLE}?utm_source=rss#comments` }), options());
     const hn = server.requests.filter((r) => r.startsWith('/hn/'));
-    expect(hn).toEqual([`/hn/api/v1/search?query=${encodeURIComponent('blog.inkandpaper.net/2026/01/a-post/')}&restrictSearchableAttributes=url&tags=story&hitsPerPage=20`]);
+    expect(hn).toEqual([
+      `/hn/api/v1/search?query=${encodeURIComponent('blog.inkandpaper.net/2026/01/a-post/')}&restrictSearchableAttributes=url&tags=story&hitsPerPage=20`,
+    ]);
     const reddit = server.requests.filter((r) => r.startsWith('/reddit/')).map((r) => new URL(r, 'http://x').searchParams);
     expect(reddit.map((p) => p.get('url')).sort()).toEqual(redditVariants(ARTICLE).sort());
     expect(reddit.every((p) => p.get('raw_json') === '1')).toBe(true);
@@ -117,8 +119,28 @@ describe('lookupDiscussions', () => {
   it('sanitizes every string an answer brings: titles, subreddits; URLs only http(s)', async () => {
     const evil = 'Title\u001b]0;pwned\u0007 \u001b[2Jred\u202e';
     server.handle((url) => {
-      if (url.pathname.startsWith('/hn/')) return { body: { hits: [{ objectID: '7', title: evil, url: ARTICLE, num_comments: 1, points: 1, created_at_i: 1 }, { objectID: 'javascript:alert(1)', title: 'x', url: ARTICLE }] } };
-      if (url.pathname.startsWith('/reddit/')) return { body: { data: { children: [{ kind: 't3', data: { id: 'ev1', title: evil, url: ARTICLE, permalink: 'javascript:alert(1)', subreddit_name_prefixed: 'r/\u001b[31mx', num_comments: 2 } }] } } };
+      if (url.pathname.startsWith('/hn/'))
+        return {
+          body: {
+            hits: [
+              { objectID: '7', title: evil, url: ARTICLE, num_comments: 1, points: 1, created_at_i: 1 },
+              { objectID: 'javascript:alert(1)', title: 'x', url: ARTICLE },
+            ],
+          },
+        };
+      if (url.pathname.startsWith('/reddit/'))
+        return {
+          body: {
+            data: {
+              children: [
+                {
+                  kind: 't3',
+                  data: { id: 'ev1', title: evil, url: ARTICLE, permalink: 'javascript:alert(1)', subreddit_name_prefixed: 'r/\u001b[31mx', num_comments: 2 },
+                },
+              ],
+            },
+          },
+        };
       return { body: [{ short_id: 'ev2', title: evil, url: ARTICLE, comment_count: 3, comments_url: 'file:///etc/passwd' }] };
     });
     const { discussions } = await lookupDiscussions(lookupUrls({ link: ARTICLE }), options());
@@ -148,14 +170,19 @@ describe('lookupDiscussions', () => {
     const start = now;
     const reset = Math.floor(now / 1000) + 120;
     server.handle((url, req) =>
-      url.pathname.startsWith('/lobsters/') ? { status: 429, body: 'slow down', raw: true, headers: { 'ratelimit-reset': String(reset) } } : standardAnswers(url, req),
+      url.pathname.startsWith('/lobsters/')
+        ? { status: 429, body: 'slow down', raw: true, headers: { 'ratelimit-reset': String(reset) } }
+        : standardAnswers(url, req),
     );
     const urls = lookupUrls({ link: ARTICLE });
     const first = await lookupDiscussions(urls, options({ services: ['lobsters'] }));
     expect(first.services[0]!.error).toMatch(/^HTTP 429 Too Many Requests, retry after (11\d s|2 min)$/);
     const asked = server.requests.length;
     // Another Manners (another process) over the same cache: no request until the reset time.
-    const second = await lookupDiscussions(urls, options({ services: ['lobsters'], manners: new Manners({ ledger: store.ledger(), now: () => now }), force: true }));
+    const second = await lookupDiscussions(
+      urls,
+      options({ services: ['lobsters'], manners: new Manners({ ledger: store.ledger(), now: () => now }), force: true }),
+    );
     expect(server.requests.length).toBe(asked);
     expect(second.services[0]).toMatchObject({ rateLimited: true });
     expect(second.services[0]!.error).toMatch(/^rate limited until \d\d:\d\d$/);
@@ -167,7 +194,9 @@ describe('lookupDiscussions', () => {
   });
 
   it('a 429 with Retry-After pauses Reddit', async () => {
-    server.handle((url, req) => (url.pathname.startsWith('/reddit/') ? { status: 429, body: '', raw: true, headers: { 'retry-after': '30' } } : standardAnswers(url, req)));
+    server.handle((url, req) =>
+      url.pathname.startsWith('/reddit/') ? { status: 429, body: '', raw: true, headers: { 'retry-after': '30' } } : standardAnswers(url, req),
+    );
     const manners = new Manners({ ledger: store.ledger(), now: () => now });
     await lookupDiscussions(lookupUrls({ link: ARTICLE }), options({ manners }));
     expect(manners.pausedUntil('reddit')).toBe(NOW + 30_000);
@@ -178,7 +207,10 @@ describe('lookupDiscussions', () => {
 describe('the lookup cache', () => {
   const young = new Date(NOW - 6 * HOUR).toISOString();
   const old = new Date(NOW - 5 * 24 * HOUR).toISOString();
-  const found = (fetchedAt: number) => ({ fetchedAt, refs: [{ source: 'hackernews' as const, url: 'https://news.ycombinator.com/item?id=1', title: 't', where: '', comments: 3, score: 1, published: young }] });
+  const found = (fetchedAt: number) => ({
+    fetchedAt,
+    refs: [{ source: 'hackernews' as const, url: 'https://news.ycombinator.com/item?id=1', title: 't', where: '', comments: 3, score: 1, published: young }],
+  });
 
   it('re-asks a found list after an hour while the article is under two days old, after a day later on', () => {
     expect(isDue(undefined, NOW, young)).toBe(true);

@@ -76,7 +76,9 @@ describe('Manners', () => {
 
   it('pauses a service after a 429 for its Retry-After, without sending', async () => {
     const manners = fake({ ledger: store.ledger() });
-    const limited = new DiscussionError('fetch', 'http://x', 'HTTP 429', { cause: new FetchError('http', 'HTTP 429 Too Many Requests', { status: 429, retryAfterSeconds: 600 }) });
+    const limited = new DiscussionError('fetch', 'http://x', 'HTTP 429', {
+      cause: new FetchError('http', 'HTTP 429 Too Many Requests', { status: 429, retryAfterSeconds: 600 }),
+    });
     await expect(manners.run('reddit', async () => Promise.reject(limited))).rejects.toBe(limited);
     expect(manners.pausedUntil('reddit')).toBe(now + 600_000);
     let sent = 0;

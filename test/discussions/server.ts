@@ -94,7 +94,16 @@ export function lookupSettings(base: string, timeoutSeconds = 5) {
 const T0 = Date.UTC(2026, 0, 10, 12) / 1000;
 
 export function algoliaHit(id: number, url: string, comments: number, points = 10, ageHours = 20) {
-  return { objectID: String(id), title: `Story ${id}`, url, points, num_comments: comments, created_at_i: T0 - ageHours * 3600, author: 'someone', _tags: ['story'] };
+  return {
+    objectID: String(id),
+    title: `Story ${id}`,
+    url,
+    points,
+    num_comments: comments,
+    created_at_i: T0 - ageHours * 3600,
+    author: 'someone',
+    _tags: ['story'],
+  };
 }
 
 export function redditLink(id: string, url: string, comments: number, extra: Record<string, unknown> = {}) {
@@ -102,8 +111,17 @@ export function redditLink(id: string, url: string, comments: number, extra: Rec
   return {
     kind: 't3',
     data: {
-      id, name: `t3_${id}`, title: `Post ${id}`, score: 50, num_comments: comments, created_utc: T0 - 3600,
-      permalink: `/r/${sub}/comments/${id}/post_${id}/`, subreddit_name_prefixed: `r/${sub}`, url, over_18: false, ...extra,
+      id,
+      name: `t3_${id}`,
+      title: `Post ${id}`,
+      score: 50,
+      num_comments: comments,
+      created_utc: T0 - 3600,
+      permalink: `/r/${sub}/comments/${id}/post_${id}/`,
+      subreddit_name_prefixed: `r/${sub}`,
+      url,
+      over_18: false,
+      ...extra,
     },
   };
 }
@@ -112,9 +130,16 @@ export const redditListing = (children: unknown[]) => ({ kind: 'Listing', data: 
 
 export function lobstersStory(id: string, url: string, comments: number, old = false) {
   return {
-    short_id: id, short_id_url: `https://lobste.rs/s/${id}`, title: `Story ${id}`, url, score: 30, comment_count: comments,
-    created_at: new Date((T0 - 7200) * 1000).toISOString(), comments_url: `https://lobste.rs/s/${id}/story_${id}`,
-    submitter_user: old ? { username: 'writer' } : 'writer', tags: ['web'],
+    short_id: id,
+    short_id_url: `https://lobste.rs/s/${id}`,
+    title: `Story ${id}`,
+    url,
+    score: 30,
+    comment_count: comments,
+    created_at: new Date((T0 - 7200) * 1000).toISOString(),
+    comments_url: `https://lobste.rs/s/${id}/story_${id}`,
+    submitter_user: old ? { username: 'writer' } : 'writer',
+    tags: ['web'],
   };
 }
 
@@ -145,7 +170,11 @@ export const standardAnswers: Handler = (url) => {
     const variants: Record<string, unknown[]> = {
       'https://blog.inkandpaper.net/2026/01/a-post/': [
         redditLink('abc', 'https://blog.inkandpaper.net/2026/01/a-post/', 85),
-        redditLink('ad1', 'https://blog.inkandpaper.net/2026/01/a-post/', 999, { promoted: true, permalink: '/comments/ad1/buy/', subreddit_name_prefixed: null }),
+        redditLink('ad1', 'https://blog.inkandpaper.net/2026/01/a-post/', 999, {
+          promoted: true,
+          permalink: '/comments/ad1/buy/',
+          subreddit_name_prefixed: null,
+        }),
       ],
       'https://blog.inkandpaper.net/2026/01/a-post': [
         redditLink('abc', 'https://blog.inkandpaper.net/2026/01/a-post/', 85),
@@ -161,7 +190,10 @@ export const standardAnswers: Handler = (url) => {
   }
   if (path === '/lobsters/stories/url/all.json') {
     return {
-      body: [lobstersStory('lob123', 'https://blog.inkandpaper.net/2026/01/a-post/', 12, true), lobstersStory('near1', 'https://blog.inkandpaper.net/2026/01/a-post-2/', 60)],
+      body: [
+        lobstersStory('lob123', 'https://blog.inkandpaper.net/2026/01/a-post/', 12, true),
+        lobstersStory('near1', 'https://blog.inkandpaper.net/2026/01/a-post-2/', 60),
+      ],
     };
   }
   return undefined;

@@ -61,10 +61,31 @@ describe('cleanUrl and lookupUrls', () => {
   });
 
   it('never sends local or reserved addresses anywhere', () => {
-    for (const host of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '172.31.255.1', '192.168.1.5', '169.254.0.9', '0.0.0.0', '[::1]', '[fe80::1]', '[fd00::2]', 'wiki', 'localhost', 'printer.local', 'intranet.internal', 'example.com', 'www.example.org', 'a.example', 'x.test', 'demo.broadsheet.invalid']) {
+    for (const host of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '172.31.255.1',
+      '192.168.1.5',
+      '169.254.0.9',
+      '0.0.0.0',
+      '[::1]',
+      '[fe80::1]',
+      '[fd00::2]',
+      'wiki',
+      'localhost',
+      'printer.local',
+      'intranet.internal',
+      'example.com',
+      'www.example.org',
+      'a.example',
+      'x.test',
+      'demo.broadsheet.invalid',
+    ]) {
       expect(isUnsubmittableHost(host), host).toBe(true);
     }
-    for (const host of ['8.8.8.8', '172.32.0.1', 'blog.inkandpaper.net', 'news.ycombinator.com', '[2001:db8::1]']) expect(isUnsubmittableHost(host), host).toBe(false);
+    for (const host of ['8.8.8.8', '172.32.0.1', 'blog.inkandpaper.net', 'news.ycombinator.com', '[2001:db8::1]'])
+      expect(isUnsubmittableHost(host), host).toBe(false);
     expect(lookupUrls({ link: 'http://192.168.1.5/intranet/page' })).toEqual([]);
     expect(lookupUrls({ link: 'http://wiki/Main_Page' })).toEqual([]);
   });

@@ -41,7 +41,10 @@ const sh = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 function startReader(name: string) {
   const home = path.join(tempRoot, name);
   fs.mkdirSync(home, { recursive: true });
-  fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify({ feeds: [{ url: `${server.base}/blog.rss` }, { url: `${server.base}/c/feeds.xml` }], fetch: { timeoutSeconds: 5 } }));
+  fs.writeFileSync(
+    path.join(home, 'config.json'),
+    JSON.stringify({ feeds: [{ url: `${server.base}/blog.rss` }, { url: `${server.base}/c/feeds.xml` }], fetch: { timeoutSeconds: 5 } }),
+  );
   const command = `cd ${sh(ROOT)} && exec env -u CI -u NO_COLOR -u BROWSER BROADSHEET_HOME=${sh(home)} ${sh(process.execPath)} ${sh(cli)}`;
   return tmux.newSession(name, command, 120, 40);
 }
@@ -65,47 +68,54 @@ afterAll(async () => {
 });
 
 describe.skipIf(!HAVE_TMUX)('platform threads end to end (tmux)', () => {
-  it("c on a blog article shows its Mastodon thread, threaded; c on a Lemmy community's post shows its comment tree", async () => {
-    const pane = startReader('fedi');
-    try {
-      // The start-up refresh fetches both loopback feeds into an empty cache.
-      await pane.waitFor((s) => s.includes('Feeds are back, says the static') && s.includes('Feeds are back, on Lemmy'), { what: 'both articles', timeout: 15_000 });
-      pane.keys('c');
-      let screen = await pane.waitFor(/\d+ comments on Mastodon/, { what: 'the Mastodon thread', timeout: 10_000 });
-      screen = await pane.waitFor('carol', { what: 'the replies' });
-      const lines = screen.split('\n');
-      const column = (name: string) => {
-        const line = lines.find((l) => l.includes(name))!;
-        return [...line.slice(0, line.indexOf(name))].length;
-      };
-      // bob replied to the post; carol to bob, one level in behind a rail; her words are behind a warning.
-      expect(column('carol')).toBe(column('bob') + 2);
-      expect(lines.findIndex((l) => l.includes('carol'))).toBeGreaterThan(lines.findIndex((l) => l.includes('bob')));
-      expect(screen).toContain('3 more replies are on the server');
-      expect(screen).toContain('CW: spoilers for the film [Space shows it]');
-      expect(screen).not.toContain('The butler did it');
-      pane.keys('j', 'Space');
-      screen = await pane.waitFor('The butler did it', { what: 'the opened content warning' });
+  it(
+    "c on a blog article shows its Mastodon thread, threaded; c on a Lemmy community's post shows its comment tree",
+    async () => {
+      const pane = startReader('fedi');
+      try {
+        // The start-up refresh fetches both loopback feeds into an empty cache.
+        await pane.waitFor((s) => s.includes('Feeds are back, says the static') && s.includes('Feeds are back, on Lemmy'), {
+          what: 'both articles',
+          timeout: 15_000,
+        });
+        pane.keys('c');
+        let screen = await pane.waitFor(/\d+ comments on Mastodon/, { what: 'the Mastodon thread', timeout: 10_000 });
+        screen = await pane.waitFor('carol', { what: 'the replies' });
+        const lines = screen.split('\n');
+        const column = (name: string) => {
+          const line = lines.find((l) => l.includes(name))!;
+          return [...line.slice(0, line.indexOf(name))].length;
+        };
+        // bob replied to the post; carol to bob, one level in behind a rail; her words are behind a warning.
+        expect(column('carol')).toBe(column('bob') + 2);
+        expect(lines.findIndex((l) => l.includes('carol'))).toBeGreaterThan(lines.findIndex((l) => l.includes('bob')));
+        expect(screen).toContain('3 more replies are on the server');
+        expect(screen).toContain('CW: spoilers for the film [Space shows it]');
+        expect(screen).not.toContain('The butler did it');
+        pane.keys('j', 'Space');
+        screen = await pane.waitFor('The butler did it', { what: 'the opened content warning' });
 
-      // Back to the list, the next article (the Lemmy community's post), its comments.
-      // h: the comments pane closes (the article is back), h again: the list has the keys.
-      pane.keys('h');
-      await pane.waitFor((s) => !/comments on Mastodon/.test(s) && s.includes('Readers are back in fashion'), { what: 'the article again' });
-      pane.keys('h', 'j', 'c');
-      screen = await pane.waitFor(/12 comments on Lemmy/, { what: 'the Lemmy thread', timeout: 10_000 });
-      screen = await pane.waitFor('c3@other.example', { what: 'the comment tree' });
-      const tree = screen.split('\n');
-      const at = (name: string) => {
-        const line = tree.find((l) => l.includes(name))!;
-        return [...line.slice(0, line.indexOf(name))].length;
-      };
-      expect(at('c2 ')).toBe(at('op ') + 2);
-      expect(at('c3@other.example')).toBe(at('c2 ') + 2);
-      expect(screen).toContain('[deleted by its author]');
-      expect(screen).toContain('raw html'); // Markdown rendered, its raw HTML shown as text
-      pane.keys('Q');
-    } finally {
-      tmux.killSession('fedi');
-    }
-  }, TEST_TIMEOUT);
+        // Back to the list, the next article (the Lemmy community's post), its comments.
+        // h: the comments pane closes (the article is back), h again: the list has the keys.
+        pane.keys('h');
+        await pane.waitFor((s) => !/comments on Mastodon/.test(s) && s.includes('Readers are back in fashion'), { what: 'the article again' });
+        pane.keys('h', 'j', 'c');
+        screen = await pane.waitFor(/12 comments on Lemmy/, { what: 'the Lemmy thread', timeout: 10_000 });
+        screen = await pane.waitFor('c3@other.example', { what: 'the comment tree' });
+        const tree = screen.split('\n');
+        const at = (name: string) => {
+          const line = tree.find((l) => l.includes(name))!;
+          return [...line.slice(0, line.indexOf(name))].length;
+        };
+        expect(at('c2 ')).toBe(at('op ') + 2);
+        expect(at('c3@other.example')).toBe(at('c2 ') + 2);
+        expect(screen).toContain('[deleted by its author]');
+        expect(screen).toContain('raw html'); // Markdown rendered, its raw HTML shown as text
+        pane.keys('Q');
+      } finally {
+        tmux.killSession('fedi');
+      }
+    },
+    TEST_TIMEOUT,
+  );
 });

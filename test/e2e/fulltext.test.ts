@@ -35,8 +35,10 @@ function feed(base: string): string {
 
 function page(n: number): string {
   const paragraphs = WHOLE.map((p) => `<p>${p} ${'The island council met again to discuss it. '.repeat(3)}</p>`).join('');
-  return `<!doctype html><html><head><title>Causeway story ${n}</title></head><body><nav><a href="/">Home</a> <a href="/weather/">Weather</a></nav>` +
-    `<article><h1>Causeway story ${n}</h1>${paragraphs}</article><footer>Island News, all rights reserved</footer></body></html>`;
+  return (
+    `<!doctype html><html><head><title>Causeway story ${n}</title></head><body><nav><a href="/">Home</a> <a href="/weather/">Weather</a></nav>` +
+    `<article><h1>Causeway story ${n}</h1>${paragraphs}</article><footer>Island News, all rights reserved</footer></body></html>`
+  );
 }
 
 const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -44,7 +46,11 @@ const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 function startReader(): Pane {
   const name = `ft${++sessions}`;
   const script = path.join(tempRoot, `${name}.sh`);
-  fs.writeFileSync(script, `#!/bin/sh\nexec env -u CI -u NO_COLOR -u FORCE_COLOR -u BROWSER BROADSHEET_HOME=${shq(home)} ${shq(process.execPath)} ${shq(cli)}\n`, { mode: 0o755 });
+  fs.writeFileSync(
+    script,
+    `#!/bin/sh\nexec env -u CI -u NO_COLOR -u FORCE_COLOR -u BROWSER BROADSHEET_HOME=${shq(home)} ${shq(process.execPath)} ${shq(cli)}\n`,
+    { mode: 0o755 },
+  );
   return tmux.newSession(name, `sh ${shq(script)}`, 120, 40);
 }
 
@@ -75,7 +81,7 @@ afterAll(async () => {
 });
 
 describe.skipIf(!HAVE_TMUX)('full text end to end (tmux)', () => {
-  it('fetches a fullText feed\'s pages in the background, shows the whole text, offline too, and F shows the summary', async () => {
+  it("fetches a fullText feed's pages in the background, shows the whole text, offline too, and F shows the summary", async () => {
     let pane = startReader();
     await pane.waitFor('Full text: 2 articles saved for reading offline', { timeout: 15_000 });
     expect(server!.hits('/news/1/')).toBe(1);

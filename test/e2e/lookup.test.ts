@@ -21,15 +21,38 @@ let server: SearchServer;
 
 const NOW_S = Math.floor(Date.now() / 1000);
 const hnThread = {
-  id: 1001, type: 'story', title: 'A post, on HN', author: 'op',
+  id: 1001,
+  type: 'story',
+  title: 'A post, on HN',
+  author: 'op',
   children: [
-    { id: 11, author: 'hn_alice', text: 'The HN thread with the most comments.', created_at_i: NOW_S - 5000, children: [{ id: 12, author: 'hn_bob', text: 'Agreed.', created_at_i: NOW_S - 4000, children: [] }] },
+    {
+      id: 11,
+      author: 'hn_alice',
+      text: 'The HN thread with the most comments.',
+      created_at_i: NOW_S - 5000,
+      children: [{ id: 12, author: 'hn_bob', text: 'Agreed.', created_at_i: NOW_S - 4000, children: [] }],
+    },
   ],
 };
 const redditThread = [
-  redditListing([{ kind: 't3', data: { id: 'abc', title: 'A post, on Reddit', author: 'op', num_comments: 4, permalink: '/r/programming/comments/abc/post_abc/' } }]),
   redditListing([
-    { kind: 't1', data: { id: 'r1', parent_id: 't3_abc', author: 'rd_carol', body: 'x', body_html: '&lt;p&gt;Reddit says hello.&lt;/p&gt;', created_utc: NOW_S - 3000, score: 3, replies: '' } },
+    { kind: 't3', data: { id: 'abc', title: 'A post, on Reddit', author: 'op', num_comments: 4, permalink: '/r/programming/comments/abc/post_abc/' } },
+  ]),
+  redditListing([
+    {
+      kind: 't1',
+      data: {
+        id: 'r1',
+        parent_id: 't3_abc',
+        author: 'rd_carol',
+        body: 'x',
+        body_html: '&lt;p&gt;Reddit says hello.&lt;/p&gt;',
+        created_utc: NOW_S - 3000,
+        score: 3,
+        replies: '',
+      },
+    },
     { kind: 'more', data: { id: 'r2', name: 't1_r2', parent_id: 't3_abc', count: 2, depth: 0, children: ['r2', 'r3'] } },
   ]),
 ];
@@ -48,7 +71,19 @@ beforeAll(async () => {
     if (url.pathname === '/reddit/comments/abc.json') return { body: redditThread };
     if (url.pathname === '/reddit/api/morechildren.json') {
       const ids = url.searchParams.get('children')!.split(',');
-      const things = ids.map((id) => ({ kind: 't1', data: { id, parent_id: 't3_abc', author: `rd_${id}`, body: 'x', body_html: `<p>More reply ${id} loaded.</p>`, created_utc: NOW_S - 100, score: 1, replies: '' } }));
+      const things = ids.map((id) => ({
+        kind: 't1',
+        data: {
+          id,
+          parent_id: 't3_abc',
+          author: `rd_${id}`,
+          body: 'x',
+          body_html: `<p>More reply ${id} loaded.</p>`,
+          created_utc: NOW_S - 100,
+          score: 1,
+          replies: '',
+        },
+      }));
       return { body: { json: { errors: [], data: { things } } } };
     }
     return standardAnswers(url, req);
@@ -70,7 +105,10 @@ describe.skipIf(!HAVE_TMUX)('discussions found elsewhere, end to end (tmux)', ()
     fs.mkdirSync(home, { recursive: true });
     const feed = path.join(temp, 'blog.rss');
     fs.writeFileSync(feed, blogFeed);
-    fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify({ feeds: [{ url: pathToFileURL(feed).href }], sources: lookupSettings(server.base).sources, fetch: { timeoutSeconds: 5 } }));
+    fs.writeFileSync(
+      path.join(home, 'config.json'),
+      JSON.stringify({ feeds: [{ url: pathToFileURL(feed).href }], sources: lookupSettings(server.base).sources, fetch: { timeoutSeconds: 5 } }),
+    );
     const command = `env -u CI -u NO_COLOR BROADSHEET_HOME=${q(home)} ${q(process.execPath)} ${q(cli)}; sleep 600`;
     const pane = tmux.newSession('lookup', command, 120, 40);
     try {
@@ -80,12 +118,22 @@ describe.skipIf(!HAVE_TMUX)('discussions found elsewhere, end to end (tmux)', ()
       await pane.waitFor('The body of the post.');
       pane.keys('c');
       // Every answer in (Reddit's last URL variants too), and the HN thread loaded: its own count stands.
-      const shown = await pane.waitFor((s) => s.includes('hn_alice') && s.includes('Lobsters · 12 comments') && s.includes('Reddit r/webdev · 3 comments') && s.includes('▸ Hacker News · 2 comments'), { timeout: 10_000, what: 'the HN thread and the list of discussions' });
+      const shown = await pane.waitFor(
+        (s) =>
+          s.includes('hn_alice') &&
+          s.includes('Lobsters · 12 comments') &&
+          s.includes('Reddit r/webdev · 3 comments') &&
+          s.includes('▸ Hacker News · 2 comments'),
+        { timeout: 10_000, what: 'the HN thread and the list of discussions' },
+      );
       expect(shown).toMatch(/Reddit r\/programming · 85 comments/);
       expect(shown).toMatch(/2 comments on Hacker News/);
       expect(shown).not.toContain('rd_carol');
       pane.keys(']');
-      const reddit = await pane.waitFor((s) => s.includes('rd_carol') && /▸ Reddit r\/programming · 4 comments/.test(s), { timeout: 10_000, what: 'the Reddit thread' });
+      const reddit = await pane.waitFor((s) => s.includes('rd_carol') && /▸ Reddit r\/programming · 4 comments/.test(s), {
+        timeout: 10_000,
+        what: 'the Reddit thread',
+      });
       expect(reddit).toContain('[2 more replies] — Enter loads them');
       pane.keys('G', 'Enter');
       const more = await pane.waitFor('More reply r3 loaded.', { timeout: 10_000, what: 'the loaded replies' });

@@ -37,12 +37,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Poll `probe` every 50 ms until it returns something other than undefined/false, or fail after
  * `timeout` ms with `describe()` (for instance the last screen) in the message.
  */
-export async function waitUntil<T>(
-  probe: () => T | undefined | false,
-  what: string,
-  describe: () => string = () => '',
-  timeout = WAIT_TIMEOUT_MS,
-): Promise<T> {
+export async function waitUntil<T>(probe: () => T | undefined | false, what: string, describe: () => string = () => '', timeout = WAIT_TIMEOUT_MS): Promise<T> {
   const deadline = Date.now() + timeout;
   for (;;) {
     const value = probe();
@@ -97,7 +92,11 @@ export class TmuxServer {
 }
 
 export class Pane {
-  constructor(readonly server: TmuxServer, readonly target: string, readonly session: string) {}
+  constructor(
+    readonly server: TmuxServer,
+    readonly target: string,
+    readonly session: string,
+  ) {}
 
   /** send-keys with tmux key names: 'j', 'Enter', 'Escape', 'C-c'. */
   keys(...keys: string[]) {
@@ -131,11 +130,11 @@ export class Pane {
    * Poll the screen until `expect` holds: a string it contains, a RegExp it matches, or a predicate
    * over the screen text. Resolves to the screen that matched.
    */
-  async waitFor(expect: string | RegExp | ((screen: string) => boolean), options: { escapes?: boolean; timeout?: number; what?: string } = {}): Promise<string> {
-    const test =
-      typeof expect === 'string' ? (s: string) => s.includes(expect)
-      : expect instanceof RegExp ? (s: string) => expect.test(s)
-      : expect;
+  async waitFor(
+    expect: string | RegExp | ((screen: string) => boolean),
+    options: { escapes?: boolean; timeout?: number; what?: string } = {},
+  ): Promise<string> {
+    const test = typeof expect === 'string' ? (s: string) => s.includes(expect) : expect instanceof RegExp ? (s: string) => expect.test(s) : expect;
     let last = '';
     const what = options.what ?? (typeof expect === 'function' ? 'the expected screen' : JSON.stringify(String(expect)));
     return waitUntil(

@@ -14,19 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { startFarm, type Farm } from '../support/farm/index.js';
-import {
-  STACK_TRACE,
-  lines,
-  prng,
-  runCli,
-  seedFrom,
-  sleep,
-  snapshotBundle,
-  startCli,
-  tempDir,
-  writeConfig,
-  type RunResult,
-} from './helpers.js';
+import { STACK_TRACE, lines, prng, runCli, seedFrom, sleep, snapshotBundle, startCli, tempDir, writeConfig, type RunResult } from './helpers.js';
 
 const ROUNDS = 22;
 const SEED = seedFrom(20251125);
@@ -130,7 +118,10 @@ describe('crash safety of the cache', () => {
   it(`${ROUNDS} refreshes killed with SIGKILL at random moments: integrity ok, every acknowledged mark intact`, async () => {
     const rng = prng(SEED);
     // The first marks, before any kill.
-    for (const [action, n] of [['read', 40], ['star', 20]] as const) {
+    for (const [action, n] of [
+      ['read', 40],
+      ['star', 20],
+    ] as const) {
       const run = await mark(action, fresh(n));
       expect(run.code, run.stderr).toBe(0);
     }

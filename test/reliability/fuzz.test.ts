@@ -73,24 +73,104 @@ function adapterFor(file: string): Adapter {
 
 /** Terminal attacks, raw and encoded as the parsers and entity decoders will see them. */
 const PAYLOADS = [
-  '\x1b[2J\x1b[H', '\x1b[31mred', '\x1b]0;fuzz-title\x07', '\x1b]2;fuzz-title\x1b\\', '\x1b]52;c;ZmVlZGZhcm0tb3NjNTItY2FuYXJ5\x07',
-  '\x1b]8;;http://127.0.0.1/phish\x1b\\text\x1b]8;;\x1b\\', '\x1bP+q544e\x1b\\', '\x1b_apc\x1b\\', '\x1b^pm\x1b\\', '\x1bX sos \x1b\\',
-  '\x1bc', '\x1b(0', '\x1b[', '\x1b]', '\x1b', '\x07', '\x00', '\x08\x08\x08', '\x7f', '\r\x1b[K',
-  '\u009b2J', '\u009d0;t\u009c', '\u0085', '\u0090q\u009c', '\u202e', '\u202dLRO', '\u2066isolate\u2069', '\u200b\u200d\ufeff',
-  '&#27;[2J', '&#x1b;]0;fuzz-title&#7;', '&#x1B;]52;c;ZmVlZGZhcm0tb3NjNTItY2FuYXJ5&#x07;', '&#155;31m', '&#x9b;2J', '&#x9d;0;t&#x9c;',
-  '&#x202e;', '&#8238;', '&#x2066;', '&#0;', '&#x0;', '&#1;', '&#127;', '&#x85;', '&#xd800;', '&#x110000;', '&#99999999999;',
-  '&amp;#27;[2J', '&amp;#x1b;]0;x&amp;#7;', '&lt;script&gt;\x1b[2J&lt;/script&gt;', '<![CDATA[\x1b]0;cdata\x07]]>',
-  '<![CDATA[<p>&#27;]52;c;Zm9v&#7;</p>]]>', '<a href="javascript:alert(1)">js</a>', '<a href="\x1b]8;;x\x07http://a/">l</a>',
-  '&#x26;#27;', '&#38;#27;[31m',
+  '\x1b[2J\x1b[H',
+  '\x1b[31mred',
+  '\x1b]0;fuzz-title\x07',
+  '\x1b]2;fuzz-title\x1b\\',
+  '\x1b]52;c;ZmVlZGZhcm0tb3NjNTItY2FuYXJ5\x07',
+  '\x1b]8;;http://127.0.0.1/phish\x1b\\text\x1b]8;;\x1b\\',
+  '\x1bP+q544e\x1b\\',
+  '\x1b_apc\x1b\\',
+  '\x1b^pm\x1b\\',
+  '\x1bX sos \x1b\\',
+  '\x1bc',
+  '\x1b(0',
+  '\x1b[',
+  '\x1b]',
+  '\x1b',
+  '\x07',
+  '\x00',
+  '\x08\x08\x08',
+  '\x7f',
+  '\r\x1b[K',
+  '\u009b2J',
+  '\u009d0;t\u009c',
+  '\u0085',
+  '\u0090q\u009c',
+  '\u202e',
+  '\u202dLRO',
+  '\u2066isolate\u2069',
+  '\u200b\u200d\ufeff',
+  '&#27;[2J',
+  '&#x1b;]0;fuzz-title&#7;',
+  '&#x1B;]52;c;ZmVlZGZhcm0tb3NjNTItY2FuYXJ5&#x07;',
+  '&#155;31m',
+  '&#x9b;2J',
+  '&#x9d;0;t&#x9c;',
+  '&#x202e;',
+  '&#8238;',
+  '&#x2066;',
+  '&#0;',
+  '&#x0;',
+  '&#1;',
+  '&#127;',
+  '&#x85;',
+  '&#xd800;',
+  '&#x110000;',
+  '&#99999999999;',
+  '&amp;#27;[2J',
+  '&amp;#x1b;]0;x&amp;#7;',
+  '&lt;script&gt;\x1b[2J&lt;/script&gt;',
+  '<![CDATA[\x1b]0;cdata\x07]]>',
+  '<![CDATA[<p>&#27;]52;c;Zm9v&#7;</p>]]>',
+  '<a href="javascript:alert(1)">js</a>',
+  '<a href="\x1b]8;;x\x07http://a/">l</a>',
+  '&#x26;#27;',
+  '&#38;#27;[31m',
   // Links a reader must never open or fetch from a remote feed.
-  '<link>javascript:alert(1)</link>', '<comments>file:///etc/passwd</comments>',
+  '<link>javascript:alert(1)</link>',
+  '<comments>file:///etc/passwd</comments>',
   '<wfw:commentRss xmlns:wfw="http://wellformedweb.org/CommentAPI/">file:///etc/passwd</wfw:commentRss>',
-  '<link rel="replies" type="application/atom+xml" href="file:///etc/passwd"/>', '<link href="data:text/html,x"/>',
-  '<link>http://exa mple.org/\x1b[2J</link>', '<link> https://example.org/a b </link>',
+  '<link rel="replies" type="application/atom+xml" href="file:///etc/passwd"/>',
+  '<link href="data:text/html,x"/>',
+  '<link>http://exa mple.org/\x1b[2J</link>',
+  '<link> https://example.org/a b </link>',
 ];
 
-const LABELS = ['utf-8', 'UTF-16', 'utf-16le', 'utf-16be', 'iso-8859-1', 'windows-1252', 'windows-1251', 'koi8-r', 'shift_jis', 'euc-jp', 'gb2312', 'gb18030', 'big5', 'iso-2022-jp', 'x-user-defined', 'replacement', 'utf-7', 'bogus-charset', '', 'us-ascii', 'latin1'];
-const CONTENT_TYPES: Array<string | null> = [null, 'application/rss+xml', 'application/atom+xml; charset=utf-8', 'text/xml; charset=iso-8859-1', 'text/html; charset=windows-1251', 'application/xml; charset=utf-16', 'text/xml; charset="bogus"', 'text/plain', 'application/json'];
+const LABELS = [
+  'utf-8',
+  'UTF-16',
+  'utf-16le',
+  'utf-16be',
+  'iso-8859-1',
+  'windows-1252',
+  'windows-1251',
+  'koi8-r',
+  'shift_jis',
+  'euc-jp',
+  'gb2312',
+  'gb18030',
+  'big5',
+  'iso-2022-jp',
+  'x-user-defined',
+  'replacement',
+  'utf-7',
+  'bogus-charset',
+  '',
+  'us-ascii',
+  'latin1',
+];
+const CONTENT_TYPES: Array<string | null> = [
+  null,
+  'application/rss+xml',
+  'application/atom+xml; charset=utf-8',
+  'text/xml; charset=iso-8859-1',
+  'text/html; charset=windows-1251',
+  'application/xml; charset=utf-16',
+  'text/xml; charset="bogus"',
+  'text/plain',
+  'application/json',
+];
 
 type Rng = () => number;
 const pick = <T>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * list.length)]!;
@@ -256,7 +336,11 @@ class Checker {
     let v = s;
     if (opts.sgr) v = v.replace(SGR, '');
     const bad = FORBIDDEN_CHARS.exec(v);
-    if (bad) return this.add('control', `${where}: U+${bad[0].codePointAt(0)!.toString(16).padStart(4, '0')} in ${JSON.stringify(v.slice(Math.max(0, bad.index - 30), bad.index + 30))}`);
+    if (bad)
+      return this.add(
+        'control',
+        `${where}: U+${bad[0].codePointAt(0)!.toString(16).padStart(4, '0')} in ${JSON.stringify(v.slice(Math.max(0, bad.index - 30), bad.index + 30))}`,
+      );
     if (opts.single && /[\n\t]/.test(v)) return this.add('single-line', `${where}: newline/tab in ${JSON.stringify(v.slice(0, 80))}`);
     if (opts.single && ZERO_WIDTH.test(v)) return this.add('zero-width', `${where}: zero-width character in ${JSON.stringify(v.slice(0, 80))}`);
   }
@@ -293,14 +377,18 @@ function checkDiscussion(c: Checker, d: Omit<Discussion, 'fetchedAt'>, width: nu
   }
   for (const line of commentsPlain(full, width)) c.text('commentsPlain', line);
   // The `comments --json` output: every string in it, named by its key.
-  for (const [name, json] of [['toCommentsJson', toCommentsJson(full)], ['commentsJsonText', JSON.parse(commentsJsonText(full))]] as const) {
+  for (const [name, json] of [
+    ['toCommentsJson', toCommentsJson(full)],
+    ['commentsJsonText', JSON.parse(commentsJsonText(full))],
+  ] as const) {
     const stack: Array<[string, unknown]> = [[name, json]];
     let visited = 0;
     while (stack.length && visited++ < 100_000) {
       const [where, v] = stack.pop()!;
       if (typeof v === 'string') c.text(where, v);
       else if (Array.isArray(v)) for (const x of v) stack.push([where, x]);
-      else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) stack.push([k === 'children' || k === 'comments' ? where.split(' ')[0]! : `${name} .${k}`, x]);
+      else if (v && typeof v === 'object')
+        for (const [k, x] of Object.entries(v)) stack.push([k === 'children' || k === 'comments' ? where.split(' ')[0]! : `${name} .${k}`, x]);
     }
   }
 }
@@ -325,7 +413,19 @@ describe('fuzz: mutated feeds and comment JSON through decode, parse, sanitize a
     /** Failures grouped by what failed where (numbers stripped), with a few examples each. */
     const problems = new Map<string, { count: number; examples: string[] }>();
     let failingCases = 0;
-    const stats = { cases: 0, feedCases: 0, jsonCases: 0, parsed: 0, feedParseErrors: 0, discussionErrors: 0, articles: 0, comments: 0, strings: 0, slowestMs: 0, slowest: '' };
+    const stats = {
+      cases: 0,
+      feedCases: 0,
+      jsonCases: 0,
+      parsed: 0,
+      feedParseErrors: 0,
+      discussionErrors: 0,
+      articles: 0,
+      comments: 0,
+      strings: 0,
+      slowestMs: 0,
+      slowest: '',
+    };
 
     for (let i = 0; i < MAX_CASES && Date.now() - started < TIME_BOX_MS; i++) {
       const caseStarted = Date.now();
@@ -411,7 +511,12 @@ describe('fuzz: mutated feeds and comment JSON through decode, parse, sanitize a
           const url = 'https://example.org/discussion';
           try {
             const json = parseJsonBody(input, url);
-            const d = adapter === 'hackernews' ? parseHackerNews(json, '9000', url) : adapter === 'reddit' ? parseReddit(json, 'abc', url) : parseLobsters(json, 'xyz', url);
+            const d =
+              adapter === 'hackernews'
+                ? parseHackerNews(json, '9000', url)
+                : adapter === 'reddit'
+                  ? parseReddit(json, 'abc', url)
+                  : parseLobsters(json, 'xyz', url);
             stats.comments += countComments(d.comments);
             checkDiscussion(c, d, width);
           } catch (error) {
@@ -439,7 +544,18 @@ describe('fuzz: mutated feeds and comment JSON through decode, parse, sanitize a
         keptFailures++;
         failingCases++;
         const found = e
-          ? [{ key: `exception ${e?.constructor?.name ?? typeof e}: ${String(e?.message ?? e).split('\n')[0]!.slice(0, 80)}`, what: `${String(e?.stack ?? e).split('\n').slice(0, 3).join(' ').trim()}` }]
+          ? [
+              {
+                key: `exception ${e?.constructor?.name ?? typeof e}: ${String(e?.message ?? e)
+                  .split('\n')[0]!
+                  .slice(0, 80)}`,
+                what: `${String(e?.stack ?? e)
+                  .split('\n')
+                  .slice(0, 3)
+                  .join(' ')
+                  .trim()}`,
+              },
+            ]
           : c.findings.map((f) => ({ key: `${f.kind}: ${f.detail.split(':')[0]!.replace(/\d+/g, 'N')}`, what: f.detail }));
         for (const { key, what } of found) {
           const entry = problems.get(key) ?? { count: 0, examples: [] };

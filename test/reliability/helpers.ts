@@ -5,7 +5,7 @@
  * Everything here is bounded: every wait has a deadline, and every child process is killed by its own
  * pid when a test ends.
  */
-import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,7 +21,6 @@ export function tempDir(prefix: string): string {
 }
 
 // ------------------------------------------------------------------ the built CLI
-
 
 export { snapshotBundle } from '../support/bundle.js';
 

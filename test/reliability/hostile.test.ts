@@ -97,9 +97,17 @@ function craftedFeed(): Buffer {
   const items = [
     ['DCS \x1bP+q544e\x1b\\ request', 'https://example.org/dcs', '<p>DCS body \x1bP1$r\x1b\\ end</p>'],
     ['NUL \x00 in the title', 'https://example.org/nul', '<p>NUL\x00body</p>'],
-    ['<![CDATA[APC \x1b_x\x1b\\ PM \x1b^y\x1b\\ SOS \x1bXz\x1b\\ strings]]>', 'https://example.org/apc', '<![CDATA[<p>&#x1b;_apc&#x1b;\\ &#x1b;P1$r&#x1b;\\</p>]]>'],
+    [
+      '<![CDATA[APC \x1b_x\x1b\\ PM \x1b^y\x1b\\ SOS \x1bXz\x1b\\ strings]]>',
+      'https://example.org/apc',
+      '<![CDATA[<p>&#x1b;_apc&#x1b;\\ &#x1b;P1$r&#x1b;\\</p>]]>',
+    ],
     ['<![CDATA[8-bit DCS \u0090q\u009c and NEL \u0085 and CSI \u009b2J]]>', 'https://example.org/c1', '<![CDATA[<p>&#x90;q&#x9c; &#155;2J &#133;</p>]]>'],
-    ['<![CDATA[Charrefs &#0; &#x1b;P0;1|17/ab&#x1b;\\ &#x2067;isolate&#x2069;]]>', 'https://example.org/refs', '<![CDATA[<p>&#0;&#x2067;x&#x2069;&#x200b;</p>]]>'],
+    [
+      '<![CDATA[Charrefs &#0; &#x1b;P0;1|17/ab&#x1b;\\ &#x2067;isolate&#x2069;]]>',
+      'https://example.org/refs',
+      '<![CDATA[<p>&#0;&#x2067;x&#x2069;&#x200b;</p>]]>',
+    ],
     ['Javascript link', 'javascript:alert(1)', '<p><a href="javascript:alert(1)">js</a></p>'],
     ['File link', 'file:///etc/passwd', '<p><a href="file:///etc/passwd">file</a> <a href="data:text/html,x">data</a></p>'],
     ['Spaced link', '  https://example.org/spaced path  ', '<p><a href="http://127.0.0.1/&#x1b;]8;;x">esc in href</a></p>'],
@@ -242,7 +250,20 @@ describe('hostile feeds (the farm with hostile payloads)', () => {
     // The payload articles are really there (the check above is not vacuous), cleaned.
     const listed = JSON.parse((await runCli(cli, ['articles', '--json'], { home })).stdout.toString('utf8')) as Listed[];
     const titles = listed.map((a) => a.title).join('\n');
-    for (const expected of ['Clear screen and colour', 'Window title', 'Clipboard', 'Hyperlink', 'Charref', 'bidi override', 'pwned', 'DCS', 'APC', '8-bit DCS', 'Javascript link', 'File link']) {
+    for (const expected of [
+      'Clear screen and colour',
+      'Window title',
+      'Clipboard',
+      'Hyperlink',
+      'Charref',
+      'bidi override',
+      'pwned',
+      'DCS',
+      'APC',
+      '8-bit DCS',
+      'Javascript link',
+      'File link',
+    ]) {
       expect(titles).toContain(expected);
     }
     // Only http(s) links are stored and printed.
@@ -275,7 +296,9 @@ describe('hostile feeds (the farm with hostile payloads)', () => {
       const browserLog = path.join(tmp, 'browser.log');
       const browser = path.join(tmp, 'browser.sh');
       // Records each argument on its own line, then a separator per call. Never evaluates anything.
-      fs.writeFileSync(browser, `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a" >> '${browserLog}'; done\nprintf -- '--end--\\n' >> '${browserLog}'\n`, { mode: 0o755 });
+      fs.writeFileSync(browser, `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a" >> '${browserLog}'; done\nprintf -- '--end--\\n' >> '${browserLog}'\n`, {
+        mode: 0o755,
+      });
       const launcher = path.join(tmp, 'reader.sh');
       const errFile = path.join(tmp, 'reader.err');
       fs.writeFileSync(
@@ -307,7 +330,10 @@ describe('hostile feeds (the farm with hostile payloads)', () => {
       expect(titleBefore).not.toContain(TITLE_CANARY);
 
       // The hostile articles and where they stand in the list (the reader and `articles` share the order).
-      const listed = (JSON.parse((await runCli(cli, ['articles', '--json'], { home })).stdout.toString('utf8')) as Listed[]).map((a, index) => ({ ...a, index }));
+      const listed = (JSON.parse((await runCli(cli, ['articles', '--json'], { home })).stdout.toString('utf8')) as Listed[]).map((a, index) => ({
+        ...a,
+        index,
+      }));
       const feedsByUrl = new Map<string, string>();
       for (const f of farm!.feeds) if (f.fault) feedsByUrl.set(f.title, f.fault);
       feedsByUrl.set(CRAFTED_TITLE, 'crafted');
@@ -386,14 +412,22 @@ describe('hostile feeds (the farm with hostile payloads)', () => {
       expect(run('display-message', '-p', '-t', 'app', '#{window_bell_flag}').trim(), 'bell flag (BEL)').toBe('0');
       const buffers = tmux('list-buffers').stdout;
       let bufferText = buffers;
-      for (const name of buffers.split('\n').map((l) => l.split(':')[0]!).filter(Boolean)) bufferText += tmux('show-buffer', '-b', name).stdout;
+      for (const name of buffers
+        .split('\n')
+        .map((l) => l.split(':')[0]!)
+        .filter(Boolean))
+        bufferText += tmux('show-buffer', '-b', name).stdout;
       expect(bufferText, 'tmux buffers (OSC 52 clipboard)').not.toContain(OSC52_CANARY);
       expect(buffers.trim(), 'no tmux buffer at all was created').toBe('');
       // The reader is still running and drew no crash.
       expect(run('display-message', '-p', '-t', 'app', '#{pane_dead}').trim(), screenDetail()).toBe('0');
 
       // $BROWSER: one argument per call, always the stored http(s) link, never anything a shell would run.
-      const calls = fs.readFileSync(browserLog, 'utf8').split('--end--\n').slice(0, -1).map((c) => c.split('\n').filter(Boolean));
+      const calls = fs
+        .readFileSync(browserLog, 'utf8')
+        .split('--end--\n')
+        .slice(0, -1)
+        .map((c) => c.split('\n').filter(Boolean));
       expect(calls).toHaveLength(browserCalls);
       for (const [i, argv] of calls.entries()) {
         expect(argv, `browser call ${i + 1}`).toHaveLength(1);

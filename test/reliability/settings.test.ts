@@ -431,4 +431,3 @@ describe('settings file reliability', () => {
     }, 60_000);
   });
 });
-

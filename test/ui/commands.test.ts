@@ -36,7 +36,7 @@ describe('the command table', () => {
     for (const pane of PANES) for (const a of PANE_HINTS[pane]) expect(PANE_ACTIONS[pane], `${pane} ${a}`).toContain(a);
   });
 
-  it('resolves a key shared by two actions to the pane\'s own one (Space folds a comment, pages an article)', () => {
+  it("resolves a key shared by two actions to the pane's own one (Space folds a comment, pages an article)", () => {
     expect(PANE_ACTIONS.comments.indexOf('toggle-collapse')).toBeLessThan(PANE_ACTIONS.comments.indexOf('page-down'));
     expect(PANE_ACTIONS.list).not.toContain('toggle-collapse');
   });
@@ -53,7 +53,7 @@ describe('the footer', () => {
       }
     }
     const at80 = hintLine('list', keymap, 80);
-    expect(at80).toMatch(/^ j\/k move  Enter open  q quit/);
+    expect(at80).toMatch(/^ j\/k move {2}Enter open {2}q quit/);
     expect(hintLine('list', keymap, 200)).toContain('Tab pane');
     expect(hintLine('article', keymap, 120)).toContain('1-9 o link');
   });
@@ -82,7 +82,11 @@ describe('keys as bound, everywhere they are named (issue 9)', () => {
     expect(f.controller.state.status).toMatch(/^Undone/);
     f.press('j', 'j', 'enter'); // Story number 3: its feed counts 3 comments and names no thread
     expect(f.controller.openArticle()!.lines.join('\n')).toContain("3 comments on the article's page — o opens it");
-    f.store.saveFeed(FEED_A, { title: 'Alpha', link: 'https://a.example/', articles: [article(3, { commentsUrl: 'https://news.ycombinator.com/item?id=3' })] }, { etag: null, lastModified: null });
+    f.store.saveFeed(
+      FEED_A,
+      { title: 'Alpha', link: 'https://a.example/', articles: [article(3, { commentsUrl: 'https://news.ycombinator.com/item?id=3' })] },
+      { etag: null, lastModified: null },
+    );
     f.controller.reloadList();
     f.press('h', 'enter');
     expect(f.controller.openArticle()!.lines.join('\n')).toContain('3 comments — press x');
@@ -116,7 +120,11 @@ describe('the dispatcher', () => {
 describe('keys that match what is on screen (issue 16)', () => {
   it('c shows the comments, c again moves into them, and only from inside them hides them', () => {
     f = fixture(3, { columns: 200, rows: 40 });
-    f.store.saveFeed(FEED_A, { title: 'Alpha', link: 'https://a.example/', articles: [article(1, { commentsUrl: 'https://news.ycombinator.com/item?id=1' })] }, { etag: null, lastModified: null });
+    f.store.saveFeed(
+      FEED_A,
+      { title: 'Alpha', link: 'https://a.example/', articles: [article(1, { commentsUrl: 'https://news.ycombinator.com/item?id=1' })] },
+      { etag: null, lastModified: null },
+    );
     f.controller.dataChanged();
     f.press('c');
     expect(f.controller.state).toMatchObject({ commentsOpen: true, focus: 'comments' });
@@ -168,7 +176,11 @@ describe('errors that say what failed (issue 16)', () => {
     const settings = { ...structuredClone(DEFAULTS), feeds: [{ url: FEED_A }, { url: FEED_B }] };
     settings.sources.hackernews.api = 'http://127.0.0.1:9/api/v1';
     f = fixture(2, { columns: 200, rows: 40 }, { settings });
-    f.store.saveFeed(FEED_A, { title: 'Alpha', link: 'https://a.example/', articles: [article(1, { commentsUrl: 'https://news.ycombinator.com/item?id=1' })] }, { etag: null, lastModified: null });
+    f.store.saveFeed(
+      FEED_A,
+      { title: 'Alpha', link: 'https://a.example/', articles: [article(1, { commentsUrl: 'https://news.ycombinator.com/item?id=1' })] },
+      { etag: null, lastModified: null },
+    );
     f.controller.dataChanged();
     f.press('c');
     for (let i = 0; i < 100 && !f.controller.comments.error; i++) await new Promise((r) => setTimeout(r, 20));
@@ -181,10 +193,21 @@ describe('errors that say what failed (issue 16)', () => {
 describe('small ones (issue 16)', () => {
   it("a collapsed comment's header shows its replies hidden in full, on a second line if need be", () => {
     const comment = (id: string, children: Comment[] = []): Comment => ({
-      id, parentId: null, author: 'A very long author name indeed, the longest in the thread', published: '2026-11-20T10:00:00Z', html: '<p>x</p>', score: 12, deleted: false, permalink: '', orphan: true, children,
+      id,
+      parentId: null,
+      author: 'A very long author name indeed, the longest in the thread',
+      published: '2026-11-20T10:00:00Z',
+      html: '<p>x</p>',
+      score: 12,
+      deleted: false,
+      permalink: '',
+      orphan: true,
+      children,
     });
     const row = { comment: comment('a', [comment('b'), comment('c'), comment('d'), comment('e')]), depth: 0, parent: -1, hidden: 4 };
-    const lines = commentLines(row, 60, { paint: buildTheme({}, false).paint, chalk: new Chalk({ level: 0 }), color: false, now: Date.UTC(2026, 10, 25) }).map(stripAnsi);
+    const lines = commentLines(row, 60, { paint: buildTheme({}, false).paint, chalk: new Chalk({ level: 0 }), color: false, now: Date.UTC(2026, 10, 25) }).map(
+      stripAnsi,
+    );
     expect(lines.join('\n')).toContain('[+] 4 replies hidden');
     for (const line of lines) expect(stringWidth(line)).toBeLessThanOrEqual(60);
   });

@@ -1,9 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import type { Comment } from '../../source/core/comments/types.js';
-import { collapseAll, createTree, currentRow, down, expandAll, moveTo, restore, scrollLines, settle, target, toggle } from '../../source/ui/state/comment-tree.js';
+import {
+  collapseAll,
+  createTree,
+  currentRow,
+  down,
+  expandAll,
+  moveTo,
+  restore,
+  scrollLines,
+  settle,
+  target,
+  toggle,
+} from '../../source/ui/state/comment-tree.js';
 
 const c = (id: string, children: Comment[] = []): Comment => ({
-  id, parentId: null, author: id, published: null, html: `<p>${id}</p>`, score: null, deleted: false, permalink: '', orphan: false, children,
+  id,
+  parentId: null,
+  author: id,
+  published: null,
+  html: `<p>${id}</p>`,
+  score: null,
+  deleted: false,
+  permalink: '',
+  orphan: false,
+  children,
 });
 
 // a            (0)

@@ -42,7 +42,11 @@ describe('the comments pane on a Mastodon thread', () => {
     const settings: Settings = { ...structuredClone(DEFAULTS), feeds: [{ url: feed }] };
     store.syncFeeds(settings.feeds);
     const html = `<p>Feeds are back.</p><p><a href="${server.base}/@alice/100">Comments</a></p>`;
-    store.saveFeed(feed, { title: 'Blog', link: 'https://blog.example/', articles: [article(1, { link: 'https://blog.example/feeds-are-back', html })] }, { etag: null, lastModified: null });
+    store.saveFeed(
+      feed,
+      { title: 'Blog', link: 'https://blog.example/', articles: [article(1, { link: 'https://blog.example/feeds-are-back', html })] },
+      { etag: null, lastModified: null },
+    );
     const id = store.articles({}, { limit: 1 })[0]!.id;
     const row = store.article(id)!;
     let changes = 0;
@@ -74,7 +78,17 @@ describe('the comments pane on a Mastodon thread', () => {
 
 describe('toggleOrReveal', () => {
   const c = (id: string, extra: Partial<Comment> = {}, children: Comment[] = []): Comment => ({
-    id, parentId: null, author: id, published: null, html: '', score: null, deleted: false, permalink: '', orphan: false, children, ...extra,
+    id,
+    parentId: null,
+    author: id,
+    published: null,
+    html: '',
+    score: null,
+    deleted: false,
+    permalink: '',
+    orphan: false,
+    children,
+    ...extra,
   });
 
   it('opens a shut warning first, then folds replies; a comment without a warning folds at once', () => {

@@ -36,7 +36,11 @@ describe('ReaderController', () => {
     f.press('enter'); // Story number 1: a.example, no discussion anywhere
     await new Promise((resolve) => setImmediate(resolve));
     expect(warmed).toBe(0);
-    f.store.saveFeed(FEED_A, { title: 'Alpha', link: 'https://a.example/', articles: [article(1, { commentsUrl: 'https://news.ycombinator.com/item?id=123' })] }, { etag: null, lastModified: null });
+    f.store.saveFeed(
+      FEED_A,
+      { title: 'Alpha', link: 'https://a.example/', articles: [article(1, { commentsUrl: 'https://news.ycombinator.com/item?id=123' })] },
+      { etag: null, lastModified: null },
+    );
     f.controller.dataChanged();
     f.press('h', 'enter');
     expect(warmed).toBe(0); // not in the key's own task
@@ -113,7 +117,17 @@ describe('ReaderController', () => {
     f.press('j', 'j', 'j', 'j', 'j');
     const id = f.controller.rowAtCursor()!.id;
     const screenLine = f.controller.state.list.cursor - f.controller.state.list.offset;
-    const fresh = [1, 2, 3].map((n) => ({ id: `new-${n}`, title: `Breaking ${n}`, link: '', author: '', published: new Date(Date.UTC(2026, 10, 26, n)).toISOString(), html: '', commentsUrl: '', commentFeedUrl: '', commentCount: null }));
+    const fresh = [1, 2, 3].map((n) => ({
+      id: `new-${n}`,
+      title: `Breaking ${n}`,
+      link: '',
+      author: '',
+      published: new Date(Date.UTC(2026, 10, 26, n)).toISOString(),
+      html: '',
+      commentsUrl: '',
+      commentFeedUrl: '',
+      commentCount: null,
+    }));
     f.store.saveFeed(FEED_A, { title: 'Alpha', link: '', articles: fresh }, { etag: null, lastModified: null });
     f.controller.dataChanged();
     expect(f.controller.rowAtCursor()!.id).toBe(id);
@@ -146,7 +160,13 @@ describe('ReaderController', () => {
 
   it('refreshes in the background and reports when done', async () => {
     let finish!: (s: string) => void;
-    f = fixture(5, undefined, { refresh: (_urls, onFeed) => new Promise((resolve) => { onFeed(1, 2, false); finish = resolve; }) });
+    f = fixture(5, undefined, {
+      refresh: (_urls, onFeed) =>
+        new Promise((resolve) => {
+          onFeed(1, 2, false);
+          finish = resolve;
+        }),
+    });
     const running = f.controller.startRefresh(['x', 'y'], 'all');
     expect(f.controller.refreshing).toEqual({ done: 1, total: 2 });
     f.press('j');
@@ -179,7 +199,11 @@ describe('adding a feed from the reader', () => {
   });
 
   const outcomes: [string, SubscribeResult, string][] = [
-    ['the demo replaced', { kind: 'added', title: '', url: 'https://x.example/f', articles: 1, replacedDemo: true }, 'Added "https://x.example/f" (1 article). Your feeds replace the demo feeds from now on.'],
+    [
+      'the demo replaced',
+      { kind: 'added', title: '', url: 'https://x.example/f', articles: 1, replacedDemo: true },
+      'Added "https://x.example/f" (1 article). Your feeds replace the demo feeds from now on.',
+    ],
     ['already subscribed', { kind: 'already', url: 'https://x.example/f' }, 'Already subscribed to https://x.example/f.'],
     ['a failure', { kind: 'failed', url: 'https://x.example/f', message: 'HTTP 404' }, 'Not added: https://x.example/f: HTTP 404'],
   ];

@@ -8,12 +8,21 @@ const NOW = Date.UTC(2026, 0, 10, 12);
 const entry = (key: string, comments: number | null, own = false, extra: Partial<ListedDiscussion['ref']> = {}): ListedDiscussion => ({
   key,
   own,
-  ref: { source: own ? 'site' : (key.split(':')[0] as 'hackernews'), url: `https://x.example/${key}`, title: key, where: '', comments, score: null, published: new Date(NOW - 2 * 86_400_000).toISOString(), ...extra },
+  ref: {
+    source: own ? 'site' : (key.split(':')[0] as 'hackernews'),
+    url: `https://x.example/${key}`,
+    title: key,
+    where: '',
+    comments,
+    score: null,
+    published: new Date(NOW - 2 * 86_400_000).toISOString(),
+    ...extra,
+  },
 });
 const rest = { services: [] as ServiceOutcome[], asking: [] as never[], lookupOn: true };
 
 describe('the default discussion', () => {
-  it('is the site\'s own when it has comments or may have, else the thread with most comments', () => {
+  it("is the site's own when it has comments or may have, else the thread with most comments", () => {
     expect(defaultDiscussion([entry('feed:a', 4, true), entry('hackernews:1', 300)])).toBe(0);
     expect(defaultDiscussion([entry('feed:a', null, true), entry('hackernews:1', 300)])).toBe(0);
     expect(defaultDiscussion([entry('feed:a', 0, true), entry('hackernews:1', 300), entry('reddit:b', 20)])).toBe(1);
@@ -31,7 +40,7 @@ describe('choosing', () => {
     expect(initialList(entries, 'lobsters:gone', rest)).toMatchObject({ current: 0, chosen: false });
   });
 
-  it('] and [ go round the list, and the choice is the reader\'s from then on', () => {
+  it("] and [ go round the list, and the choice is the reader's from then on", () => {
     let list = initialList(entries, undefined, rest);
     list = cycle(list, 1);
     expect(list).toMatchObject({ current: 1, chosen: true });
@@ -59,7 +68,12 @@ describe('choosing', () => {
 
 describe('the header', () => {
   it('lists every discussion, the shown one marked: source, where, comments, age', () => {
-    const entries = [entry('feed:a', 4, true), entry('hackernews:1', 300), entry('reddit:b', 20, false, { source: 'reddit', where: 'r/programming' }), entry('lobsters:c', 1, false, { source: 'lobsters', published: null })];
+    const entries = [
+      entry('feed:a', 4, true),
+      entry('hackernews:1', 300),
+      entry('reddit:b', 20, false, { source: 'reddit', where: 'r/programming' }),
+      entry('lobsters:c', 1, false, { source: 'lobsters', published: null }),
+    ];
     const lines = listHeader({ ...initialList(entries, undefined, rest), current: 2 }, NOW, 60).map((l) => l.trimEnd());
     expect(lines).toEqual([
       '4 discussions — ] next, [ previous',

@@ -43,7 +43,11 @@ const settle = async (until: () => boolean) => {
 function withArticle(path: string, fullText = false) {
   const settings: Settings = { ...structuredClone(DEFAULTS), feeds: [{ url: FEED_A, ...(fullText ? { fullText: true } : {}) }] };
   f = fixture(0, undefined, { settings });
-  f.store.saveFeed(FEED_A, { title: 'Alpha', link: server.base, articles: [article(1, { link: `${server.base}${path}`, html: '<p>Only a summary.</p>' })] }, { etag: null, lastModified: null });
+  f.store.saveFeed(
+    FEED_A,
+    { title: 'Alpha', link: server.base, articles: [article(1, { link: `${server.base}${path}`, html: '<p>Only a summary.</p>' })] },
+    { etag: null, lastModified: null },
+  );
   f.controller.dataChanged();
 }
 
@@ -88,11 +92,13 @@ describe('full text in the reader', () => {
     }
   });
 
-  it('falls back to the feed\'s summary with one line saying why a page could not be read', async () => {
+  it("falls back to the feed's summary with one line saying why a page could not be read", async () => {
     withArticle('/unreadable');
     f.press('enter', 'F');
     await settle(() => text().includes('the page could not be read'));
-    expect(text()).toMatch(/The feed's summary: the page could not be read \(the page has too little text to be an article \(\d+ characters\)\) — F tries again/);
+    expect(text()).toMatch(
+      /The feed's summary: the page could not be read \(the page has too little text to be an article \(\d+ characters\)\) — F tries again/,
+    );
     expect(text()).toContain('Only a summary.');
     // "tries again" does: the page is asked for again, and now it reads.
     const hits = server.hits('/unreadable');
@@ -102,7 +108,7 @@ describe('full text in the reader', () => {
     expect(server.hits('/unreadable')).toBe(hits + 1);
   });
 
-  it('fetches the pages of a fullText feed\'s new articles after a refresh, and says when they are ready', async () => {
+  it("fetches the pages of a fullText feed's new articles after a refresh, and says when they are ready", async () => {
     withArticle('/story/3', true);
     const before = server.hits('/story/3');
     await f.controller.startRefresh([FEED_A], 'Alpha');

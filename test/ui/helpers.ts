@@ -32,8 +32,16 @@ export function fixture(count = 30, size = { columns: 120, rows: 40 }, over: Par
   const settings: Settings = { ...structuredClone(DEFAULTS), feeds: [{ url: FEED_A, tags: ['news'] }, { url: FEED_B }] };
   store.syncFeeds(settings.feeds);
   const numbers = Array.from({ length: count }, (_, i) => i + 1);
-  store.saveFeed(FEED_A, { title: 'Alpha', link: 'https://a.example/', articles: numbers.filter((n) => n % 2).map((n) => article(n)) }, { etag: null, lastModified: null });
-  store.saveFeed(FEED_B, { title: 'Beta', link: 'https://b.example/', articles: numbers.filter((n) => n % 2 === 0).map((n) => article(n)) }, { etag: null, lastModified: null });
+  store.saveFeed(
+    FEED_A,
+    { title: 'Alpha', link: 'https://a.example/', articles: numbers.filter((n) => n % 2).map((n) => article(n)) },
+    { etag: null, lastModified: null },
+  );
+  store.saveFeed(
+    FEED_B,
+    { title: 'Beta', link: 'https://b.example/', articles: numbers.filter((n) => n % 2 === 0).map((n) => article(n)) },
+    { etag: null, lastModified: null },
+  );
   const opened: string[] = [];
   let exited = 0;
   const deps: ControllerDeps = {

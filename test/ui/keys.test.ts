@@ -3,7 +3,29 @@ import type { Key } from 'ink';
 import { buildKeymap, keyNames, resolveAction } from '../../source/ui/keys.js';
 
 const key = (over: Partial<Key> = {}): Key =>
-  ({ upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false, ...over }) as Key;
+  ({
+    upArrow: false,
+    downArrow: false,
+    leftArrow: false,
+    rightArrow: false,
+    pageDown: false,
+    pageUp: false,
+    home: false,
+    end: false,
+    return: false,
+    escape: false,
+    ctrl: false,
+    shift: false,
+    tab: false,
+    backspace: false,
+    delete: false,
+    meta: false,
+    super: false,
+    hyper: false,
+    capsLock: false,
+    numLock: false,
+    ...over,
+  }) as Key;
 
 describe('keys', () => {
   it('names keys and splits runs typed fast', () => {
@@ -15,7 +37,7 @@ describe('keys', () => {
     expect(keyNames('G', key({ shift: true }))).toEqual(['G']);
   });
 
-  it('resolves a key by the pane\'s priorities', () => {
+  it("resolves a key by the pane's priorities", () => {
     const { keymap } = buildKeymap({});
     expect(resolveAction('n', ['next-thread', 'next-unread'], keymap)).toBe('next-thread');
     expect(resolveAction('n', ['next-unread', 'next-thread'], keymap)).toBe('next-unread');

@@ -15,10 +15,18 @@ describe('the article header', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-reader-data-'));
     const store = Store.open(path.join(dir, 'cache.db'));
     store.syncFeeds([{ url: FEED_A }]);
-    store.saveFeed(FEED_A, { title: 'Alpha', link: 'https://a.example/', articles: [
-      article(1, { id: 'old', title: 'Old one', published: '2017-07-07T10:00:00.000Z' }),
-      article(2, { id: 'new', title: 'New one', published: '2026-11-25T09:00:00.000Z' }),
-    ] }, { etag: null, lastModified: null });
+    store.saveFeed(
+      FEED_A,
+      {
+        title: 'Alpha',
+        link: 'https://a.example/',
+        articles: [
+          article(1, { id: 'old', title: 'Old one', published: '2017-07-07T10:00:00.000Z' }),
+          article(2, { id: 'new', title: 'New one', published: '2026-11-25T09:00:00.000Z' }),
+        ],
+      },
+      { etag: null, lastModified: null },
+    );
     const data = new ReaderData(store, { color: false, now: () => Date.parse('2026-11-25T12:00:00Z'), commentsKey: () => 'c', openKey: () => 'o' });
     const header = (title: string) => {
       const row = store.articles({}, { offset: 0, limit: 10 }).find((r) => r.title === title)!;

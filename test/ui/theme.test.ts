@@ -31,7 +31,7 @@ const contrast = (a: string, b: string) => {
 describe('the default palette', () => {
   const colours = [...Object.entries(DEFAULT_THEME), ...RAIL_COLOURS.map((c, i) => [`rail ${i + 1}`, c] as const)].filter(([, spec]) => !MODIFIERS.has(spec));
 
-  it('keeps to the terminal\'s own ANSI colours (no fixed hex values)', () => {
+  it("keeps to the terminal's own ANSI colours (no fixed hex values)", () => {
     for (const [element, spec] of colours) expect(Object.keys(PALETTES.xterm!), element).toContain(spec);
   });
 

@@ -6,7 +6,6 @@
  * Issue 13: one Chinese title in a 120-column split emptied the list below it.
  */
 import { EventEmitter } from 'node:events';
-import React from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { render as inkRender, type Instance } from 'ink';
 import stringWidth from 'string-width';
@@ -63,8 +62,16 @@ function wideFixture(columns: number, rows: number) {
 function comment(id: string, depth: number, n: number): Comment {
   const children = depth < 5 ? [comment(`${id}.1`, depth + 1, n + 1), ...(depth < 2 ? [comment(`${id}.2`, depth + 1, n + 2)] : [])] : [];
   return {
-    id, parentId: null, author: script(n + 1).slice(0, 10), published: '2026-11-25T10:00:00Z', html: `<p>${script(n)} ${script(n + 5)}</p>`,
-    score: 3, deleted: false, permalink: '', orphan: false, children,
+    id,
+    parentId: null,
+    author: script(n + 1).slice(0, 10),
+    published: '2026-11-25T10:00:00Z',
+    html: `<p>${script(n)} ${script(n + 5)}</p>`,
+    score: 3,
+    deleted: false,
+    permalink: '',
+    orphan: false,
+    children,
   };
 }
 
@@ -75,7 +82,10 @@ function discussion() {
 
 class Screen extends EventEmitter {
   last = '';
-  constructor(public columns: number, public rows: number) {
+  constructor(
+    public columns: number,
+    public rows: number,
+  ) {
     super();
   }
   isTTY = true;
@@ -120,7 +130,8 @@ function check(lines: string[], columns: number, rows: number, what: string) {
     const width = stringWidth(line);
     if (width > columns) throw new Error(`${what}: line ${i} is ${width} columns wide:\n${line}`);
     // A split surrogate pair or a replacement character is a wide character cut in half.
-    if (/\uFFFD|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(line)) throw new Error(`${what}: line ${i} splits a character:\n${line}`);
+    if (/\uFFFD|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(line))
+      throw new Error(`${what}: line ${i} splits a character:\n${line}`);
   }
 }
 
@@ -225,7 +236,17 @@ describe('the reader at every size, in every script', () => {
   it('draws every row, within the width, at widths 40-240 and heights 10-60 (seeded sample)', async () => {
     const random = prng(13);
     const sizes: [number, number][] = [
-      [40, 10], [80, 24], [119, 40], [120, 40], [121, 30], [159, 50], [160, 40], [166, 20], [167, 45], [200, 50], [240, 60],
+      [40, 10],
+      [80, 24],
+      [119, 40],
+      [120, 40],
+      [121, 30],
+      [159, 50],
+      [160, 40],
+      [166, 20],
+      [167, 45],
+      [200, 50],
+      [240, 60],
     ];
     for (let i = 0; i < 9; i++) sizes.push([40 + Math.floor(random() * 201), 10 + Math.floor(random() * 51)]);
     for (const [columns, rows] of sizes) {
@@ -242,7 +263,12 @@ describe('the reader at every size, in every script', () => {
 
   it('stays within the width after a resize', async () => {
     const screen = await renderAt(200, 50, VIEWS[3]!);
-    for (const [columns, rows] of [[120, 40], [61, 17], [163, 33], [40, 10]] as const) {
+    for (const [columns, rows] of [
+      [120, 40],
+      [61, 17],
+      [163, 33],
+      [40, 10],
+    ] as const) {
       screen.columns = columns;
       screen.rows = rows;
       screen.emit('resize');

@@ -11,7 +11,7 @@ import { safeUrl, sanitizeLine } from '../sanitize.js';
 import { facetsToHtml } from './bluesky-facets.js';
 import { DiscussionError } from './errors.js';
 import { isObject, isoFrom, num, str, type FetchContext } from './net.js';
-import { count, getJson, moreStubs, notThere, probeJson, titleFrom } from './remote.js';
+import { count, moreStubs, notThere, probeJson, titleFrom } from './remote.js';
 import { buildThread, countComments } from './thread.js';
 import type { Discussion, FlatComment } from './types.js';
 
@@ -127,8 +127,15 @@ export function parseBluesky(json: unknown, ref: BlueskyRef, web: string = BLUES
       // Placeholders keep their place; they carry no replies of their own.
       const uri = str(node.uri);
       flat.push({
-        id: uri || `gone:${parentId ?? 'root'}:${n}`, parentId, author: '', published: null, html: '', score: null, deleted: true,
-        permalink: pageOf(uri, web), placeholder: kind.endsWith('blockedPost') ? 'blocked post' : 'post not found',
+        id: uri || `gone:${parentId ?? 'root'}:${n}`,
+        parentId,
+        author: '',
+        published: null,
+        html: '',
+        score: null,
+        deleted: true,
+        permalink: pageOf(uri, web),
+        placeholder: kind.endsWith('blockedPost') ? 'blocked post' : 'post not found',
       });
       continue;
     }

@@ -133,7 +133,17 @@ export function parseDiscourse(
   // The posts not read, as one stub at the end that opens the topic where they begin.
   if (notLoaded > 0) {
     const after = info.stopped ? '' : `/${(numbers.at(-1) ?? 0) + 1}`;
-    flat.push({ id: 'more:topic', parentId: null, author: '', published: null, html: '', score: null, deleted: false, permalink: `${pageUrl}${after}`, more: notLoaded });
+    flat.push({
+      id: 'more:topic',
+      parentId: null,
+      author: '',
+      published: null,
+      html: '',
+      score: null,
+      deleted: false,
+      permalink: `${pageUrl}${after}`,
+      more: notLoaded,
+    });
   }
   const comments = buildThread(flat, { pruneDeleted: false });
   const counted = countComments(comments);

@@ -25,14 +25,36 @@ type Element = Extract<Node, { attribs: unknown }>;
 const SAYS = /\b(?:comments?|commenting|repl(?:y|ies)|discuss(?:ion|ions)?|toots?|conversation)\b/i;
 const COMMENTISH = /comment|discuss|repl(?:y|ies)|toot|conversation/i;
 /** The block whose words count as "around" a link. */
-const BLOCKS = new Set(['p', 'li', 'div', 'section', 'footer', 'aside', 'dd', 'dt', 'td', 'th', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'article', 'header', 'figcaption', 'body']);
+const BLOCKS = new Set([
+  'p',
+  'li',
+  'div',
+  'section',
+  'footer',
+  'aside',
+  'dd',
+  'dt',
+  'td',
+  'th',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'article',
+  'header',
+  'figcaption',
+  'body',
+]);
 /** A block longer than this is prose that cites, not a line that points to the discussion. */
 const SHORT_BLOCK = 200;
 /**
  * Something of a thread URL's shape, an embed or a feed link: most articles are ruled out by this one
  * scan, before any parsing (the finder runs as an article opens).
  */
-const HINT = /\/@[^/\s"'<>]+\/\d|\/users\/[^/\s"'<>]+\/statuses\/|\/post\/\d+(?![\w/-])|\/t\/(?:[^/\s"'<>]+\/)?\d|\/profile\/[^/\s"'<>]+\/post\/|DiscourseEmbed|rss\+xml/i;
+const HINT =
+  /\/@[^/\s"'<>]+\/\d|\/users\/[^/\s"'<>]+\/statuses\/|\/post\/\d+(?![\w/-])|\/t\/(?:[^/\s"'<>]+\/)?\d|\/profile\/[^/\s"'<>]+\/post\/|DiscourseEmbed|rss\+xml/i;
 
 const isElement = (n: Node): n is Element => n.type === ElementType.Tag || n.type === ElementType.Script || n.type === ElementType.Style;
 
@@ -54,7 +76,8 @@ interface Candidate extends DiscussionLink {
 }
 
 /** Link text that starts by naming the discussion: "Comments", "12 comments", "Reply on Mastodon", "Join the conversation". */
-const STARTS = /^\W*(?:\d+\s+)?(?:(?:view|read|see|leave|add|post|join|write)\s+)?(?:(?:the|a|your)\s+)?(?:comments?|commenting|repl(?:y|ies)|discuss(?:ion)?|toots?|conversation)\b/i;
+const STARTS =
+  /^\W*(?:\d+\s+)?(?:(?:view|read|see|leave|add|post|join|write)\s+)?(?:(?:the|a|your)\s+)?(?:comments?|commenting|repl(?:y|ies)|discuss(?:ion)?|toots?|conversation)\b/i;
 
 /** How strongly an `<a>` says it is the discussion: 0 (a citation) to 3 (inside the comments section). */
 function linkStrength(a: Element): number {
@@ -121,7 +144,10 @@ function find(html: string, baseUrl: string, options: MatchOptions): DiscussionL
     if (!isElement(n)) continue;
     order++;
     if (n.name === 'script') {
-      const script = n.children.map((c) => (c.type === ElementType.Text ? c.data : '')).join('').slice(0, 100_000);
+      const script = n.children
+        .map((c) => (c.type === ElementType.Text ? c.data : ''))
+        .join('')
+        .slice(0, 100_000);
       const url = discourseEmbed(script);
       if (url) found.push({ source: 'discourse', url: matchPlatformUrl(new URL(url), options)?.pageUrl ?? url, strength: 4, order });
       continue;

@@ -62,8 +62,7 @@ export function parseHackerNews(json: unknown, id: string, url: string): Omit<Di
 
   const comments = buildThread(flat);
   const type = str(json.type);
-  const title =
-    sanitizeLine(str(json.title)) || (type === 'comment' && opAuthor ? `Comment by ${opAuthor}` : `Hacker News item ${id}`);
+  const title = sanitizeLine(str(json.title)) || (type === 'comment' && opAuthor ? `Comment by ${opAuthor}` : `Hacker News item ${id}`);
   return {
     source: 'hackernews',
     url: safeUrl(`${HN_ITEM}${id}`),

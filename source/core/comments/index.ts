@@ -16,14 +16,7 @@ import { DiscussionError } from './errors.js';
 import { linkEntries, readCommentFeedPage, type CommentFeedPage } from './feed.js';
 import { FEED_ACCEPT, JSON_ACCEPT, get, type FetchContext } from './net.js';
 import { fetchPlatform, isPlatform } from './platforms.js';
-import {
-  discussionFetchUrl,
-  resolveDiscussion,
-  resolveDiscussions,
-  type DiscussionTarget,
-  type ResolvedDiscussion,
-  type ResolveOptions,
-} from './resolve.js';
+import { discussionFetchUrl, resolveDiscussion, resolveDiscussions, type DiscussionTarget, type ResolvedDiscussion, type ResolveOptions } from './resolve.js';
 import { buildThread, countComments } from './thread.js';
 import type { Discussion, DiscussionLink } from './types.js';
 import type { ParsedDiscussion } from './discussion-job.js';
@@ -94,7 +87,11 @@ export const MAX_FEED_PAGES = 10;
  * The discussion for a target. A bare URL that is a cached article's link, comments URL or comment feed
  * is resolved as that article (so its local demo copies and its feed's post id are used).
  */
-export function resolveTarget(target: DiscussionTarget, store: DiscussionStore | undefined, options: ResolveOptions & { key?: string } = {}): ResolvedDiscussion | null {
+export function resolveTarget(
+  target: DiscussionTarget,
+  store: DiscussionStore | undefined,
+  options: ResolveOptions & { key?: string } = {},
+): ResolvedDiscussion | null {
   if (options.key && typeof target !== 'string') {
     const chosen = resolveDiscussions(target, options).find((c) => c.key === options.key);
     if (chosen) return chosen;
@@ -108,7 +105,14 @@ export function resolveTarget(target: DiscussionTarget, store: DiscussionStore |
     }
     if (article) {
       const candidates = resolveDiscussions(
-        { link: article.link, commentsUrl: article.commentsUrl, commentFeedUrl: article.commentFeedUrl, feedUrl: article.feedUrl, guid: article.guid, ...(article.html ? { html: article.html } : {}) },
+        {
+          link: article.link,
+          commentsUrl: article.commentsUrl,
+          commentFeedUrl: article.commentFeedUrl,
+          feedUrl: article.feedUrl,
+          guid: article.guid,
+          ...(article.html ? { html: article.html } : {}),
+        },
         options,
       );
       const asUrl = resolveDiscussion(target, options);
@@ -140,7 +144,11 @@ export function cachedDiscussion(target: DiscussionTarget, store: DiscussionStor
 export async function loadDiscussion(target: DiscussionTarget, options: LoadOptions): Promise<LoadedDiscussion> {
   const resolved = resolveTarget(target, options.store, { ...options, sources: options.sources ?? options.settings.sources });
   if (!resolved) {
-    throw new DiscussionError('none', targetLabel(target), typeof target === 'string' ? 'not a comment feed or discussion URL' : 'no discussion found for this article');
+    throw new DiscussionError(
+      'none',
+      targetLabel(target),
+      typeof target === 'string' ? 'not a comment feed or discussion URL' : 'no discussion found for this article',
+    );
   }
   const now = options.now ?? Date.now;
   const maxAge = options.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
@@ -157,8 +165,21 @@ export async function loadDiscussion(target: DiscussionTarget, options: LoadOpti
   try {
     const fetchIt = async (): Promise<FetchOutcome> =>
       isPlatform(resolved.source)
-        ? { kind: 'ok' as const, discussion: await fetchPlatform({ ...resolved, source: resolved.source }, ctx, options.settings.sources), etag: null, lastModified: null }
-        : fetchDiscussion(resolved, discussionFetchUrl(resolved, options.settings.sources), ctx, cached, now, options.parse ?? parseDiscussionHere, options.store);
+        ? {
+            kind: 'ok' as const,
+            discussion: await fetchPlatform({ ...resolved, source: resolved.source }, ctx, options.settings.sources),
+            etag: null,
+            lastModified: null,
+          }
+        : fetchDiscussion(
+            resolved,
+            discussionFetchUrl(resolved, options.settings.sources),
+            ctx,
+            cached,
+            now,
+            options.parse ?? parseDiscussionHere,
+            options.store,
+          );
     // HN, Reddit and Lobsters count every request (lookups and threads alike); comment feeds, local copies
     // and the other platforms (whose limits are per instance, kept by platforms.ts) do not.
     const gated = options.manners && resolved.source !== 'feed' && !isPlatform(resolved.source) && !resolved.localUrl;
@@ -182,7 +203,8 @@ export async function loadDiscussion(target: DiscussionTarget, options: LoadOpti
     return discussion;
   } catch (error) {
     if (options.signal?.aborted) throw error;
-    const failure = error instanceof DiscussionError ? error : new DiscussionError('parse', resolved.id, error instanceof Error ? error.message : 'failed', { cause: error });
+    const failure =
+      error instanceof DiscussionError ? error : new DiscussionError('parse', resolved.id, error instanceof Error ? error.message : 'failed', { cause: error });
     if (cached) return { ...cached.discussion, fromCache: true, stale: true, error: failure.message };
     throw failure;
   }
@@ -214,7 +236,14 @@ async function fetchDiscussion(
     return { kind: 'ok', discussion: feedDiscussion(pages, r), etag: res.etag, lastModified: res.lastModified };
   }
   const job = {
-    source: r.source, bytes: res.bytes, id: r.id, url, pageUrl: r.pageUrl, fetchedAt: now(), etag: res.etag, lastModified: res.lastModified,
+    source: r.source,
+    bytes: res.bytes,
+    id: r.id,
+    url,
+    pageUrl: r.pageUrl,
+    fetchedAt: now(),
+    etag: res.etag,
+    lastModified: res.lastModified,
     ...(store ? { cacheKey: r.key } : {}),
   };
   return { kind: 'parsed', parsed: await parse(job) };

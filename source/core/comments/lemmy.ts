@@ -105,7 +105,10 @@ export function parseLemmy(postJson: unknown, listJson: unknown, ref: LemmyRef, 
     });
   }
   const pageUrl = ref.pageUrl;
-  const missing = moreStubs(flat, claimed, { direct: false, permalink: (id) => (id === null ? pageUrl : safeUrl(`${ref.base}/comment/${encodeURIComponent(id)}`)) });
+  const missing = moreStubs(flat, claimed, {
+    direct: false,
+    permalink: (id) => (id === null ? pageUrl : safeUrl(`${ref.base}/comment/${encodeURIComponent(id)}`)),
+  });
   const comments = buildThread(flat, { pruneDeleted: false });
   const counted = countComments(comments);
   return {

@@ -13,8 +13,7 @@ export interface FetchContext {
 }
 
 export const JSON_ACCEPT = 'application/json;q=1, */*;q=0.1';
-export const FEED_ACCEPT =
-  'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5';
+export const FEED_ACCEPT = 'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5';
 
 export async function get(
   url: string,

@@ -64,13 +64,7 @@ export function statusOf(error: unknown): number | undefined {
  * answer (HTML, other JSON, a client error) is DiscussionError('none') naming the page, because the URL
  * only looked like a thread; network trouble, timeouts, 429 and 5xx stay 'fetch' errors.
  */
-export async function probeJson(
-  pageUrl: string,
-  platform: string,
-  apiUrl: string,
-  ctx: FetchContext,
-  isShape: (json: unknown) => boolean,
-): Promise<unknown> {
+export async function probeJson(pageUrl: string, platform: string, apiUrl: string, ctx: FetchContext, isShape: (json: unknown) => boolean): Promise<unknown> {
   let json: unknown;
   try {
     json = await getJson(apiUrl, ctx);
@@ -145,7 +139,17 @@ export function moreStubs(
     const held = Math.floor(count) - (accounted.get(id) ?? 0);
     if (!(held > 0)) continue;
     missing += held;
-    stubs.push({ id: `more:${id ?? 'thread'}`, parentId: id, author: '', published: null, html: '', score: null, deleted: false, permalink: options.permalink(id), more: held });
+    stubs.push({
+      id: `more:${id ?? 'thread'}`,
+      parentId: id,
+      author: '',
+      published: null,
+      html: '',
+      score: null,
+      deleted: false,
+      permalink: options.permalink(id),
+      more: held,
+    });
   }
   flat.push(...stubs);
   return missing;

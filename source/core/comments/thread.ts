@@ -29,7 +29,11 @@ const UNSAFE_ID = /[\x00-\x20\x7f-\x9f\u00a0\u061c\u200b-\u200f\u2028-\u202e\u20
 export function buildThread(input: readonly FlatComment[], options: ThreadOptions = {}): Comment[] {
   // Ids come from the source too, and reach `comments --json`: every adapter's ids pass the sanitizer
   // here, parents alike, so threading still matches.
-  const flat = input.map((c) => (UNSAFE_ID.test(c.id) || (c.parentId !== null && UNSAFE_ID.test(c.parentId)) ? { ...c, id: sanitizeLine(c.id), parentId: c.parentId === null ? null : sanitizeLine(c.parentId) } : c));
+  const flat = input.map((c) =>
+    UNSAFE_ID.test(c.id) || (c.parentId !== null && UNSAFE_ID.test(c.parentId))
+      ? { ...c, id: sanitizeLine(c.id), parentId: c.parentId === null ? null : sanitizeLine(c.parentId) }
+      : c,
+  );
   const seen = new Set<string>();
   let list: FlatComment[] = [];
   for (const c of flat) {
@@ -41,7 +45,7 @@ export function buildThread(input: readonly FlatComment[], options: ThreadOption
 
   const nodes: Comment[] = list.map((c) => ({ ...c, orphan: false, children: [] }));
   const index = new Map<string, number>();
-  nodes.forEach((n, i) => index.set(n.id, i));
+  for (const [i, n] of nodes.entries()) index.set(n.id, i);
 
   // parent[i]: index of the parent node, or -1 for top level.
   const parent = new Int32Array(nodes.length).fill(-1);

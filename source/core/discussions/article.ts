@@ -57,7 +57,10 @@ export function ownDiscussions(article: DiscussedArticle, store?: DiscussionStor
 
 /** Own first, in the feed's order, then every other thread found, most comments first. */
 export function listDiscussions(own: readonly ListedDiscussion[], found: readonly DiscussionRef[]): ListedDiscussion[] {
-  const merged = mergeDiscussions(own.map((o) => o.ref), found);
+  const merged = mergeDiscussions(
+    own.map((o) => o.ref),
+    found,
+  );
   return merged.map((ref, i) => (i < own.length ? { ...own[i]!, ref } : { ref, key: refKey(ref), own: false }));
 }
 

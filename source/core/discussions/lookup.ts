@@ -8,7 +8,7 @@ import type { Settings } from '../settings.js';
 import { DiscussionError } from '../comments/errors.js';
 import { JSON_ACCEPT, get, parseJsonBody, type FetchContext } from '../comments/net.js';
 import { isDue, lookupKey, readLookup, writeLookup, type CachedLookup, type LookupStore } from './cache.js';
-import { Manners, RateLimitedError, userAgentFor } from './manners.js';
+import { type Manners, RateLimitedError, userAgentFor } from './manners.js';
 import { LOOKUP_SERVICES, type Hit, type LookupServiceName } from './services.js';
 import { mergeDiscussions, sourceName, type DiscussionRef } from './types.js';
 import { urlIdentity, type LookupUrl } from './url-identity.js';
@@ -90,7 +90,10 @@ function fromEntries(service: LookupServiceName, entries: Array<CachedLookup | u
  * What the cache knows, without a request, and which services are due to be asked (missing, stale,
  * or asked about only some of the URLs).
  */
-export function cachedLookup(urls: readonly LookupUrl[], options: Omit<LookupOptions, 'onService' | 'onHits' | 'signal' | 'manners'>): { result: LookupResult; due: LookupServiceName[] } {
+export function cachedLookup(
+  urls: readonly LookupUrl[],
+  options: Omit<LookupOptions, 'onService' | 'onHits' | 'signal' | 'manners'>,
+): { result: LookupResult; due: LookupServiceName[] } {
   const now = (options.now ?? Date.now)();
   const services: ServiceOutcome[] = [];
   const due: LookupServiceName[] = [];
@@ -102,7 +105,13 @@ export function cachedLookup(urls: readonly LookupUrl[], options: Omit<LookupOpt
   return { result: { discussions: mergeDiscussions([], ...services.map((s) => s.refs)), services }, due };
 }
 
-async function askOne(service: LookupServiceName, url: LookupUrl, identities: ReadonlySet<string>, options: LookupOptions, manners: Pick<Manners, 'run'>): Promise<DiscussionRef[]> {
+async function askOne(
+  service: LookupServiceName,
+  url: LookupUrl,
+  identities: ReadonlySet<string>,
+  options: LookupOptions,
+  manners: Pick<Manners, 'run'>,
+): Promise<DiscussionRef[]> {
   const def = LOOKUP_SERVICES[service];
   const userAgent = userAgentFor(service);
   const ctx: FetchContext = {
@@ -136,7 +145,12 @@ async function askOne(service: LookupServiceName, url: LookupUrl, identities: Re
   return mergeDiscussions([], found);
 }
 
-async function askService(service: LookupServiceName, urls: readonly LookupUrl[], options: LookupOptions, manners: Pick<Manners, 'run'>): Promise<ServiceOutcome> {
+async function askService(
+  service: LookupServiceName,
+  urls: readonly LookupUrl[],
+  options: LookupOptions,
+  manners: Pick<Manners, 'run'>,
+): Promise<ServiceOutcome> {
   const now = options.now ?? Date.now;
   const published = options.published ?? null;
   const identities = new Set(urls.map((u) => u.identity));

@@ -78,7 +78,14 @@ export function mergeDiscussions(own: readonly DiscussionRef[], ...found: Readon
       const at = ownKeys.indexOf(key);
       if (at >= 0) {
         const o = mergedOwn[at]!;
-        mergedOwn[at] = { ...o, where: o.where || ref.where, score: o.score ?? ref.score, published: o.published ?? ref.published, comments: o.comments ?? ref.comments, title: o.title || ref.title };
+        mergedOwn[at] = {
+          ...o,
+          where: o.where || ref.where,
+          score: o.score ?? ref.score,
+          published: o.published ?? ref.published,
+          comments: o.comments ?? ref.comments,
+          title: o.title || ref.title,
+        };
         continue;
       }
       const seen = others.get(key);

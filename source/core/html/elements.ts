@@ -16,20 +16,68 @@ export function isElement(node: DomNode): node is DomElement {
 
 /** Elements whose content is never shown. */
 export const SKIP = new Set([
-  'script', 'style', 'iframe', 'object', 'embed', 'noscript', 'head', 'template', 'svg', 'math',
-  'form', 'input', 'button', 'select', 'textarea', 'option', 'title', 'canvas', 'audio', 'video',
-  'frameset', 'frame', 'applet', 'dialog', 'map',
+  'script',
+  'style',
+  'iframe',
+  'object',
+  'embed',
+  'noscript',
+  'head',
+  'template',
+  'svg',
+  'math',
+  'form',
+  'input',
+  'button',
+  'select',
+  'textarea',
+  'option',
+  'title',
+  'canvas',
+  'audio',
+  'video',
+  'frameset',
+  'frame',
+  'applet',
+  'dialog',
+  'map',
 ]);
 
 /** Blocks separated from their neighbours by a blank line. */
-export const MARGIN_BLOCKS = new Set([
-  'p', 'address', 'figure', 'fieldset', 'details', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'dl', 'table',
-]);
+export const MARGIN_BLOCKS = new Set(['p', 'address', 'figure', 'fieldset', 'details', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'dl', 'table']);
 /** Blocks that only start and end a line (lists get a blank line around them at the top level only). */
 export const LINE_BLOCKS = new Set([
-  'div', 'section', 'article', 'aside', 'header', 'footer', 'main', 'nav', 'summary', 'hgroup',
-  'body', 'html', 'menu', 'dir', 'thead', 'tbody', 'tfoot', 'legend', 'search', 'caption', 'figcaption',
-  'dt', 'center', 'listing', 'xmp', 'plaintext', 'ul', 'ol', 'li', 'dd', 'tr',
+  'div',
+  'section',
+  'article',
+  'aside',
+  'header',
+  'footer',
+  'main',
+  'nav',
+  'summary',
+  'hgroup',
+  'body',
+  'html',
+  'menu',
+  'dir',
+  'thead',
+  'tbody',
+  'tfoot',
+  'legend',
+  'search',
+  'caption',
+  'figcaption',
+  'dt',
+  'center',
+  'listing',
+  'xmp',
+  'plaintext',
+  'ul',
+  'ol',
+  'li',
+  'dd',
+  'tr',
 ]);
 
 /**

@@ -73,15 +73,7 @@ export class LineWriter {
     const p = this.current;
     if (p.width + ownWidth > this.maxIndent) return null;
     const blank = quote ? p.rest + this.chalk.dim(first.includes('>') ? '>' : '│') : p.blank;
-    const ctx = new Ctx(
-      p,
-      (p.pending ? p.first : p.rest) + first,
-      p.rest + rest,
-      p.width + ownWidth,
-      blank,
-      p.depth + 1,
-      p.pending || first !== rest,
-    );
+    const ctx = new Ctx(p, (p.pending ? p.first : p.rest) + first, p.rest + rest, p.width + ownWidth, blank, p.depth + 1, p.pending || first !== rest);
     this.current = ctx;
     return ctx;
   }
@@ -117,7 +109,7 @@ export class LineWriter {
     let prefix: string;
     if (ctx.pending) {
       prefix = ctx.first;
-      for (let c: Ctx | null = ctx; c !== null && c.pending; c = c.parent) c.pending = false;
+      for (let c: Ctx | null = ctx; c?.pending; c = c.parent) c.pending = false;
     } else {
       prefix = ctx.rest;
     }

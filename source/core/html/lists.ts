@@ -21,8 +21,8 @@ export function openList(el: DomElement, ordered: boolean, parent: ListState | u
   if (!ordered) return { ordered, next: 1, step: 1, markerWidth: 2, bulletDepth };
   let count = 0;
   for (const child of el.children) if (isElement(child) && child.name === 'li') count++;
-  const reversed = el.attribs['reversed'] !== undefined;
-  const startAttr = Number.parseInt(el.attribs['start'] ?? '', 10);
+  const reversed = el.attribs.reversed !== undefined;
+  const startAttr = Number.parseInt(el.attribs.start ?? '', 10);
   const start = Number.isSafeInteger(startAttr) ? startAttr : reversed ? count : 1;
   const step = reversed ? -1 : 1;
   const end = start + step * Math.max(0, count - 1);
@@ -33,7 +33,7 @@ export function openList(el: DomElement, ordered: boolean, parent: ListState | u
 /** The marker of list item `el` (a bullet for an item in no list) and its width; advances the count. */
 export function itemMarker(list: ListState | undefined, el: DomElement): { marker: string; markerWidth: number } {
   if (list?.ordered) {
-    const value = Number.parseInt(el.attribs['value'] ?? '', 10);
+    const value = Number.parseInt(el.attribs.value ?? '', 10);
     if (Number.isSafeInteger(value)) list.next = value;
     const label = `${list.next}.`;
     list.next += list.step;

@@ -8,9 +8,7 @@
 import type { ChalkInstance } from 'chalk';
 import { ElementType } from 'htmlparser2';
 import { safeUrl, sanitizeLine, sanitizeText } from '../sanitize.js';
-import {
-  ELEMENT_STYLES, LINE_BLOCKS, MARGIN_BLOCKS, SKIP, isElement, type DomElement, type DomNode,
-} from './elements.js';
+import { ELEMENT_STYLES, LINE_BLOCKS, MARGIN_BLOCKS, SKIP, isElement, type DomElement, type DomNode } from './elements.js';
 import { LineWriter, type Ctx } from './lines.js';
 import { Footnotes } from './links.js';
 import { itemMarker, openList, type ListState } from './lists.js';
@@ -115,7 +113,7 @@ export class Renderer {
     } else if (name === 'img') {
       this.image(el);
     } else if (name === 'a') {
-      const href = el.attribs['href'];
+      const href = el.attribs.href;
       const url = href === undefined ? '' : safeUrl(href, this.baseUrl);
       if (url !== '') {
         token.link = { url, serial: this.serial };
@@ -252,7 +250,7 @@ export class Renderer {
     // Tracking pixels (feedburner and friends) are noise.
     if (width === '0' || width === '1' || height === '0' || height === '1') return;
     if (this.plain) return;
-    const alt = sanitizeLine(el.attribs['alt'] ?? '');
+    const alt = sanitizeLine(el.attribs.alt ?? '');
     const label = alt === '' ? '[image]' : `[image: ${alt}]`;
     if (this.pre.depth > 0) {
       this.pre.add(label);
@@ -262,7 +260,7 @@ export class Renderer {
     }
     // An image inside a link is reached through the link's number.
     if (this.urlLinkDepth === 0) {
-      const src = el.attribs['src'];
+      const src = el.attribs.src;
       const url = src === undefined ? '' : safeUrl(src, this.baseUrl);
       if (url !== '') this.linkMarker(url);
     }

@@ -16,6 +16,7 @@ const segmenter = new Intl.Segmenter();
  * code point, so its width is the sum of its characters' widths.
  */
 const COMPLEX =
+  // biome-ignore lint/suspicious/noMisleadingCharacterClass: the class lists single code points (joiners, selectors) on purpose
   /[\p{M}\p{Cs}\p{Extended_Pictographic}\u{10000}-\u{10FFFF}\u200c\u200d\ufe00-\ufe0f\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u0d4e\u0e33\u0eb3\uff9e\uff9f\u20e3]/u;
 
 /**
@@ -160,9 +161,7 @@ export function hardWrap(s: string, width: number): string[] {
   let current = '';
   let col = 0;
   // One cluster per code unit unless COMPLEX (astral characters are COMPLEX).
-  const clusters: Iterable<{ segment: string }> = COMPLEX.test(s)
-    ? segmenter.segment(s)
-    : Array.from(s, (segment) => ({ segment }));
+  const clusters: Iterable<{ segment: string }> = COMPLEX.test(s) ? segmenter.segment(s) : Array.from(s, (segment) => ({ segment }));
   for (const { segment } of clusters) {
     const sw = clusterWidth(segment);
     if (col > 0 && col + sw > w) {

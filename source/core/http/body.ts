@@ -21,12 +21,7 @@ type Decoder = { coding: string; stream: zlib.Gunzip | zlib.Inflate | zlib.Infla
  * soon as the decompressed total passes `maxBytes` (pipeline then destroys every stream, and destroying
  * an IncomingMessage closes its socket: the server stops sending).
  */
-export async function readBody(
-  source: Readable,
-  contentEncoding: string | undefined,
-  maxBytes: number,
-  signal: AbortSignal,
-): Promise<Uint8Array> {
+export async function readBody(source: Readable, contentEncoding: string | undefined, maxBytes: number, signal: AbortSignal): Promise<Uint8Array> {
   const first = await firstChunk(source);
   if (first === null) return new Uint8Array(0);
   if (isPlainGzip(contentEncoding, first)) return gunzipWhole(source, first, maxBytes, signal);

@@ -23,11 +23,7 @@ export class FetchError extends Error {
   /** From Retry-After (delta-seconds or HTTP-date) on 429 and 503. */
   readonly retryAfterSeconds?: number;
 
-  constructor(
-    kind: FetchErrorKind,
-    message: string,
-    extra: { status?: number; retryAfterSeconds?: number; cause?: unknown } = {},
-  ) {
+  constructor(kind: FetchErrorKind, message: string, extra: { status?: number; retryAfterSeconds?: number; cause?: unknown } = {}) {
     super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
     this.name = 'FetchError';
     this.kind = kind;

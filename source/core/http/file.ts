@@ -10,12 +10,7 @@ import { readBody } from './body.js';
 import { FetchError, tooLarge } from './errors.js';
 
 /** Read `filePath`; `input` is what the user gave, for the result's URL and for error messages. */
-export async function readFeedFile(
-  input: string,
-  filePath: string,
-  opts: FetchOptions,
-  signal: AbortSignal,
-): Promise<FetchOk | FetchNotModified> {
+export async function readFeedFile(input: string, filePath: string, opts: FetchOptions, signal: AbortSignal): Promise<FetchOk | FetchNotModified> {
   const stat = await fsp.stat(filePath).catch((error: unknown) => {
     throw fileError(error, input, filePath);
   });

@@ -12,8 +12,7 @@ import { ACCEPT_ENCODING, readBody } from './body.js';
 import { FetchError, httpError, rateLimitResetAsRetryAfter, tooLarge } from './errors.js';
 
 export const USER_AGENT = `Broadsheet/${VERSION} (+https://github.com/broadsheet; terminal feed reader)`;
-export const DEFAULT_ACCEPT =
-  'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5';
+export const DEFAULT_ACCEPT = 'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5';
 export const MAX_REDIRECTS = 5;
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -120,12 +119,7 @@ function withoutHash(url: URL): string {
  * ECONNRESET/EPIPE before any response, and Node's docs recommend retrying on `req.reusedSocket`.
  * We retry once, on a fresh socket (a GET is idempotent).
  */
-function sendRequest(
-  url: URL,
-  headers: http.OutgoingHttpHeaders,
-  signal: AbortSignal,
-  mayRetry: boolean,
-): Promise<http.IncomingMessage> {
+function sendRequest(url: URL, headers: http.OutgoingHttpHeaders, signal: AbortSignal, mayRetry: boolean): Promise<http.IncomingMessage> {
   return new Promise((resolve, reject) => {
     const mod = url.protocol === 'https:' ? https : http;
     const req = mod.request(url, { method: 'GET', headers, agent: agentFor(url.protocol), signal }, resolve);

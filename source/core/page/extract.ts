@@ -88,7 +88,8 @@ export function extractArticle(html: string, pageUrl: string): Extracted {
   const { document } = parseHTML(html) as unknown as { document: Document };
   const shape = shapeOf(document);
   if (shape.elements > MAX_ELEMENTS || shape.depth > MAX_DEPTH) {
-    const why = shape.depth > MAX_DEPTH ? `nests elements over ${MAX_DEPTH} deep: too deep` : `has over ${MAX_ELEMENTS.toLocaleString('en')} elements: too many`;
+    const why =
+      shape.depth > MAX_DEPTH ? `nests elements over ${MAX_DEPTH} deep: too deep` : `has over ${MAX_ELEMENTS.toLocaleString('en')} elements: too many`;
     return { title: '', byline: '', published: null, siteName: '', content: null, failure: `the page ${why} to read` };
   }
   for (const script of [...document.querySelectorAll('script')]) {

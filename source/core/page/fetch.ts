@@ -21,7 +21,11 @@ export type PageLimits = Pick<Settings['fetch'], 'timeoutSeconds'> & { pageMaxBy
 
 /** The media type of a Content-Type header, lower case, reduced to the characters a type may have. */
 function mediaType(contentType: string): string {
-  return (contentType.split(';')[0] ?? '').trim().toLowerCase().replace(/[^\w.+/-]/g, '').slice(0, 40);
+  return (contentType.split(';')[0] ?? '')
+    .trim()
+    .toLowerCase()
+    .replace(/[^\w.+/-]/g, '')
+    .slice(0, 40);
 }
 
 /** Refuse anything but HTML before its body is read; no Content-Type at all is sniffed after. */

@@ -6,7 +6,7 @@
 import type { PageRecord } from '../store.js';
 import { gzipSync } from 'node:zlib';
 import { decodeHtmlBytes } from './decode.js';
-import { extractArticle, type Extracted } from './extract.js';
+import { extractArticle } from './extract.js';
 
 export interface PageJob {
   bytes: Uint8Array;

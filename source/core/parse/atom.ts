@@ -40,8 +40,7 @@ export function normalizeAtom(root: XmlNode, feed: XmlNode, feedUrlBase: string 
       guid: item.id,
       title: item.title ?? entry.title,
       link: alternateLink(itemLinks, base),
-      author:
-        authorOf(item['dc:creator']) || authorOf(item.author) || authorOf(entry.author) || feedAuthor,
+      author: authorOf(item['dc:creator']) || authorOf(item.author) || authorOf(entry.author) || feedAuthor,
       published:
         parseDate(entry.published) ??
         parseDate(entry.updated) ??
@@ -69,7 +68,7 @@ export function normalizeAtom(root: XmlNode, feed: XmlNode, feedUrlBase: string 
 function guardAtom(feed: XmlNode): void {
   if (feed.link !== undefined) feed.link = guardLinks(feed.link);
   if (feed.entry === undefined) return;
-  const entries = arrayOf(feed.entry).map((entry) => (isNode(entry) ? entry : Object.create(null) as XmlNode));
+  const entries = arrayOf(feed.entry).map((entry) => (isNode(entry) ? entry : (Object.create(null) as XmlNode)));
   feed.entry = entries;
   for (const entry of entries) {
     if (entry.link !== undefined) entry.link = guardLinks(entry.link);

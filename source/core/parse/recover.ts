@@ -261,9 +261,7 @@ function bodyFrame(stack: Frame[]): Frame | undefined {
  */
 function rawContent(text: string, start: number, end: number): string {
   const source = text.slice(start, Math.max(start, end));
-  return source.replace(/<!\[CDATA\[([\s\S]*?)(?:\]\]>|$)/g, (_m, inner: string) =>
-    inner.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
-  );
+  return source.replace(/<!\[CDATA\[([\s\S]*?)(?:\]\]>|$)/g, (_m, inner: string) => inner.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
 }
 
 /** Entities decoded once, HTML5 table, strict: `AT&T` and `&unknown;` stay as written. */

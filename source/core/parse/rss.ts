@@ -46,7 +46,7 @@ export function normalizeRdf(root: XmlNode, rdf: XmlNode, feedUrlBase: string | 
 /** Items that are not elements (`<item/>`, `<item>text</item>`) become empty elements. */
 function guardItems(parent: XmlNode): XmlNode[] {
   if (parent.item === undefined) return [];
-  const items = arrayOf(parent.item).map((item) => (isNode(item) ? item : Object.create(null) as XmlNode));
+  const items = arrayOf(parent.item).map((item) => (isNode(item) ? item : (Object.create(null) as XmlNode)));
   parent.item = items;
   return items;
 }

@@ -51,9 +51,9 @@ export function openConnection(file: string, options: ConnectionOptions): Databa
 }
 
 function hasTimeOrderIndexes(db: Database.Database): boolean {
-  const row = db
-    .prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND name IN ('articles_by_time', 'articles_unread_by_time')`)
-    .get() as { n: number };
+  const row = db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND name IN ('articles_by_time', 'articles_unread_by_time')`).get() as {
+    n: number;
+  };
   return row.n === 2;
 }
 
@@ -61,7 +61,8 @@ function cacheProblem(error: unknown): string {
   const e = error as { code?: string; message?: string };
   if (e.code === 'EROFS' || e.code === 'SQLITE_READONLY' || /readonly/i.test(e.code ?? '')) return 'the cache is on a read-only file system or folder';
   if (e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'SQLITE_CANTOPEN') return 'cannot write the cache here (permission denied or read-only folder)';
-  if (e.code === 'SQLITE_NOTADB' || e.code === 'SQLITE_CORRUPT') return 'not a Broadsheet cache (not a SQLite database, or damaged); move it aside to start a new one';
+  if (e.code === 'SQLITE_NOTADB' || e.code === 'SQLITE_CORRUPT')
+    return 'not a Broadsheet cache (not a SQLite database, or damaged); move it aside to start a new one';
   return String(e.message ?? error).split('\n')[0]!;
 }
 

@@ -55,5 +55,8 @@ export function pausedUntil(db: Database.Database, service: string): number | nu
 }
 
 export function pause(db: Database.Database, service: string, until: number): void {
-  db.prepare('INSERT INTO service_pauses (service, until) VALUES (?, ?) ON CONFLICT(service) DO UPDATE SET until = max(until, excluded.until)').run(service, until);
+  db.prepare('INSERT INTO service_pauses (service, until) VALUES (?, ?) ON CONFLICT(service) DO UPDATE SET until = max(until, excluded.until)').run(
+    service,
+    until,
+  );
 }

@@ -11,6 +11,7 @@ export const ARTICLE_COLUMNS = `a.id, a.feed_id AS feedId, COALESCE(f.configured
   a.comments_url AS commentsUrl, a.comment_feed_url AS commentFeedUrl, a.comment_count AS commentCount,
   a.orig_link AS origLink, a.lookup_count AS lookupCount`;
 
+// biome-ignore lint/suspicious/noExplicitAny: better-sqlite3 rows are untyped; toArticleRow reads each field
 export function toArticleRow(r: any): ArticleRow {
   return { ...r, read: r.read === 1, starred: r.starred === 1 };
 }
@@ -52,17 +53,21 @@ export function listPage(db: Database.Database, scope: Scope, page: { offset?: n
         `SELECT ${ARTICLE_COLUMNS} FROM articles a CROSS JOIN feeds f ON f.id = a.feed_id
          WHERE ${where} ORDER BY a.sort_key ASC, a.id ASC LIMIT ? OFFSET ?`,
       )
+      // biome-ignore lint/suspicious/noExplicitAny: better-sqlite3 rows are untyped; toArticleRow reads each field
       .all(...params, Math.max(0, end - offset), page.total - end) as any[];
     return rows.reverse().map(toArticleRow);
   }
   return (
-    db
-      .prepare(
-        `SELECT ${ARTICLE_COLUMNS} FROM articles a CROSS JOIN feeds f ON f.id = a.feed_id
+    (
+      db
+        .prepare(
+          `SELECT ${ARTICLE_COLUMNS} FROM articles a CROSS JOIN feeds f ON f.id = a.feed_id
          WHERE ${where} ORDER BY a.sort_key DESC, a.id DESC LIMIT ? OFFSET ?`,
-      )
-      .all(...params, page.limit, offset) as any[]
-  ).map(toArticleRow);
+        )
+        // biome-ignore lint/suspicious/noExplicitAny: better-sqlite3 rows are untyped; toArticleRow reads each field
+        .all(...params, page.limit, offset) as any[]
+    ).map(toArticleRow)
+  );
 }
 
 /** Where an article stands in a list: how many rows of the scope sort before it (or -1 if absent). */

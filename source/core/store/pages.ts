@@ -49,8 +49,19 @@ export function savePage(db: Database.Database, record: PageRecord & { html: Uin
        byline = excluded.byline, published = excluded.published, site_name = excluded.site_name, content = excluded.content,
        failure = excluded.failure`,
   ).run(
-    record.url, record.finalUrl, record.fetchedAt, record.etag, record.lastModified, record.contentType, record.html,
-    record.title, record.byline, record.published, record.siteName, record.content, record.failure,
+    record.url,
+    record.finalUrl,
+    record.fetchedAt,
+    record.etag,
+    record.lastModified,
+    record.contentType,
+    record.html,
+    record.title,
+    record.byline,
+    record.published,
+    record.siteName,
+    record.content,
+    record.failure,
   );
 }
 
@@ -84,7 +95,10 @@ export function pageFailed(db: Database.Database, url: string, reason: string, n
 /** A 304: the stored copy is current. */
 export function pageNotModified(db: Database.Database, url: string, now: number, etag: string | null, lastModified: string | null): void {
   db.prepare('UPDATE pages SET fetched_at = ?, etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified) WHERE url = ?').run(
-    now, etag, lastModified, url,
+    now,
+    etag,
+    lastModified,
+    url,
   );
 }
 

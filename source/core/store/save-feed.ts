@@ -10,8 +10,7 @@ import type { Article, ParsedFeed } from '../types.js';
 import { unlocked, type WriteLock } from './write-lock.js';
 
 /** Insert an article, or update it when something in it changed; RETURNING says which. */
-const UPSERT_ARTICLE =
-    `INSERT INTO articles (feed_id, guid, title, link, author, published, sort_key, first_seen,
+const UPSERT_ARTICLE = `INSERT INTO articles (feed_id, guid, title, link, author, published, sort_key, first_seen,
                            comments_url, comment_feed_url, comment_count, orig_link)
      VALUES (@feedId, @guid, @title, @link, @author, @published, @sortKey, @now, @commentsUrl, @commentFeedUrl, @commentCount, @origLink)
      ON CONFLICT(feed_id, guid) DO UPDATE SET
@@ -43,13 +42,7 @@ export const SAVE_STEP = 200;
  * feed's validators and only the last one stores the new ones: a process killed half-way leaves no
  * ETag behind, so the next refresh fetches the whole feed again and the upserts complete it.
  */
-export async function saveFeedInSteps(
-  db: Database.Database,
-  url: string,
-  parsed: ParsedFeed,
-  meta: SaveMeta,
-  lock: WriteLock = unlocked,
-): Promise<SaveResult> {
+export async function saveFeedInSteps(db: Database.Database, url: string, parsed: ParsedFeed, meta: SaveMeta, lock: WriteLock = unlocked): Promise<SaveResult> {
   if (parsed.articles.length <= SAVE_STEP) return saveFeed(db, url, parsed, meta, lock);
   const now = meta.now ?? Date.now();
   const total: SaveResult = { added: 0, updated: 0 };

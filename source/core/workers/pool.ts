@@ -106,29 +106,40 @@ export function createParsePool(options: PoolOptions = {}): ParsePool {
   const spawn = () => {
     const worker = new Worker(script, { resourceLimits: { maxOldGenerationSizeMb: 512 }, workerData: { cacheFile, writeLock } });
     worker.unref();
-    worker.on('message', (reply: { id: number; articles?: Article[]; output?: ParseOutput; saved?: SavedFeed; parsed?: ParsedDiscussion; page?: PageRecord; error?: WorkerError }) => {
-      if (reply.articles) {
-        // A batch of a large feed's articles; the final message carries the rest (parse-worker.ts).
-        const parts = partial.get(reply.id) ?? [];
-        parts.push(reply.articles);
-        partial.set(reply.id, parts);
-        return;
-      }
-      const parts = partial.get(reply.id);
-      partial.delete(reply.id);
-      if (parts && reply.output) reply.output.feed.articles = [...parts.flat(), ...reply.output.feed.articles];
-      const entry = pending.get(reply.id);
-      pending.delete(reply.id);
-      (worker as Worker & { jobId?: number }).jobId = undefined;
-      crashesInARow = 0;
-      idle.push(worker);
-      if (entry) {
-        const answer = reply.output ?? reply.saved ?? reply.parsed ?? reply.page;
-        if (answer) entry.resolve(answer as never);
-        else entry.reject(rebuildError(reply.error));
-      }
-      dispatch();
-    });
+    worker.on(
+      'message',
+      (reply: {
+        id: number;
+        articles?: Article[];
+        output?: ParseOutput;
+        saved?: SavedFeed;
+        parsed?: ParsedDiscussion;
+        page?: PageRecord;
+        error?: WorkerError;
+      }) => {
+        if (reply.articles) {
+          // A batch of a large feed's articles; the final message carries the rest (parse-worker.ts).
+          const parts = partial.get(reply.id) ?? [];
+          parts.push(reply.articles);
+          partial.set(reply.id, parts);
+          return;
+        }
+        const parts = partial.get(reply.id);
+        partial.delete(reply.id);
+        if (parts && reply.output) reply.output.feed.articles = [...parts.flat(), ...reply.output.feed.articles];
+        const entry = pending.get(reply.id);
+        pending.delete(reply.id);
+        (worker as Worker & { jobId?: number }).jobId = undefined;
+        crashesInARow = 0;
+        idle.push(worker);
+        if (entry) {
+          const answer = reply.output ?? reply.saved ?? reply.parsed ?? reply.page;
+          if (answer) entry.resolve(answer as never);
+          else entry.reject(rebuildError(reply.error));
+        }
+        dispatch();
+      },
+    );
     // Its id, kept: once the thread has ended, worker.threadId reads -1.
     const owner = worker.threadId;
     worker.once('exit', () => releaseDeadOwner(writeLock, owner));

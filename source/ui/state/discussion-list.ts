@@ -20,7 +20,11 @@ export interface DiscussionList {
 }
 
 /** The list for an article as it opens: the remembered choice if it is still there, else the default. */
-export function initialList(entries: readonly ListedDiscussion[], remembered: string | undefined, rest: Omit<DiscussionList, 'entries' | 'current' | 'chosen'>): DiscussionList {
+export function initialList(
+  entries: readonly ListedDiscussion[],
+  remembered: string | undefined,
+  rest: Omit<DiscussionList, 'entries' | 'current' | 'chosen'>,
+): DiscussionList {
   const at = remembered ? entries.findIndex((e) => e.key === remembered) : -1;
   return { ...rest, entries, current: at >= 0 ? at : defaultDiscussion(entries), chosen: at >= 0 };
 }
@@ -29,7 +33,11 @@ export function initialList(entries: readonly ListedDiscussion[], remembered: st
  * New entries (a lookup answered, a thread's count changed): the shown discussion stays shown; when
  * the reader has not chosen, the default may change (nothing was shown, or the own one proved empty).
  */
-export function updateList(list: DiscussionList, entries: readonly ListedDiscussion[], rest: Omit<DiscussionList, 'entries' | 'current' | 'chosen'>): DiscussionList {
+export function updateList(
+  list: DiscussionList,
+  entries: readonly ListedDiscussion[],
+  rest: Omit<DiscussionList, 'entries' | 'current' | 'chosen'>,
+): DiscussionList {
   const shownKey = list.entries[list.current]?.key;
   const kept = shownKey === undefined ? -1 : entries.findIndex((e) => e.key === shownKey);
   const fallback = defaultDiscussion(entries);
@@ -69,14 +77,19 @@ export const MAX_LISTED = 6;
  * The header lines above the comments: every discussion (the shown one marked) when there is more
  * than one, one line per failed or rate-limited service, and what is being asked.
  */
-export function listHeader(list: DiscussionList, now: number, width: number, say: { keys: { next: string; prev: string }; none?: string } = { keys: { next: ']', prev: '[' } }): string[] {
+export function listHeader(
+  list: DiscussionList,
+  now: number,
+  width: number,
+  say: { keys: { next: string; prev: string }; none?: string } = { keys: { next: ']', prev: '[' } },
+): string[] {
   const lines: string[] = [];
   const { entries } = list;
   if (entries.length > 1) {
     lines.push(`${entries.length} discussions — ${say.keys.next} next, ${say.keys.prev} previous`);
     const start = Math.max(0, Math.min(list.current - Math.floor(MAX_LISTED / 2), entries.length - MAX_LISTED));
     const shown = entries.slice(start, start + MAX_LISTED);
-    shown.forEach((e, i) => lines.push(entryLine(e, start + i === list.current, now)));
+    for (const [i, e] of shown.entries()) lines.push(entryLine(e, start + i === list.current, now));
     const hidden = entries.length - shown.length;
     if (hidden > 0) lines.push(`  … ${hidden} more`);
   }

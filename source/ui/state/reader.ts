@@ -17,7 +17,7 @@ export type ScopeChoice =
 
 export type Prompt =
   | { kind: 'search'; value: string }
-  | { kind: 'add-feed'; value: string; busy?: boolean; /** Shown before the field instead of the usual label. */ note?: string }
+  | { kind: 'add-feed'; value: string; busy?: boolean /** Shown before the field instead of the usual label. */; note?: string }
   | { kind: 'confirm-mark-all'; count: number };
 
 export interface ReaderState {
@@ -170,11 +170,15 @@ export function reduce(s: ReaderState, e: ReaderEvent): ReaderState {
     case 'move': {
       const half = Math.max(1, Math.floor(s.list.height / 2));
       const list =
-        e.by === 'top' ? top(s.list)
-        : e.by === 'bottom' ? bottom(s.list)
-        : e.by === 'half-down' ? scrollBy(s.list, half)
-        : e.by === 'half-up' ? scrollBy(s.list, -half)
-        : moveBy(s.list, e.by);
+        e.by === 'top'
+          ? top(s.list)
+          : e.by === 'bottom'
+            ? bottom(s.list)
+            : e.by === 'half-down'
+              ? scrollBy(s.list, half)
+              : e.by === 'half-up'
+                ? scrollBy(s.list, -half)
+                : moveBy(s.list, e.by);
       return list === s.list ? s : { ...s, list };
     }
     case 'move-to':
@@ -188,7 +192,8 @@ export function reduce(s: ReaderState, e: ReaderEvent): ReaderState {
     case 'back': {
       if (s.focus === 'comments') return { ...s, focus: 'article', commentsOpen: s.columns >= COMMENTS_BESIDE_COLUMNS ? s.commentsOpen : false };
       // Narrow, the list takes the screen again and no article stays open behind it.
-      if (s.focus === 'article') return withLayout({ ...s, focus: 'list', digits: '', ...(s.columns < SPLIT_COLUMNS ? { openId: null, commentsOpen: false } : {}) });
+      if (s.focus === 'article')
+        return withLayout({ ...s, focus: 'list', digits: '', ...(s.columns < SPLIT_COLUMNS ? { openId: null, commentsOpen: false } : {}) });
       if (s.focus === 'sidebar') return { ...s, focus: 'list' };
       return s;
     }
@@ -198,13 +203,19 @@ export function reduce(s: ReaderState, e: ReaderEvent): ReaderState {
       const page = Math.max(1, layout(s).bodyHeight - 1);
       const max = Math.max(0, e.lineCount - layout(s).bodyHeight);
       const next =
-        e.by === 'top' ? 0
-        : e.by === 'bottom' ? max
-        : e.by === 'page-down' ? s.articleScroll + page
-        : e.by === 'page-up' ? s.articleScroll - page
-        : e.by === 'half-down' ? s.articleScroll + Math.floor(page / 2)
-        : e.by === 'half-up' ? s.articleScroll - Math.floor(page / 2)
-        : s.articleScroll + e.by;
+        e.by === 'top'
+          ? 0
+          : e.by === 'bottom'
+            ? max
+            : e.by === 'page-down'
+              ? s.articleScroll + page
+              : e.by === 'page-up'
+                ? s.articleScroll - page
+                : e.by === 'half-down'
+                  ? s.articleScroll + Math.floor(page / 2)
+                  : e.by === 'half-up'
+                    ? s.articleScroll - Math.floor(page / 2)
+                    : s.articleScroll + e.by;
       const articleScroll = Math.min(Math.max(0, next), max);
       return articleScroll === s.articleScroll ? s : { ...s, articleScroll };
     }
@@ -225,7 +236,15 @@ export function reduce(s: ReaderState, e: ReaderEvent): ReaderState {
     case 'scope':
       return withLayout({ ...s, scope: e.scope, search: '', list: { ...s.list, cursor: 0, offset: 0 }, focus: 'list', openId: null, commentsOpen: false });
     case 'search':
-      return withLayout({ ...s, search: e.query, list: fit({ ...s.list, cursor: 0, offset: 0 }), prompt: null, openId: null, commentsOpen: false, focus: s.focus === 'article' || s.focus === 'comments' ? 'list' : s.focus });
+      return withLayout({
+        ...s,
+        search: e.query,
+        list: fit({ ...s.list, cursor: 0, offset: 0 }),
+        prompt: null,
+        openId: null,
+        commentsOpen: false,
+        focus: s.focus === 'article' || s.focus === 'comments' ? 'list' : s.focus,
+      });
     case 'prompt':
       return { ...s, prompt: e.prompt };
     case 'digit':

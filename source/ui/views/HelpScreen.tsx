@@ -1,5 +1,4 @@
 /** `?`: every action and the keys bound to it. Scrolls with j/k when it does not fit; any other key closes it. */
-import React from 'react';
 import { Box, Text } from 'ink';
 import type { Keymap } from '../keys.js';
 import { fit } from '../format.js';

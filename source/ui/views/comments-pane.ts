@@ -23,7 +23,6 @@ export interface RowState {
   moreHint: (c: Comment) => string | undefined;
 }
 
-
 /** The header: the article's discussions (state/discussion-list.ts), then the one shown and its state. */
 export function paneHeader(
   list: readonly string[],
@@ -88,14 +87,19 @@ export class PaneLines {
     let lines = this.cache.get(key);
     if (!lines) {
       if (this.cache.size > 5000) this.cache.clear();
-      lines = commentLines(row, this.width, {
-        paint: this.look.paint ?? plainPaint,
-        chalk: this.look.chalk ?? plainChalk,
-        color: this.look.color ?? false,
-        now: state.now,
-        isNew: state.isNew(row.comment),
-        ...(hint !== undefined ? { moreHint: hint } : {}),
-      }, open);
+      lines = commentLines(
+        row,
+        this.width,
+        {
+          paint: this.look.paint ?? plainPaint,
+          chalk: this.look.chalk ?? plainChalk,
+          color: this.look.color ?? false,
+          now: state.now,
+          isNew: state.isNew(row.comment),
+          ...(hint !== undefined ? { moreHint: hint } : {}),
+        },
+        open,
+      );
       this.cache.set(key, lines);
     }
     return lines;

@@ -3,7 +3,6 @@ import { ACTIONS, COMMAND, type Keymap } from '../commands.js';
 import { showKey } from '../keys.js';
 import { fit } from '../format.js';
 
-
 /** One column of entries below 150 columns, two from there. */
 const columnsFor = (width: number) => (width >= 150 ? 2 : 1);
 
@@ -26,5 +25,3 @@ export function helpLines(keymap: Keymap, width: number): string[] {
   }
   return lines;
 }
-
-

@@ -26,9 +26,23 @@ export function writeBigFeed(file: string, { megabytes = 5, seed = 100, bodyByte
   const top = 10_000_000;
   const anchorMs = Date.UTC(2025, 0, 1);
   const feed: PlannedFeed = {
-    index: 0, format: 'rss', path: '/feed/0000.rss', url: `${BASE}/feed/0000.rss`, title: 'Broadsheet test farm: one big feed',
-    topic: 'Technology', author: 'the newsroom', alphabet: 'utf-8', kind: 'blog', quirk: null, fault: null, target: null,
-    everyMs: 600_000, anchorMs, newest: top, startNewest: top, churned: new Map(),
+    index: 0,
+    format: 'rss',
+    path: '/feed/0000.rss',
+    url: `${BASE}/feed/0000.rss`,
+    title: 'Broadsheet test farm: one big feed',
+    topic: 'Technology',
+    author: 'the newsroom',
+    alphabet: 'utf-8',
+    kind: 'blog',
+    quirk: null,
+    fault: null,
+    target: null,
+    everyMs: 600_000,
+    anchorMs,
+    newest: top,
+    startNewest: top,
+    churned: new Map(),
   };
   const target = megabytes * 1e6;
   const fd = fs.openSync(file, 'w');

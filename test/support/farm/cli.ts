@@ -21,12 +21,25 @@ import { writeBigFeed } from './big-feed.js';
 import { startFarm, type FarmOptions } from './server.js';
 
 const NUMBERS: Record<string, keyof FarmOptions | 'ttl' | 'emitMb'> = {
-  feeds: 'feeds', items: 'items', seed: 'seed', 'body-bytes': 'bodyBytes', 'latency-ms': 'latencyMs', 'jitter-ms': 'jitterMs',
-  'churn-sec': 'churnSeconds', 'churn-share': 'churnShare', 'faults-each': 'faultsEach', 'huge-mib': 'hugeMiB', port: 'port',
-  ttl: 'ttl', 'emit-mb': 'emitMb',
+  feeds: 'feeds',
+  items: 'items',
+  seed: 'seed',
+  'body-bytes': 'bodyBytes',
+  'latency-ms': 'latencyMs',
+  'jitter-ms': 'jitterMs',
+  'churn-sec': 'churnSeconds',
+  'churn-share': 'churnShare',
+  'faults-each': 'faultsEach',
+  'huge-mib': 'hugeMiB',
+  port: 'port',
+  ttl: 'ttl',
+  'emit-mb': 'emitMb',
 };
 const SWITCHES: Record<string, [keyof FarmOptions, boolean]> = {
-  faults: ['faults', true], hostile: ['hostile', true], 'no-quirks': ['quirks', false], 'no-gzip': ['gzip', false],
+  faults: ['faults', true],
+  hostile: ['hostile', true],
+  'no-quirks': ['quirks', false],
+  'no-gzip': ['gzip', false],
 };
 
 function fail(message: string): never {
@@ -83,8 +96,15 @@ if (args.emit) {
   setTimeout(() => void stop('ttl'), Math.min(args.ttl, 86_400) * 1000);
   process.stdout.write(
     JSON.stringify({
-      ready: true, base: farm.url, port: farm.port, feeds: farm.feeds.length, items: args.farm.items ?? 30, bytes: farm.bytes,
-      formats: farm.formats, faulty: farm.faulty, files: Object.values(files),
+      ready: true,
+      base: farm.url,
+      port: farm.port,
+      feeds: farm.feeds.length,
+      items: args.farm.items ?? 30,
+      bytes: farm.bytes,
+      formats: farm.formats,
+      faulty: farm.faulty,
+      files: Object.values(files),
     }) + '\n',
   );
 }

@@ -88,16 +88,9 @@ function shellMeta(base: string): ItemOverride[] {
 export function hostileItems(kind: Affliction, base: string): ItemOverride[] {
   switch (kind) {
     case 'billion-laughs':
-      return [
-        { title: 'Laughs &lol9;' },
-        { title: 'Laughs in the author', author: '&lol8;' },
-        { title: 'Laughs in the body', rawHtml: '&lol9;' },
-      ];
+      return [{ title: 'Laughs &lol9;' }, { title: 'Laughs in the author', author: '&lol8;' }, { title: 'Laughs in the body', rawHtml: '&lol9;' }];
     case 'xxe':
-      return [
-        { title: 'XXE canary [&xxe;] [&remote;]' },
-        { title: 'XXE canary in the body', rawHtml: '&xxe; &remote;' },
-      ];
+      return [{ title: 'XXE canary [&xxe;] [&remote;]' }, { title: 'XXE canary in the body', rawHtml: '&xxe; &remote;' }];
     case 'escape-raw':
       return RAW_TITLES.map((t, i) => ({
         title: escapeXml(t),

@@ -29,10 +29,18 @@ export interface FarmFeed {
 export function describeFeed(feed: PlannedFeed, items: number, bytes: number): FarmFeed {
   const leads = feed.fault === 'redirect-301' || feed.fault === 'redirect-chain' || feed.fault === 'redirect-loop' || feed.fault === 'html-page';
   return {
-    index: feed.index, url: feed.url, title: feed.title, format: feed.format,
-    encoding: feed.alphabet === 'utf-8' ? 'utf-8' : 'iso-8859-1', kind: feed.kind, topic: feed.topic,
-    quirk: feed.quirk, fault: feed.fault, ...(leads && feed.target ? { redirectsTo: feed.target.url } : {}),
-    items: feed.fault === 'huge' ? 'streamed' : items, bytes,
+    index: feed.index,
+    url: feed.url,
+    title: feed.title,
+    format: feed.format,
+    encoding: feed.alphabet === 'utf-8' ? 'utf-8' : 'iso-8859-1',
+    kind: feed.kind,
+    topic: feed.topic,
+    quirk: feed.quirk,
+    fault: feed.fault,
+    ...(leads && feed.target ? { redirectsTo: feed.target.url } : {}),
+    items: feed.fault === 'huge' ? 'streamed' : items,
+    bytes,
   };
 }
 
@@ -45,7 +53,8 @@ export function opmlFile(feeds: FarmFeed[], base: string): string {
   for (const f of feeds) byTopic.set(f.topic, [...(byTopic.get(f.topic) ?? []), f]);
   const groups = [...byTopic].map(([topic, list]) => {
     const outlines = list.map(
-      (f) => `    <outline type="rss" text="${escapeAttr(f.title)}" title="${escapeAttr(f.title)}" xmlUrl="${escapeAttr(f.url)}" htmlUrl="${base}${sitePath(f.index)}/"/>`,
+      (f) =>
+        `    <outline type="rss" text="${escapeAttr(f.title)}" title="${escapeAttr(f.title)}" xmlUrl="${escapeAttr(f.url)}" htmlUrl="${base}${sitePath(f.index)}/"/>`,
     );
     return `  <outline text="${escapeAttr(topic)}" title="${escapeAttr(topic)}">\n${outlines.join('\n')}\n  </outline>`;
   });

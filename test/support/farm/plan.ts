@@ -6,17 +6,45 @@
 import { AUTHORS, TOPICS, between, feedName, pick, seeded, type Alphabet } from './text.js';
 
 /** Faults of the server or of the document that a reader must survive, one line each. */
-export const FAULT_KINDS = ['http-404', 'http-410', 'http-500', 'http-503', 'hang', 'stall', 'slow', 'redirect-301',
-  'redirect-chain', 'redirect-loop', 'malformed-truncated', 'malformed-entity', 'malformed-nesting',
-  'leading-whitespace', 'bad-utf8', 'html-page', 'empty', 'bad-gzip'] as const;
+export const FAULT_KINDS = [
+  'http-404',
+  'http-410',
+  'http-500',
+  'http-503',
+  'hang',
+  'stall',
+  'slow',
+  'redirect-301',
+  'redirect-chain',
+  'redirect-loop',
+  'malformed-truncated',
+  'malformed-entity',
+  'malformed-nesting',
+  'leading-whitespace',
+  'bad-utf8',
+  'html-page',
+  'empty',
+  'bad-gzip',
+] as const;
 /** Payloads aimed at the reader itself: its XML parser, its memory, its terminal, its shell. */
 export const HOSTILE_KINDS = ['billion-laughs', 'xxe', 'huge', 'escape-raw', 'escape-encoded', 'shell-meta'] as const;
 /**
  * Valid feeds that real servers send and naive readers trip on. RSS only: the ones about guids and
  * dates (Atom requires both). UTF-8 only: a byte order mark and a missing XML declaration.
  */
-export const QUIRKS = ['no-guid', 'iso-dates', 'no-dates', 'duplicate-guids', 'double-escaped', 'bom',
-  'no-declaration', 'relative-links', 'text-xml', 'served-as-html', 'crlf'] as const;
+export const QUIRKS = [
+  'no-guid',
+  'iso-dates',
+  'no-dates',
+  'duplicate-guids',
+  'double-escaped',
+  'bom',
+  'no-declaration',
+  'relative-links',
+  'text-xml',
+  'served-as-html',
+  'crlf',
+] as const;
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
 export type HostileKind = (typeof HOSTILE_KINDS)[number];
@@ -25,8 +53,7 @@ export type Quirk = (typeof QUIRKS)[number];
 const RSS_ONLY: readonly Quirk[] = ['no-guid', 'iso-dates', 'no-dates', 'duplicate-guids', 'double-escaped'];
 const UTF8_ONLY: readonly Quirk[] = ['bom', 'no-declaration'];
 /** These kinds are built into RSS documents (their payloads sit in RSS elements). */
-const RSS_AFFLICTIONS: readonly Affliction[] = ['malformed-truncated', 'malformed-entity', 'malformed-nesting', 'bad-utf8',
-  ...HOSTILE_KINDS];
+const RSS_AFFLICTIONS: readonly Affliction[] = ['malformed-truncated', 'malformed-entity', 'malformed-nesting', 'bad-utf8', ...HOSTILE_KINDS];
 
 export interface PlanOptions {
   feeds: number;
@@ -90,12 +117,23 @@ export function planFeeds(o: PlanOptions, base: string, now: number): PlannedFee
     if (quirk && format === 'atom' && RSS_ONLY.includes(quirk)) quirk = null;
     if (quirk && alphabet !== 'utf-8' && UTF8_ONLY.includes(quirk)) quirk = null;
     feeds.push({
-      index, format, path: feedPath(index, format), url: base + feedPath(index, format),
-      title: feedName(rng, topic, index), topic, author: pick(rng, AUTHORS), alphabet, kind, quirk,
-      fault: null, target: null,
+      index,
+      format,
+      path: feedPath(index, format),
+      url: base + feedPath(index, format),
+      title: feedName(rng, topic, index),
+      topic,
+      author: pick(rng, AUTHORS),
+      alphabet,
+      kind,
+      quirk,
+      fault: null,
+      target: null,
       everyMs: between(rng, 2, 60) * 3_600_000,
       anchorMs: now - Math.floor(rng() * 3_600_000),
-      newest: o.items - 1, startNewest: o.items - 1, churned: new Map(),
+      newest: o.items - 1,
+      startNewest: o.items - 1,
+      churned: new Map(),
     });
   }
   assignAfflictions(o, feeds, base);

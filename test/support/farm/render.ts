@@ -56,7 +56,10 @@ export function renderFeed(o: RenderOptions, feed: PlannedFeed, base: string): R
 /** UTF-8 as is; ISO-8859-1 with what it cannot hold as numeric character references (never inside CDATA: see rssItem). */
 function encode(xml: string, alphabet: PlannedFeed['alphabet']): Buffer {
   if (alphabet === 'utf-8') return Buffer.from(xml, 'utf8');
-  return Buffer.from(xml.replace(/[^\x00-\xff]/gu, (c) => `&#${c.codePointAt(0)};`), 'latin1');
+  return Buffer.from(
+    xml.replace(/[^\x00-\xff]/gu, (c) => `&#${c.codePointAt(0)};`),
+    'latin1',
+  );
 }
 
 export const RSS_TAIL = '</channel>\n</rss>\n';
@@ -87,7 +90,11 @@ function itemBasics(o: RenderOptions, feed: PlannedFeed, serial: number, base: s
   const site = base + sitePath(feed.index);
   const date = itemDate(feed, serial);
   const d = new Date(date);
-  const slug = phrase(rng, 2, 4, 'utf-8').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'post';
+  const slug =
+    phrase(rng, 2, 4, 'utf-8')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'post';
   let link = `${site}/${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${slug}-${serial}.html`;
   if (feed.quirk === 'relative-links') link = link.slice(base.length);
   const title = headline(rng, feed.alphabet);
@@ -112,9 +119,10 @@ export function rssItem(o: RenderOptions, feed: PlannedFeed, serial: number, bas
   if (feed.quirk !== 'no-guid') {
     // Duplicate guids: every pair of items shares one (the reader keeps the first).
     const id = feed.quirk === 'duplicate-guids' ? serial - (serial % 2) : serial;
-    guid = feed.quirk === 'duplicate-guids' || it.rng() < 0.5
-      ? `    <guid isPermaLink="false">${it.site}/?p=${id}</guid>\n`
-      : `    <guid>${escapeXml(it.link)}</guid>\n`;
+    guid =
+      feed.quirk === 'duplicate-guids' || it.rng() < 0.5
+        ? `    <guid isPermaLink="false">${it.site}/?p=${id}</guid>\n`
+        : `    <guid>${escapeXml(it.link)}</guid>\n`;
   }
   const link = over.link ?? escapeXml(it.link);
   let xml = `  <item>
@@ -159,12 +167,14 @@ function atomHead(feed: PlannedFeed, base: string, lastModified: number): string
 
 function atomEntry(o: RenderOptions, feed: PlannedFeed, serial: number, base: string): string {
   const it = itemBasics(o, feed, serial, base);
-  const content = feed.kind === 'xhtml'
-    ? `<content type="xhtml" xml:base="${it.site}/"><div xmlns="http://www.w3.org/1999/xhtml">${it.html}</div></content>`
-    : `<content type="html" xml:base="${it.site}/">${escapeXml(it.html)}</content>`;
-  const audio = it.rng() < 0.1
-    ? `\n    <link rel="enclosure" type="audio/mpeg" length="${between(it.rng, 1e6, 5e7)}" href="${base}/media/${feed.index}/${serial}.mp3"/>`
-    : '';
+  const content =
+    feed.kind === 'xhtml'
+      ? `<content type="xhtml" xml:base="${it.site}/"><div xmlns="http://www.w3.org/1999/xhtml">${it.html}</div></content>`
+      : `<content type="html" xml:base="${it.site}/">${escapeXml(it.html)}</content>`;
+  const audio =
+    it.rng() < 0.1
+      ? `\n    <link rel="enclosure" type="audio/mpeg" length="${between(it.rng, 1e6, 5e7)}" href="${base}/media/${feed.index}/${serial}.mp3"/>`
+      : '';
   return `  <entry>
     <title type="html">${escapeXml(escapeXml(it.title))}</title>
     <link rel="alternate" type="text/html" href="${escapeAttr(it.link)}"/>

@@ -87,16 +87,44 @@ interface Served {
 }
 
 const DEFAULTS: Required<FarmOptions> = {
-  feeds: 50, items: 30, seed: 100, bodyBytes: 2000, atomShare: 0.3, latin1Share: 0.05, podcastShare: 0.1,
-  quirks: true, faults: false, hostile: false, faultsEach: 1, hugeMiB: 256, latencyMs: 0, jitterMs: 0,
-  churnSeconds: 0, churnShare: 0.1, validators: 'both', gzip: true, port: 0,
+  feeds: 50,
+  items: 30,
+  seed: 100,
+  bodyBytes: 2000,
+  atomShare: 0.3,
+  latin1Share: 0.05,
+  podcastShare: 0.1,
+  quirks: true,
+  faults: false,
+  hostile: false,
+  faultsEach: 1,
+  hugeMiB: 256,
+  latencyMs: 0,
+  jitterMs: 0,
+  churnSeconds: 0,
+  churnShare: 0.1,
+  validators: 'both',
+  gzip: true,
+  port: 0,
 };
 
 export async function startFarm(options: FarmOptions = {}): Promise<Farm> {
   const o: Required<FarmOptions> = { ...DEFAULTS, ...options };
   const counters: FarmCounters = {
-    requests: 0, byStatus: {}, notModified: 0, gzip: 0, conditional: 0, bytesOut: 0, inFlight: 0, peakInFlight: 0,
-    sockets: 0, peakSockets: 0, faultHits: {}, userAgents: {}, evilDtdFetches: 0, churnTicks: 0,
+    requests: 0,
+    byStatus: {},
+    notModified: 0,
+    gzip: 0,
+    conditional: 0,
+    bytesOut: 0,
+    inFlight: 0,
+    peakInFlight: 0,
+    sockets: 0,
+    peakSockets: 0,
+    faultHits: {},
+    userAgents: {},
+    evilDtdFetches: 0,
+    churnTicks: 0,
   };
   const timers = new Set<NodeJS.Timeout>();
   const sockets = new Set<Socket>();
@@ -171,9 +199,14 @@ export async function startFarm(options: FarmOptions = {}): Promise<Farm> {
       return reply.send(200, { 'Content-Type': 'application/xml-dtd' }, EVIL_DTD);
     }
     if (pathname.startsWith('/site/')) {
-      return reply.send(200, { 'Content-Type': 'text/html; charset=UTF-8' }, `<!DOCTYPE html><title>Article</title><p>Stand-in page for ${escapeXml(pathname)}</p>\n`);
+      return reply.send(
+        200,
+        { 'Content-Type': 'text/html; charset=UTF-8' },
+        `<!DOCTYPE html><title>Article</title><p>Stand-in page for ${escapeXml(pathname)}</p>\n`,
+      );
     }
-    if (pathname.startsWith('/media/')) return reply.send(200, { 'Content-Type': pathname.endsWith('.mp3') ? 'audio/mpeg' : 'image/png' }, 'stand-in media bytes');
+    if (pathname.startsWith('/media/'))
+      return reply.send(200, { 'Content-Type': pathname.endsWith('.mp3') ? 'audio/mpeg' : 'image/png' }, 'stand-in media bytes');
     reply.send(404, { 'Content-Type': 'text/plain' }, 'not found');
   }
 

@@ -36,28 +36,110 @@ forest island satellite telescope vaccine battery solar turbine river valley mus
 recipe bakery garden market village ferry glacier volcano lighthouse archive manuscript`.split(/\s+/);
 
 /** Non-ASCII words a UTF-8 feed carries: accents, Cyrillic, Greek, CJK, Hebrew, Arabic, Devanagari, emoji. */
-const INTERNATIONAL = ['Ångström', 'crème brûlée', 'Gdańsk', 'Reykjavík', 'Şişli', 'Dvořák', 'Ljubljana',
-  'Санкт-Петербург', 'Ηράκλειο', '大阪の天気', '北京新闻', '서울 소식', 'ירושלים', 'القاهرة', 'मुंबई',
-  'Hà Nội', 'Øresund', '🌍', '📰', '✔', '“curly quotes”', '‘apostrophes’', '— dash', '…', '¥1,200', '🧑🏽‍💻'];
+const INTERNATIONAL = [
+  'Ångström',
+  'crème brûlée',
+  'Gdańsk',
+  'Reykjavík',
+  'Şişli',
+  'Dvořák',
+  'Ljubljana',
+  'Санкт-Петербург',
+  'Ηράκλειο',
+  '大阪の天気',
+  '北京新闻',
+  '서울 소식',
+  'ירושלים',
+  'القاهرة',
+  'मुंबई',
+  'Hà Nội',
+  'Øresund',
+  '🌍',
+  '📰',
+  '✔',
+  '“curly quotes”',
+  '‘apostrophes’',
+  '— dash',
+  '…',
+  '¥1,200',
+  '🧑🏽‍💻',
+];
 /** The same idea, limited to what ISO-8859-1 can hold (the farm's Latin-1 feeds). */
-const LATIN1 = ['Ångström', 'crème brûlée', 'Reykjavík', 'Øresund', 'Málaga', 'Genève', 'Köln', 'São Tomé',
-  'piñata', 'façade', '¿qué?', '¡olé!', '«citation»', '½ off', '£5', '© 2025', 'Ålesund', 'naïveté'];
+const LATIN1 = [
+  'Ångström',
+  'crème brûlée',
+  'Reykjavík',
+  'Øresund',
+  'Málaga',
+  'Genève',
+  'Köln',
+  'São Tomé',
+  'piñata',
+  'façade',
+  '¿qué?',
+  '¡olé!',
+  '«citation»',
+  '½ off',
+  '£5',
+  '© 2025',
+  'Ålesund',
+  'naïveté',
+];
 /** Text that must be escaped in XML and survive the round trip. */
 const AWKWARD = ['AT&T', 'R&D', 'Q&A', 'a < b', 'x > y && y > z', '"quoted"', "it's", '<script>', '50% & rising'];
 
 export type Alphabet = 'utf-8' | 'latin-1';
 const flavour = (alphabet: Alphabet) => (alphabet === 'utf-8' ? INTERNATIONAL : LATIN1);
 
-export const TOPICS = ['Technology', 'Science', 'Open Source', 'Security', 'Linux', 'Programming', 'Politics',
-  'Economy', 'Culture', 'Sport', 'Travel', 'Food', 'Music', 'Climate', 'Health', 'Space', 'Design',
-  'Databases', 'Networking', 'Hardware'];
-export const AUTHORS = ['Ada Nwosu', 'Bruno Costa', 'Camille Lefèvre', 'Dariusz Nowak', 'Elif Yılmaz',
-  'Farah Haddad', 'Grete Solberg', 'Hannah Weiß', 'Ichiro Sato', 'Júlia Ferreira', 'Kwame Mensah',
-  "Niamh O'Connor", 'Oksana Бондар', 'Pedro Ñúñez', 'Ravi Iyer', 'Sofía Ortega', 'the newsroom'];
+export const TOPICS = [
+  'Technology',
+  'Science',
+  'Open Source',
+  'Security',
+  'Linux',
+  'Programming',
+  'Politics',
+  'Economy',
+  'Culture',
+  'Sport',
+  'Travel',
+  'Food',
+  'Music',
+  'Climate',
+  'Health',
+  'Space',
+  'Design',
+  'Databases',
+  'Networking',
+  'Hardware',
+];
+export const AUTHORS = [
+  'Ada Nwosu',
+  'Bruno Costa',
+  'Camille Lefèvre',
+  'Dariusz Nowak',
+  'Elif Yılmaz',
+  'Farah Haddad',
+  'Grete Solberg',
+  'Hannah Weiß',
+  'Ichiro Sato',
+  'Júlia Ferreira',
+  'Kwame Mensah',
+  "Niamh O'Connor",
+  'Oksana Бондар',
+  'Pedro Ñúñez',
+  'Ravi Iyer',
+  'Sofía Ortega',
+  'the newsroom',
+];
 const SERIES = ['Weekly', 'Daily', 'Notes', 'Journal', 'Digest', 'Dispatch', 'Review', 'Radio', 'Log'];
-const SNIPPETS = ['if (a < b && b < c) return "sorted";', 'SELECT id, title FROM items WHERE read = 0 LIMIT 20;',
-  '$ curl -sH "If-None-Match: W/\\"x\\"" http://127.0.0.1/feed | head', 'for (const x of xs) total += x * 2;',
-  'git log --oneline | wc -l'];
+const SNIPPETS = [
+  'if (a < b && b < c) return "sorted";',
+  'SELECT id, title FROM items WHERE read = 0 LIMIT 20;',
+  '$ curl -sH "If-None-Match: W/\\"x\\"" http://127.0.0.1/feed | head',
+  'for (const x of xs) total += x * 2;',
+  'git log --oneline | wc -l',
+];
 
 export function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -121,7 +203,8 @@ export function articleHtml(rng: Rng, bytes: number, ctx: HtmlContext): string {
     else if (r < 0.79) block = `<pre><code>${escapeXml(pick(rng, SNIPPETS))}</code></pre>`;
     else if (r < 0.88) {
       block = `<figure><img src="${ctx.media}/photo-${between(rng, 1, 500)}.jpg" alt="${escapeAttr(phrase(rng, 2, 5, a))}" width="800" height="450"/><figcaption>${escapeXml(sentence(rng, 4, 10, a))}</figcaption></figure>`;
-    } else block = `<p><em>${escapeXml(phrase(rng, 1, 3, a))}</em> &amp; <strong>${escapeXml(phrase(rng, 1, 3, a))}</strong>${space}${escapeXml(sentence(rng, 6, 18, a))}</p>`;
+    } else
+      block = `<p><em>${escapeXml(phrase(rng, 1, 3, a))}</em> &amp; <strong>${escapeXml(phrase(rng, 1, 3, a))}</strong>${space}${escapeXml(sentence(rng, 6, 18, a))}</p>`;
     blocks.push(block);
     size += block.length + 1;
   }

@@ -23,7 +23,7 @@ export function readAtom(feed: DomElement, xml: string, base: string | undefined
     entries.push({
       id,
       aliases: aliasesOf(id, rawId, permalink),
-      author: sanitizeLine(textOf(authorEl ? child(authorEl, 'name') ?? authorEl : undefined)),
+      author: sanitizeLine(textOf(authorEl ? (child(authorEl, 'name') ?? authorEl) : undefined)),
       published: isoDate(textOf(child(entry, 'published')) || textOf(child(entry, 'updated'))),
       html: rawHtml,
       strippedHtml: rest,

@@ -60,7 +60,9 @@ export function linkEntries(entries: RawEntry[], options: CommentFeedOptions = {
     let strip = false;
     if (e.thr && (e.thr.ref || e.thr.href)) {
       const { ref, href } = e.thr;
-      const found = refKeys(ref, href).map((k) => byKey.get(k)).find((v) => v !== undefined && v !== e.id);
+      const found = refKeys(ref, href)
+        .map((k) => byKey.get(k))
+        .find((v) => v !== undefined && v !== e.id);
       const isPost = options.postId !== undefined && ref === options.postId;
       if (found) parentId = found;
       else if (!isPost) {

@@ -49,7 +49,8 @@ export function splitReplyPrefix(html: string): { parent: string | null; rest: s
     const n = nodes[i]!;
     if (n.type === 'text') {
       const t = textOf(n);
-      if (t.includes('\n') || (words += t.trim().length) > 120) return none;
+      words += t.trim().length;
+      if (t.includes('\n') || words > 120) return none;
       continue;
     }
     if (!isElement(n) || n.name !== 'a') return none;
@@ -57,7 +58,7 @@ export function splitReplyPrefix(html: string): { parent: string | null; rest: s
     if (!anchor) return none;
     const after = nodes[i + 1];
     const anchorEnd = (n.endIndex ?? html.length - 1) + 1;
-    if (!after || after.type !== 'text') return { parent: anchor, rest: after ? html.slice(anchorEnd) : '' };
+    if (after?.type !== 'text') return { parent: anchor, rest: after ? html.slice(anchorEnd) : '' };
     const text = textOf(after);
     const nl = text.indexOf('\n');
     const tail = nl === -1 ? text : text.slice(0, nl);

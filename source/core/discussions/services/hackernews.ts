@@ -19,7 +19,9 @@ export const hackerNews: LookupService = {
   name: 'hackernews',
   requests(url, sources) {
     const query = url.replace(/^https?:\/\//i, '');
-    return [`${sources.hackernews.api.replace(/\/+$/, '')}/search?query=${encodeURIComponent(query)}&restrictSearchableAttributes=url&tags=story&hitsPerPage=20`];
+    return [
+      `${sources.hackernews.api.replace(/\/+$/, '')}/search?query=${encodeURIComponent(query)}&restrictSearchableAttributes=url&tags=story&hitsPerPage=20`,
+    ];
   },
   parse(json, requestUrl) {
     if (!isObject(json) || !Array.isArray(json.hits)) throw new DiscussionError('parse', requestUrl, 'not an Algolia search answer');
