@@ -4,8 +4,7 @@
  * stopped short of the whole thread. URL: a comment feed, a cached article, or a thread on Hacker News,
  * Reddit, Lobsters, Mastodon, Bluesky, Discourse or Lemmy.
  */
-import { commentsJsonText, commentsPlain, countComments, loadDiscussion, type Discussion } from '../core/comments/index.js';
-import { cacheExpanded, expandReddit, moreStubs } from '../core/comments/more.js';
+import { cacheExpanded, commentsJsonText, commentsPlain, countComments, expandReddit, loadDiscussion, moreStubs, type Discussion } from '../core/comments.js';
 import { Manners } from '../core/discussions.js';
 import { closeAgents } from '../core/http.js';
 import type { Context } from './context.js';

@@ -10,13 +10,14 @@ import {
   cachedDiscussion,
   isPlatform,
   loadDiscussion,
+  loadStub,
+  cacheExpanded,
   type Discussion,
   type DiscussionParser,
   type DiscussionTarget,
   type LoadedDiscussion,
-} from '../core/comments/index.js';
-import { cacheExpanded, loadStub } from '../core/comments/more.js';
-import type { Comment } from '../core/comments/types.js';
+} from '../core/comments.js';
+import type { Comment } from '../core/comments.js';
 import { failureLine, type Manners } from '../core/discussions.js';
 import type { Store } from '../core/store.js';
 import type { Settings } from '../core/settings.js';
@@ -247,6 +248,11 @@ export class CommentsModel {
     return (this.deps.now ?? Date.now)();
   }
 
+  /** The fold key that reads best on a "N more replies" line: Enter when it is bound, as by default. */
+  private loadKey(): string {
+    return (this.deps.keymap ?? DEFAULT_KEYS)['toggle-collapse'].includes('enter') ? 'Enter' : this.keyFor('toggle-collapse');
+  }
+
   private keyFor(action: Action): string {
     return keyOf(this.deps.keymap ?? DEFAULT_KEYS, action);
   }
@@ -402,7 +408,8 @@ export class CommentsModel {
     return {
       now: this.now(),
       isNew: (c) => this.isNew(c),
-      moreHint: (c) => (reddit ? (this.loadingMore === c.id ? 'loading…' : 'Enter loads them') : undefined),
+      moreHint: (c) => (reddit ? (this.loadingMore === c.id ? 'loading…' : `${this.loadKey()} loads them`) : undefined),
+      keys: { open: this.keyFor('open-browser'), fold: this.keyFor('toggle-collapse') },
     };
   }
 

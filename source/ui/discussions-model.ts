@@ -7,7 +7,7 @@
  */
 import type { ArticleRow, Store } from '../core/store.js';
 import type { Settings } from '../core/settings.js';
-import { resolveTarget } from '../core/comments/index.js';
+import { resolveTarget } from '../core/comments.js';
 import {
   cachedLookup,
   foundCount,

@@ -3,7 +3,7 @@
  * cache key); the first time this session shows one, the time recorded before is what its comments
  * are judged against until the reader quits, so a refresh meanwhile keeps marking the same ones.
  */
-import type { Comment } from '../core/comments/types.js';
+import type { Comment } from '../core/comments.js';
 
 export interface VisitStore {
   discussionSeenAt(key: string): number | null;

@@ -8,7 +8,7 @@ import type { Paint } from './theme.js';
 import type { ArticleRow, FeedRow, Scope, Store } from '../core/store.js';
 import type { Settings } from '../core/settings.js';
 import type { SubscribeResult } from '../core/subscribe.js';
-import type { DiscussionParser } from '../core/comments/index.js';
+import type { DiscussionParser } from '../core/comments.js';
 import type { MarkHistory } from '../core/marks.js';
 import type { Action, Keymap } from './commands.js';
 import type { ReaderEvent, ReaderState } from './state/reader.js';

@@ -5,7 +5,7 @@
 import { renderHtml } from '../core/html.js';
 import type { ArticleRow, FeedRow, Scope, Store } from '../core/store.js';
 import type { ScopeChoice } from './state/reader.js';
-import { resolveTarget } from '../core/comments/index.js';
+import { resolveTarget } from '../core/comments.js';
 import { dateWithAge } from '../core/age.js';
 
 export interface SidebarItem {

@@ -1,7 +1,7 @@
 /** Bluesky, from a loopback AppView: handle resolution, the nested thread, facets over UTF-8 bytes. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { facetsToHtml } from '../../source/core/comments/bluesky-facets.js';
-import { commentsJsonText, commentsPlain, loadDiscussion } from '../../source/core/comments/index.js';
+import { commentsJsonText, commentsPlain, loadDiscussion } from '../../source/core/comments.js';
 import { matchThreadUrl } from '../../source/core/comments/resolve.js';
 import { flattenTree, preorder } from '../../source/core/comments/thread.js';
 import { renderHtml } from '../../source/core/html.js';

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadDiscussion, resolveDiscussion } from '../../source/core/comments/index.js';
+import { loadDiscussion, resolveDiscussion } from '../../source/core/comments.js';
 import { countComments, preorder } from '../../source/core/comments/thread.js';
 import { parseFeed } from '../../source/core/parse.js';
 import { packageRoot } from '../../source/core/settings.js';

@@ -1,7 +1,7 @@
 /** Discourse, from a loopback forum under a subfolder: the first 20 posts, the rest in chunks of 20, gaps. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_POSTS } from '../../source/core/comments/discourse.js';
-import { commentsJsonText, commentsPlain, loadDiscussion } from '../../source/core/comments/index.js';
+import { commentsJsonText, commentsPlain, loadDiscussion } from '../../source/core/comments.js';
 import { clearBackoff } from '../../source/core/comments/remote.js';
 import { matchThreadUrl } from '../../source/core/comments/resolve.js';
 import { flattenTree, preorder } from '../../source/core/comments/thread.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCommentFeed, splitReplyPrefix } from '../../source/core/comments/feed.js';
 import { DiscussionError } from '../../source/core/comments/errors.js';
-import { loadDiscussion } from '../../source/core/comments/index.js';
+import { loadDiscussion } from '../../source/core/comments.js';
 import { buildThread, flattenTree, preorder } from '../../source/core/comments/thread.js';
 import type { Comment } from '../../source/core/comments/types.js';
 import { fixture, settingsFor, startServer, type TestServer } from './server.js';

@@ -8,7 +8,7 @@ import {
   loadDiscussion,
   toCommentsJson,
   type Discussion,
-} from '../../source/core/comments/index.js';
+} from '../../source/core/comments.js';
 import { buildThread } from '../../source/core/comments/thread.js';
 import { cachedSummary, writeCache } from '../../source/core/comments/cache.js';
 import type { FlatComment } from '../../source/core/comments/types.js';

@@ -1,6 +1,6 @@
 /** Lemmy, from a loopback instance: threading by path, Markdown bodies, placeholders, held-back replies. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commentsJsonText, commentsPlain, loadDiscussion } from '../../source/core/comments/index.js';
+import { commentsJsonText, commentsPlain, loadDiscussion } from '../../source/core/comments.js';
 import { markdownToHtml } from '../../source/core/comments/markdown.js';
 import { matchThreadUrl } from '../../source/core/comments/resolve.js';
 import { flattenTree, preorder } from '../../source/core/comments/thread.js';

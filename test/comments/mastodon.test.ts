@@ -1,6 +1,6 @@
 /** Mastodon (and servers speaking its API), from a loopback server shaped like its API. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commentsJsonText, commentsPlain, loadDiscussion } from '../../source/core/comments/index.js';
+import { commentsJsonText, commentsPlain, loadDiscussion } from '../../source/core/comments.js';
 import { matchThreadUrl } from '../../source/core/comments/resolve.js';
 import { flattenTree, preorder } from '../../source/core/comments/thread.js';
 import { HOSTILE, UNSAFE, allStrings, mastodonRoutes } from './platform-fixtures.js';

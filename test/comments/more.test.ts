@@ -1,6 +1,6 @@
 /** Reddit's deeper threads: "N more replies" through morechildren, "continue this thread" through the comment's page. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadDiscussion, type Discussion } from '../../source/core/comments/index.js';
+import { loadDiscussion, type Discussion } from '../../source/core/comments.js';
 import { readCache } from '../../source/core/comments/cache.js';
 import { cacheExpanded, expandReddit, loadStub, moreStubs, MORE_BATCH } from '../../source/core/comments/more.js';
 import { countComments, preorder } from '../../source/core/comments/thread.js';

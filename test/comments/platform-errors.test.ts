@@ -5,7 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DiscussionError, loadDiscussion } from '../../source/core/comments/index.js';
+import { DiscussionError, loadDiscussion } from '../../source/core/comments.js';
 import { clearBackoff } from '../../source/core/comments/remote.js';
 import { closeAgents } from '../../source/core/http.js';
 import { HTML_PAGE, json, lemmyRoutes, mastodonRoutes } from './platform-fixtures.js';

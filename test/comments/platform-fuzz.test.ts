@@ -8,7 +8,7 @@ import { parseBluesky } from '../../source/core/comments/bluesky.js';
 import { parseDiscourse } from '../../source/core/comments/discourse.js';
 import { DiscussionError } from '../../source/core/comments/errors.js';
 import { findThreads } from '../../source/core/comments/find-thread.js';
-import { commentsJsonText, commentsPlain } from '../../source/core/comments/index.js';
+import { commentsJsonText, commentsPlain } from '../../source/core/comments.js';
 import { parseLemmy } from '../../source/core/comments/lemmy.js';
 import { markdownToHtml } from '../../source/core/comments/markdown.js';
 import { parseMastodon } from '../../source/core/comments/mastodon.js';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDiscussion } from '../../source/core/comments/index.js';
+import { loadDiscussion } from '../../source/core/comments.js';
 import { discussionFetchUrl, matchThreadUrl, resolveDiscussion, resolveDiscussions } from '../../source/core/comments/resolve.js';
 import { DEFAULTS } from '../../source/core/settings.js';
 import { FIXTURES } from './server.js';

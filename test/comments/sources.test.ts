@@ -1,7 +1,7 @@
 /** Hacker News, Reddit and Lobsters adapters, fetched from the local fixture server. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseHackerNews } from '../../source/core/comments/hackernews.js';
-import { loadDiscussion } from '../../source/core/comments/index.js';
+import { loadDiscussion } from '../../source/core/comments.js';
 import { countComments, flattenTree, preorder } from '../../source/core/comments/thread.js';
 import type { Comment } from '../../source/core/comments/types.js';
 import { fixture, settingsFor, startServer, type TestServer } from './server.js';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DiscussionError, loadDiscussion } from '../../source/core/comments/index.js';
+import { DiscussionError, loadDiscussion } from '../../source/core/comments.js';
 import { createParsePool, type ParsePool } from '../../source/core/workers.js';
 import { Store } from '../../source/core/store.js';
 import { toFlat } from '../../source/core/comments/thread.js';

@@ -25,7 +25,7 @@ import { parseLobsters } from '../../source/core/comments/lobsters.js';
 import { parseJsonBody } from '../../source/core/comments/net.js';
 import { linkEntries, readCommentFeedPage } from '../../source/core/comments/feed.js';
 import { buildThread, countComments, flattenTree } from '../../source/core/comments/thread.js';
-import { DiscussionError, commentsJsonText, commentsPlain, toCommentsJson } from '../../source/core/comments/index.js';
+import { DiscussionError, commentsJsonText, commentsPlain, toCommentsJson } from '../../source/core/comments.js';
 import type { Discussion } from '../../source/core/comments/types.js';
 import { FORBIDDEN_CHARS, ROOT, SGR, prng, seedFrom } from './helpers.js';
 

@@ -13,7 +13,7 @@ import { App } from '../../source/ui/App.js';
 import { buildTheme } from '../../source/ui/theme.js';
 import { buildKeymap } from '../../source/ui/keys.js';
 import { layout } from '../../source/ui/state/reader.js';
-import { resolveTarget } from '../../source/core/comments/index.js';
+import { resolveTarget } from '../../source/core/comments.js';
 import { serializeDiscussion } from '../../source/core/comments/cache.js';
 import type { Comment } from '../../source/core/comments/types.js';
 import { clip, cut, fit } from '../../source/ui/format.js';

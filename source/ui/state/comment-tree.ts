@@ -4,7 +4,7 @@
  * is a row plus a line within it, and every function that scrolls is given the rows' heights.
  * All walks are iterative and linear: a 3,000-comment thread, 12 deep, stays within a frame.
  */
-import type { Comment } from '../../core/comments/types.js';
+import type { Comment } from '../../core/comments.js';
 
 export interface TreeRow {
   comment: Comment;

@@ -20,8 +20,10 @@ export interface CommentStyle {
   now: number;
   /** Published since the reader's last visit to this discussion. */
   isNew?: boolean;
-  /** What Enter does on a 'more' stub here (Reddit loads them); absent: `o` opens its page. */
+  /** What Enter does on a 'more' stub here (Reddit loads them); absent: the open key opens its page. */
   moreHint?: string;
+  /** The keys the lines name, as bound: open in the browser, and fold (which opens a content warning). */
+  keys?: { open: string; fold: string };
 }
 
 /** How many levels may indent at this width: each level costs two columns. */
@@ -51,7 +53,7 @@ export function commentLines(row: TreeRow, width: number, style: CommentStyle, w
   const textWidth = Math.max(10, width - 2 * Math.min(depth, indentLevels(width)));
   if (comment.more !== undefined) {
     const label = comment.more > 0 ? `${comment.more} more repl${comment.more === 1 ? 'y' : 'ies'}` : 'continue this thread';
-    const hint = style.moreHint ?? (comment.permalink ? 'o opens it' : '');
+    const hint = style.moreHint ?? (comment.permalink ? `${style.keys?.open ?? 'o'} opens it` : '');
     return [prefix + paint.age(`[${label}]${hint ? ` — ${hint}` : ''}`), prefix];
   }
   const parts: string[] = [];
@@ -67,7 +69,7 @@ export function commentLines(row: TreeRow, width: number, style: CommentStyle, w
   const header = headerLines(parts, paint.age(' · '), textWidth).map((line) => prefix + line);
   if (hidden || comment.deleted) return [...header, prefix];
   if (comment.warning) {
-    const line = renderHtml(`<p>CW: ${escapeHtml(comment.warning)}${warningOpen ? '' : ' [Space shows it]'}</p>`, { width: textWidth, color: false }).lines;
+    const line = renderHtml(`<p>CW: ${escapeHtml(comment.warning)}${warningOpen ? '' : ` [${style.keys?.fold ?? 'Space'} shows it]`}</p>`, { width: textWidth, color: false }).lines;
     const cw = line.map((l) => prefix + paint.age(l));
     if (!warningOpen) return [...header, ...cw, prefix];
     return [...header, ...cw, ...bodyLines(comment.html, textWidth, style, comment.permalink).map((l) => prefix + l), prefix];

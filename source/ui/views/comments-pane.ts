@@ -3,7 +3,7 @@
  * once per width (and per collapsed or loading state) and kept until the discussion changes.
  */
 import type { ChalkInstance } from 'chalk';
-import type { Comment, Discussion } from '../../core/comments/types.js';
+import type { Comment, Discussion } from '../../core/comments.js';
 import { sourceName } from '../../core/discussions.js';
 import { isRevealed, type CommentTree } from '../state/comment-tree.js';
 import { commentLines } from './comment-lines.js';
@@ -21,6 +21,8 @@ export interface RowState {
   isNew: (c: Comment) => boolean;
   /** What Enter does on a 'more' stub, when it does something here. */
   moreHint: (c: Comment) => string | undefined;
+  /** The keys the lines name, as bound. */
+  keys: { open: string; fold: string };
 }
 
 /** The header: the article's discussions (state/discussion-list.ts), then the one shown and its state. */
@@ -96,6 +98,7 @@ export class PaneLines {
           color: this.look.color ?? false,
           now: state.now,
           isNew: state.isNew(row.comment),
+          keys: state.keys,
           ...(hint !== undefined ? { moreHint: hint } : {}),
         },
         open,

@@ -8,24 +8,25 @@
  * the one-line `error`, so offline the cache is shown with its age. Conditional GET: the validators of the
  * first request are kept with the copy; a 304 renews it.
  */
-import { decodeFeedBytes } from '../charset.js';
-import type { Settings } from '../settings.js';
-import { readCache, writeCache, writeCacheData, type Cached, type DiscussionStore } from './cache.js';
-import { discussionFromJob, parseDiscussionHere, type DiscussionParser } from './discussion-job.js';
-import { DiscussionError } from './errors.js';
-import { linkEntries, readCommentFeedPage, type CommentFeedPage } from './feed.js';
-import { FEED_ACCEPT, JSON_ACCEPT, get, type FetchContext } from './net.js';
-import { fetchPlatform, isPlatform } from './platforms.js';
-import { discussionFetchUrl, resolveDiscussion, resolveDiscussions, type DiscussionTarget, type ResolvedDiscussion, type ResolveOptions } from './resolve.js';
-import { buildThread, countComments } from './thread.js';
-import type { Discussion, DiscussionLink } from './types.js';
-import type { ParsedDiscussion } from './discussion-job.js';
-import { userAgentFor, type Manners } from '../discussions.js';
+import { decodeFeedBytes } from './charset.js';
+import type { Settings } from './settings.js';
+import { readCache, writeCache, writeCacheData, type Cached, type DiscussionStore } from './comments/cache.js';
+import { discussionFromJob, parseDiscussionHere, type DiscussionParser } from './comments/discussion-job.js';
+import { DiscussionError } from './comments/errors.js';
+import { linkEntries, readCommentFeedPage, type CommentFeedPage } from './comments/feed.js';
+import { FEED_ACCEPT, JSON_ACCEPT, get, type FetchContext } from './comments/net.js';
+import { fetchPlatform, isPlatform } from './comments/platforms.js';
+import { discussionFetchUrl, resolveDiscussion, resolveDiscussions, type DiscussionTarget, type ResolvedDiscussion, type ResolveOptions } from './comments/resolve.js';
+import { buildThread, countComments } from './comments/thread.js';
+import type { Discussion, DiscussionLink } from './comments/types.js';
+import type { ParsedDiscussion } from './comments/discussion-job.js';
+import { userAgentFor, type Manners } from './discussions.js';
 
-export type { Comment, Discussion, DiscussionLink, DiscussionSource, FlatComment, PlatformSource } from './types.js';
-export { findThreads } from './find-thread.js';
-export { PLATFORM_NAMES, isPlatform, matchPlatformUrl, preparePlatform } from './platforms.js';
-export { DiscussionError, type DiscussionErrorKind } from './errors.js';
+export type { Comment, Discussion, DiscussionLink, DiscussionSource, FlatComment, PlatformSource } from './comments/types.js';
+export { findThreads } from './comments/find-thread.js';
+export { PLATFORM_NAMES, isPlatform, matchPlatformUrl, preparePlatform } from './comments/platforms.js';
+export { DiscussionError, type DiscussionErrorKind } from './comments/errors.js';
+export { HEADLESS_COMMENT_LIMIT, cacheExpanded, expandReddit, loadStub, moreStubs } from './comments/more.js';
 export {
   discussionFetchUrl,
   matchThreadUrl,
@@ -35,12 +36,12 @@ export {
   type DiscussionTarget,
   type ResolvedDiscussion,
   type ResolveOptions,
-} from './resolve.js';
-export { buildThread, countComments, flattenTree, preorder, type FlatEntry } from './thread.js';
-export type { DiscussionStore } from './cache.js';
-export { runDiscussionJob, type DiscussionJob, type DiscussionParser, type ParsedDiscussion } from './discussion-job.js';
-export { commentsJsonText, toCommentsJson, type CommentJson, type DiscussionJson } from './json.js';
-export { MAX_INDENT_LEVELS, commentsPlain } from './plain.js';
+} from './comments/resolve.js';
+export { buildThread, countComments, flattenTree, preorder, type FlatEntry } from './comments/thread.js';
+export type { DiscussionStore } from './comments/cache.js';
+export { runDiscussionJob, type DiscussionJob, type DiscussionParser, type ParsedDiscussion } from './comments/discussion-job.js';
+export { commentsJsonText, toCommentsJson, type CommentJson, type DiscussionJson } from './comments/json.js';
+export { MAX_INDENT_LEVELS, commentsPlain } from './comments/plain.js';
 
 export interface LoadOptions extends ResolveOptions {
   store?: DiscussionStore;
