@@ -16,7 +16,14 @@ import { DiscussionError } from './comments/errors.js';
 import { linkEntries, readCommentFeedPage, type CommentFeedPage } from './comments/feed.js';
 import { FEED_ACCEPT, JSON_ACCEPT, get, type FetchContext } from './comments/net.js';
 import { fetchPlatform, isPlatform } from './comments/platforms.js';
-import { discussionFetchUrl, resolveDiscussion, resolveDiscussions, type DiscussionTarget, type ResolvedDiscussion, type ResolveOptions } from './comments/resolve.js';
+import {
+  discussionFetchUrl,
+  resolveDiscussion,
+  resolveDiscussions,
+  type DiscussionTarget,
+  type ResolvedDiscussion,
+  type ResolveOptions,
+} from './comments/resolve.js';
 import { buildThread, countComments } from './comments/thread.js';
 import type { Discussion, DiscussionLink } from './comments/types.js';
 import type { ParsedDiscussion } from './comments/discussion-job.js';

@@ -114,6 +114,7 @@ export class CommentsModel {
     this.list = undefined;
     if (!article) return this.select(undefined);
     const listing = this.discussions.listing(article);
+    this.discussions.readPage(article);
     const remembered = force ? previous : this.deps.store.discussionChoice(article.id);
     this.list = initialList(listing.entries, remembered, this.listRest(article));
     if (force) this.discussions.articleOpened(article, true);
@@ -158,14 +159,16 @@ export class CommentsModel {
     const entry = this.list?.entries.find((e) => e.key === this.key);
     const a = this.article!;
     if (entry && !entry.own) return { link: entry.ref.url };
-    // The content may name its thread (a "Comments" link to Mastodon): the resolver looks there too.
+    // The content, or the page when the cache holds it, may name its thread (a "Comments" link to
+    // Mastodon): the resolver looks there too.
+    const html = this.discussions.withPage(a).html;
     return {
       link: a.link,
       commentsUrl: a.commentsUrl,
       commentFeedUrl: a.commentFeedUrl,
       feedUrl: a.feedUrl,
       guid: a.guid,
-      ...(a.html ? { html: a.html } : {}),
+      ...(html ? { html } : {}),
     };
   }
 

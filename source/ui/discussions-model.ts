@@ -31,6 +31,12 @@ export interface DiscussionsDeps {
   manners?: Manners;
   /** Start the threads that parse discussions: a lookup found one on HN, Reddit or Lobsters. */
   warmParsers?: () => void;
+  /**
+   * Fetches and caches an article's web page (the full-text loader): the page may name the article's
+   * thread (a "Comments" link to Mastodon, a Discourse embed) when its feed does not. Absent: only a page
+   * already in the cache is read.
+   */
+  loadPage?: (url: string) => Promise<unknown>;
   now?: () => number;
 }
 
@@ -56,6 +62,8 @@ export class DiscussionsModel {
     private onCountLearned: () => void = () => {},
   ) {}
 
+  private pagesAsked = new Set<number>();
+
   private now() {
     return (this.deps.now ?? Date.now)();
   }
@@ -73,9 +81,36 @@ export class DiscussionsModel {
     return { services, settings: this.deps.settings, store: this.deps.store, now: () => this.now(), published: article.published };
   }
 
+  /** The article with its page, when the cache holds it: either may name its thread. */
+  withPage(article: OpenedArticle): OpenedArticle {
+    const page = /^https?:\/\//i.test(article.link) ? this.deps.store.pageSource(article.link) : undefined;
+    return page ? { ...article, html: `${article.html ?? ''}\n${page.html}` } : article;
+  }
+
+  /**
+   * The pane shows an article whose feed names no thread: its page is fetched once (like the full
+   * text), and the list is built again if the page names one.
+   */
+  readPage(article: OpenedArticle): void {
+    const load = this.deps.loadPage;
+    if (!load || this.pagesAsked.has(article.id) || !/^https?:\/\//i.test(article.link)) return;
+    if (this.deps.store.pageSource(article.link)) return;
+    if (ownDiscussions(article, this.deps.store, { sources: this.deps.settings.sources }).length > 0) return;
+    this.pagesAsked.add(article.id);
+    load(article.link).then(
+      () => {
+        if (ownDiscussions(this.withPage(article), this.deps.store, { sources: this.deps.settings.sources }).length === 0) return;
+        this.listings.delete(article.id);
+        this.onChange(article.id);
+      },
+      // A page that cannot be read names no thread; the full-text line says why if the reader asks.
+      () => {},
+    );
+  }
+
   private build(article: OpenedArticle, services: ServiceOutcome[], asking: LookupServiceName[]): Listing {
     const entries = listDiscussions(
-      ownDiscussions(article, this.deps.store),
+      ownDiscussions(this.withPage(article), this.deps.store, { sources: this.deps.settings.sources }),
       services.flatMap((s) => s.refs),
     );
     const lookupOn = this.services(article).length > 0 && this.urls(article).length > 0;

@@ -69,7 +69,10 @@ export function commentLines(row: TreeRow, width: number, style: CommentStyle, w
   const header = headerLines(parts, paint.age(' · '), textWidth).map((line) => prefix + line);
   if (hidden || comment.deleted) return [...header, prefix];
   if (comment.warning) {
-    const line = renderHtml(`<p>CW: ${escapeHtml(comment.warning)}${warningOpen ? '' : ` [${style.keys?.fold ?? 'Space'} shows it]`}</p>`, { width: textWidth, color: false }).lines;
+    const line = renderHtml(`<p>CW: ${escapeHtml(comment.warning)}${warningOpen ? '' : ` [${style.keys?.fold ?? 'Space'} shows it]`}</p>`, {
+      width: textWidth,
+      color: false,
+    }).lines;
     const cw = line.map((l) => prefix + paint.age(l));
     if (!warningOpen) return [...header, ...cw, prefix];
     return [...header, ...cw, ...bodyLines(comment.html, textWidth, style, comment.permalink).map((l) => prefix + l), prefix];
