@@ -209,7 +209,7 @@ async function firstFrameRun(ctx, o, { pristine, keep = false, profile = false, 
   try {
     await waitComplete(ctx, run);
     await ctx.tmux.send(run.session, 'Enter');
-    await ctx.tmux.waitFor(run.session, (s) => !/Select an article and press Enter/.test(s), { timeoutMs: 5000 });
+    await ctx.tmux.waitFor(run.session, (s) => /[│┃]/.test(s), { timeoutMs: 5000 }); // the article beside the list
     await sleep(300);
     const requestsBefore = ctx.server.log.length;
     const pid = nodePidUnder(ctx.tmux.panePid(run.session));

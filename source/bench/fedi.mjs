@@ -216,7 +216,7 @@ async function firstFrameRun(ctx, thread, pristine, keep) {
   try {
     await waitComplete(ctx, run);
     await ctx.tmux.send(run.session, 'Enter');
-    await ctx.tmux.waitFor(run.session, (s) => !/Select an article and press Enter/.test(s), { timeoutMs: 5000 });
+    await ctx.tmux.waitFor(run.session, (s) => /[│┃]/.test(s), { timeoutMs: 5000 }); // the article beside the list
     await sleep(300);
     const from = ctx.server.log.length;
     const cAt = Date.now();

@@ -206,13 +206,17 @@ export function readT0(file) {
 
 // ------------------------------------------------------------------------------------ the reader's screen
 
-/** The reader's list screen is complete: header, a full list (rows with the rule), the status bar. */
+/**
+ * The reader's list screen is complete: header, a full list, the status bar. Until an article opens the
+ * list takes the whole width; beside one, its rows are the text left of the rule.
+ */
 export function readerScreenComplete(screen, { minRows = 30 } = {}) {
   const lines = screen.split('\n');
   if (!/^ Broadsheet — .* \d+ unread/.test(lines[0] ?? '')) return false;
-  const rows = lines.slice(1).filter((l) => /[│┃]/.test(l) && /\S/.test(l.split(/[│┃]/)[0] ?? '')).length;
-  const footer = lines.slice(1).some((l) => /q quit|\? keys/.test(l));
-  return rows >= minRows && footer;
+  const footerAt = lines.findIndex((l, i) => i > 0 && /q quit|\? keys/.test(l));
+  if (footerAt < 0) return false;
+  const rows = lines.slice(1, footerAt).filter((l) => /\S/.test(l.split(/[│┃]/)[0] ?? '')).length;
+  return rows >= minRows;
 }
 
 // ------------------------------------------------------------------------------------ the trace

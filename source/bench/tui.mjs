@@ -596,7 +596,8 @@ async function rssRun(ctx) {
     await sendPaced(ctx.tmux, run.session, keys.slice(90), 300);
     await sleep(300);
     await ctx.tmux.send(run.session, 'Enter');
-    await ctx.tmux.waitFor(run.session, (s) => !/Select an article and press Enter/.test(s), { timeoutMs: 5000 });
+    // The article opens beside the list (which took the whole width until now).
+    await ctx.tmux.waitFor(run.session, (s) => /[│┃]/.test(s), { timeoutMs: 5000 });
     await sleep(500);
     r.keys = readTrace(run.files.trace).filter((e) => e.ev === 'key').length;
     r.sent = keys.length + 1;
