@@ -26,7 +26,7 @@ export type { PageSource, StoredPage } from './store/pages.js';
 
 export { releaseDeadOwner, sharedWriteLock, unlocked, writeLockMemory, type WriteLock } from './store/write-lock.js';
 
-export type { ArticleRow, FeedRow, PageRecord, SaveResult, Scope } from './store/types.js';
+export type { ArticleRow, ExtractedArticle, FeedRow, PageOrigin, PageRecord, SaveResult, Scope } from './store/types.js';
 import type { ArticleRow, FeedRow, SaveResult, Scope } from './store/types.js';
 export { CacheOpenError } from './store/connection.js';
 

@@ -14,18 +14,10 @@
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import { safeUrl, sanitizeLine } from '../sanitize.js';
+import type { ExtractedArticle } from '../store.js';
 
-export interface Extracted {
-  title: string;
-  byline: string;
-  /** ISO 8601, when the page states a date Date.parse understands. */
-  published: string | null;
-  siteName: string;
-  /** The article as HTML (Readability's), links absolute; null when the page could not be read. */
-  content: string | null;
-  /** Why the page could not be read, one line; null when it could. */
-  failure: string | null;
-}
+/** What was read from a page (the cache's shape of it, store/types.ts). */
+export type Extracted = ExtractedArticle;
 
 /**
  * Less text than this is not an article: Readability always returns its best candidate, and on a page

@@ -5,35 +5,16 @@
  */
 import { gunzipSync } from 'node:zlib';
 import type Database from 'better-sqlite3';
-import type { PageRecord } from './types.js';
+import type { ExtractedArticle, PageOrigin, PageRecord } from './types.js';
 
 /** A page as the reader shows it: everything but the page's own HTML. */
-export interface StoredPage {
-  url: string;
-  finalUrl: string;
-  fetchedAt: number;
-  etag: string | null;
-  lastModified: string | null;
-  contentType: string | null;
-  title: string;
-  byline: string;
-  published: string | null;
-  siteName: string;
-  /** The article's HTML; null when the page could not be fetched or read (`failure` says why). */
-  content: string | null;
-  failure: string | null;
+export interface StoredPage extends PageOrigin, ExtractedArticle {
   /** False when only a failed fetch is recorded (no copy of the page). */
   fetched: boolean;
 }
 
 /** The fetched page itself, for the readers of its markup (comment systems and the like). */
-export interface PageSource {
-  url: string;
-  finalUrl: string;
-  fetchedAt: number;
-  etag: string | null;
-  lastModified: string | null;
-  contentType: string | null;
+export interface PageSource extends PageOrigin {
   html: string;
 }
 

@@ -53,17 +53,8 @@ export interface SaveResult {
   updated: number;
 }
 
-/**
- * An article's web page as the cache keeps it (full text): where it ended up, its validators, what was
- * read from it, and the page itself, gzipped, for what else reads a page. The page module fills it in.
- */
-export interface PageRecord {
-  url: string;
-  finalUrl: string;
-  contentType: string | null;
-  etag: string | null;
-  lastModified: string | null;
-  fetchedAt: number;
+/** What was read from an article's web page: the article (Readability's), or why there is none. */
+export interface ExtractedArticle {
   title: string;
   byline: string;
   /** ISO 8601, when the page states a date. */
@@ -73,6 +64,23 @@ export interface PageRecord {
   content: string | null;
   /** Why the page could not be read, one line; null when it could. */
   failure: string | null;
+}
+
+/** Where a page was fetched from and how to ask for it again. */
+export interface PageOrigin {
+  url: string;
+  finalUrl: string;
+  fetchedAt: number;
+  etag: string | null;
+  lastModified: string | null;
+  contentType: string | null;
+}
+
+/**
+ * An article's web page as the page module hands it to the cache (full text): its origin, what was read
+ * from it, and the page itself, gzipped, for what else reads a page.
+ */
+export interface PageRecord extends PageOrigin, ExtractedArticle {
   /** The page as decoded, gzipped; null when the worker stored the record itself. */
   html: Uint8Array | null;
   /** Time to decode and extract, in the runner. */
