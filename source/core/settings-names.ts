@@ -2,55 +2,14 @@
  * The names the settings file may use under `keys` (the reader's actions) and `theme` (the elements it
  * paints, and the styles they take). They live here, free of React and Ink, so that reading the settings
  * rejects a typo for every command, headless or not, as it rejects any other unknown key.
- * The reader's keymap (ui/keys.ts) and theme (ui/theme.ts) must use exactly these names:
- * test/settings-names.test.ts compares them.
+ * The action names are the reader's command table's own (reader-actions.ts); the theme (ui/theme.ts)
+ * must use exactly these element names: test/settings-names.test.ts compares them.
  */
+import { ACTIONS } from './reader-actions.js';
 import { backgroundColorNames, foregroundColorNames, modifierNames } from 'chalk';
 
-export const KEY_ACTIONS: readonly string[] = [
-  'down',
-  'up',
-  'top',
-  'bottom',
-  'half-page-down',
-  'half-page-up',
-  'page-down',
-  'page-up',
-  'open',
-  'back',
-  'quit',
-  'quit-now',
-  'next-unread',
-  'prev-unread',
-  'toggle-read',
-  'toggle-star',
-  'mark-all-read',
-  'undo',
-  'search',
-  'open-browser',
-  'refresh',
-  'refresh-all',
-  'add-feed',
-  'pick-tag',
-  'toggle-sidebar',
-  'toggle-comments',
-  'toggle-full-text',
-  'switch-pane',
-  'help',
-  // In the comments pane.
-  'toggle-collapse',
-  'parent',
-  'next-sibling',
-  'prev-sibling',
-  'next-thread',
-  'prev-thread',
-  'collapse-all',
-  'expand-all',
-  'reload',
-  'next-discussion',
-  'prev-discussion',
-  'next-new',
-];
+/** The reader's actions, from its command table (reader-actions.ts). */
+export const KEY_ACTIONS: readonly string[] = ACTIONS;
 
 export const THEME_ELEMENTS: readonly string[] = [
   'header',

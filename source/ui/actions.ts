@@ -3,7 +3,7 @@
  * controller's state, data and effects. The dispatcher (dispatcher.ts) decides which action a key is;
  * this module carries it out.
  */
-import type { Action } from './commands.js';
+import type { Action } from '../core/reader-actions.js';
 import type { ReaderContext } from './reader-context.js';
 import { layout, type Pane, type ScopeChoice } from './state/reader.js';
 import { navigationEvent } from './state/navigation.js';

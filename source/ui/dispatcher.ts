@@ -4,7 +4,7 @@
  * prefix for links (`3 o`), the comments pane's own keys, and last the focused pane's actions from the
  * command table. The controller batches what a key changes, so one key press redraws once.
  */
-import { PANE_ACTIONS, type Action } from './commands.js';
+import { PANE_ACTIONS, type Action } from '../core/reader-actions.js';
 import { keyOf, resolveAction } from './keys.js';
 import { editLine } from './state/line-edit.js';
 import { layout } from './state/reader.js';

@@ -5,7 +5,7 @@
  * line at a word, never cut inside one.
  */
 import stringWidth from 'string-width';
-import { COMMAND, PANE_HINT_WORDS, PANE_HINTS, type Action, type Keymap } from './commands.js';
+import { COMMAND, PANE_HINT_WORDS, PANE_HINTS, type Action, type Keymap } from '../core/reader-actions.js';
 import { keyOf } from './keys.js';
 import { cut } from './format.js';
 import { wrapText } from '../core/html.js';

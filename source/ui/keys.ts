@@ -4,9 +4,9 @@
  * has focus; and naming an action's key back to the user, as bound.
  */
 import type { Key } from 'ink';
-import { ACTIONS, COMMANDS, type Action, type Keymap } from './commands.js';
+import { ACTIONS, COMMANDS, type Action, type Keymap } from '../core/reader-actions.js';
 
-export { ACTIONS, COMMAND, PANE_ACTIONS, type Action, type Keymap } from './commands.js';
+export { ACTIONS, COMMAND, PANE_ACTIONS, type Action, type Keymap } from '../core/reader-actions.js';
 
 export const DEFAULT_KEYS: Keymap = Object.fromEntries(COMMANDS.map((c) => [c.name, [...c.keys]])) as Keymap;
 

@@ -10,7 +10,7 @@ import type { Settings } from '../core/settings.js';
 import type { SubscribeResult } from '../core/subscribe.js';
 import type { DiscussionParser } from '../core/comments.js';
 import type { MarkHistory } from '../core/marks.js';
-import type { Action, Keymap } from './commands.js';
+import type { Action, Keymap } from '../core/reader-actions.js';
 import type { ReaderEvent, ReaderState } from './state/reader.js';
 import type { OpenArticle, ReaderData, SidebarItem } from './reader-data.js';
 import type { RunRefresh } from './background-refresh.js';

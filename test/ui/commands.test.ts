@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import stringWidth from 'string-width';
-import { COMMANDS, PANE_ACTIONS, PANE_HINTS } from '../../source/ui/commands.js';
+import { COMMANDS, PANE_ACTIONS, PANE_HINTS } from '../../source/core/reader-actions.js';
 import { buildKeymap } from '../../source/ui/keys.js';
 import { hintLine, statusLines } from '../../source/ui/hints.js';
 import { layout } from '../../source/ui/state/reader.js';

@@ -6,7 +6,8 @@
 import stringWidth from 'string-width';
 import { bottom, emptyWindow, fit, moveBy, reanchor, resize, scrollBy, setCount, top, type ListWindow } from './list-window.js';
 
-export type Pane = 'sidebar' | 'list' | 'article' | 'comments';
+export type { Pane } from '../../core/reader-actions.js';
+import type { Pane } from '../../core/reader-actions.js';
 
 export type ScopeChoice =
   | { kind: 'all' }

@@ -1,5 +1,5 @@
 /** The help screen's lines: every action with its keys (after the settings' overrides). */
-import { ACTIONS, COMMAND, type Keymap } from '../commands.js';
+import { ACTIONS, COMMAND, type Keymap } from '../../core/reader-actions.js';
 import { showKey } from '../keys.js';
 import { fit } from '../format.js';
 

@@ -1,10 +1,11 @@
 /**
- * The command table: every action of the reader, once. Its name (what `keys` in the settings rebinds),
+ * The reader's command table: every action of the reader, once. Its name (what `keys` in the settings rebinds),
  * default keys, what `?` says of it, the panes where it applies, and the short hint the footer shows.
  * Everything that names a key to the user (the footer, messages, `?`) reads the live keymap built from
  * this table, so a rebound key is named as the user bound it.
  */
-import type { Pane } from './state/reader.js';
+/** The reader's panes: where an action applies. */
+export type Pane = 'sidebar' | 'list' | 'article' | 'comments';
 
 export interface CommandSpec {
   name: string;
