@@ -77,7 +77,7 @@ async function bundlePage(root, tmp) {
   await build({
     absWorkingDir: root,
     stdin: {
-      contents: "export { readPage } from './source/core/page/index.ts';\nexport { runPageJob } from './source/core/page/job.ts';",
+      contents: "export { readPage } from './source/core/page.ts';\nexport { runPageJob } from './source/core/page/job.ts';",
       resolveDir: root,
       loader: 'ts',
     },
