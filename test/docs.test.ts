@@ -102,8 +102,8 @@ describe('the design record is in the repository', () => {
     // Documents outside the clone (built from pieces, so this file names none itself).
     expect(resolves('DESIGN' + '.md', 'source/core/store.ts')).toBe(false);
     expect(resolves('INK_NOTES' + '.md', 'source/ui/App.tsx')).toBe(false);
-    expect(resolves('../../../shared/docs/DESIGN' + '.md', 'source/core/store.ts')).toBe(false);
-    expect(resolves('/work/shared/docs/DESIGN' + '.md', 'source/core/store.ts')).toBe(false);
+    expect(resolves('../../../' + 'shared' + '/docs/DESIGN' + '.md', 'source/core/store.ts')).toBe(false);
+    expect(resolves('/work/' + 'shared' + '/docs/DESIGN' + '.md', 'source/core/store.ts')).toBe(false);
     expect(resolves('../../../../' + 'README.md', 'source/core/comments/index.ts')).toBe(false);
     expect(missingDocs('source/core/x.ts', ' * see ../README' + '.md')).toEqual([]);
     expect(missingDocs('source/x.ts', ' * see NOTES' + '.md and https://example.org/CHANGELOG' + '.md')).toEqual(['source/x.ts:1: NOTES' + '.md']);
