@@ -13,7 +13,6 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import {
   BENCH_DIR,
   Tmux,
@@ -35,6 +34,7 @@ import {
   verdict,
   waitComplete,
   which,
+  runAsScript,
 } from './lib.mjs';
 import { prng } from './prng.mjs';
 
@@ -315,7 +315,4 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { formatTables } = await import('./run.mjs');
-  process.stdout.write(formatTables(await run({ argv: process.argv.slice(2) })));
-}
+await runAsScript(import.meta.url, run);

@@ -38,6 +38,7 @@ import {
   Tmux,
   verdict,
   which,
+  runAsScript,
 } from './lib.mjs';
 import { corpusScore, pageF1, pageScore } from './shingles.mjs';
 
@@ -365,7 +366,4 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
   return rows;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { formatTables } = await import('./run.mjs');
-  process.stdout.write(formatTables(await run({ argv: process.argv.slice(2) })));
-}
+await runAsScript(import.meta.url, run);

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import readline from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -838,4 +838,11 @@ export function eachOption(argv, on) {
     };
     on(key, { value, int });
   }
+}
+
+/** `node source/bench/NAME.mjs [options]`: run that one module on its own and print its tables. */
+export async function runAsScript(moduleUrl, run) {
+  if (!process.argv[1] || moduleUrl !== pathToFileURL(process.argv[1]).href) return;
+  const { formatTables } = await import('./run.mjs');
+  process.stdout.write(formatTables(await run({ argv: process.argv.slice(2) })));
 }

@@ -19,7 +19,6 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import {
   BENCH_DIR,
   STALL_MIN_MS,
@@ -49,6 +48,7 @@ import {
   waitComplete,
   which,
   eachOption,
+  runAsScript,
 } from './lib.mjs';
 import Database from 'better-sqlite3';
 import { makeDiscussion } from './comments.mjs';
@@ -391,8 +391,4 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { formatTables } = await import('./run.mjs');
-  const rows = await run({ argv: process.argv.slice(2) });
-  process.stdout.write(formatTables(rows));
-}
+await runAsScript(import.meta.url, run);

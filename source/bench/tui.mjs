@@ -28,7 +28,6 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import {
   KEY_NAMES,
   PANE_SIZE,
@@ -71,6 +70,7 @@ import {
   which,
   writeLauncher,
   eachOption,
+  runAsScript,
 } from './lib.mjs';
 
 export const description =
@@ -935,8 +935,4 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { formatTables } = await import('./run.mjs');
-  const rows = await run({ argv: process.argv.slice(2) });
-  process.stdout.write(formatTables(rows));
-}
+await runAsScript(import.meta.url, run);
