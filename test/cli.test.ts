@@ -2,15 +2,13 @@
  * The headless commands, run as a user runs them: the built CLI in a child process, a temp home,
  * and feeds served by a loopback server started here.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CLI, runCli } from './support/run-cli.js';
 
-const root = path.resolve(import.meta.dirname, '..');
-const cli = path.join(root, '.build/cli.mjs');
 let server: http.Server;
 let base = '';
 let home = '';
@@ -21,7 +19,7 @@ ${Array.from({ length: items }, (_, i) => `<item><title>${title} item ${i + 1}</
 </channel></rss>`;
 
 beforeAll(async () => {
-  if (!fs.existsSync(cli)) throw new Error('build first: node source/scripts/build.mjs (npm test does)');
+  if (!fs.existsSync(CLI)) throw new Error('build first: node source/scripts/build.mjs (npm test does)');
   server = http.createServer((req, res) => {
     if (req.url === '/good.xml') {
       if (req.headers['if-none-match'] === '"v1"') return void res.writeHead(304).end();
@@ -39,13 +37,7 @@ beforeEach(() => {
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-cli-'));
 });
 
-function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { env: { ...process.env, BROADSHEET_HOME: home, ...env }, timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const run = (args: string[], env: Record<string, string> = {}) => runCli(home, args, env);
 const writeConfig = (config: unknown) => fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify(config));
 
 describe('broadsheet CLI', () => {

@@ -2,21 +2,20 @@
  * `broadsheet page URL [--json]`, run as a user runs it: the built CLI in a child process, a temp home,
  * pages served on loopback.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { startPageServer, type PageServer } from './support/page-server.js';
+import { CLI, runCli } from './support/run-cli.js';
 
-const cli = path.resolve(import.meta.dirname, '../.build/cli.mjs');
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-page-cli-'));
 const BODY = 'The ferry left at six, as it had every morning since the bridge closed, with nine cars and a van. '.repeat(5);
 let server: PageServer;
 
 beforeAll(async () => {
-  if (!fs.existsSync(cli)) throw new Error('build first: node source/scripts/build.mjs (npm test does)');
+  if (!fs.existsSync(CLI)) throw new Error('build first: node source/scripts/build.mjs (npm test does)');
   server = await startPageServer({
     '/ferry/': {
       body: `<html><head><title>Ferry | Isles Post</title><meta name="author" content="Ann\x1b]0;pwned\x07 Hay"></head><body><nav>Home News</nav><article><h1>The six o'clock ferry</h1><p>${BODY}</p><p>Timetable: <a href="timetable.pdf">the new timetable</a>.</p></article></body></html>`,
@@ -36,13 +35,7 @@ afterAll(async () => {
   fs.rmSync(home, { recursive: true, force: true });
 });
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { env: { ...process.env, BROADSHEET_HOME: home }, timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const run = (args: string[]) => runCli(home, args);
 
 describe('broadsheet page', () => {
   it('prints the article as JSON: the final URL, title, byline, date, plain text and links', async () => {

@@ -1,18 +1,17 @@
 /** `broadsheet comments URL` for each kind of platform thread: the built CLI against loopback servers. */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTML_PAGE, UNSAFE, blueskyRoutes, discourseRoutes, lemmyRoutes, mastodonRoutes } from './platform-fixtures.js';
 import { startServer, type TestServer } from './server.js';
+import { CLI, runCli } from '../support/run-cli.js';
 
-const cli = path.resolve(import.meta.dirname, '../../.build/cli.mjs');
 let server: TestServer;
 let home = '';
 
 beforeAll(async () => {
-  if (!fs.existsSync(cli)) throw new Error('build first: node source/scripts/build.mjs (npm test does)');
+  if (!fs.existsSync(CLI)) throw new Error('build first: node source/scripts/build.mjs (npm test does)');
   server = await startServer({
     ...mastodonRoutes(),
     ...blueskyRoutes(),
@@ -32,13 +31,7 @@ afterAll(async () => {
   fs.rmSync(home, { recursive: true, force: true });
 });
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { env: { ...process.env, BROADSHEET_HOME: home }, timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const run = (args: string[]) => runCli(home, args);
 
 describe('broadsheet comments URL', () => {
   it.each([
