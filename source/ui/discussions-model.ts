@@ -63,6 +63,7 @@ export class DiscussionsModel {
   ) {}
 
   private pagesAsked = new Set<number>();
+  private pages = new Map<string, string>();
 
   private now() {
     return (this.deps.now ?? Date.now)();
@@ -83,8 +84,24 @@ export class DiscussionsModel {
 
   /** The article with its page, when the cache holds it: either may name its thread. */
   withPage(article: OpenedArticle): OpenedArticle {
-    const page = /^https?:\/\//i.test(article.link) ? this.deps.store.pageSource(article.link) : undefined;
-    return page ? { ...article, html: `${article.html ?? ''}\n${page.html}` } : article;
+    const html = this.pageHtml(article.link);
+    return html ? { ...article, html: `${article.html ?? ''}\n${html}` } : article;
+  }
+
+  /**
+   * A cached page's HTML (gunzipped from the cache), remembered once found: the pane asks for it on
+   * every load of the article's discussions. A page not there yet is asked for again, since full text
+   * may fetch it meanwhile.
+   */
+  private pageHtml(url: string): string | undefined {
+    if (!/^https?:\/\//i.test(url)) return undefined;
+    const known = this.pages.get(url);
+    if (known !== undefined) return known;
+    const html = this.deps.store.pageSource(url)?.html;
+    if (html === undefined) return undefined;
+    if (this.pages.size >= KEEP) this.pages.delete(this.pages.keys().next().value!);
+    this.pages.set(url, html);
+    return html;
   }
 
   /**
@@ -94,7 +111,7 @@ export class DiscussionsModel {
   readPage(article: OpenedArticle): void {
     const load = this.deps.loadPage;
     if (!load || this.pagesAsked.has(article.id) || !/^https?:\/\//i.test(article.link)) return;
-    if (this.deps.store.pageSource(article.link)) return;
+    if (this.pageHtml(article.link) !== undefined) return;
     if (ownDiscussions(article, this.deps.store, { sources: this.deps.settings.sources }).length > 0) return;
     this.pagesAsked.add(article.id);
     load(article.link).then(
