@@ -9,8 +9,8 @@
  *     URL can be updated: `redirect: 'manual'` gives the same work with less information);
  *   - `deflate` must accept both zlib-wrapped and raw streams, and a gzip body served without
  *     Content-Encoding (S3/CDN objects uploaded pre-compressed) should still be read;
- *   - one keep-alive agent per protocol, shared by the whole process, that the CLI can close to exit
- *     promptly (`closeAgents`).
+ *   - one keep-alive agent per protocol (and per proxy, when HTTPS_PROXY/HTTP_PROXY name one), shared by
+ *     the whole process, that the CLI can close to exit promptly (`closeAgents`).
  * It is also the fastest option on Node 20 for many small sequential requests per host.
  *
  * Errors are always `FetchError` with a short, one-line, human message that contains no server-controlled
@@ -18,7 +18,7 @@
  * own `signal` aborts: then its `reason` is rethrown unchanged (an AbortError by default), as with fetch.
  *
  * This module is the contract and the dispatch; the work is in http/: request.ts (headers, redirects,
- * status), agents.ts (the pool), body.ts (decompression, size cap), file.ts (local files), errors.ts.
+ * status, Basic credentials), agents.ts (the pool), proxy.ts (the proxy settings), body.ts (decompression, size cap), file.ts (local files), errors.ts.
  */
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -33,7 +33,7 @@ export { ACCEPT_ENCODING } from './http/body.js';
 export { FetchError, parseRetryAfter, type FetchErrorKind } from './http/errors.js';
 export { DEFAULT_ACCEPT, MAX_REDIRECTS, USER_AGENT } from './http/request.js';
 
-export type { FetchNotModified, FetchOk, FetchOptions, FetchResult, FetchTextResult } from './http/types.js';
+export type { BasicCredentials, FetchNotModified, FetchOk, FetchOptions, FetchResult, FetchTextResult } from './http/types.js';
 import type { FetchOptions, FetchResult, FetchTextResult } from './http/types.js';
 
 export async function fetchBytes(url: string, opts: FetchOptions): Promise<FetchResult> {

@@ -1,9 +1,12 @@
 /**
- * The keep-alive connection pool: one agent per protocol, shared by the whole process, that the CLI can
- * close to exit promptly.
+ * The keep-alive connection pool: one agent per protocol for direct connections, and one per protocol
+ * and proxy for proxied ones (absolute-URI requests for http:, CONNECT tunnels for https:), all shared
+ * by the whole process, that the CLI can close to exit promptly.
  */
 import http from 'node:http';
 import https from 'node:https';
+import { HttpProxyAgent } from 'http-proxy-agent';
+import { HttpsProxyAgent } from 'https-proxy-agent';
 
 /**
  * Idle keep-alive sockets are closed after this long. Below the 5 s keep-alive timeout of Node and Apache
@@ -17,20 +20,28 @@ const FREE_SOCKET_TIMEOUT_MS = 4000;
  */
 const MAX_SOCKETS_PER_HOST = 64;
 
-let agents: { http: http.Agent; https: https.Agent } | null = null;
+const OPTIONS: http.AgentOptions = {
+  keepAlive: true,
+  maxSockets: MAX_SOCKETS_PER_HOST,
+  maxFreeSockets: 16,
+  timeout: FREE_SOCKET_TIMEOUT_MS,
+  scheduling: 'lifo',
+};
 
-export function agentFor(protocol: string): http.Agent {
-  if (agents === null) {
-    const options: http.AgentOptions = {
-      keepAlive: true,
-      maxSockets: MAX_SOCKETS_PER_HOST,
-      maxFreeSockets: 16,
-      timeout: FREE_SOCKET_TIMEOUT_MS,
-      scheduling: 'lifo',
-    };
-    agents = { http: new http.Agent(options), https: new https.Agent(options) };
+/** Keyed by the target's protocol, plus the proxy's URL (credentials included: they are its identity). */
+const agents = new Map<string, http.Agent>();
+
+/** The agent for a request to a `protocol` URL, directly (`proxy` null) or through `proxy`. */
+export function agentFor(protocol: string, proxy: URL | null = null): http.Agent {
+  const secure = protocol === 'https:';
+  const key = `${secure ? 'https:' : 'http:'} ${proxy?.href ?? 'direct'}`;
+  let agent = agents.get(key);
+  if (agent === undefined) {
+    if (proxy === null) agent = secure ? new https.Agent(OPTIONS) : new http.Agent(OPTIONS);
+    else agent = secure ? new HttpsProxyAgent(proxy, OPTIONS) : new HttpProxyAgent(proxy, OPTIONS);
+    agents.set(key, agent);
   }
-  return protocol === 'https:' ? agents.https : agents.http;
+  return agent;
 }
 
 /**
@@ -39,7 +50,6 @@ export function agentFor(protocol: string): http.Agent {
  * next fetch, so calling this between refreshes is harmless.
  */
 export function closeAgents(): void {
-  agents?.http.destroy();
-  agents?.https.destroy();
-  agents = null;
+  for (const agent of agents.values()) agent.destroy();
+  agents.clear();
 }

@@ -41,9 +41,12 @@ export function tooLarge(maxBytes: number): FetchError {
 }
 
 /** A final response outside 2xx (redirects and 304 are handled before this). */
-export function httpError(status: number, retryAfterHeader: string | undefined): FetchError {
+export function httpError(status: number, retryAfterHeader: string | undefined, sent: { sentCredentials?: boolean } = {}): FetchError {
   const reason = http.STATUS_CODES[status] ?? 'error';
   if (status === 410) return new FetchError('http', 'gone (HTTP 410): consider removing it', { status });
+  if (status === 401) {
+    return new FetchError('http', sent.sentCredentials ? 'wrong user or password (HTTP 401)' : 'needs a password (HTTP 401)', { status });
+  }
   const retryAfterSeconds = status === 429 || status === 503 ? parseRetryAfter(retryAfterHeader) : undefined;
   const retry = retryAfterSeconds === undefined ? '' : `, retry after ${formatDuration(retryAfterSeconds)}`;
   return new FetchError('http', `HTTP ${status} ${reason}${retry}`, {

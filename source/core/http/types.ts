@@ -20,6 +20,16 @@ export interface FetchOptions {
    * (kind 'unsupported-content'), or null. A web page fetch refuses a PDF without downloading it.
    */
   refuseContentType?: (contentType: string | null) => string | null;
+  /**
+   * HTTP Basic credentials, sent to the requested URL's origin only (not after a redirect elsewhere).
+   * Without them, a user and password in the URL are used the same way.
+   */
+  credentials?: BasicCredentials;
+}
+
+export interface BasicCredentials {
+  user: string;
+  password: string;
 }
 
 export interface FetchOk {

@@ -1,0 +1,5 @@
+// proxy-from-env 2.1.0 ships no types; this is its one export.
+declare module 'proxy-from-env' {
+  /** The proxy URL for `url` from the *_PROXY and NO_PROXY environment variables, or '' for none. */
+  export function getProxyForUrl(url: string | URL): string;
+}
