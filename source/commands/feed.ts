@@ -1,4 +1,5 @@
 /** `broadsheet feed URL [--json]`: fetch and show one feed without subscribing to it. */
+import { FeedLogins, withoutUserinfo } from '../core/feed-auth.js';
 import { closeAgents } from '../core/http.js';
 import { describeFailure, fetchAndParse } from '../core/refresh.js';
 import { htmlToPlainText } from '../core/html.js';
@@ -7,10 +8,14 @@ import type { Context } from './context.js';
 import { UsageError } from './context.js';
 import type { ParsedArgs } from './args.js';
 
-/** Fetch and parse one feed, then let the process exit (no keep-alive sockets left open). */
+/**
+ * Fetch and parse one feed, then let the process exit (no keep-alive sockets left open). A subscribed
+ * feed is fetched with its login; a user and password in `url` itself are used as they are.
+ */
 async function loadFeed(ctx: Context, url: string) {
   try {
-    return await fetchAndParse(url, ctx.loaded.settings.fetch);
+    const credentials = url === withoutUserinfo(url) ? await new FeedLogins(() => ctx.loaded.settings.feeds).credentialsFor(url) : undefined;
+    return await fetchAndParse(url, ctx.loaded.settings.fetch, credentials);
   } finally {
     closeAgents();
   }
@@ -24,8 +29,8 @@ export async function feedCommand(ctx: Context, args: ParsedArgs): Promise<numbe
   try {
     ({ feed } = await loadFeed(ctx, url));
   } catch (error) {
-    // Named as the user typed it, with the reason `refresh` and `add` give.
-    throw new Error(`${input}: ${describeFailure(error)}`);
+    // Named as the user typed it (without a password), with the reason `refresh` and `add` give.
+    throw new Error(`${withoutUserinfo(input.trim())}: ${describeFailure(error)}`);
   }
   if (args.flags.json) {
     const json = {

@@ -6,6 +6,7 @@
  */
 import { refreshFeeds, type FeedOutcome, type RefreshProgress, type RefreshSummary } from '../core/refresh.js';
 import { createParsePool } from '../core/workers.js';
+import { FeedLogins } from '../core/feed-auth.js';
 import { closeAgents } from '../core/http.js';
 import { refreshSummaryLine } from '../core/refresh-summary.js';
 import { fetchWantedPages, pageLoader, wantedPages, type QueueSummary } from '../core/page.js';
@@ -34,6 +35,7 @@ export async function refreshCommand(ctx: Context, args: ParsedArgs): Promise<nu
       urls,
       fetch: ctx.loaded.settings.fetch,
       pool,
+      logins: new FeedLogins(() => ctx.loaded.settings.feeds),
       // Nothing reads lists in this process meanwhile: a first refresh builds them after the load.
       bulkLoad: true,
       onProgress: (p) => {

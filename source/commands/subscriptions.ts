@@ -8,6 +8,7 @@ import { UsageError } from './context.js';
 import type { ParsedArgs } from './args.js';
 import { closeAgents } from '../core/http.js';
 import { subscribe, type SubscribeResult } from '../core/subscribe.js';
+import { withoutUserinfo } from '../core/feed-auth.js';
 
 /** The feeds list as stored in the file; starting from the demo means starting from an empty list. */
 function feedsOf(raw: Record<string, unknown>): FeedSetting[] {
@@ -45,13 +46,13 @@ async function add(ctx: Context, url: string, tag: string | undefined, discover:
     case 'found-feed': {
       const found = result.feedUrl;
       if (process.stdin.isTTY && ctx.err.isTTY) {
-        ctx.err.write(`broadsheet: ${url} is an HTML page, not a feed; it links to the feed ${found}\n`);
+        ctx.err.write(`broadsheet: ${result.pageUrl} is an HTML page, not a feed; it links to the feed ${found}\n`);
         if (await confirm(ctx, `Subscribe to ${found} instead? [y/N] `)) return add(ctx, found, tag, false);
         ctx.err.write('not added\n');
         return 1;
       }
       const command = `broadsheet add ${shellQuote(found)}${tag ? ` --tag ${shellQuote(tag)}` : ''}`;
-      ctx.err.write(`broadsheet: ${url}: not a feed but an HTML page; found feed URL ${found}; run: ${command}\n`);
+      ctx.err.write(`broadsheet: ${result.pageUrl}: not a feed but an HTML page; found feed URL ${found}; run: ${command}\n`);
       return 1;
     }
     case 'added': {
@@ -89,13 +90,14 @@ function shellQuote(word: string): string {
 export function removeCommand(ctx: Context, args: ParsedArgs): number {
   const input = args.positional[0];
   if (!input || args.positional.length > 1) throw new UsageError('usage: broadsheet remove URL');
-  const url = /^(https?|file):/i.test(input) ? input : normalizeFeedUrl(input);
+  // With or without the user and password its URL may carry: feeds are named without them.
+  const url = withoutUserinfo(/^(https?|file):/i.test(input) ? input : normalizeFeedUrl(input));
   if (ctx.loaded.demo || !ctx.loaded.settings.feeds.some((f) => f.url === url)) {
     ctx.err.write(`broadsheet: not subscribed: ${url}\n`);
     return 1;
   }
   updateSettings(ctx.home, (raw) => {
-    raw.feeds = feedsOf(raw).filter((f) => f.url !== url);
+    raw.feeds = feedsOf(raw).filter((f) => withoutUserinfo(f.url) !== url);
   });
   // The cached articles stay (marked inactive), so re-adding the feed brings back its read state.
   ctx.err.write(`removed ${url}\n`);

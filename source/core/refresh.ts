@@ -3,7 +3,8 @@
  * off the main thread (the pool's workers; each feed in its own transaction), reporting progress as events.
  * One feed's failure is recorded against that feed and never stops the others.
  */
-import { fetchBytes, FetchError } from './http.js';
+import { withoutUserinfo, type FeedLogins } from './feed-auth.js';
+import { fetchBytes, FetchError, type BasicCredentials } from './http.js';
 import { FeedParseError } from './parse/errors.js';
 import { inlinePool, type ParsePool } from './workers.js';
 import type { Settings } from './settings.js';
@@ -57,6 +58,8 @@ export interface RefreshOptions {
   now?: () => number;
   /** Filling an empty cache builds the list indexes after the load (Store.beginBulkLoad). Not for the reader. */
   bulkLoad?: boolean;
+  /** The feeds' HTTP Basic credentials, asked for on the main thread just before each fetch. */
+  logins?: Pick<FeedLogins, 'credentialsFor'>;
 }
 
 /** A bulk load pays for building the list indexes at the end: worth it for many feeds only. */
@@ -124,12 +127,14 @@ export async function refreshFeeds(options: RefreshOptions): Promise<RefreshSumm
       return { url, status: 'skipped', reason: `server asked to wait; retrying in ${wait} s` };
     }
     try {
+      const credentials = await options.logins?.credentialsFor(url);
       const result = await fetchBytes(url, {
         timeoutMs: options.fetch.timeoutSeconds * 1000,
         maxBytes: options.fetch.maxBytes,
         etag: known.etag,
         lastModified: known.lastModified,
         signal,
+        ...(credentials ? { credentials } : {}),
       });
       if (result.status === 'not-modified') {
         notModified.push({ url, etag: result.etag, lastModified: result.lastModified, now: now() });
@@ -216,9 +221,10 @@ export function describeFailure(error: unknown): string {
 export async function fetchAndParse(
   url: string,
   fetch: Settings['fetch'],
+  credentials?: BasicCredentials,
 ): Promise<{ feed: ParsedFeed; broken: boolean; finalUrl: string; etag: string | null; lastModified: string | null }> {
-  const result = await fetchBytes(url, { timeoutMs: fetch.timeoutSeconds * 1000, maxBytes: fetch.maxBytes });
+  const result = await fetchBytes(url, { timeoutMs: fetch.timeoutSeconds * 1000, maxBytes: fetch.maxBytes, ...(credentials ? { credentials } : {}) });
   if (result.status !== 'ok') throw new Error('the server answered 304 to a request without validators');
   const parsed = await inlinePool().parse(result.bytes, result.contentType, result.url);
-  return { feed: parsed.feed, broken: parsed.broken, finalUrl: result.movedTo ?? url, etag: result.etag, lastModified: result.lastModified };
+  return { feed: parsed.feed, broken: parsed.broken, finalUrl: result.movedTo ?? withoutUserinfo(url), etag: result.etag, lastModified: result.lastModified };
 }

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Conf from 'conf';
 import envPaths from 'env-paths';
+import { separateUrlCredentials, type FeedAuth, type UrlCredentials } from './feed-auth.js';
 import { namesProblem } from './settings-names.js';
 
 export interface FeedSetting {
@@ -24,6 +25,13 @@ export interface FeedSetting {
   fullText?: boolean;
   /** false: never ask the discussion services about this feed's articles. */
   lookup?: boolean;
+  /** HTTP Basic authentication: the user, and a command that prints the password (core/feed-auth.ts). */
+  auth?: FeedAuth;
+  /**
+   * Not a key of the file: a user and password found in `url` when the settings were read. `url` is
+   * then the URL without them, as the cache and every message name the feed.
+   */
+  urlCredentials?: UrlCredentials;
 }
 
 /** The services a lookup may ask (discussions/services/index.ts; test/settings.test.ts keeps them in step). */
@@ -86,6 +94,12 @@ export const SCHEMA = {
         tags: { type: 'array', items: { type: 'string', minLength: 1 } },
         fullText: { type: 'boolean' },
         lookup: { type: 'boolean' },
+        auth: {
+          type: 'object',
+          required: ['user', 'passwordCommand'],
+          additionalProperties: false,
+          properties: { user: { type: 'string', minLength: 1 }, passwordCommand: { type: 'string', minLength: 1 } },
+        },
       },
     },
   },
@@ -238,7 +252,7 @@ function readRaw(home: Home): Record<string, unknown> | null {
 function merge(raw: Record<string, unknown>): Settings {
   const r = raw as Partial<Settings>;
   return {
-    feeds: r.feeds ?? [],
+    feeds: (r.feeds ?? []).map(separateUrlCredentials),
     fetch: { ...DEFAULTS.fetch, ...r.fetch },
     refreshOnStart: r.refreshOnStart ?? DEFAULTS.refreshOnStart,
     markReadOnOpen: r.markReadOnOpen ?? DEFAULTS.markReadOnOpen,

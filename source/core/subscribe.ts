@@ -4,6 +4,7 @@
  * articles just fetched, so they show without a refresh. The caller words the result for its screen.
  */
 import { discoveredUrlOf } from './discover.js';
+import { withoutUserinfo } from './feed-auth.js';
 import { describeFailure, fetchAndParse } from './refresh.js';
 import { normalizeFeedUrl, NOT_A_FEED_LOCATION, SettingsError, updateSettings, type FeedSetting, type LoadedSettings } from './settings.js';
 import type { Store } from './store.js';
@@ -45,25 +46,29 @@ export async function subscribe(loaded: LoadedSettings, store: () => Store, requ
     url = normalizeFeedUrl(request.input);
   } catch (error) {
     if (!(error instanceof SettingsError)) throw error;
-    return { kind: 'failed', url: request.input.trim(), message: NOT_A_FEED_LOCATION };
+    return { kind: 'failed', url: withoutUserinfo(request.input.trim()), message: NOT_A_FEED_LOCATION };
   }
+  // A user and password in the URL are kept in the settings file as given, and nowhere else: the
+  // cache and every message name the feed without them.
+  const typed = url;
+  url = withoutUserinfo(typed);
   if (!loaded.demo && loaded.settings.feeds.some((f) => f.url === url)) return { kind: 'already', url };
 
   let checked: Awaited<ReturnType<typeof fetchAndParse>>;
   try {
-    checked = await fetchAndParse(url, loaded.settings.fetch);
+    checked = await fetchAndParse(typed, loaded.settings.fetch);
   } catch (error) {
     const feedUrl = request.discover ? discoveredUrlOf(error) : null;
     if (feedUrl) return { kind: 'found-feed', pageUrl: url, feedUrl };
     return { kind: 'failed', url, message: describeFailure(error) };
   }
 
-  const entry: FeedSetting = { url, ...(request.tag ? { tags: [request.tag] } : {}) };
+  const entry: FeedSetting = { url: typed, ...(request.tag ? { tags: [request.tag] } : {}) };
   const next = updateSettings(loaded.home, (raw) => {
     // Starting from the demo means starting from an empty list. Another Broadsheet may have added
     // the same feed since the settings were read: keep one entry.
     const feeds = Array.isArray(raw.feeds) ? (raw.feeds as FeedSetting[]) : [];
-    raw.feeds = feeds.some((f) => f.url === url) ? feeds : [...feeds, entry];
+    raw.feeds = feeds.some((f) => withoutUserinfo(f.url) === url) ? feeds : [...feeds, entry];
   });
   const replacedDemo = loaded.demo;
   loaded.settings.feeds = next.feeds;

@@ -9,6 +9,7 @@ import { render, type Instance } from 'ink';
 import { loadSettings, resolveHome, type Settings } from '../core/settings.js';
 import { Store } from '../core/store.js';
 import { refreshFeeds } from '../core/refresh.js';
+import { FeedLogins } from '../core/feed-auth.js';
 import { refreshSummaryLine } from '../core/refresh-summary.js';
 import { createParsePool, type ParsePool } from '../core/workers.js';
 import { closeAgents } from '../core/http.js';
@@ -65,6 +66,8 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
   // parsed a 20 MB feed took 40-60 ms on 2 cores. A background refresh is slower; keys are not.
   const parsers = () => (pool ??= createParsePool({ store, threads: Math.max(1, os.availableParallelism() - 1) }));
 
+  // One per reader: a password command runs once, and feeds added in the reader are found too.
+  const logins = new FeedLogins(() => settings.feeds);
   const deps: ControllerDeps = {
     store,
     settings,
@@ -87,6 +90,7 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
         urls,
         fetch: settings.fetch,
         pool: parsers(),
+        logins,
         onProgress: (p) => onFeed(p.done, p.total, p.outcome.status === 'updated' && (p.outcome.added > 0 || p.outcome.updated > 0)),
       });
       return `Refreshed ${refreshSummaryLine(summary, { firstFailure: true })}.${loaded.demo ? ` Demo feeds: ${keyOf(keymap, 'add-feed')} adds your own.` : ''}`;
