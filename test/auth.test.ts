@@ -115,7 +115,9 @@ describe('Basic authentication over HTTP', () => {
     const ok = await fetchBytes(`${base}/feed.xml`, { ...OPTS, credentials: { user: 'alice', password: 'pa:ss w@rd' } });
     expect(ok.status).toBe('ok');
     await expect(fetchBytes(`${base}/feed.xml`, OPTS)).rejects.toThrow(/^needs a password \(HTTP 401\)$/);
-    await expect(fetchBytes(`${base}/feed.xml`, { ...OPTS, credentials: { user: 'alice', password: 'nope' } })).rejects.toThrow(/^wrong user or password \(HTTP 401\)$/);
+    await expect(fetchBytes(`${base}/feed.xml`, { ...OPTS, credentials: { user: 'alice', password: 'nope' } })).rejects.toThrow(
+      /^wrong user or password \(HTTP 401\)$/,
+    );
   });
 
   it('takes a user and password from the URL, percent-decoded, and never returns them in a URL', async () => {
@@ -190,11 +192,21 @@ describe('settings', () => {
         { url: `${base}/wrong.xml`, status: 'failed', reason: 'wrong user or password (HTTP 401)' },
         { url: `${base}/nologin.xml`, status: 'failed', reason: 'needs a password (HTTP 401)' },
       ]);
-      expect(store.feeds().map((f) => f.url).sort()).toEqual(settings.feeds.map((f) => f.url).sort());
+      expect(
+        store
+          .feeds()
+          .map((f) => f.url)
+          .sort(),
+      ).toEqual(settings.feeds.map((f) => f.url).sort());
     } finally {
       store.close();
     }
-    const bytes = Buffer.concat(fs.readdirSync(home.dir).filter((f) => f.startsWith('cache.db')).map((f) => fs.readFileSync(path.join(home.dir, f))));
+    const bytes = Buffer.concat(
+      fs
+        .readdirSync(home.dir)
+        .filter((f) => f.startsWith('cache.db'))
+        .map((f) => fs.readFileSync(path.join(home.dir, f))),
+    );
     expect(bytes.length).toBeGreaterThan(0);
     expect(bytes.includes(`${base}/feed.xml`)).toBe(true);
     for (const secret of ['pa%3Ass', 'pa:ss', 'Wr0ngPassw0rd', 'alice']) expect(bytes.includes(secret)).toBe(false);

@@ -54,7 +54,13 @@ beforeEach(() => {
 const run = (args: string[], env: Record<string, string> = {}) => runCli(home, args, { ...NO_PROXY_ENV, ...env });
 const nodeCommand = (script: string) => `'${process.execPath}' -e '${script}'`;
 const everything = (runs: CliRun[]) => runs.map((r) => r.stdout + r.stderr).join('\n');
-const cacheBytes = () => Buffer.concat(fs.readdirSync(home).filter((f) => f.startsWith('cache.db')).map((f) => fs.readFileSync(path.join(home, f))));
+const cacheBytes = () =>
+  Buffer.concat(
+    fs
+      .readdirSync(home)
+      .filter((f) => f.startsWith('cache.db'))
+      .map((f) => fs.readFileSync(path.join(home, f))),
+  );
 
 describe('behind a proxy', () => {
   let proxy: TestProxy;
@@ -94,14 +100,22 @@ describe('feeds that want a password', () => {
         { url: `http://alice:Url-Secret-1@${host}/url.xml`, title: 'URL login' },
         { url: `http://alice:Wrong-Secret-2@${host}/wrong.xml` },
         { url: `${base}/command.xml`, auth: { user: 'alice', passwordCommand: nodeCommand('console.log("Command-Secret-3")') } },
-        { url: `${base}/failing.xml`, auth: { user: 'alice', passwordCommand: `${nodeCommand('console.error("Stderr-Secret-4"); process.exit(2)')} Stderr-Secret-4` } },
+        {
+          url: `${base}/failing.xml`,
+          auth: { user: 'alice', passwordCommand: `${nodeCommand('console.error("Stderr-Secret-4"); process.exit(2)')} Stderr-Secret-4` },
+        },
         { url: `${base}/missing.xml` },
       ],
     };
     fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify(config));
     const refresh = await run(['refresh']);
     expect(refresh.code).toBe(1);
-    expect(refresh.stderr.split('\n').filter((l) => l.startsWith('broadsheet:')).sort()).toEqual(
+    expect(
+      refresh.stderr
+        .split('\n')
+        .filter((l) => l.startsWith('broadsheet:'))
+        .sort(),
+    ).toEqual(
       [
         `broadsheet: ${base}/wrong.xml: wrong user or password (HTTP 401)`,
         `broadsheet: ${base}/failing.xml: password command (${path.basename(process.execPath)}) failed with exit status 2`,

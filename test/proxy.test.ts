@@ -23,7 +23,7 @@ import { ARTICLE, lookupSettings, standardAnswers, startSearchServer, type Searc
 
 const PROXY_NAMES = ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'all_proxy', 'no_proxy'];
 const saved = new Map(PROXY_NAMES.map((name) => [name, process.env[name]]));
-const useEnv = (values: Record<string, string>) => {
+const setProxyEnv = (values: Record<string, string>) => {
   for (const name of PROXY_NAMES) delete process.env[name];
   Object.assign(process.env, values);
 };
@@ -44,7 +44,7 @@ beforeAll(async () => {
 });
 beforeEach(async () => {
   proxy = await startProxy();
-  useEnv({});
+  setProxyEnv({});
 });
 afterEach(async () => {
   closeAgents();
@@ -61,7 +61,7 @@ afterAll(async () => {
 
 describe('HTTP_PROXY', () => {
   it('sends an http feed fetch to the proxy as an absolute-URI GET, loopback included (NO_PROXY is not implied)', async () => {
-    useEnv({ HTTP_PROXY: proxy.url });
+    setProxyEnv({ HTTP_PROXY: proxy.url });
     const result = await fetchText(`${server.base}/feed.xml`, OPTS);
     expect(result.status === 'ok' && result.text).toContain('<title>Proxied</title>');
     expect(proxy.requests).toEqual([{ method: 'GET', host: target, url: `${server.base}/feed.xml` }]);
@@ -69,12 +69,17 @@ describe('HTTP_PROXY', () => {
   });
 
   it('carries a refresh, a page fetch and a discussion lookup alike', async () => {
-    useEnv({ HTTP_PROXY: proxy.url });
+    setProxyEnv({ HTTP_PROXY: proxy.url });
     const store = Store.open(':memory:');
     try {
       const url = `${server.base}/feed.xml`;
       store.syncFeeds([{ url }]);
-      const summary = await refreshFeeds({ store, urls: [url], fetch: { concurrency: 2, perHost: 2, timeoutSeconds: 5, maxBytes: 1 << 20, pageMaxBytes: 1 << 20 }, pool: inlinePool(store) });
+      const summary = await refreshFeeds({
+        store,
+        urls: [url],
+        fetch: { concurrency: 2, perHost: 2, timeoutSeconds: 5, maxBytes: 1 << 20, pageMaxBytes: 1 << 20 },
+        pool: inlinePool(store),
+      });
       expect(summary.updated).toBe(1);
     } finally {
       store.close();
@@ -105,7 +110,7 @@ describe('HTTP_PROXY', () => {
   });
 
   it('keeps proxy connections alive: three fetches, one connection to the proxy', async () => {
-    useEnv({ HTTP_PROXY: proxy.url });
+    setProxyEnv({ HTTP_PROXY: proxy.url });
     for (let i = 0; i < 3; i++) await fetchBytes(`${server.base}/feed.xml`, OPTS);
     expect(proxy.requests).toHaveLength(3);
     expect(proxy.connections()).toBe(1);
@@ -114,7 +119,7 @@ describe('HTTP_PROXY', () => {
   it('lower-case names win over upper-case ones', async () => {
     const other = await startProxy();
     try {
-      useEnv({ HTTP_PROXY: other.url, http_proxy: proxy.url });
+      setProxyEnv({ HTTP_PROXY: other.url, http_proxy: proxy.url });
       await fetchBytes(`${server.base}/feed.xml`, OPTS);
       expect(proxy.hosts()).toEqual([target]);
       expect(other.requests).toEqual([]);
@@ -131,7 +136,7 @@ describe('NO_PROXY', () => {
     ['the host and its port', () => `example.org, ${target}`],
     ['everything', () => '*'],
   ])('goes direct for %s', async (_what, noProxy) => {
-    useEnv({ HTTP_PROXY: proxy.url, NO_PROXY: noProxy() });
+    setProxyEnv({ HTTP_PROXY: proxy.url, NO_PROXY: noProxy() });
     const result = await fetchBytes(`${server.base}/feed.xml`, OPTS);
     expect(result.status).toBe('ok');
     expect(proxy.requests).toEqual([]);
@@ -139,13 +144,13 @@ describe('NO_PROXY', () => {
   });
 
   it('still proxies a host on another port, or a name that only resembles it', async () => {
-    useEnv({ HTTP_PROXY: proxy.url, no_proxy: '127.0.0.1:1,localhost,.0.0.2' });
+    setProxyEnv({ HTTP_PROXY: proxy.url, no_proxy: '127.0.0.1:1,localhost,.0.0.2' });
     await fetchBytes(`${server.base}/feed.xml`, OPTS);
     expect(proxy.hosts()).toEqual([target]);
   });
 
   it('matches suffixes with a leading dot or *., exact names otherwise', () => {
-    useEnv({ HTTPS_PROXY: 'http://proxy.invalid:3128', NO_PROXY: '.example.org,*.example.net,example.com' });
+    setProxyEnv({ HTTPS_PROXY: 'http://proxy.invalid:3128', NO_PROXY: '.example.org,*.example.net,example.com' });
     expect(proxyFor(new URL('https://feeds.example.org/rss'))).toBeNull();
     expect(proxyFor(new URL('https://a.b.example.net/rss'))).toBeNull();
     expect(proxyFor(new URL('https://example.com/rss'))).toBeNull();
@@ -162,8 +167,9 @@ describe('HTTPS_PROXY and CONNECT', () => {
   let handshakes = 0;
   beforeAll(async () => {
     const dir = path.join(import.meta.dirname, 'fixtures/tls');
-    tlsServer = https.createServer({ cert: fs.readFileSync(path.join(dir, 'loopback.crt')), key: fs.readFileSync(path.join(dir, 'loopback.key')) }, (_req, res) =>
-      res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(RSS),
+    tlsServer = https.createServer(
+      { cert: fs.readFileSync(path.join(dir, 'loopback.crt')), key: fs.readFileSync(path.join(dir, 'loopback.key')) },
+      (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(RSS),
     );
     tlsServer.on('tlsClientError', () => handshakes++);
     tlsServer.on('secureConnection', () => handshakes++);
@@ -176,7 +182,7 @@ describe('HTTPS_PROXY and CONNECT', () => {
   // NODE_EXTRA_CA_CERTS for a whole fetch): here the TLS handshake reaching the server through the
   // tunnel, and being judged there, is what shows the tunnel works.
   it('tunnels an https fetch: CONNECT host:port, then TLS with the server itself', async () => {
-    useEnv({ HTTPS_PROXY: proxy.url });
+    setProxyEnv({ HTTPS_PROXY: proxy.url });
     handshakes = 0;
     await expect(fetchBytes(`${tlsBase}/feed.xml`, OPTS)).rejects.toThrow(`self-signed TLS certificate (through the proxy ${proxy.url})`);
     expect(proxy.requests).toEqual([{ method: 'CONNECT', host: new URL(tlsBase).host }]);
@@ -188,15 +194,15 @@ describe('HTTPS_PROXY and CONNECT', () => {
     const guarded = await startProxy({ credentials: 'puser:psecret', refuseTunnel: { hosts: ['127.0.0.1:1'], status: 403 } });
     const port = new URL(guarded.url).port;
     try {
-      useEnv({ HTTPS_PROXY: guarded.url, HTTP_PROXY: guarded.url });
+      setProxyEnv({ HTTPS_PROXY: guarded.url, HTTP_PROXY: guarded.url });
       await expect(fetchBytes(`${tlsBase}/feed.xml`, OPTS)).rejects.toThrow(`the proxy ${guarded.url} needs a password (HTTP 407)`);
       await expect(fetchBytes(`${server.base}/feed.xml`, OPTS)).rejects.toThrow(`the proxy ${guarded.url} needs a password (HTTP 407)`);
 
-      useEnv({ HTTPS_PROXY: `http://puser:wrong@127.0.0.1:${port}` });
+      setProxyEnv({ HTTPS_PROXY: `http://puser:wrong@127.0.0.1:${port}` });
       const wrong = await fetchBytes(`${tlsBase}/feed.xml`, OPTS).catch((e: Error) => e);
       expect((wrong as Error).message).toBe(`the proxy ${guarded.url} refused its user or password (HTTP 407)`);
 
-      useEnv({ HTTPS_PROXY: `http://puser:psecret@127.0.0.1:${port}`, HTTP_PROXY: `http://puser:psecret@127.0.0.1:${port}` });
+      setProxyEnv({ HTTPS_PROXY: `http://puser:psecret@127.0.0.1:${port}`, HTTP_PROXY: `http://puser:psecret@127.0.0.1:${port}` });
       await expect(fetchBytes('https://127.0.0.1:1/feed.xml', OPTS)).rejects.toThrow(`the proxy ${guarded.url} answered HTTP 403 Forbidden`);
       const plain = await fetchBytes(`${server.base}/feed.xml`, OPTS);
       expect(plain.status).toBe('ok');
@@ -209,16 +215,16 @@ describe('HTTPS_PROXY and CONNECT', () => {
       await guarded.close();
     }
     // A proxy that is gone: the message names it without its password.
-    useEnv({ HTTP_PROXY: `http://puser:psecret@127.0.0.1:${port}` });
+    setProxyEnv({ HTTP_PROXY: `http://puser:psecret@127.0.0.1:${port}` });
     const down = await fetchBytes(`${server.base}/feed.xml`, OPTS).catch((e: Error) => e);
     expect((down as Error).message).toBe(`connection refused (through the proxy http://127.0.0.1:${port})`);
   });
 
   it('refuses a proxy setting it cannot use, without echoing it', async () => {
-    useEnv({ HTTPS_PROXY: 'socks5://u:hidden@127.0.0.1:1080' });
+    setProxyEnv({ HTTPS_PROXY: 'socks5://u:hidden@127.0.0.1:1080' });
     const error = (await fetchBytes(`${tlsBase}/feed.xml`, OPTS).catch((e: Error) => e)) as Error;
     expect(error.message).toBe('proxy socks5://127.0.0.1:1080: only http:// and https:// proxies are supported');
-    useEnv({ HTTPS_PROXY: 'http://u:hidden@[bad' });
+    setProxyEnv({ HTTPS_PROXY: 'http://u:hidden@[bad' });
     const bad = (await fetchBytes(`${tlsBase}/feed.xml`, OPTS).catch((e: Error) => e)) as Error;
     expect(bad.message).toBe('the HTTPS_PROXY setting is not a valid proxy URL');
   });

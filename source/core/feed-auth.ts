@@ -8,7 +8,12 @@
  */
 import { spawn } from 'node:child_process';
 import { inspect } from 'node:util';
-import type { BasicCredentials } from './http.js';
+
+/** What a fetch sends (http.ts's BasicCredentials, restated: settings.ts imports this module). */
+export interface Login {
+  user: string;
+  password: string;
+}
 
 /** A feed's `auth` as the settings file gives it. */
 export interface FeedAuth {
@@ -63,7 +68,7 @@ export function withoutUserinfo(url: string): string {
  * A feed as the rest of the program sees it: its URL without userinfo (the cache's key for it), and the
  * userinfo, if any, kept beside it in memory.
  */
-export function separateUrlCredentials<T extends FeedLoginSetting>(feed: T): T {
+export function separateUrlCredentials<T extends FeedLoginSetting>(feed: T): T & Pick<FeedLoginSetting, 'urlCredentials'> {
   if (!USERINFO.test(feed.url)) return feed;
   let parsed: URL;
   try {
@@ -154,7 +159,14 @@ export function runPasswordCommand(command: string, timeoutMs = COMMAND_TIMEOUT_
     });
     child.on('close', (code, signal) => {
       if (failed !== null) return reject(failed);
-      if (signal !== null) return reject(new FeedAuthError(signal === 'SIGTERM' && code === null ? `${name} was stopped (no answer in ${Math.round(timeoutMs / 1000)} s, or killed)` : `${name} was killed (${signal})`));
+      if (signal !== null)
+        return reject(
+          new FeedAuthError(
+            signal === 'SIGTERM' && code === null
+              ? `${name} was stopped (no answer in ${Math.round(timeoutMs / 1000)} s, or killed)`
+              : `${name} was killed (${signal})`,
+          ),
+        );
       if (code !== 0) return reject(new FeedAuthError(`${name} failed with exit status ${code}`));
       // The first line: `pass` and similar tools print the password first and notes after it.
       const password = Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
@@ -181,7 +193,7 @@ export class FeedLogins {
   }
 
   /** The credentials for the feed at `url` (as the cache names it), or undefined when it has none. */
-  async credentialsFor(url: string): Promise<BasicCredentials | undefined> {
+  async credentialsFor(url: string): Promise<Login | undefined> {
     const feed = this.#feeds().find((f) => f.url === url);
     if (feed === undefined) return undefined;
     // `auth` in the settings wins over a user and password in the URL.

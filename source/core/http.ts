@@ -18,7 +18,8 @@
  * own `signal` aborts: then its `reason` is rethrown unchanged (an AbortError by default), as with fetch.
  *
  * This module is the contract and the dispatch; the work is in http/: request.ts (headers, redirects,
- * status, Basic credentials), agents.ts (the pool), proxy.ts (the proxy settings), body.ts (decompression, size cap), file.ts (local files), errors.ts.
+ * status, Basic credentials), agents.ts (the pool, direct and per proxy), proxy.ts (HTTPS_PROXY,
+ * HTTP_PROXY, NO_PROXY), body.ts (decompression, size cap), file.ts (local files), errors.ts.
  */
 import { homedir } from 'node:os';
 import path from 'node:path';

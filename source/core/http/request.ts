@@ -100,7 +100,9 @@ export async function fetchHttp(requested: URL, opts: FetchOptions, signal: Abor
 
     if (status < 200 || status > 299) {
       discard(res);
-      throw httpError(status, res.headers['retry-after'] ?? rateLimitResetAsRetryAfter(header(res.headers['ratelimit-reset'])), { sentCredentials: sendsLogin });
+      throw httpError(status, res.headers['retry-after'] ?? rateLimitResetAsRetryAfter(header(res.headers['ratelimit-reset'])), {
+        sentCredentials: sendsLogin,
+      });
     }
 
     const refused = opts.refuseContentType?.(res.headers['content-type'] ?? null) ?? null;
