@@ -11,7 +11,7 @@ import { FetchError } from './errors.js';
 
 /** The proxy for `target`, or null for a direct connection. */
 export function proxyFor(target: URL): URL | null {
-  const setting = getProxyForUrl(target.href);
+  const setting = getProxyForUrl(target);
   if (!setting) return null;
   let proxy: URL;
   try {

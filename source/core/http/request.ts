@@ -147,6 +147,7 @@ function credentialsIn(url: URL): BasicCredentials | null {
 }
 
 function withoutCredentials(url: URL): URL {
+  if (url.username === '' && url.password === '') return url;
   const copy = new URL(url.href);
   copy.username = '';
   copy.password = '';
