@@ -29,7 +29,7 @@ let home = '';
 beforeAll(async () => {
   if (!fs.existsSync(CLI)) throw new Error('build first: node source/scripts/build.mjs (npm test does)');
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const name = (req.url ?? '').replace(/^\/|\.xml$/g, '');
+    const name = new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/|\.xml$/g, '');
     const open = name === 'open';
     if (!open && req.headers.authorization !== basic('alice', name === 'command' ? 'Command-Secret-3' : 'Url-Secret-1')) {
       return void res.writeHead(401, { 'www-authenticate': 'Basic realm="members"' }).end();
@@ -72,11 +72,14 @@ describe('behind a proxy', () => {
     const proxyUrl = `http://puser:Proxy-Secret-5@127.0.0.1:${new URL(proxy.url).port}`;
     // The test's certificate is trusted the way a user trusts a private CA: NODE_EXTRA_CA_CERTS.
     const env = { HTTPS_PROXY: proxyUrl, HTTP_PROXY: proxyUrl, NODE_EXTRA_CA_CERTS: path.join(TLS, 'loopback.crt') };
-    fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify({ feeds: [{ url: `${tlsBase}/open.xml` }, { url: `${base}/open.xml` }] }));
+    // One at a time, so the second https feed can reuse the first one's tunnel.
+    const feeds = [{ url: `${tlsBase}/open.xml` }, { url: `${tlsBase}/open.xml?again` }, { url: `${base}/open.xml` }];
+    fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify({ feeds, fetch: { concurrency: 1, perHost: 1 } }));
     const refreshed = await run(['refresh', '--json'], env);
-    expect(refreshed.stderr).toBe('2 feeds: 2 updated, 0 unchanged, 0 failed; 2 new articles; ' + refreshed.stderr.split('; ').at(-1));
-    expect(JSON.parse(refreshed.stdout)).toMatchObject({ total: 2, updated: 2 });
+    expect(refreshed.stderr).toBe('3 feeds: 3 updated, 0 unchanged, 0 failed; 3 new articles; ' + refreshed.stderr.split('; ').at(-1));
+    expect(JSON.parse(refreshed.stdout)).toMatchObject({ total: 3, updated: 3 });
     expect(proxy.requests.map((r) => `${r.method} ${r.host}`).sort()).toEqual([`CONNECT ${new URL(tlsBase).host}`, `GET ${new URL(base).host}`].sort());
+    expect(proxy.connections()).toBe(2);
     expect(proxy.requests.every((r) => r.proxyAuthorization === basic('puser', 'Proxy-Secret-5'))).toBe(true);
 
     // NO_PROXY sends it direct; a proxy that is down is named without its password.
