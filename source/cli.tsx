@@ -5,6 +5,7 @@
  */
 import { parseArgs } from './commands/args.js';
 import { createContext, streamOutput, UsageError, type Context } from './commands/context.js';
+import { withoutUserinfoIn } from './core/feed-auth.js';
 import { SettingsError } from './core/settings.js';
 import { CacheOpenError } from './core/store.js';
 import { VERSION } from './core/version.js';
@@ -97,11 +98,11 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(ctx, args);
   } catch (error) {
     if (error instanceof UsageError || error instanceof SettingsError || error instanceof CacheOpenError) {
-      err.write(`broadsheet: ${error.message}\n`);
+      err.write(`broadsheet: ${withoutUserinfoIn(error.message)}\n`);
       return 2;
     }
     const e = error as Error;
-    err.write(`broadsheet: ${String(e?.message ?? error).split('\n')[0]}\n`);
+    err.write(`broadsheet: ${withoutUserinfoIn(String(e?.message ?? error).split('\n')[0]!)}\n`);
     if (process.env.BROADSHEET_DEBUG) process.stderr.write(`${e?.stack}\n`);
     return 1;
   } finally {
@@ -128,7 +129,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error) => {
-    process.stderr.write(`broadsheet: ${String((error as Error)?.message ?? error).split('\n')[0]}\n`);
+    process.stderr.write(`broadsheet: ${withoutUserinfoIn(String((error as Error)?.message ?? error).split('\n')[0]!)}\n`);
     process.exitCode = 1;
   },
 );

@@ -9,7 +9,15 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FeedAuthError, FeedLogins, runPasswordCommand, separateUrlCredentials, splitCommand, withoutUserinfo } from '../source/core/feed-auth.js';
+import {
+  FeedAuthError,
+  FeedLogins,
+  runPasswordCommand,
+  separateUrlCredentials,
+  splitCommand,
+  withoutUserinfo,
+  withoutUserinfoIn,
+} from '../source/core/feed-auth.js';
 import { closeAgents, fetchBytes } from '../source/core/http.js';
 import { refreshFeeds } from '../source/core/refresh.js';
 import { loadSettings, resolveHome, SettingsError } from '../source/core/settings.js';
@@ -145,6 +153,9 @@ describe('credentials in a feed URL', () => {
     expect(String(Object.values(feed))).not.toContain('w%40rd');
     expect(withoutUserinfo('https://u:p@a@example.org:8443/x?y=z@w')).toBe('https://example.org:8443/x?y=z@w');
     expect(withoutUserinfo('file:///home/u@host/feed.xml')).toBe('file:///home/u@host/feed.xml');
+    expect(withoutUserinfoIn('http://u:p@a.example/x: refused; see HTTPS://me@b.example and mail@c.example')).toBe(
+      'http://a.example/x: refused; see HTTPS://b.example and mail@c.example',
+    );
   });
 });
 

@@ -153,3 +153,12 @@ describe('feeds that want a password', () => {
     }
   }, 120_000);
 });
+
+describe('any URL the commands take', () => {
+  it('is named without its password when the fetch fails', async () => {
+    const runs: CliRun[] = [];
+    for (const command of ['page', 'comments', 'discussions', 'feed', 'add']) runs.push(await run([command, 'http://u:Sekr1t-6@127.0.0.1:1/x']));
+    for (const r of runs) expect(r.stderr).toMatch(/^broadsheet: http:\/\/127\.0\.0\.1:1\/x: /);
+    expect(everything(runs)).not.toContain('Sekr1t-6');
+  }, 60_000);
+});

@@ -17,6 +17,7 @@ import {
   type DiscussionRef,
 } from '../core/discussions.js';
 import { ageInWords, relativeAge } from '../core/age.js';
+import { withoutUserinfo } from '../core/feed-auth.js';
 import { closeAgents } from '../core/http.js';
 import { safeUrl } from '../core/sanitize.js';
 import type { ParsedArgs } from './args.js';
@@ -37,7 +38,7 @@ export async function discussionsCommand(ctx: Context, args: ParsedArgs): Promis
   const optedOut = article !== undefined && settings.feeds.find((f) => f.url === article.feedUrl)?.lookup === false;
   const services = optedOut ? [] : settings.discussions.lookup;
   const urls = lookupUrls(article ? { link: article.link, origLink: article.origLink || url } : { link: url });
-  if (urls.length === 0 && services.length > 0) ctx.err.write(`broadsheet: ${url}: a local or reserved address; no service was asked\n`);
+  if (urls.length === 0 && services.length > 0) ctx.err.write(`broadsheet: ${withoutUserinfo(url)}: a local or reserved address; no service was asked\n`);
   let outcomes: Awaited<ReturnType<typeof lookupDiscussions>>['services'];
   try {
     const result = await lookupDiscussions(urls, {

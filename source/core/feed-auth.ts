@@ -65,6 +65,14 @@ export function withoutUserinfo(url: string): string {
 }
 
 /**
+ * `text` with the userinfo of every http(s) URL in it removed: the CLI's last guard on an error line
+ * that names a URL as the user typed it (`page`, `comments` and `discussions` take any URL).
+ */
+export function withoutUserinfoIn(text: string): string {
+  return text.replace(/\b(https?:\/\/)[^\s/?#]*@/gi, '$1');
+}
+
+/**
  * A feed as the rest of the program sees it: its URL without userinfo (the cache's key for it), and the
  * userinfo, if any, kept beside it in memory.
  */
