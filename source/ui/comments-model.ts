@@ -404,6 +404,12 @@ export class CommentsModel {
     return false;
   }
 
+  /** What `copy-link` copies here: the comment under the cursor's permalink, else the thread's, else the article's. */
+  linkToCopy(): string | undefined {
+    const row = this.tree ? currentRow(this.tree) : undefined;
+    return row?.comment.permalink || this.discussion?.url || this.article?.link || undefined;
+  }
+
   // ---------------------------------------------------------------- drawing
 
   private rowState(): RowState {

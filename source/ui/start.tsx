@@ -74,6 +74,10 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
     chalk,
     openUrl: (url) => void openInBrowser(url),
     exit: () => instance?.unmount(),
+    // Ink writes its frames synchronously from the same thread, so a write made inside a key handler
+    // lands between two frames; an OSC 52 sequence does not move the cursor Ink keeps track of.
+    writeToTerminal: (bytes) => void process.stdout.write(bytes),
+    inTmux: Boolean(process.env.TMUX),
     // A large discussion is parsed and threaded by the parse workers, started by the first one opened.
     parseDiscussion: (job) => parsers().discussion(job),
     warmParsers: () => parsers().warm(),
