@@ -294,3 +294,19 @@ describe('y copies a link (OSC 52)', () => {
     expect(new Set(copied())).toEqual(new Set([f.controller.rowAtCursor()!.link]));
   });
 });
+
+describe('enclosures in the article pane', () => {
+  it('are listed under the text and opened by their number', () => {
+    f = fixture(0);
+    const episode = { url: 'https://cdn.a.example/ep1.mp3', type: 'audio/mpeg', length: 24_300_000 };
+    f.store.saveFeed(FEED_A, { title: 'Alpha', link: '', articles: [article(1, { enclosures: [episode] })] }, { etag: null, lastModified: null });
+    f.controller.reloadList();
+    f.press('enter');
+    const lines = f.controller.openArticle()!.lines;
+    expect(lines).toContain('[2] audio/mpeg, 24.3 MB: https://cdn.a.example/ep1.mp3');
+    f.press('3');
+    expect(f.controller.state.status).toBe('No link 3. This article has 2 links.');
+    f.press('escape', 'enter', '2', 'o');
+    expect(f.opened).toEqual(['https://cdn.a.example/ep1.mp3']);
+  });
+});
