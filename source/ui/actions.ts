@@ -108,7 +108,7 @@ function showScope(c: ReaderContext, scope: ScopeChoice) {
 }
 
 /** Beside an open article, the article pane shows the row under the list's cursor, not marked read. */
-function followCursor(c: ReaderContext) {
+export function followCursor(c: ReaderContext) {
   const s = c.state;
   if (s.openId === null || !layout(s).articleWidth) return;
   const row = c.rowAtCursor();

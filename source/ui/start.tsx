@@ -1,8 +1,9 @@
 /**
- * Start the full-screen reader: check the terminal, open the cache, enter the alternate screen,
- * draw the first frame from the cache, then refresh in the background. Every exit path (q, Ctrl-C,
- * SIGTERM, SIGHUP, a crash) restores the terminal: Ink 6.8 leaves the alternate screen on for
- * signals and draws render errors inside it (README, Design: "Ink on Node 20").
+ * Start the full-screen reader: check the terminal, open the cache, enter the alternate screen (and
+ * mouse reporting, unless `"mouse": false`), draw the first frame from the cache, then refresh in the
+ * background. Every exit path (q, Ctrl-C, SIGTERM, SIGHUP, a crash) restores the terminal, mouse
+ * reporting off: Ink 6.8 leaves the alternate screen on for signals and draws render errors inside it
+ * (README, Design: "Ink on Node 20").
  */
 import os from 'node:os';
 import { render, type Instance } from 'ink';
@@ -22,9 +23,12 @@ import { buildTheme, colorEnabled } from './theme.js';
 import { ReaderController, type ControllerDeps } from './controller.js';
 import { App } from './App.js';
 import { openTrace } from './trace.js';
+import { MOUSE_OFF, MOUSE_ON } from './state/mouse.js';
 
 const ENTER_ALT = '\x1b[?1049h\x1b[H\x1b[2J';
-const LEAVE_ALT = '\x1b[?25h\x1b[?1049l';
+// Mouse reporting goes off on every exit path, whether or not it was turned on: a shell left with it
+// on prints garbage at every click.
+const LEAVE_ALT = `${MOUSE_OFF}\x1b[?25h\x1b[?1049l`;
 
 export async function startReader(homeFlag: string | undefined): Promise<number> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
@@ -132,7 +136,7 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
 
   // Raw mode before the first write, or keys typed during start-up echo onto the screen.
   process.stdin.setRawMode(true);
-  process.stdout.write(ENTER_ALT);
+  process.stdout.write(settings.mouse ? ENTER_ALT + MOUSE_ON : ENTER_ALT);
   try {
     instance = render(<App controller={controller} paint={paint} keymap={keymap} onKey={trace && (() => trace('key'))} />, {
       exitOnCtrlC: false,
