@@ -123,10 +123,20 @@ function checkArticle(a: Article): void {
   // origLink only when the feed gives one (feedburner:origLink) that differs from the link.
   expect(
     Object.keys(a)
-      .filter((k) => k !== 'origLink')
+      .filter((k) => k !== 'origLink' && k !== 'enclosures')
       .sort(),
   ).toEqual(['author', 'commentCount', 'commentFeedUrl', 'commentsUrl', 'html', 'id', 'link', 'published', 'title']);
   if ('origLink' in a) expect(a.origLink).toMatch(/^https?:\/\//);
+  // enclosures only when the item has some: each an http(s) URL, a media type or '', a positive size or null.
+  if ('enclosures' in a) {
+    expect(a.enclosures!.length).toBeGreaterThan(0);
+    for (const e of a.enclosures!) {
+      expect(Object.keys(e).sort()).toEqual(['length', 'type', 'url']);
+      expect(e.url).toMatch(/^https?:\/\/[\x21-\x7e]+$/);
+      expect(e.type).toMatch(/^[a-z0-9_.+/-]*$/);
+      if (e.length !== null) expect(Number.isSafeInteger(e.length) && e.length > 0).toBe(true);
+    }
+  }
   expect(a.id).not.toBe('');
   expect(a.title).not.toBe('');
   for (const field of ['id', 'title', 'author'] as const) expect(a[field], field).not.toMatch(LINE_FORBIDDEN);

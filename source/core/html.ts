@@ -24,6 +24,7 @@ import { parseDocument } from 'htmlparser2';
 import { Renderer } from './html/renderer.js';
 import { monochrome } from './html/style.js';
 import { wrapRanges } from './html/wrap.js';
+import type { Enclosure } from './types.js';
 
 export { widthOf } from './html/wrap.js';
 
@@ -33,7 +34,9 @@ export interface RenderOptions {
   /** Default true; false = no ANSI at all; 'mono' = bold, underline and the like without colour (NO_COLOR). */
   color?: boolean | 'mono';
   /** Resolve relative links and images against this URL. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
+  /** Listed after the links, numbered after them (html/enclosures.ts). */
+  enclosures?: readonly Enclosure[];
 }
 
 export interface RenderedHtml {
@@ -54,7 +57,7 @@ export function renderHtml(html: string, opts: RenderOptions): RenderedHtml {
   const chalk = opts.color === 'mono' ? monochrome(base) : base;
   const renderer = new Renderer(width, chalk, false, opts.baseUrl);
   if (typeof html === 'string' && html !== '') renderer.walk(parseDocument(html).children);
-  renderer.finish();
+  renderer.finish(opts.enclosures);
   return { lines: renderer.lines, links: renderer.links };
 }
 

@@ -42,6 +42,8 @@ export interface Settings {
   fetch: { concurrency: number; perHost: number; timeoutSeconds: number; maxBytes: number; pageMaxBytes: number };
   refreshOnStart: boolean;
   markReadOnOpen: boolean;
+  /** The reader takes the mouse: the wheel scrolls the pane under the pointer, a click selects a row. */
+  mouse: boolean;
   keys: Record<string, string[]>;
   theme: Record<string, string>;
   sources: {
@@ -59,6 +61,7 @@ export const DEFAULTS: Omit<Settings, 'feeds'> = {
   fetch: { concurrency: 8, perHost: 4, timeoutSeconds: 20, maxBytes: 32 * 1024 * 1024, pageMaxBytes: 5 * 1024 * 1024 },
   refreshOnStart: true,
   markReadOnOpen: true,
+  mouse: true,
   keys: {},
   theme: {},
   sources: {
@@ -112,6 +115,7 @@ export const SCHEMA = {
   }),
   refreshOnStart: { type: 'boolean' },
   markReadOnOpen: { type: 'boolean' },
+  mouse: { type: 'boolean' },
   keys: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string', minLength: 1 } } },
   theme: { type: 'object', additionalProperties: { type: 'string' } },
   sources: strictObject({
@@ -256,6 +260,7 @@ function merge(raw: Record<string, unknown>): Settings {
     fetch: { ...DEFAULTS.fetch, ...r.fetch },
     refreshOnStart: r.refreshOnStart ?? DEFAULTS.refreshOnStart,
     markReadOnOpen: r.markReadOnOpen ?? DEFAULTS.markReadOnOpen,
+    mouse: r.mouse ?? DEFAULTS.mouse,
     keys: { ...DEFAULTS.keys, ...r.keys },
     theme: { ...DEFAULTS.theme, ...r.theme },
     sources: {

@@ -11,10 +11,11 @@
  * lists.ts (which articles a Scope selects, and in what order), pages.ts (articles' web pages).
  */
 import type Database from 'better-sqlite3';
-import type { ParsedFeed } from './types.js';
+import type { Enclosure, ParsedFeed } from './types.js';
 import type { FeedSetting } from './settings.js';
 import { ARTICLE_COLUMNS, listCount, listIds, listPage, listPosition, neighbourUnread, toArticleRow } from './store/lists.js';
 import { saveFeed, saveFeedInSteps } from './store/save-feed.js';
+import { enclosuresFromJson } from './store/enclosures.js';
 import { openConnection } from './store/connection.js';
 import { TIME_ORDER_INDEXES } from './store/schema.js';
 import { unlocked, type WriteLock } from './store/write-lock.js';
@@ -230,19 +231,19 @@ export class Store {
     return listCount(this.db, scope);
   }
 
-  article(id: number): (ArticleRow & { html: string; feedUrl: string }) | undefined {
+  article(id: number): (ArticleRow & { html: string; feedUrl: string; enclosures: Enclosure[] }) | undefined {
     const row = this.db
       .prepare(
-        `SELECT ${ARTICLE_COLUMNS}, COALESCE(b.html, '') AS html, f.url AS feedUrl
+        `SELECT ${ARTICLE_COLUMNS}, COALESCE(b.html, '') AS html, b.enclosures AS enclosures, f.url AS feedUrl
          FROM articles a JOIN feeds f ON f.id = a.feed_id LEFT JOIN bodies b ON b.article_id = a.id WHERE a.id = ?`,
       )
       // biome-ignore lint/suspicious/noExplicitAny: better-sqlite3 rows are untyped; each is read field by field
       .get(id) as any;
-    return row ? { ...toArticleRow(row), html: row.html, feedUrl: row.feedUrl } : undefined;
+    return row ? { ...toArticleRow(row), html: row.html, feedUrl: row.feedUrl, enclosures: enclosuresFromJson(row.enclosures) } : undefined;
   }
 
   /** Articles whose link or discussion URL is `url` (for `comments URL` on a cached article). */
-  articleByUrl(url: string): (ArticleRow & { html: string; feedUrl: string }) | undefined {
+  articleByUrl(url: string): (ArticleRow & { html: string; feedUrl: string; enclosures: Enclosure[] }) | undefined {
     const row = this.db
       .prepare('SELECT id FROM articles WHERE link = ? OR comments_url = ? OR comment_feed_url = ? OR orig_link = ? LIMIT 1')
       // biome-ignore lint/suspicious/noExplicitAny: better-sqlite3 rows are untyped; each is read field by field

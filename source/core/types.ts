@@ -20,6 +20,18 @@ export interface Article {
   commentCount: number | null;
   /** feedburner:origLink: the article's own URL when `link` is a feed proxy's redirect; absent or ''. */
   origLink?: string;
+  /** Podcasts, videos, images attached to the item, in feed order; absent when there are none. */
+  enclosures?: Enclosure[];
+}
+
+/** A file attached to an article (RSS enclosure, Media RSS content, Atom rel="enclosure"). */
+export interface Enclosure {
+  /** Absolute http(s) URL. */
+  url: string;
+  /** A media type ("audio/mpeg") or a Media RSS medium ("video"), lower case; '' when the feed gave none. */
+  type: string;
+  /** Size in bytes, or null when the feed gave none (or 0). */
+  length: number | null;
 }
 
 /** A parsed feed: its own metadata and its articles in feed order. */

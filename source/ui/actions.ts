@@ -8,6 +8,7 @@ import type { ReaderContext } from './reader-context.js';
 import { layout, type Pane, type ScopeChoice } from './state/reader.js';
 import { navigationEvent } from './state/navigation.js';
 import { refreshTarget } from './refresh-target.js';
+import { osc52ForUrl } from '../core/clipboard.js';
 
 export function perform(c: ReaderContext, action: Action) {
   const s = c.state;
@@ -48,6 +49,8 @@ export function perform(c: ReaderContext, action: Action) {
       return void refreshCurrent(c);
     case 'toggle-comments':
       return toggleComments(c);
+    case 'copy-link':
+      return copyLink(c);
   }
   return paneAction(c, pane, action);
 }
@@ -105,7 +108,7 @@ function showScope(c: ReaderContext, scope: ScopeChoice) {
 }
 
 /** Beside an open article, the article pane shows the row under the list's cursor, not marked read. */
-function followCursor(c: ReaderContext) {
+export function followCursor(c: ReaderContext) {
   const s = c.state;
   if (s.openId === null || !layout(s).articleWidth) return;
   const row = c.rowAtCursor();
@@ -155,6 +158,22 @@ function openLink(c: ReaderContext, id: number) {
   if (!url || !/^https?:\/\//i.test(url)) return c.dispatch({ type: 'status', text: 'This article has no web link to open.' });
   c.deps.openUrl(url);
   c.dispatch({ type: 'status', text: `Opened ${url}` });
+}
+
+/** `y`: the link of what is in view, to the clipboard through the terminal (core/clipboard.ts). */
+function copyLink(c: ReaderContext) {
+  const s = c.state;
+  const url =
+    s.focus === 'comments'
+      ? c.comments.linkToCopy()
+      : s.focus === 'article' && s.openId !== null
+        ? c.deps.store.article(s.openId)?.link
+        : c.rowAtCursor()?.link;
+  const built = osc52ForUrl(url ?? '', { inTmux: c.deps.inTmux ?? false });
+  if (!built.ok) return c.dispatch({ type: 'status', text: `Nothing copied: ${built.reason}.` });
+  if (!c.deps.writeToTerminal) return c.dispatch({ type: 'status', text: 'Nothing copied: no terminal to copy through.' });
+  c.deps.writeToTerminal(built.sequence);
+  c.dispatch({ type: 'status', text: `Copied to the clipboard: ${built.url}` });
 }
 
 function pickTag(c: ReaderContext) {

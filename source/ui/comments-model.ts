@@ -404,6 +404,42 @@ export class CommentsModel {
     return false;
   }
 
+  /** The mouse wheel: the pane's lines move by `by`, the cursor stays on its comment. */
+  scrollBy(by: number): void {
+    if (!this.tree) return;
+    const next = scrollLines(this.tree, by, (i) => this.rowLines(i).length);
+    if (next.top !== this.tree.top || next.topLine !== this.tree.topLine) {
+      this.tree = next;
+      this.onChange();
+    }
+  }
+
+  /** A click on line `line` of the pane (as last drawn, `height` lines tall): the comment drawn there takes the cursor. */
+  selectLine(line: number, height: number): void {
+    const t = this.tree;
+    if (!t) return;
+    let left = line - this.headerLines().length;
+    if (left < 0) return;
+    for (let i = t.top, skip = t.topLine; i < t.rows.length; i++, skip = 0) {
+      const shown = this.rowLines(i).length - skip;
+      if (left < shown) {
+        if (i === t.cursor) return;
+        const view = Math.max(1, height - this.headerLines().length);
+        // The viewport stays put: the comment clicked is on screen already.
+        this.tree = { ...moveTo(t, i, view, (r) => this.rowLines(r).length), top: t.top, topLine: t.topLine };
+        this.onChange();
+        return;
+      }
+      left -= shown;
+    }
+  }
+
+  /** What `copy-link` copies here: the comment under the cursor's permalink, else the thread's, else the article's. */
+  linkToCopy(): string | undefined {
+    const row = this.tree ? currentRow(this.tree) : undefined;
+    return row?.comment.permalink || this.discussion?.url || this.article?.link || undefined;
+  }
+
   // ---------------------------------------------------------------- drawing
 
   private rowState(): RowState {

@@ -16,6 +16,8 @@ import { CommentsModel } from './comments-model.js';
 import { dispatchKey } from './dispatcher.js';
 import { applyMark, MarkHistory } from '../core/marks.js';
 import { perform } from './actions.js';
+import { performMouse } from './mouse-actions.js';
+import { mouseIntent, parseMouse, type MouseReport } from './state/mouse.js';
 import { FullTextModel } from './full-text.js';
 import { pageLoader } from '../core/page.js';
 import { inlinePool } from '../core/workers.js';
@@ -192,13 +194,27 @@ export class ReaderController implements ReaderContext {
   // ---------------------------------------------------------------- keys
 
   handleInput(input: string, key: Key) {
+    // A mouse report is never keys: read as characters, `[<65;10;5M` would be `[`, digits and `M`.
+    const report = parseMouse(input);
+    if (report) return this.handleMouse(report);
     for (const name of keyNames(input, key)) this.handleKeyName(name);
   }
 
+  handleMouse(report: MouseReport) {
+    if (this.deps.settings.mouse === false) return;
+    const intent = mouseIntent(this.state, report);
+    if (intent) this.batch(() => performMouse(this, intent));
+  }
+
   handleKeyName(name: string) {
+    this.batch(() => dispatchKey(this, name));
+  }
+
+  /** Whatever `work` changes, the view is told once, when it is done. */
+  private batch(work: () => void) {
     this.batching++;
     try {
-      dispatchKey(this, name);
+      work();
     } finally {
       this.batching--;
       if (!this.batching && this.pending) {

@@ -26,6 +26,13 @@ export interface ControllerDeps {
   /** Opens an http(s) URL in the browser; never through a shell. */
   openUrl: (url: string) => void;
   exit: () => void;
+  /**
+   * Writes escape sequences of our own (the clipboard's OSC 52) straight to the terminal, between
+   * frames; absent, nothing can be copied.
+   */
+  writeToTerminal?: (bytes: string) => void;
+  /** Whether the terminal is inside tmux (the clipboard sequence is sent through its passthrough too). */
+  inTmux?: boolean;
   /** Runs a refresh of `urls` in the background; calls back with progress and when done. */
   refresh: RunRefresh;
   /** Checks and subscribes to a feed (core/subscribe.ts); rejects only when the settings cannot be written. */

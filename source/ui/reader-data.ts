@@ -4,6 +4,7 @@
  */
 import { renderHtml } from '../core/html.js';
 import type { ArticleRow, FeedRow, Scope, Store } from '../core/store.js';
+import type { Enclosure } from '../core/types.js';
 import type { ScopeChoice } from './state/reader.js';
 import { resolveTarget } from '../core/comments.js';
 import { dateWithAge } from '../core/age.js';
@@ -18,7 +19,7 @@ export interface SidebarItem {
 }
 
 export interface OpenArticle {
-  row: ArticleRow & { html: string; feedUrl: string };
+  row: ArticleRow & { html: string; feedUrl: string; enclosures: Enclosure[] };
   lines: string[];
   links: string[];
 }
@@ -135,7 +136,8 @@ export class ReaderData {
       // Without colour (NO_COLOR) the article keeps its bold headings and underlined links.
       const color = this.options.color || 'mono';
       const shown = texts?.text(row);
-      const rendered = renderHtml(shown?.html ?? row.html, { width, color, baseUrl: shown?.baseUrl ?? (row.link || undefined) });
+      // The feed's enclosures go with either text: a podcast episode is the item's, not its page's.
+      const rendered = renderHtml(shown?.html ?? row.html, { width, color, baseUrl: shown?.baseUrl ?? (row.link || undefined), enclosures: row.enclosures });
       const when = dateWithAge(row.published, this.options.now());
       const meta = [row.feed, row.author, when].filter(Boolean).join(' · ');
       const discussion = this.discussionLine(row);

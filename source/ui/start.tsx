@@ -1,8 +1,9 @@
 /**
- * Start the full-screen reader: check the terminal, open the cache, enter the alternate screen,
- * draw the first frame from the cache, then refresh in the background. Every exit path (q, Ctrl-C,
- * SIGTERM, SIGHUP, a crash) restores the terminal: Ink 6.8 leaves the alternate screen on for
- * signals and draws render errors inside it (README, Design: "Ink on Node 20").
+ * Start the full-screen reader: check the terminal, open the cache, enter the alternate screen (and
+ * mouse reporting, unless `"mouse": false`), draw the first frame from the cache, then refresh in the
+ * background. Every exit path (q, Ctrl-C, SIGTERM, SIGHUP, a crash) restores the terminal, mouse
+ * reporting off: Ink 6.8 leaves the alternate screen on for signals and draws render errors inside it
+ * (README, Design: "Ink on Node 20").
  */
 import os from 'node:os';
 import { render, type Instance } from 'ink';
@@ -23,9 +24,12 @@ import { buildTheme, colorEnabled } from './theme.js';
 import { ReaderController, type ControllerDeps } from './controller.js';
 import { App } from './App.js';
 import { openTrace } from './trace.js';
+import { MOUSE_OFF, MOUSE_ON } from './state/mouse.js';
 
 const ENTER_ALT = '\x1b[?1049h\x1b[H\x1b[2J';
-const LEAVE_ALT = '\x1b[?25h\x1b[?1049l';
+// Mouse reporting goes off on every exit path, whether or not it was turned on: a shell left with it
+// on prints garbage at every click.
+const LEAVE_ALT = `${MOUSE_OFF}\x1b[?25h\x1b[?1049l`;
 
 export async function startReader(homeFlag: string | undefined): Promise<number> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
@@ -77,6 +81,10 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
     chalk,
     openUrl: (url) => void openInBrowser(url),
     exit: () => instance?.unmount(),
+    // Ink writes its frames synchronously from the same thread, so a write made inside a key handler
+    // lands between two frames; an OSC 52 sequence does not move the cursor Ink keeps track of.
+    writeToTerminal: (bytes) => void process.stdout.write(bytes),
+    inTmux: Boolean(process.env.TMUX),
     // A large discussion is parsed and threaded by the parse workers, started by the first one opened.
     parseDiscussion: (job) => parsers().discussion(job),
     warmParsers: () => parsers().warm(),
@@ -132,7 +140,7 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
 
   // Raw mode before the first write, or keys typed during start-up echo onto the screen.
   process.stdin.setRawMode(true);
-  process.stdout.write(ENTER_ALT);
+  process.stdout.write(settings.mouse ? ENTER_ALT + MOUSE_ON : ENTER_ALT);
   try {
     instance = render(<App controller={controller} paint={paint} keymap={keymap} onKey={trace && (() => trace('key'))} />, {
       exitOnCtrlC: false,

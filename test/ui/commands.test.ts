@@ -260,3 +260,53 @@ describe('small ones, with tests that failed before (issue 16)', () => {
     expect(f.controller.articleTextWidth()).toBe(l.articleWidth - 3);
   });
 });
+
+describe('y copies a link (OSC 52)', () => {
+  const written: string[] = [];
+  const copied = () => written.flatMap((bytes) => [...bytes.matchAll(/\]52;c;([A-Za-z0-9+/=]*)\x07/g)].map((m) => Buffer.from(m[1]!, 'base64').toString()));
+  afterEach(() => void written.splice(0));
+
+  it('copies the link of the row under the cursor, or of the open article, and says so', () => {
+    f = fixture(4, { columns: 120, rows: 40 }, { writeToTerminal: (bytes) => void written.push(bytes) });
+    f.press('j', 'y');
+    const second = f.controller.rowAtCursor()!.link;
+    expect(copied()).toEqual([second]);
+    expect(f.controller.state.status).toBe(`Copied to the clipboard: ${second}`);
+    f.press('enter', 'j', 'y');
+    // The article pane scrolls on j; the open article is still the one copied.
+    expect(copied()).toEqual([second, second]);
+  });
+
+  it('copies nothing, and says why, for an article without a web link', () => {
+    f = fixture(0, { columns: 120, rows: 40 }, { writeToTerminal: (bytes) => void written.push(bytes) });
+    f.store.saveFeed(FEED_A, { title: 'Alpha', link: '', articles: [article(1, { link: 'javascript:alert(1)' })] }, { etag: null, lastModified: null });
+    f.controller.reloadList();
+    f.press('y');
+    expect(written).toEqual([]);
+    expect(f.controller.state.status).toBe('Nothing copied: no web link to copy.');
+  });
+
+  it('sends the tmux passthrough copy too when inside tmux', () => {
+    f = fixture(2, { columns: 120, rows: 40 }, { writeToTerminal: (bytes) => void written.push(bytes), inTmux: true });
+    f.press('y');
+    expect(written).toHaveLength(1);
+    expect(written[0]).toContain('\x1bPtmux;\x1b\x1b]52;c;');
+    expect(new Set(copied())).toEqual(new Set([f.controller.rowAtCursor()!.link]));
+  });
+});
+
+describe('enclosures in the article pane', () => {
+  it('are listed under the text and opened by their number', () => {
+    f = fixture(0);
+    const episode = { url: 'https://cdn.a.example/ep1.mp3', type: 'audio/mpeg', length: 24_300_000 };
+    f.store.saveFeed(FEED_A, { title: 'Alpha', link: '', articles: [article(1, { enclosures: [episode] })] }, { etag: null, lastModified: null });
+    f.controller.reloadList();
+    f.press('enter');
+    const lines = f.controller.openArticle()!.lines;
+    expect(lines).toContain('[2] audio/mpeg, 24.3 MB: https://cdn.a.example/ep1.mp3');
+    f.press('3');
+    expect(f.controller.state.status).toBe('No link 3. This article has 2 links.');
+    f.press('escape', 'enter', '2', 'o');
+    expect(f.opened).toEqual(['https://cdn.a.example/ep1.mp3']);
+  });
+});

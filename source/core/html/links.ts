@@ -23,20 +23,33 @@ export class Footnotes {
     return n;
   }
 
-  /** The "Links" section, after a blank line: each URL after its number, hard-wrapped under it. */
-  write(writer: LineWriter, chalk: ChalkInstance): void {
-    if (this.urls.length === 0) return;
-    writer.requestBlank();
-    writer.emit(chalk.bold('Links'), writer.root, 5);
-    const labelWidth = `[${this.urls.length}] `.length;
-    const avail = Math.max(1, writer.width - labelWidth);
-    this.urls.forEach((url, i) => {
-      const label = `[${i + 1}]`;
-      const chunks = hardWrap(url, avail);
-      chunks.forEach((chunk, j) => {
-        const head = j === 0 ? chalk.cyan(label) + ' '.repeat(labelWidth - label.length) : ' '.repeat(labelWidth);
-        writer.emit(head + chunk, writer.root, labelWidth + widthOf(chunk));
-      });
+  /**
+   * The "Links" section, after a blank line: each URL after its number, hard-wrapped under it. Only
+   * the first `count` (the text's links; enclosures numbered after them have their own section).
+   */
+  write(writer: LineWriter, chalk: ChalkInstance, count = this.urls.length): void {
+    writeNumbered(
+      writer,
+      chalk,
+      'Links',
+      this.urls.slice(0, count).map((url, i) => ({ n: i + 1, text: url })),
+    );
+  }
+}
+
+/** A section of numbered entries after a blank line, each hard-wrapped under its "[N]" label. */
+export function writeNumbered(writer: LineWriter, chalk: ChalkInstance, title: string, entries: readonly { n: number; text: string }[]): void {
+  if (entries.length === 0) return;
+  writer.requestBlank();
+  writer.emit(chalk.bold(title), writer.root, widthOf(title));
+  const labelWidth = Math.max(...entries.map((e) => `[${e.n}] `.length));
+  const avail = Math.max(1, writer.width - labelWidth);
+  for (const { n, text } of entries) {
+    const label = `[${n}]`;
+    const chunks = hardWrap(text, avail);
+    chunks.forEach((chunk, j) => {
+      const head = j === 0 ? chalk.cyan(label) + ' '.repeat(labelWidth - label.length) : ' '.repeat(labelWidth);
+      writer.emit(head + chunk, writer.root, labelWidth + widthOf(chunk));
     });
   }
 }

@@ -10,7 +10,9 @@ import { ElementType } from 'htmlparser2';
 import { safeUrl, sanitizeLine, sanitizeText } from '../sanitize.js';
 import { ELEMENT_STYLES, LINE_BLOCKS, MARGIN_BLOCKS, SKIP, isElement, type DomElement, type DomNode } from './elements.js';
 import { LineWriter, type Ctx } from './lines.js';
-import { Footnotes } from './links.js';
+import { Footnotes, writeNumbered } from './links.js';
+import { enclosureLine } from './enclosures.js';
+import type { Enclosure } from '../types.js';
 import { itemMarker, openList, type ListState } from './lists.js';
 import { Paragraph } from './paragraph.js';
 import { Preformatted } from './pre.js';
@@ -85,9 +87,17 @@ export class Renderer {
     }
   }
 
-  finish(): void {
+  /**
+   * Close the text and write its footnotes; then `enclosures`, numbered after the text's links (an
+   * enclosure the text links to keeps that link's number), so `N o` opens any of them.
+   */
+  finish(enclosures: readonly Enclosure[] = []): void {
     this.paragraph.flush();
-    if (!this.plain) this.footnotes.write(this.writer, this.chalk);
+    if (this.plain) return;
+    const textLinks = this.footnotes.urls.length;
+    const numbered = enclosures.map((e) => ({ n: this.footnotes.number(e.url), text: enclosureLine(e) }));
+    this.footnotes.write(this.writer, this.chalk, textLinks);
+    writeNumbered(this.writer, this.chalk, 'Enclosures', numbered);
   }
 
   // ---- elements ----

@@ -52,6 +52,7 @@ export function collect(items: XmlNode[], fieldsOf: (item: XmlNode, index: numbe
       commentFeedUrl: f.commentFeedUrl,
       commentCount: f.commentCount,
       ...(f.origLink && f.origLink !== f.link ? { origLink: f.origLink } : {}),
+      ...(f.enclosures?.length ? { enclosures: f.enclosures } : {}),
     });
   }
   return articles;

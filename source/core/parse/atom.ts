@@ -15,6 +15,7 @@
 import { safeUrl } from '../sanitize.js';
 import type { ParsedFeed } from '../types.js';
 import { collect, feedTitle } from './articles.js';
+import { atomEnclosures } from './enclosures.js';
 import { alternateLink, linkBy, linksOf, repliesOf, resolveBase } from './links.js';
 import { arrayOf, asNode, attr, isNode, nodeWith, textOf, type XmlNode } from './nodes.js';
 import { internals } from './rss-parser.js';
@@ -52,6 +53,7 @@ export function normalizeAtom(root: XmlNode, feed: XmlNode, feedUrlBase: string 
       commentFeedUrl: replies.commentFeedUrl,
       commentCount: count(item['slash:comments']) ?? count(item['thr:total']) ?? replies.count,
       origLink: safeUrl(textOf(entry['feedburner:origLink']), base),
+      enclosures: atomEnclosures(entry, base),
     };
   });
   return {

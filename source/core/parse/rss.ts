@@ -7,6 +7,7 @@ import { safeUrl } from '../sanitize.js';
 import type { ParsedFeed } from '../types.js';
 import { collect, feedTitle } from './articles.js';
 import { FeedParseError } from './errors.js';
+import { rssEnclosures } from './enclosures.js';
 import { alternateLink, linkBy, linksOf, localHref, relOf, repliesOf, resolveBase } from './links.js';
 import { arrayOf, attr, isNode, nodeWith, textOf, type XmlNode } from './nodes.js';
 import { internals, type RawFeed } from './rss-parser.js';
@@ -84,6 +85,7 @@ function normalizeRssItems(
       commentCount: count(item['slash:comments']) ?? count(item['thr:total']) ?? replies.count,
       // FeedBurner rewrites <link> to its redirector and keeps the article's own URL here.
       origLink: safeUrl(textOf(raw['feedburner:origLink']), base),
+      enclosures: rssEnclosures(raw, base),
     };
   });
   return {

@@ -8,6 +8,7 @@ import type Database from 'better-sqlite3';
 import type { SaveResult } from './types.js';
 import type { Article, ParsedFeed } from '../types.js';
 import { unlocked, type WriteLock } from './write-lock.js';
+import { enclosuresToJson } from './enclosures.js';
 
 /** Insert an article, or update it when something in it changed; RETURNING says which. */
 const UPSERT_ARTICLE = `INSERT INTO articles (feed_id, guid, title, link, author, published, sort_key, first_seen,
@@ -84,8 +85,9 @@ function writeArticles(db: Database.Database, feedId: number, articles: readonly
   const upsertArticle = db.prepare(UPSERT_ARTICLE);
   const findId = db.prepare('SELECT id FROM articles WHERE feed_id = ? AND guid = ?');
   const upsertBody = db.prepare(
-    `INSERT INTO bodies (article_id, html) VALUES (?, ?)
-     ON CONFLICT(article_id) DO UPDATE SET html = excluded.html WHERE bodies.html IS NOT excluded.html`,
+    `INSERT INTO bodies (article_id, html, enclosures) VALUES (?, ?, ?)
+     ON CONFLICT(article_id) DO UPDATE SET html = excluded.html, enclosures = excluded.enclosures
+     WHERE bodies.html IS NOT excluded.html OR bodies.enclosures IS NOT excluded.enclosures`,
   );
   let added = 0;
   let updated = 0;
@@ -94,7 +96,7 @@ function writeArticles(db: Database.Database, feedId: number, articles: readonly
     let id = row?.id;
     if (row) row.isNew ? added++ : updated++;
     else id = (findId.get(feedId, article.id) as { id: number }).id;
-    upsertBody.run(id, article.html);
+    upsertBody.run(id, article.html, enclosuresToJson(article.enclosures));
   }
   return { added, updated };
 }

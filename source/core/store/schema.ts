@@ -118,6 +118,9 @@ const MIGRATIONS: string[] = [
      service TEXT PRIMARY KEY,
      until INTEGER NOT NULL
    );`,
+  // Enclosures (podcasts, videos, images) with the body they came with (store/enclosures.ts): a
+  // JSON array of {url, type, length}, NULL when the item has none.
+  `ALTER TABLE bodies ADD COLUMN enclosures TEXT;`,
 ];
 
 /** Bring the cache up to the current schema, one transaction per migration. */

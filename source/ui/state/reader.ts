@@ -135,6 +135,8 @@ export type ReaderEvent =
   | { type: 'list-reanchor'; count: number; index: number }
   | { type: 'move'; by: number | 'top' | 'bottom' | 'half-down' | 'half-up' }
   | { type: 'move-to'; index: number }
+  /** The mouse wheel over the list: the view and the cursor move together (as Ctrl-d does). */
+  | { type: 'scroll-list'; by: number }
   | { type: 'open'; id: number }
   /** The cursor moved in the list beside an open article: show the article under it, not marked read. */
   | { type: 'preview'; id: number }
@@ -184,6 +186,10 @@ export function reduce(s: ReaderState, e: ReaderEvent): ReaderState {
     }
     case 'move-to':
       return { ...s, list: fit({ ...s.list, cursor: e.index }) };
+    case 'scroll-list': {
+      const list = scrollBy(s.list, e.by);
+      return list === s.list ? s : { ...s, list };
+    }
     case 'open':
       return { ...s, openId: e.id, articleScroll: e.id === s.openId ? s.articleScroll : 0, focus: 'article', digits: '' };
     case 'preview':

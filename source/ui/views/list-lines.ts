@@ -41,8 +41,13 @@ export function listLines(rows: ArticleRow[], window: ListWindow, width: number,
   return rows.map((row, i) => articleLine(row, width, paint, focused ? window.offset + i === window.cursor : false, now) + '');
 }
 
+/** The first sidebar item on screen: the sidebar keeps its cursor in the middle. */
+export function sidebarOffset(cursor: number, count: number, height: number): number {
+  return Math.max(0, Math.min(cursor - Math.floor(height / 2), count - height));
+}
+
 export function sidebarLines(items: SidebarItem[], cursor: number, height: number, width: number, paint: Paint, focused: boolean): string[] {
-  const offset = Math.max(0, Math.min(cursor - Math.floor(height / 2), items.length - height));
+  const offset = sidebarOffset(cursor, items.length, height);
   return items.slice(offset, offset + height).map((item, i) => {
     const count = item.unread ? String(item.unread) : '';
     const flag = item.error ? '!' : item.broken ? '~' : ' ';
