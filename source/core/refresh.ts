@@ -7,6 +7,7 @@ import { fetchBytes, FetchError } from './http.js';
 import { FeedParseError } from './parse/errors.js';
 import { inlinePool, type ParsePool } from './workers.js';
 import type { Settings } from './settings.js';
+import type { FilterSpec } from './filter-specs.js';
 import type { Store } from './store.js';
 import type { ParsedFeed } from './types.js';
 
@@ -22,6 +23,10 @@ export type FeedOutcome =
       broken: boolean;
       brokenReason?: string;
       movedTo: string | null;
+      /** New articles the settings' filters hid (not counted in `added`). */
+      hidden?: number;
+      /** Filters skipped for this feed because they ran too long, one line each. */
+      filterWarnings?: string[];
     }
   | { url: string; status: 'not-modified' }
   | { url: string; status: 'skipped'; reason: string }
@@ -42,6 +47,8 @@ export interface RefreshSummary {
   skipped: number;
   failed: FeedOutcome[];
   added: number;
+  /** "URL: filters[1] took too long …", for each feed a filter was skipped on. */
+  filterWarnings?: string[];
   bytes: number;
   parseMs: number;
   elapsedMs: number;
@@ -57,6 +64,8 @@ export interface RefreshOptions {
   now?: () => number;
   /** Filling an empty cache builds the list indexes after the load (Store.beginBulkLoad). Not for the reader. */
   bulkLoad?: boolean;
+  /** The settings' filters, applied to each feed's new articles as they are stored (filters.ts). */
+  filters?: FilterSpec[];
 }
 
 /** A bulk load pays for building the list indexes at the end: worth it for many feeds only. */
@@ -98,6 +107,7 @@ export async function refreshFeeds(options: RefreshOptions): Promise<RefreshSumm
       summary.updated++;
       if (outcome.broken) summary.recovered++;
       summary.added += outcome.added;
+      if (outcome.filterWarnings) summary.filterWarnings = [...(summary.filterWarnings ?? []), ...outcome.filterWarnings.map((w) => `${outcome.url}: ${w}`)];
     } else if (outcome.status === 'not-modified') summary.notModified++;
     else if (outcome.status === 'skipped') summary.skipped++;
     else summary.failed.push(outcome);
@@ -142,6 +152,7 @@ export async function refreshFeeds(options: RefreshOptions): Promise<RefreshSumm
         etag: result.etag,
         lastModified: result.lastModified,
         now: now(),
+        ...(options.filters?.length ? { filters: options.filters } : {}),
       });
       summary.parseMs += saved.parseMs;
       return {
@@ -153,6 +164,8 @@ export async function refreshFeeds(options: RefreshOptions): Promise<RefreshSumm
         broken: saved.broken,
         ...(saved.brokenReason ? { brokenReason: saved.brokenReason } : {}),
         movedTo: result.movedTo,
+        ...(saved.hidden ? { hidden: saved.hidden } : {}),
+        ...(saved.filterWarnings ? { filterWarnings: saved.filterWarnings } : {}),
       };
     } catch (error) {
       const reason = describeFailure(error);

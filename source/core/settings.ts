@@ -15,6 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import Conf from 'conf';
 import envPaths from 'env-paths';
 import { namesProblem } from './settings-names.js';
+import { FILTER_SCHEMA, filtersProblem, type FilterSpec } from './filter-specs.js';
 
 export interface FeedSetting {
   url: string;
@@ -45,6 +46,8 @@ export interface Settings {
   };
   /** Which services are asked where an article was submitted; [] turns lookups off. */
   discussions: { lookup: Array<(typeof LOOKUP_SERVICES)[number]> };
+  /** Applied to new articles as a refresh stores them (filters.ts). */
+  filters: FilterSpec[];
 }
 
 export const DEFAULTS: Omit<Settings, 'feeds'> = {
@@ -60,6 +63,7 @@ export const DEFAULTS: Omit<Settings, 'feeds'> = {
     bluesky: { api: 'https://public.api.bsky.app', web: 'https://bsky.app' },
   },
   discussions: { lookup: [...LOOKUP_SERVICES] },
+  filters: [],
 };
 
 /** A settings problem the user must fix: printed as one line, exit code 2. */
@@ -109,6 +113,7 @@ export const SCHEMA = {
   discussions: strictObject({
     lookup: { type: 'array', uniqueItems: true, items: { enum: [...LOOKUP_SERVICES] } },
   }),
+  filters: FILTER_SCHEMA,
 };
 
 export const ROOT_SCHEMA = { additionalProperties: false, patternProperties: { '^(\\$|//)': {} } };
@@ -230,7 +235,8 @@ function readRaw(home: Home): Record<string, unknown> | null {
     throw describe(error, home.configPath);
   }
   // The schema allows any name under `keys` and `theme`; only the reader's own names are settings.
-  const problem = namesProblem(raw);
+  // Likewise any string as a filter's expression: each must compile, here, not in a refresh's worker.
+  const problem = namesProblem(raw) ?? filtersProblem((raw.filters as FilterSpec[] | undefined) ?? []);
   if (problem) throw new SettingsError(`${home.configPath}: ${problem}`);
   return raw;
 }
@@ -251,6 +257,7 @@ function merge(raw: Record<string, unknown>): Settings {
       bluesky: { ...DEFAULTS.sources.bluesky, ...r.sources?.bluesky },
     },
     discussions: { lookup: [...(r.discussions?.lookup ?? DEFAULTS.discussions.lookup)] },
+    filters: r.filters ?? DEFAULTS.filters,
   };
 }
 

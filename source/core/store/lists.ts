@@ -20,13 +20,18 @@ export function toArticleRow(r: any): ArticleRow {
 function scopeSql(scope: Scope): { where: string; params: unknown[] } {
   const clauses = ['f.active = 1'];
   const params: unknown[] = [];
+  // Articles a filter hid are in no list. A hidden article is read too (store/schema.ts, migration 6),
+  // so an unread list of all articles needs no test of its own and keeps its covering index; every
+  // other list says `a.hidden = 0` as written, which is what lets SQLite use the partial indexes.
+  if (!scope.unreadOnly || scope.feedId !== undefined) clauses.push('a.hidden = 0');
   if (scope.feedId !== undefined) {
     clauses.push('a.feed_id = ?');
     params.push(scope.feedId);
   }
   if (scope.tag !== undefined) {
-    clauses.push('a.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ?)');
-    params.push(scope.tag);
+    // A tag holds its feeds' articles and the articles a filter tagged.
+    clauses.push('(a.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ?) OR a.id IN (SELECT article_id FROM article_tags WHERE tag = ?))');
+    params.push(scope.tag, scope.tag);
   }
   if (scope.unreadOnly) clauses.push('a.read = 0');
   if (scope.starredOnly) clauses.push('a.starred = 1');
