@@ -119,7 +119,12 @@ describe('parseAndSave', () => {
       // A hidden article keeps the other filters' marks (15 is hidden and starred): only hiding keeps it out of view.
       expect(rows('starred = 1')).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
       expect(rows('read = 1 AND hidden = 0')).toEqual([]);
-      expect(store.articles({ tag: 'twenties' }, { limit: 50 }).map((r) => Number(r.guid.slice(3))).sort((x, y) => x - y)).toEqual([2, 20, 21, 22, 23, 24, 26, 27, 28, 29]);
+      expect(
+        store
+          .articles({ tag: 'twenties' }, { limit: 50 })
+          .map((r) => Number(r.guid.slice(3)))
+          .sort((x, y) => x - y),
+      ).toEqual([2, 20, 21, 22, 23, 24, 26, 27, 28, 29]);
       expect(store.count({})).toBe(405);
 
       // The next refresh: nothing new, the hidden ones stay stored and hidden, nothing is judged again.
