@@ -8,7 +8,8 @@
  *
  * The parts, in store/: connection.ts (opening, the pragmas, CacheOpenError), schema.ts (tables and
  * migrations), save-feed.ts (writing a refreshed feed), write-lock.ts (parse workers taking turns),
- * lists.ts (which articles a Scope selects, and in what order), pages.ts (articles' web pages).
+ * lists.ts (which articles a Scope selects, and in what order), pages.ts (articles' web pages),
+ * filtering.ts (what the settings' filters read, and the tags they give articles).
  */
 import type Database from 'better-sqlite3';
 import type { ParsedFeed } from './types.js';
