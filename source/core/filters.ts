@@ -13,7 +13,7 @@
  * the refresh goes on. The patterns are the only user input: no user code is ever evaluated.
  */
 import vm from 'node:vm';
-import { htmlToPlainText } from './html.js';
+import { htmlToText } from './parse.js';
 import { FILTER_FLAGS, filterName, MATCH_KEYS, parseAction, type FilterAction, type FilterSpec, type MatchKey } from './filter-specs.js';
 import type { Article } from './types.js';
 
@@ -141,7 +141,7 @@ function matchOne(filter: CompiledFilter, feed: FilterFeed, subjects: Subjects, 
 
 function subjectsOf(filters: readonly CompiledFilter[], articles: readonly Article[]): Subjects {
   // Stripping HTML costs more than matching: only when some filter reads the text.
-  const text = filters.some((f) => f.match.text) ? articles.map((a) => htmlToPlainText(a.html)) : null;
+  const text = filters.some((f) => f.match.text) ? articles.map((a) => htmlToText(a.html, false)) : null;
   const title = articles.map((a) => a.title);
   const author = articles.map((a) => a.author);
   const sum = (list: string[] | null) => (list ?? []).reduce((n, s) => n + s.length, 0);
