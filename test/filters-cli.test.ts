@@ -107,6 +107,24 @@ describe('filters through the CLI', () => {
     expect(await articles()).toHaveLength(5);
   }, 60_000);
 
+  it('judges the articles `add` caches as a refresh would', async () => {
+    server.route('/feed.rss', { body: rss(FIRST), headers: { 'content-type': 'application/rss+xml' } });
+    const other = path.join(dir, 'home-add');
+    fs.mkdirSync(other);
+    fs.writeFileSync(path.join(other, 'config.json'), JSON.stringify({ feeds: [], filters: FILTERS }));
+    const added = await runCli(other, ['add', feedUrl, '--tag', 'news']);
+    expect(added.code, added.stderr).toBe(0);
+    const run = await runCli(other, ['articles', '--json']);
+    const rows = JSON.parse(run.stdout) as { title: string; read: boolean; starred: boolean }[];
+    expect(rows.map((r) => [r.title, r.read, r.starred])).toEqual([
+      ['An ordinary post', false, false],
+      ['Memory safety, again', false, false],
+      ['Breaking: feeds are back', false, true],
+      ['Weekly links', true, false],
+    ]);
+    expect(JSON.parse((await runCli(other, ['articles', '--json', '--tag', 'rust'])).stdout)).toHaveLength(1);
+  }, 60_000);
+
   it('stops with exit 2 and one line naming the filter when an expression does not compile', async () => {
     writeSettings([...FILTERS.slice(0, 2), { match: { title: 'ok', author: '[unclosed' }, action: 'hide' }]);
     for (const command of [['articles'], ['refresh']]) {

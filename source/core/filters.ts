@@ -15,7 +15,7 @@
 import vm from 'node:vm';
 import { htmlToText } from './parse.js';
 import { FILTER_FLAGS, filterName, MATCH_KEYS, parseAction, type FilterAction, type FilterSpec, type MatchKey } from './filter-specs.js';
-import type { Article } from './types.js';
+import type { Article, ParsedFeed } from './types.js';
 
 export interface CompiledFilter {
   name: string;
@@ -74,6 +74,21 @@ export function compiledFilters(specs: readonly FilterSpec[]): CompiledFilter[] 
   const key = JSON.stringify(specs);
   if (cached?.key !== key) cached = { key, filters: compileFilters(specs) };
   return cached.filters;
+}
+
+/** What judging a feed needs from the cache (Store.filterInput): its names and tags, and what it lacks. */
+export interface FilterSource {
+  filterInput(url: string, articles: readonly Article[]): { names: string[]; tags: string[]; unseen: Article[] };
+}
+
+/**
+ * The filters' verdicts on a parsed feed's articles the cache does not hold yet. Judged before the
+ * feed's transaction, so a slow expression never holds the other workers' write lock.
+ */
+export function filterFeed(source: FilterSource, feedUrl: string, feed: ParsedFeed, specs: readonly FilterSpec[]): FilterResult {
+  const input = source.filterInput(feedUrl, feed.articles);
+  const names = feed.title ? [...input.names, feed.title] : input.names;
+  return applyFilters(compiledFilters(specs), { names, tags: input.tags }, input.unseen);
 }
 
 /** The matching runs here; `task` is set before each run, so no code but this line ever runs in it. */

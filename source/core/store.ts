@@ -158,7 +158,11 @@ export class Store {
   }
 
   /** Store one successfully fetched and parsed feed, its validators and its articles, in one transaction. */
-  saveFeed(url: string, parsed: ParsedFeed, meta: { etag: string | null; lastModified: string | null; broken?: boolean; now?: number }): SaveResult {
+  saveFeed(
+    url: string,
+    parsed: ParsedFeed,
+    meta: { etag: string | null; lastModified: string | null; broken?: boolean; now?: number; marks?: ReadonlyMap<Article, NewArticleMarks> },
+  ): SaveResult {
     return saveFeed(this.db, url, parsed, meta, this.writeLock);
   }
 

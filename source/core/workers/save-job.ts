@@ -55,14 +55,8 @@ export async function saveParsed(store: Store, parsed: ParseOutput, target: Save
   };
 }
 
-/**
- * The filters' marks for the feed's articles the cache does not hold yet, judged before the feed's
- * transaction, so a slow expression never holds the other workers' write lock.
- */
 async function runFilters(store: Store, parsed: ParseOutput, feedUrl: string, specs: FilterSpec[]) {
-  const { applyFilters, compiledFilters } = await import('../filters.js');
-  const input = store.filterInput(feedUrl, parsed.feed.articles);
-  const names = parsed.feed.title ? [...input.names, parsed.feed.title] : input.names;
-  const result = applyFilters(compiledFilters(specs), { names, tags: input.tags }, input.unseen);
+  const { filterFeed } = await import('../filters.js');
+  const result = filterFeed(store, feedUrl, parsed.feed, specs);
   return { marks: result.decisions as ReadonlyMap<Article, NewArticleMarks>, warnings: result.warnings };
 }
