@@ -12,6 +12,8 @@ import { filtersProblem, type FilterSpec } from '../source/core/filter-specs.js'
 import { loadSettings, resolveHome, SettingsError, type Home } from '../source/core/settings.js';
 import { Store } from '../source/core/store.js';
 import { inlinePool } from '../source/core/workers.js';
+import { refreshSummaryLine } from '../source/core/refresh-summary.js';
+import type { RefreshSummary } from '../source/core/refresh.js';
 import type { Article } from '../source/core/types.js';
 
 let dir: string;
@@ -205,6 +207,31 @@ describe('an expression that backtracks without end', () => {
       store.close();
     }
   }, 30_000);
+});
+
+describe('a skipped filter in the refresh summary', () => {
+  const summary = (filterWarnings?: string[]): RefreshSummary => ({
+    total: 2,
+    updated: 2,
+    recovered: 0,
+    notModified: 0,
+    skipped: 0,
+    failed: [],
+    added: 3,
+    bytes: 0,
+    parseMs: 0,
+    elapsedMs: 0,
+    ...(filterWarnings ? { filterWarnings } : {}),
+  });
+  it("is named on the reader's status line, which has no stderr beside it", () => {
+    const one = ['https://a.example/feed: filters[1] took too long (over 200 ms) and was skipped for this feed'];
+    expect(refreshSummaryLine(summary(one), { firstFailure: true })).toBe(
+      '2 feeds: 2 updated, 0 unchanged, 0 failed; 3 new articles; https://a.example/feed: filters[1] took too long (over 200 ms) and was skipped for this feed',
+    );
+    expect(refreshSummaryLine(summary([...one, 'https://b.example/feed: filters[1] …']), { firstFailure: true })).toMatch(/skipped for this feed; …$/);
+    // `refresh` prints each on stderr as it happens: its summary line stays as it was.
+    expect(refreshSummaryLine(summary(one))).toBe('2 feeds: 2 updated, 0 unchanged, 0 failed; 3 new articles');
+  });
 });
 
 describe('what the cache keeps of the filters', () => {
