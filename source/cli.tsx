@@ -24,7 +24,7 @@ commands:
                                     Lemmy thread URL
   discussions URL [--json]          every discussion of an article: its own comments, and where
                                     Hacker News, Reddit and Lobsters say it was submitted (asks them)
-  articles [--unread] [--starred] [--feed URL] [--limit N] [--json]
+  articles [--unread] [--starred] [--feed URL] [--tag T] [--limit N] [--json]
                                     list cached articles, newest first
   mark read|unread|star|unstar ID...  change an article's state (ids from 'articles')
   add URL [--tag T]                 check a feed and subscribe to it
@@ -50,7 +50,7 @@ const COMMANDS: Record<string, Command> = {
   refresh: { flags: { json: 'boolean' }, run: async (c, a) => (await import('./commands/refresh.js')).refreshCommand(c, a) },
   feed: { flags: { json: 'boolean' }, run: async (c, a) => (await import('./commands/feed.js')).feedCommand(c, a) },
   articles: {
-    flags: { unread: 'boolean', starred: 'boolean', json: 'boolean', feed: 'value', limit: 'value' },
+    flags: { unread: 'boolean', starred: 'boolean', json: 'boolean', feed: 'value', tag: 'value', limit: 'value' },
     run: async (c, a) => (await import('./commands/articles.js')).articlesCommand(c, a),
   },
   mark: { flags: {}, run: async (c, a) => (await import('./commands/mark.js')).markCommand(c, a) },

@@ -88,6 +88,55 @@ describe('parseAndSave', () => {
     reopened.close();
   });
 
+  it("applies the settings' filters in the workers, to new articles only, and no expression hangs them", async () => {
+    if (!fs.existsSync(worker)) throw new Error('build first: node source/scripts/build.mjs (npm test does)');
+    const store = Store.open(path.join(dir, 'filters.db'));
+    const url = 'https://f3.example/feed';
+    store.syncFeeds([{ url, tags: ['work'] }]);
+    const pool = createParsePool({ threads: 2, script: new URL(`file://${worker}`), store });
+    // 450 items: saved in steps (save-feed.ts), the filters' marks judged once for all of them. One item's
+    // title is 50,000 a's and a b, on which (a+)+$ backtracks for minutes without the workers' timeout.
+    const bytes = () => {
+      const text = new TextDecoder().decode(rss(3, 450)).replace('<title>Feed 3 item 7</title>', `<title>${'a'.repeat(50_000)}b</title>`);
+      return new TextEncoder().encode(text);
+    };
+    const filters = [
+      { match: { title: 'item \\d*5$' }, action: 'hide' },
+      { match: { title: 'item 1\\d$', feed: 'f3\\.example' }, action: 'star' },
+      { match: { title: '(a+)+$' }, action: 'read' },
+      { match: { text: 'body 2\\d? of', tag: '^work$' }, action: 'tag:twenties' },
+    ];
+    const target = { feedUrl: url, etag: null, lastModified: null, now: 1, filters };
+    try {
+      const started = performance.now();
+      const saved = await pool.parseAndSave(bytes(), 'application/rss+xml', url, target);
+      expect(performance.now() - started).toBeLessThan(10_000);
+      expect(saved).toMatchObject({ added: 405, hidden: 45, items: 450, filterWarnings: [expect.stringMatching(/^filters\[2\] took too long/)] });
+      const rows = (where: string) =>
+        (store.db.prepare(`SELECT guid FROM articles WHERE ${where} ORDER BY id`).all() as { guid: string }[]).map((r) => Number(r.guid.slice(3)));
+      expect(rows('hidden = 1')).toEqual(Array.from({ length: 45 }, (_, i) => i * 10 + 5));
+      expect(rows('hidden = 1 AND read = 0')).toEqual([]);
+      // A hidden article keeps the other filters' marks (15 is hidden and starred): only hiding keeps it out of view.
+      expect(rows('starred = 1')).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+      expect(rows('read = 1 AND hidden = 0')).toEqual([]);
+      expect(
+        store
+          .articles({ tag: 'twenties' }, { limit: 50 })
+          .map((r) => Number(r.guid.slice(3)))
+          .sort((x, y) => x - y),
+      ).toEqual([2, 20, 21, 22, 23, 24, 26, 27, 28, 29]);
+      expect(store.count({})).toBe(405);
+
+      // The next refresh: nothing new, the hidden ones stay stored and hidden, nothing is judged again.
+      const again = await pool.parseAndSave(bytes(), 'application/rss+xml', url, target);
+      expect(again).toEqual({ added: 0, updated: 0, hidden: undefined, items: 450, broken: false, parseMs: expect.any(Number) });
+      expect(store.count({})).toBe(405);
+    } finally {
+      await pool.close();
+      store.close();
+    }
+  }, 30_000);
+
   it('parses in the workers and stores on the caller thread when the cache is in memory', async () => {
     if (!fs.existsSync(worker)) throw new Error('build first: node source/scripts/build.mjs (npm test does)');
     const store = Store.open(':memory:');

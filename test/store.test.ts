@@ -34,7 +34,7 @@ const URL_B = 'https://b.example/feed';
 
 describe('Store', () => {
   it('migrates to the current schema with WAL', () => {
-    expect(store.db.pragma('user_version', { simple: true })).toBe(6);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(7);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
@@ -130,11 +130,12 @@ describe('Store', () => {
     store.db.exec('ANALYZE');
     const list = (where: string) =>
       `SELECT a.id FROM articles a CROSS JOIN feeds f ON f.id = a.feed_id WHERE ${where} ORDER BY a.sort_key DESC, a.id DESC LIMIT 50 OFFSET 100`;
-    expect(plan(list('f.active = 1'))).toMatch(/COVERING INDEX articles_by_time/);
-    expect(plan(list('f.active = 1'))).not.toMatch(/TEMP B-TREE/);
+    // Lists leave out hidden articles as lists.ts does: `a.hidden = 0`, except the unread list of all.
+    expect(plan(list('f.active = 1 AND a.hidden = 0'))).toMatch(/COVERING INDEX articles_by_time/);
+    expect(plan(list('f.active = 1 AND a.hidden = 0'))).not.toMatch(/TEMP B-TREE/);
     expect(plan(list('f.active = 1 AND a.read = 0'))).toMatch(/COVERING INDEX articles_unread_by_time/);
-    expect(plan(list('f.active = 1 AND a.feed_id = ?'), 1)).toMatch(/articles_by_feed_time/);
-    expect(plan(list('f.active = 1 AND a.feed_id = ?'), 1)).not.toMatch(/TEMP B-TREE/);
+    expect(plan(list('f.active = 1 AND a.hidden = 0 AND a.feed_id = ?'), 1)).toMatch(/articles_by_feed_time/);
+    expect(plan(list('f.active = 1 AND a.hidden = 0 AND a.feed_id = ?'), 1)).not.toMatch(/TEMP B-TREE/);
   });
 
   const listIndexes = (s: Store) =>
@@ -215,17 +216,25 @@ describe('Store large feeds', () => {
 
   it('brings a schema-3 cache up to date: its articles kept, the pages table added', () => {
     store.saveFeed(URL_A, feed([article(1)]), { etag: null, lastModified: null });
-    // What migrations 4 (pages), 5 (discussions found elsewhere) and 6 (enclosures) add, taken away again.
-    store.db.exec(`DROP TABLE pages; ALTER TABLE bodies DROP COLUMN enclosures;
+    // What migrations 4 (pages), 5 (discussions found elsewhere), 6 (enclosures) and 7 (filters) add, taken away again.
+    store.db.exec(`DROP TABLE article_tags; DROP INDEX articles_by_time; DROP INDEX articles_by_feed_time;
+      ALTER TABLE articles DROP COLUMN hidden;
+      CREATE INDEX articles_by_time ON articles (sort_key DESC, id DESC, feed_id);
+      CREATE INDEX articles_by_feed_time ON articles (feed_id, sort_key DESC, id DESC);
+      DROP TABLE pages; ALTER TABLE bodies DROP COLUMN enclosures;
       ALTER TABLE articles DROP COLUMN orig_link; ALTER TABLE articles DROP COLUMN lookup_count;
       DROP TABLE lookups; DROP TABLE discussion_choices; DROP TABLE discussion_visits; DROP TABLE service_requests; DROP TABLE service_pauses;`);
     store.db.pragma('user_version = 3');
     store.close();
     store = Store.open(path.join(dir, 'cache.db'));
-    expect(store.db.pragma('user_version', { simple: true })).toBe(6);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(7);
     expect(store.count({})).toBe(1);
     expect(store.page('https://example.org/1')).toBeUndefined();
     expect(store.pagesWanted(URL_A, 30, 0)).toEqual(['https://example.org/1']);
+    // The list indexes come back partial, leaving hidden articles out (migration 6).
+    const indexSql = (name: string) => (store.db.prepare('SELECT sql FROM sqlite_master WHERE name = ?').get(name) as { sql: string }).sql;
+    expect(indexSql('articles_by_time')).toMatch(/WHERE hidden = 0$/);
+    expect(indexSql('articles_by_feed_time')).toMatch(/WHERE hidden = 0$/);
   });
 });
 

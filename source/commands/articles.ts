@@ -1,4 +1,4 @@
-/** `broadsheet articles [--unread] [--starred] [--feed URL] [--limit N] [--json]`: list cached articles, newest first. */
+/** `broadsheet articles [--unread] [--starred] [--feed URL] [--tag T] [--limit N] [--json]`: list cached articles, newest first. */
 import type { Context } from './context.js';
 import { UsageError } from './context.js';
 import type { ParsedArgs } from './args.js';
@@ -14,6 +14,8 @@ export function articlesCommand(ctx: Context, args: ParsedArgs): number {
     if (!feed) throw new UsageError(`not subscribed: ${args.flags.feed}`);
     scope.feedId = feed.id;
   }
+  // A feed's tag or one a filter gave articles, as the reader's tag views show them.
+  if (typeof args.flags.tag === 'string') scope.tag = args.flags.tag;
   const limit = args.flags.limit === undefined ? Infinity : Number(args.flags.limit);
   if (!(limit >= 0)) throw new UsageError('--limit needs a number');
   const json = Boolean(args.flags.json);

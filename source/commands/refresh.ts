@@ -38,17 +38,25 @@ export async function refreshCommand(ctx: Context, args: ParsedArgs): Promise<nu
       logins: new FeedLogins(() => ctx.loaded.settings.feeds),
       // Nothing reads lists in this process meanwhile: a first refresh builds them after the load.
       bulkLoad: true,
+      filters: ctx.loaded.settings.filters,
       onProgress: (p) => {
         bar?.update(p);
         const outcome = p.outcome;
         if (outcome.status === 'failed') {
           bar?.clear();
           ctx.err.write(`broadsheet: ${outcome.url}: ${outcome.reason}\n`);
-        } else if (outcome.status === 'updated' && outcome.broken) {
-          const entry = { url: outcome.url, items: outcome.items, reason: outcome.brokenReason ?? 'XML error' };
-          broken.push(entry);
-          bar?.clear();
-          ctx.err.write(`broadsheet: ${outcome.url}: recovered ${entry.items} item${entry.items === 1 ? '' : 's'} from a broken feed (${entry.reason})\n`);
+        } else if (outcome.status === 'updated') {
+          if (outcome.broken) {
+            const entry = { url: outcome.url, items: outcome.items, reason: outcome.brokenReason ?? 'XML error' };
+            broken.push(entry);
+            bar?.clear();
+            ctx.err.write(`broadsheet: ${outcome.url}: recovered ${entry.items} item${entry.items === 1 ? '' : 's'} from a broken feed (${entry.reason})\n`);
+          }
+          // A filter skipped as too slow: the refresh went on, the user should know which one.
+          for (const warning of outcome.filterWarnings ?? []) {
+            bar?.clear();
+            ctx.err.write(`broadsheet: ${outcome.url}: ${warning}\n`);
+          }
         }
         outcomes.push(outcome);
       },

@@ -22,7 +22,7 @@ import { normalizeTree } from './parse/normalize.js';
 import { onlyDtdEntities, parseXmlWithRepair } from './parse/repair.js';
 
 export { FeedParseError } from './parse/errors.js';
-export { normalizeTitle } from './parse/text.js';
+export { htmlToText, normalizeTitle } from './parse/text.js';
 export type { XmlNode } from './parse/nodes.js';
 export { normalizeTree } from './parse/normalize.js';
 export { MAX_DEPTH, recoverFeed } from './parse/recover.js';

@@ -21,5 +21,8 @@ export function refreshSummaryLine(s: RefreshSummary, options: SummaryOptions = 
   const line =
     `${count(s.total, 'feed')}: ${s.updated} updated${s.recovered ? ` (${s.recovered} broken, recovered)` : ''}, ` +
     `${s.notModified} unchanged, ${s.skipped ? `${s.skipped} skipped, ` : ''}${failed} failed${why}; ${count(s.added, 'new article')}`;
-  return options.timing ? `${line}; ${(s.bytes / 1e6).toFixed(1)} MB in ${(s.elapsedMs / 1000).toFixed(1)} s` : line;
+  // The reader has no stderr for a filter skipped as too slow either: say so, once.
+  const warnings = s.filterWarnings ?? [];
+  const slow = options.firstFailure && warnings.length ? `; ${warnings[0]}${warnings.length > 1 ? '; …' : ''}` : '';
+  return options.timing ? `${line}; ${(s.bytes / 1e6).toFixed(1)} MB in ${(s.elapsedMs / 1000).toFixed(1)} s` : line + slow;
 }

@@ -8,6 +8,7 @@ import { fetchBytes, FetchError, type BasicCredentials } from './http.js';
 import { FeedParseError } from './parse/errors.js';
 import { inlinePool, type ParsePool } from './workers.js';
 import type { Settings } from './settings.js';
+import type { FilterSpec } from './filter-specs.js';
 import type { Store } from './store.js';
 import type { ParsedFeed } from './types.js';
 
@@ -23,6 +24,10 @@ export type FeedOutcome =
       broken: boolean;
       brokenReason?: string;
       movedTo: string | null;
+      /** New articles the settings' filters hid (not counted in `added`). */
+      hidden?: number;
+      /** Filters skipped for this feed because they ran too long, one line each. */
+      filterWarnings?: string[];
     }
   | { url: string; status: 'not-modified' }
   | { url: string; status: 'skipped'; reason: string }
@@ -43,6 +48,8 @@ export interface RefreshSummary {
   skipped: number;
   failed: FeedOutcome[];
   added: number;
+  /** "URL: filters[1] took too long …", for each feed a filter was skipped on. */
+  filterWarnings?: string[];
   bytes: number;
   parseMs: number;
   elapsedMs: number;
@@ -60,6 +67,8 @@ export interface RefreshOptions {
   bulkLoad?: boolean;
   /** The feeds' HTTP Basic credentials, asked for on the main thread just before each fetch. */
   logins?: Pick<FeedLogins, 'credentialsFor'>;
+  /** The settings' filters, applied to each feed's new articles as they are stored (filters.ts). */
+  filters?: FilterSpec[];
 }
 
 /** A bulk load pays for building the list indexes at the end: worth it for many feeds only. */
@@ -101,6 +110,7 @@ export async function refreshFeeds(options: RefreshOptions): Promise<RefreshSumm
       summary.updated++;
       if (outcome.broken) summary.recovered++;
       summary.added += outcome.added;
+      if (outcome.filterWarnings) summary.filterWarnings = [...(summary.filterWarnings ?? []), ...outcome.filterWarnings.map((w) => `${outcome.url}: ${w}`)];
     } else if (outcome.status === 'not-modified') summary.notModified++;
     else if (outcome.status === 'skipped') summary.skipped++;
     else summary.failed.push(outcome);
@@ -147,6 +157,7 @@ export async function refreshFeeds(options: RefreshOptions): Promise<RefreshSumm
         etag: result.etag,
         lastModified: result.lastModified,
         now: now(),
+        ...(options.filters?.length ? { filters: options.filters } : {}),
       });
       summary.parseMs += saved.parseMs;
       return {
@@ -158,6 +169,8 @@ export async function refreshFeeds(options: RefreshOptions): Promise<RefreshSumm
         broken: saved.broken,
         ...(saved.brokenReason ? { brokenReason: saved.brokenReason } : {}),
         movedTo: result.movedTo,
+        ...(saved.hidden ? { hidden: saved.hidden } : {}),
+        ...(saved.filterWarnings ? { filterWarnings: saved.filterWarnings } : {}),
       };
     } catch (error) {
       const reason = describeFailure(error);

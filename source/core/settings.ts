@@ -16,6 +16,7 @@ import Conf from 'conf';
 import envPaths from 'env-paths';
 import { separateUrlCredentials, type FeedAuth, type UrlCredentials } from './feed-auth.js';
 import { namesProblem } from './settings-names.js';
+import { FILTER_SCHEMA, filtersProblem, type FilterSpec } from './filter-specs.js';
 
 export interface FeedSetting {
   url: string;
@@ -55,6 +56,8 @@ export interface Settings {
   };
   /** Which services are asked where an article was submitted; [] turns lookups off. */
   discussions: { lookup: Array<(typeof LOOKUP_SERVICES)[number]> };
+  /** Applied to new articles as a refresh stores them (filters.ts). */
+  filters: FilterSpec[];
 }
 
 export const DEFAULTS: Omit<Settings, 'feeds'> = {
@@ -71,6 +74,7 @@ export const DEFAULTS: Omit<Settings, 'feeds'> = {
     bluesky: { api: 'https://public.api.bsky.app', web: 'https://bsky.app' },
   },
   discussions: { lookup: [...LOOKUP_SERVICES] },
+  filters: [],
 };
 
 /** A settings problem the user must fix: printed as one line, exit code 2. */
@@ -127,6 +131,7 @@ export const SCHEMA = {
   discussions: strictObject({
     lookup: { type: 'array', uniqueItems: true, items: { enum: [...LOOKUP_SERVICES] } },
   }),
+  filters: FILTER_SCHEMA,
 };
 
 export const ROOT_SCHEMA = { additionalProperties: false, patternProperties: { '^(\\$|//)': {} } };
@@ -248,7 +253,8 @@ function readRaw(home: Home): Record<string, unknown> | null {
     throw describe(error, home.configPath);
   }
   // The schema allows any name under `keys` and `theme`; only the reader's own names are settings.
-  const problem = namesProblem(raw);
+  // Likewise any string as a filter's expression: each must compile, here, not in a refresh's worker.
+  const problem = namesProblem(raw) ?? filtersProblem((raw.filters as FilterSpec[] | undefined) ?? []);
   if (problem) throw new SettingsError(`${home.configPath}: ${problem}`);
   return raw;
 }
@@ -270,6 +276,7 @@ function merge(raw: Record<string, unknown>): Settings {
       bluesky: { ...DEFAULTS.sources.bluesky, ...r.sources?.bluesky },
     },
     discussions: { lookup: [...(r.discussions?.lookup ?? DEFAULTS.discussions.lookup)] },
+    filters: r.filters ?? DEFAULTS.filters,
   };
 }
 

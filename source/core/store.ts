@@ -8,7 +8,8 @@
  *
  * The parts, in store/: connection.ts (opening, the pragmas, CacheOpenError), schema.ts (tables and
  * migrations), save-feed.ts (writing a refreshed feed), write-lock.ts (parse workers taking turns),
- * lists.ts (which articles a Scope selects, and in what order), pages.ts (articles' web pages).
+ * lists.ts (which articles a Scope selects, and in what order), pages.ts (articles' web pages),
+ * filtering.ts (what the settings' filters read, and the tags they give articles).
  */
 import type Database from 'better-sqlite3';
 import type { Enclosure, ParsedFeed } from './types.js';
@@ -16,6 +17,7 @@ import type { FeedSetting } from './settings.js';
 import { ARTICLE_COLUMNS, listCount, listIds, listPage, listPosition, neighbourUnread, toArticleRow } from './store/lists.js';
 import { saveFeed, saveFeedInSteps } from './store/save-feed.js';
 import { enclosuresFromJson } from './store/enclosures.js';
+import { filterInput, tagCounts, type FilterInput } from './store/filtering.js';
 import { openConnection } from './store/connection.js';
 import { TIME_ORDER_INDEXES } from './store/schema.js';
 import { unlocked, type WriteLock } from './store/write-lock.js';
@@ -27,8 +29,10 @@ export type { PageSource, StoredPage } from './store/pages.js';
 
 export { releaseDeadOwner, sharedWriteLock, unlocked, writeLockMemory, type WriteLock } from './store/write-lock.js';
 
-export type { ArticleRow, ExtractedArticle, FeedRow, PageOrigin, PageRecord, SaveResult, Scope } from './store/types.js';
-import type { ArticleRow, FeedRow, SaveResult, Scope } from './store/types.js';
+export type { ArticleRow, ExtractedArticle, FeedRow, NewArticleMarks, PageOrigin, PageRecord, SaveResult, Scope } from './store/types.js';
+import type { ArticleRow, FeedRow, NewArticleMarks, SaveResult, Scope } from './store/types.js';
+export type { FilterInput } from './store/filtering.js';
+import type { Article } from './types.js';
 export { CacheOpenError } from './store/connection.js';
 
 export class Store {
@@ -132,7 +136,7 @@ export class Store {
            f.error, f.retry_after AS retryAfter, f.broken,
            (SELECT group_concat(tag, char(31)) FROM feed_tags t WHERE t.feed_id = f.id) AS tags,
            (SELECT count(*) FROM articles a WHERE a.feed_id = f.id AND a.read = 0) AS unread,
-           (SELECT count(*) FROM articles a WHERE a.feed_id = f.id) AS total
+           (SELECT count(*) FROM articles a WHERE a.feed_id = f.id AND a.hidden = 0) AS total
          FROM feeds f WHERE f.active = 1 ORDER BY lower(title)`,
       )
       // biome-ignore lint/suspicious/noExplicitAny: better-sqlite3 rows are untyped; each is read field by field
@@ -144,18 +148,22 @@ export class Store {
     return this.feeds().find((f) => f.url === url);
   }
 
+  /** The feeds' tags and the tags filters gave articles, with their unread articles (store/filtering.ts). */
   tags(): { tag: string; unread: number }[] {
-    return this.db
-      .prepare(
-        `SELECT t.tag, (SELECT count(*) FROM articles a JOIN feed_tags u ON u.feed_id = a.feed_id
-                        WHERE u.tag = t.tag AND a.read = 0) AS unread
-         FROM (SELECT DISTINCT tag FROM feed_tags JOIN feeds f ON f.id = feed_id WHERE f.active = 1) t ORDER BY t.tag`,
-      )
-      .all() as { tag: string; unread: number }[];
+    return tagCounts(this.db);
+  }
+
+  /** What the settings' filters need to judge a refreshed feed: its names and tags, and its articles not yet stored. */
+  filterInput(url: string, articles: readonly Article[]): FilterInput {
+    return filterInput(this.db, url, articles);
   }
 
   /** Store one successfully fetched and parsed feed, its validators and its articles, in one transaction. */
-  saveFeed(url: string, parsed: ParsedFeed, meta: { etag: string | null; lastModified: string | null; broken?: boolean; now?: number }): SaveResult {
+  saveFeed(
+    url: string,
+    parsed: ParsedFeed,
+    meta: { etag: string | null; lastModified: string | null; broken?: boolean; now?: number; marks?: ReadonlyMap<Article, NewArticleMarks> },
+  ): SaveResult {
     return saveFeed(this.db, url, parsed, meta, this.writeLock);
   }
 
@@ -163,7 +171,7 @@ export class Store {
   saveFeedInSteps(
     url: string,
     parsed: ParsedFeed,
-    meta: { etag: string | null; lastModified: string | null; broken?: boolean; now?: number },
+    meta: { etag: string | null; lastModified: string | null; broken?: boolean; now?: number; marks?: ReadonlyMap<Article, NewArticleMarks> },
   ): Promise<SaveResult> {
     return saveFeedInSteps(this.db, url, parsed, meta, this.writeLock);
   }
@@ -253,8 +261,9 @@ export class Store {
 
   /** Each call is its own transaction: a mark is durable the moment this returns. Returns rows changed. */
   setRead(ids: number[], read: boolean): number {
-    const stmt = this.db.prepare('UPDATE articles SET read = ? WHERE id = ? AND read != ?');
-    return this.db.transaction(() => ids.reduce((n, id) => n + stmt.run(read ? 1 : 0, id, read ? 1 : 0).changes, 0)).immediate();
+    // A hidden article stays read (the unread indexes hold no hidden one: store/schema.ts).
+    const stmt = this.db.prepare('UPDATE articles SET read = ? WHERE id = ? AND read != ? AND (? = 1 OR hidden = 0)');
+    return this.db.transaction(() => ids.reduce((n, id) => n + stmt.run(read ? 1 : 0, id, read ? 1 : 0, read ? 1 : 0).changes, 0)).immediate();
   }
 
   setStarred(ids: number[], starred: boolean): number {

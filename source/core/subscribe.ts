@@ -1,7 +1,8 @@
 /**
  * Subscribing to a feed, the one way `broadsheet add` and the reader's `a` both do it: check the feed
  * (fetch and parse it), or name the feed an HTML page links to; add it to the settings file; cache the
- * articles just fetched, so they show without a refresh. The caller words the result for its screen.
+ * articles just fetched (as the settings' filters mark them), so they show without a refresh. The caller
+ * words the result for its screen.
  */
 import { discoveredUrlOf } from './discover.js';
 import { withoutUserinfo } from './feed-auth.js';
@@ -78,7 +79,9 @@ export async function subscribe(loaded: LoadedSettings, store: () => Store, requ
   try {
     const cache = store();
     cache.syncFeeds(next.feeds);
-    cache.saveFeed(url, checked.feed, { etag: checked.etag, lastModified: checked.lastModified, broken: checked.broken });
+    // The articles just fetched are new too: the filters judge them as a refresh would.
+    const marks = next.filters.length ? (await import('./filters.js')).filterFeed(cache, url, checked.feed, next.filters).decisions : undefined;
+    cache.saveFeed(url, checked.feed, { etag: checked.etag, lastModified: checked.lastModified, broken: checked.broken, ...(marks ? { marks } : {}) });
   } catch (error) {
     result.cacheError = describeFailure(error);
   }

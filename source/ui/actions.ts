@@ -179,7 +179,7 @@ function copyLink(c: ReaderContext) {
 function pickTag(c: ReaderContext) {
   const items = c.sidebarItems();
   const firstTag = items.findIndex((i) => i.kind === 'tag');
-  if (firstTag < 0) return c.dispatch({ type: 'status', text: 'No tags yet: add "tags" to feeds in the settings file.' });
+  if (firstTag < 0) return c.dispatch({ type: 'status', text: 'No tags yet: add "tags" to feeds, or a "tag:NAME" filter, in the settings file.' });
   if (!c.state.sidebar) perform(c, 'toggle-sidebar');
   c.dispatch({ type: 'focus', pane: 'sidebar' });
   c.dispatch({ type: 'sidebar-move', by: 'top' });

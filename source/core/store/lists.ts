@@ -17,16 +17,27 @@ export function toArticleRow(r: any): ArticleRow {
 }
 
 /** The WHERE clause (over `articles a JOIN feeds f`) that selects a scope, and its parameters. */
-function scopeSql(scope: Scope): { where: string; params: unknown[] } {
+function scopeSql(db: Database.Database, scope: Scope): { where: string; params: unknown[] } {
   const clauses = ['f.active = 1'];
   const params: unknown[] = [];
+  // Articles a filter hid are in no list. A hidden article is read too (store/schema.ts, migration 6),
+  // so an unread list of all articles needs no test of its own and keeps its covering index; every
+  // other list says `a.hidden = 0` as written, which is what lets SQLite use the partial indexes.
+  if (!scope.unreadOnly || scope.feedId !== undefined) clauses.push('a.hidden = 0');
   if (scope.feedId !== undefined) {
     clauses.push('a.feed_id = ?');
     params.push(scope.feedId);
   }
   if (scope.tag !== undefined) {
-    clauses.push('a.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ?)');
-    params.push(scope.tag);
+    // A tag holds its feeds' articles and the articles a filter tagged. The OR keeps SQLite from its
+    // per-feed index (counting a feed tag's 45,000 articles: 70 ms instead of 10), so only when needed.
+    const tagged = db.prepare('SELECT 1 FROM article_tags WHERE tag = ? LIMIT 1').get(scope.tag);
+    clauses.push(
+      tagged
+        ? '(a.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ?) OR a.id IN (SELECT article_id FROM article_tags WHERE tag = ?))'
+        : 'a.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ?)',
+    );
+    params.push(...(tagged ? [scope.tag, scope.tag] : [scope.tag]));
   }
   if (scope.unreadOnly) clauses.push('a.read = 0');
   if (scope.starredOnly) clauses.push('a.starred = 1');
@@ -43,7 +54,7 @@ function scopeSql(scope: Scope): { where: string; params: unknown[] } {
  * in a temporary b-tree to return 37 rows.
  */
 export function listPage(db: Database.Database, scope: Scope, page: { offset?: number; limit: number; total?: number }): ArticleRow[] {
-  const { where, params } = scopeSql(scope);
+  const { where, params } = scopeSql(db, scope);
   const offset = page.offset ?? 0;
   // In the second half of a list whose length is known, count from the end: G skips 37 rows, not 300,000.
   if (page.total !== undefined && offset > page.total / 2) {
@@ -74,7 +85,7 @@ export function listPage(db: Database.Database, scope: Scope, page: { offset?: n
 export function listPosition(db: Database.Database, scope: Scope, id: number): number {
   const row = db.prepare('SELECT sort_key AS k FROM articles WHERE id = ?').get(id) as { k: number } | undefined;
   if (!row) return -1;
-  const { where, params } = scopeSql(scope);
+  const { where, params } = scopeSql(db, scope);
   const inScope = db.prepare(`SELECT 1 FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE ${where} AND a.id = ?`).get(...params, id);
   if (!inScope) return -1;
   const before = db
@@ -90,7 +101,7 @@ export function listPosition(db: Database.Database, scope: Scope, id: number): n
 export function neighbourUnread(db: Database.Database, scope: Scope, id: number, direction: 1 | -1): number | undefined {
   const row = db.prepare('SELECT sort_key AS k FROM articles WHERE id = ?').get(id) as { k: number } | undefined;
   if (!row) return undefined;
-  const { where, params } = scopeSql({ ...scope, unreadOnly: true });
+  const { where, params } = scopeSql(db, { ...scope, unreadOnly: true });
   const sql =
     direction === 1
       ? `SELECT a.id FROM articles a CROSS JOIN feeds f ON f.id = a.feed_id WHERE ${where}
@@ -102,14 +113,14 @@ export function neighbourUnread(db: Database.Database, scope: Scope, id: number,
 }
 
 export function listCount(db: Database.Database, scope: Scope): number {
-  const { where, params } = scopeSql(scope);
+  const { where, params } = scopeSql(db, scope);
   const row = db.prepare(`SELECT count(*) AS n FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE ${where}`).get(...params) as { n: number };
   return row.n;
 }
 
 /** The ids of every article in a scope, in no particular order. */
 export function listIds(db: Database.Database, scope: Scope): number[] {
-  const { where, params } = scopeSql(scope);
+  const { where, params } = scopeSql(db, scope);
   const rows = db.prepare(`SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE ${where}`).all(...params);
   return (rows as { id: number }[]).map((r) => r.id);
 }

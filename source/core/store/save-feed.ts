@@ -2,18 +2,20 @@
  * Writing one refreshed feed into the cache: the feed's row and validators, then its articles and
  * bodies, in one transaction (a large feed in steps: saveFeedInSteps). A row is only rewritten when
  * something in it changed, so a refresh that brings nothing new writes (almost) nothing; read and
- * starred marks are never touched.
+ * starred marks are never touched, except that a NEW article is stored with the marks the settings'
+ * filters gave it (`meta.marks`: hidden, read, starred, tags), in the same transaction.
  */
 import type Database from 'better-sqlite3';
-import type { SaveResult } from './types.js';
+import type { NewArticleMarks, SaveResult } from './types.js';
 import type { Article, ParsedFeed } from '../types.js';
 import { unlocked, type WriteLock } from './write-lock.js';
 import { enclosuresToJson } from './enclosures.js';
 
 /** Insert an article, or update it when something in it changed; RETURNING says which. */
 const UPSERT_ARTICLE = `INSERT INTO articles (feed_id, guid, title, link, author, published, sort_key, first_seen,
-                           comments_url, comment_feed_url, comment_count, orig_link)
-     VALUES (@feedId, @guid, @title, @link, @author, @published, @sortKey, @now, @commentsUrl, @commentFeedUrl, @commentCount, @origLink)
+                           comments_url, comment_feed_url, comment_count, orig_link, read, starred, hidden)
+     VALUES (@feedId, @guid, @title, @link, @author, @published, @sortKey, @now, @commentsUrl, @commentFeedUrl, @commentCount, @origLink,
+             @read, @starred, @hidden)
      ON CONFLICT(feed_id, guid) DO UPDATE SET
        title = excluded.title, link = excluded.link, author = excluded.author, published = excluded.published,
        sort_key = CASE WHEN excluded.published IS NOT NULL THEN excluded.sort_key ELSE articles.sort_key END,
@@ -26,12 +28,23 @@ const UPSERT_ARTICLE = `INSERT INTO articles (feed_id, guid, title, link, author
         OR (excluded.comment_count IS NOT NULL AND articles.comment_count IS NOT excluded.comment_count)
      RETURNING id, first_seen = @now AS isNew`;
 
-type SaveMeta = { etag: string | null; lastModified: string | null; broken?: boolean; now?: number };
+type SaveMeta = {
+  etag: string | null;
+  lastModified: string | null;
+  broken?: boolean;
+  now?: number;
+  /** For articles the cache did not hold: ignored for one it holds (its marks are the user's). */
+  marks?: ReadonlyMap<Article, NewArticleMarks>;
+};
+
+const NO_MARKS: ReadonlyMap<Article, NewArticleMarks> = new Map();
 
 /** Store one successfully fetched and parsed feed, its validators and its articles, in one transaction. */
 export function saveFeed(db: Database.Database, url: string, parsed: ParsedFeed, meta: SaveMeta, lock: WriteLock = unlocked): SaveResult {
   const now = meta.now ?? Date.now();
-  return lock(() => db.transaction(() => writeArticles(db, writeFeedRow(db, url, parsed, meta, now, true), parsed.articles, now)).immediate());
+  return lock(() =>
+    db.transaction(() => writeArticles(db, writeFeedRow(db, url, parsed, meta, now, true), parsed.articles, now, meta.marks ?? NO_MARKS)).immediate(),
+  );
 }
 
 /** Articles written per transaction when a feed is large. */
@@ -50,9 +63,12 @@ export async function saveFeedInSteps(db: Database.Database, url: string, parsed
   for (let start = 0; start < parsed.articles.length; start += SAVE_STEP) {
     const last = start + SAVE_STEP >= parsed.articles.length;
     const step = parsed.articles.slice(start, start + SAVE_STEP);
-    const result = lock(() => db.transaction(() => writeArticles(db, writeFeedRow(db, url, parsed, meta, now, last), step, now)).immediate());
+    const result = lock(() =>
+      db.transaction(() => writeArticles(db, writeFeedRow(db, url, parsed, meta, now, last), step, now, meta.marks ?? NO_MARKS)).immediate(),
+    );
     total.added += result.added;
     total.updated += result.updated;
+    if (result.hidden) total.hidden = (total.hidden ?? 0) + result.hidden;
     if (!last) await new Promise((resolve) => setImmediate(resolve));
   }
   return total;
@@ -81,7 +97,13 @@ function writeFeedRow(db: Database.Database, url: string, parsed: ParsedFeed, me
   return row.id;
 }
 
-function writeArticles(db: Database.Database, feedId: number, articles: readonly Article[], now: number): SaveResult {
+function writeArticles(
+  db: Database.Database,
+  feedId: number,
+  articles: readonly Article[],
+  now: number,
+  marks: ReadonlyMap<Article, NewArticleMarks>,
+): SaveResult {
   const upsertArticle = db.prepare(UPSERT_ARTICLE);
   const findId = db.prepare('SELECT id FROM articles WHERE feed_id = ? AND guid = ?');
   const upsertBody = db.prepare(
@@ -89,19 +111,26 @@ function writeArticles(db: Database.Database, feedId: number, articles: readonly
      ON CONFLICT(article_id) DO UPDATE SET html = excluded.html, enclosures = excluded.enclosures
      WHERE bodies.html IS NOT excluded.html OR bodies.enclosures IS NOT excluded.enclosures`,
   );
+  const tagArticle = db.prepare('INSERT OR IGNORE INTO article_tags (tag, article_id) VALUES (?, ?)');
   let added = 0;
   let updated = 0;
+  let hidden = 0;
   for (const article of articles) {
-    const row = upsertArticle.get(articleParams(feedId, article, now)) as { id: number; isNew: number } | undefined;
+    const marked = marks.get(article);
+    const row = upsertArticle.get(articleParams(feedId, article, now, marked)) as { id: number; isNew: number } | undefined;
     let id = row?.id;
-    if (row) row.isNew ? added++ : updated++;
+    if (row?.isNew && marked) {
+      if (marked.hidden) hidden++;
+      else added++;
+      for (const tag of marked.tags) tagArticle.run(tag, row.id);
+    } else if (row) row.isNew ? added++ : updated++;
     else id = (findId.get(feedId, article.id) as { id: number }).id;
     upsertBody.run(id, article.html, enclosuresToJson(article.enclosures));
   }
-  return { added, updated };
+  return hidden ? { added, updated, hidden } : { added, updated };
 }
 
-function articleParams(feedId: number, a: Article, now: number) {
+function articleParams(feedId: number, a: Article, now: number, marked: NewArticleMarks | undefined) {
   const published = a.published ? Date.parse(a.published) : NaN;
   // A date in the future would pin an article to the top of every list: clamp it to now.
   const sortKey = Number.isFinite(published) ? Math.min(published, now) : now;
@@ -118,5 +147,9 @@ function articleParams(feedId: number, a: Article, now: number) {
     commentFeedUrl: a.commentFeedUrl,
     commentCount: a.commentCount,
     origLink: a.origLink ?? '',
+    // A hidden article is read as well, whatever the caller said: the unread indexes rely on it (schema.ts).
+    read: marked?.read || marked?.hidden ? 1 : 0,
+    starred: marked?.starred ? 1 : 0,
+    hidden: marked?.hidden ? 1 : 0,
   };
 }

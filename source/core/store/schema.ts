@@ -10,7 +10,7 @@ import type Database from 'better-sqlite3';
  * so a bulk load into an empty cache builds them afterwards (Store.beginBulkLoad).
  */
 export const TIME_ORDER_INDEXES = `
-   CREATE INDEX IF NOT EXISTS articles_by_time ON articles (sort_key DESC, id DESC, feed_id);
+   CREATE INDEX IF NOT EXISTS articles_by_time ON articles (sort_key DESC, id DESC, feed_id) WHERE hidden = 0;
    CREATE INDEX IF NOT EXISTS articles_unread_by_time ON articles (sort_key DESC, id DESC, feed_id) WHERE read = 0;`;
 
 const MIGRATIONS: string[] = [
@@ -69,9 +69,11 @@ const MIGRATIONS: string[] = [
   `CREATE INDEX articles_unread_by_feed ON articles (feed_id) WHERE read = 0;`,
   // 3: the list-order indexes carry feed_id, so paging deep into a list (G in 300,000 articles) skips
   // rows in the index alone instead of reading each row from the table: 380 ms -> 35 ms.
+  // (Written out: TIME_ORDER_INDEXES has changed since, and a migration must say what it said then.)
   `DROP INDEX articles_by_time;
    DROP INDEX articles_unread_by_time;
-   ${TIME_ORDER_INDEXES}`,
+   CREATE INDEX IF NOT EXISTS articles_by_time ON articles (sort_key DESC, id DESC, feed_id);
+   CREATE INDEX IF NOT EXISTS articles_unread_by_time ON articles (sort_key DESC, id DESC, feed_id) WHERE read = 0;`,
   // 4: articles' web pages, for their full text offline (store/pages.ts), keyed by the URL asked for.
   // html is the page as decoded, gzipped, NULL when the fetch failed; content is the extracted article,
   // NULL when the page could not be read; failure says why either way.
@@ -118,9 +120,25 @@ const MIGRATIONS: string[] = [
      service TEXT PRIMARY KEY,
      until INTEGER NOT NULL
    );`,
-  // Enclosures (podcasts, videos, images) with the body they came with (store/enclosures.ts): a
+  // 6: enclosures (podcasts, videos, images) with the body they came with (store/enclosures.ts): a
   // JSON array of {url, type, length}, NULL when the item has none.
   `ALTER TABLE bodies ADD COLUMN enclosures TEXT;`,
+  // 7: what the settings' filters do to new articles (core/filters.ts). A hidden article is kept, so it
+  // never comes back as new, and is also marked read, so the unread indexes (WHERE read = 0) and counts
+  // never hold one; the two list orders of all articles and of a feed's leave hidden ones out, so a list
+  // still pages through an index alone (its query says `a.hidden = 0`, which selects these partial indexes).
+  // article_tags are the tags a filter gives an article, listed with the feeds' tags.
+  `ALTER TABLE articles ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+   DROP INDEX IF EXISTS articles_by_time;
+   CREATE INDEX articles_by_time ON articles (sort_key DESC, id DESC, feed_id) WHERE hidden = 0;
+   DROP INDEX articles_by_feed_time;
+   CREATE INDEX articles_by_feed_time ON articles (feed_id, sort_key DESC, id DESC) WHERE hidden = 0;
+   CREATE TABLE article_tags (
+     tag TEXT NOT NULL,
+     article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+     PRIMARY KEY (tag, article_id)
+   ) WITHOUT ROWID;
+   CREATE INDEX article_tags_by_article ON article_tags (article_id);`,
 ];
 
 /** Bring the cache up to the current schema, one transaction per migration. */

@@ -49,8 +49,19 @@ export interface Scope {
 }
 
 export interface SaveResult {
+  /** New articles stored, not counting those a filter hid. */
   added: number;
   updated: number;
+  /** New articles a filter hid (stored hidden and read), when there were any. */
+  hidden?: number;
+}
+
+/** What the settings' filters (core/filters.ts) decided for a new article, stored with it. */
+export interface NewArticleMarks {
+  hidden: boolean;
+  read: boolean;
+  starred: boolean;
+  tags: string[];
 }
 
 /** What was read from an article's web page: the article (Readability's), or why there is none. */
