@@ -8,12 +8,13 @@
  *
  * The parts, in store/: connection.ts (opening, the pragmas, CacheOpenError), schema.ts (tables and
  * migrations), save-feed.ts (writing a refreshed feed), write-lock.ts (parse workers taking turns),
- * lists.ts (which articles a Scope selects, and in what order), pages.ts (articles' web pages).
+ * lists.ts (which articles a Scope selects, and in what order), search.ts (the full-text index and
+ * its queries), pages.ts (articles' web pages).
  */
 import type Database from 'better-sqlite3';
 import type { ParsedFeed } from './types.js';
 import type { FeedSetting } from './settings.js';
-import { ARTICLE_COLUMNS, listCount, listIds, listPage, listPosition, neighbourUnread, toArticleRow } from './store/lists.js';
+import { ARTICLE_COLUMNS, listCount, listIds, listPage, listPosition, neighbourUnread, rankedPage, toArticleRow } from './store/lists.js';
 import { saveFeed, saveFeedInSteps } from './store/save-feed.js';
 import { openConnection } from './store/connection.js';
 import { TIME_ORDER_INDEXES } from './store/schema.js';
@@ -29,6 +30,7 @@ export { releaseDeadOwner, sharedWriteLock, unlocked, writeLockMemory, type Writ
 export type { ArticleRow, ExtractedArticle, FeedRow, PageOrigin, PageRecord, SaveResult, Scope } from './store/types.js';
 import type { ArticleRow, FeedRow, SaveResult, Scope } from './store/types.js';
 export { CacheOpenError } from './store/connection.js';
+export { searchTerms, type SearchTerm } from './store/search.js';
 
 export class Store {
   readonly db: Database.Database;
@@ -214,6 +216,11 @@ export class Store {
   /** One page of a list, newest first; pass the list's `total` when known, to page from the end. */
   articles(scope: Scope, page: { offset?: number; limit: number; total?: number }): ArticleRow[] {
     return listPage(this.db, scope, page);
+  }
+
+  /** Articles matching a search (store/search.ts), best match first, within a scope. */
+  search(query: string, scope: Scope, page: { offset?: number; limit: number }): ArticleRow[] {
+    return rankedPage(this.db, query, scope, page);
   }
 
   /** Where an article stands in a list: how many rows of the scope sort before it (or -1 if absent). */

@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { ArticleRow, Scope } from './types.js';
+import { ftsQuery, RANK } from './search.js';
 
 export const ARTICLE_COLUMNS = `a.id, a.feed_id AS feedId, COALESCE(f.configured_title, NULLIF(f.title, ''), f.url) AS feed,
   a.guid, a.title, a.link, a.author, a.published, a.sort_key AS sortKey, a.read, a.starred,
@@ -31,8 +32,13 @@ function scopeSql(scope: Scope): { where: string; params: unknown[] } {
   if (scope.unreadOnly) clauses.push('a.read = 0');
   if (scope.starredOnly) clauses.push('a.starred = 1');
   if (scope.search) {
-    clauses.push("a.title LIKE ? ESCAPE '\\'");
-    params.push('%' + scope.search.replace(/[\\%_]/g, (c) => '\\' + c) + '%');
+    const match = ftsQuery(scope.search);
+    // A query of no words (`"`, `(`) matches nothing, rather than being an FTS5 syntax error.
+    if (match === null) clauses.push('0');
+    else {
+      clauses.push('a.id IN (SELECT rowid FROM article_search WHERE article_search MATCH ?)');
+      params.push(match);
+    }
   }
   return { where: clauses.join(' AND '), params };
 }
@@ -112,4 +118,22 @@ export function listIds(db: Database.Database, scope: Scope): number[] {
   const { where, params } = scopeSql(scope);
   const rows = db.prepare(`SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE ${where}`).all(...params);
   return (rows as { id: number }[]).map((r) => r.id);
+}
+
+/**
+ * Articles matching a search, best match first (bm25, the title weighted: search.ts's RANK), within the
+ * rest of a scope; for `articles --search`, where the reader asks for the article it means.
+ */
+export function rankedPage(db: Database.Database, query: string, scope: Scope, page: { offset?: number; limit: number }): ArticleRow[] {
+  const match = ftsQuery(query);
+  if (match === null) return [];
+  const { where, params } = scopeSql({ ...scope, search: undefined });
+  const rows = db
+    .prepare(
+      `SELECT ${ARTICLE_COLUMNS} FROM article_search JOIN articles a ON a.id = article_search.rowid JOIN feeds f ON f.id = a.feed_id
+       WHERE article_search MATCH ? AND ${where} ORDER BY ${RANK}, a.sort_key DESC LIMIT ? OFFSET ?`,
+    )
+    // biome-ignore lint/suspicious/noExplicitAny: better-sqlite3 rows are untyped; toArticleRow reads each field
+    .all(match, ...params, page.limit, page.offset ?? 0) as any[];
+  return rows.map(toArticleRow);
 }

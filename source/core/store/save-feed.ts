@@ -1,6 +1,6 @@
 /**
  * Writing one refreshed feed into the cache: the feed's row and validators, then its articles and
- * bodies, in one transaction (a large feed in steps: saveFeedInSteps). A row is only rewritten when
+ * bodies and their place in the search index (search.ts), in one transaction (a large feed in steps: saveFeedInSteps). A row is only rewritten when
  * something in it changed, so a refresh that brings nothing new writes (almost) nothing; read and
  * starred marks are never touched.
  */
@@ -8,6 +8,7 @@ import type Database from 'better-sqlite3';
 import type { SaveResult } from './types.js';
 import type { Article, ParsedFeed } from '../types.js';
 import { unlocked, type WriteLock } from './write-lock.js';
+import { indexArticle } from './search.js';
 
 /** Insert an article, or update it when something in it changed; RETURNING says which. */
 const UPSERT_ARTICLE = `INSERT INTO articles (feed_id, guid, title, link, author, published, sort_key, first_seen,
@@ -94,7 +95,10 @@ function writeArticles(db: Database.Database, feedId: number, articles: readonly
     let id = row?.id;
     if (row) row.isNew ? added++ : updated++;
     else id = (findId.get(feedId, article.id) as { id: number }).id;
-    upsertBody.run(id, article.html);
+    const bodyChanged = upsertBody.run(id, article.html).changes > 0;
+    // The search index follows the article in the same transaction, and only when its text changed:
+    // a refresh that brings nothing new indexes nothing.
+    if (row || bodyChanged) indexArticle(db, id!, article.title, article.html);
   }
   return { added, updated };
 }
