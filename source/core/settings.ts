@@ -45,6 +45,14 @@ export interface Settings {
   };
   /** Which services are asked where an article was submitted; [] turns lookups off. */
   discussions: { lookup: Array<(typeof LOOKUP_SERVICES)[number]> };
+  /** Saved searches: listed in the sidebar beside Unread and Starred, each a list of its matches. */
+  views: SavedSearch[];
+}
+
+export interface SavedSearch {
+  name: string;
+  /** A search as `/` takes it: words, "phrases". */
+  query: string;
 }
 
 export const DEFAULTS: Omit<Settings, 'feeds'> = {
@@ -60,6 +68,7 @@ export const DEFAULTS: Omit<Settings, 'feeds'> = {
     bluesky: { api: 'https://public.api.bsky.app', web: 'https://bsky.app' },
   },
   discussions: { lookup: [...LOOKUP_SERVICES] },
+  views: [],
 };
 
 /** A settings problem the user must fix: printed as one line, exit code 2. */
@@ -109,6 +118,10 @@ export const SCHEMA = {
   discussions: strictObject({
     lookup: { type: 'array', uniqueItems: true, items: { enum: [...LOOKUP_SERVICES] } },
   }),
+  views: {
+    type: 'array',
+    items: { ...strictObject({ name: { type: 'string', minLength: 1 }, query: { type: 'string', pattern: '[\\p{L}\\p{N}]' } }), required: ['name', 'query'] },
+  },
 };
 
 export const ROOT_SCHEMA = { additionalProperties: false, patternProperties: { '^(\\$|//)': {} } };
@@ -251,6 +264,7 @@ function merge(raw: Record<string, unknown>): Settings {
       bluesky: { ...DEFAULTS.sources.bluesky, ...r.sources?.bluesky },
     },
     discussions: { lookup: [...(r.discussions?.lookup ?? DEFAULTS.discussions.lookup)] },
+    views: (r.views ?? DEFAULTS.views).map((v) => ({ name: v.name, query: v.query })),
   };
 }
 

@@ -30,7 +30,6 @@ export { releaseDeadOwner, sharedWriteLock, unlocked, writeLockMemory, type Writ
 export type { ArticleRow, ExtractedArticle, FeedRow, PageOrigin, PageRecord, SaveResult, Scope } from './store/types.js';
 import type { ArticleRow, FeedRow, SaveResult, Scope } from './store/types.js';
 export { CacheOpenError } from './store/connection.js';
-export { searchTerms, type SearchTerm } from './store/search.js';
 
 export class Store {
   readonly db: Database.Database;

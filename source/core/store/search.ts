@@ -14,15 +14,7 @@
  */
 import type Database from 'better-sqlite3';
 import { Parser } from 'htmlparser2';
-
-/** One character of a script written without spaces between words. */
-const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/gu;
-const ENDS_IN_CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]$/u;
-
-/** Every CJK character made a word of its own (unicode61 then indexes each one). */
-export function spaceCjk(text: string): string {
-  return text.replace(CJK, (c) => ` ${c} `);
-}
+import { endsInCjk, searchTerms, spaceCjk } from '../search-terms.js';
 
 /** Elements that end a run of text: `a</p><p>b` is two words, `a<b>b</b>` one. */
 const BREAKS = new Set([
@@ -86,26 +78,6 @@ export function bodyText(html: string): string {
   return parts.join('');
 }
 
-/** One term of a user's query: a word (matched as a prefix) or a quoted phrase. */
-export interface SearchTerm {
-  text: string;
-  phrase: boolean;
-}
-
-/**
- * A user's query as terms: "quoted phrases" and plain words. A quote left open runs to the end.
- * Terms without a letter or digit (`(`, `-`) are dropped: they would match nothing.
- */
-export function searchTerms(query: string): SearchTerm[] {
-  const terms: SearchTerm[] = [];
-  const pattern = /"([^"]*)"?|([^\s"]+)/g;
-  for (const m of query.matchAll(pattern)) {
-    const text = (m[1] ?? m[2] ?? '').trim();
-    if (/[\p{L}\p{N}]/u.test(text)) terms.push({ text, phrase: m[1] !== undefined });
-  }
-  return terms;
-}
-
 /**
  * The FTS5 query for a user's query, or null when it holds no word: every term is an FTS5 string
  * (its quotes doubled), so no operator, column filter or stray bracket the user types is ever read
@@ -116,7 +88,7 @@ export function ftsQuery(query: string): string | null {
   const parts = searchTerms(query).map((term) => {
     const spaced = spaceCjk(term.text).trim().replace(/\s+/g, ' ');
     const quoted = `"${spaced.replace(/"/g, '""')}"`;
-    return term.phrase || ENDS_IN_CJK.test(term.text) ? quoted : `${quoted}*`;
+    return term.phrase || endsInCjk(term.text) ? quoted : `${quoted}*`;
   });
   return parts.length ? parts.join(' AND ') : null;
 }
