@@ -107,7 +107,8 @@ describe('broadsheet CLI', () => {
   it('searches titles and text with --search, best match first, and takes any query', async () => {
     writeConfig({ feeds: [{ url: `${base}/good.xml` }, { url: `${base}/other.xml` }] });
     await run(['refresh']);
-    const search = async (...args: string[]) => JSON.parse((await run(['articles', '--json', '--search', ...args])).stdout).map((a: { title: string }) => a.title);
+    const search = async (...args: string[]) =>
+      JSON.parse((await run(['articles', '--json', '--search', ...args])).stdout).map((a: { title: string }) => a.title);
     // "body 2" is in the text of item 2 of each feed; "good" in every title of one feed.
     expect((await search('body 2')).sort()).toEqual(['good item 2', 'other item 2']);
     expect(await search('GOOD "item 3"')).toEqual(['good item 3']);

@@ -79,7 +79,11 @@ describe('parseAndSave', () => {
       expect(fromWorkers.map((r) => ({ ...r, read: 0 }))).toEqual(everything(inlineStore));
       expect(fromWorkers).toHaveLength(feeds.reduce((n, f) => n + f.items, 0));
       // The workers write the search index too: a word of the bodies finds the same articles both ways.
-      const found = (s: Store, query: string) => s.articles({ search: query }, { limit: 1000 }).map((a) => a.guid).sort();
+      const found = (s: Store, query: string) =>
+        s
+          .articles({ search: query }, { limit: 1000 })
+          .map((a) => a.guid)
+          .sort();
       expect(found(store, '"body 3 of feed 7"')).toEqual(['f7-3']);
       expect(found(store, '"of feed 7"')).toHaveLength(450);
       expect(found(store, 'body 12')).toEqual(found(inlineStore, 'body 12'));

@@ -97,7 +97,10 @@ describe('the search index follows the articles', () => {
   beforeEach(() => store.syncFeeds([{ url: ENGLISH }]));
 
   it('indexes the text, not the markup, and follows changes of title and text', () => {
-    save(ENGLISH, feed([article(1, 'Volcano erupts', '<p class="lede">Lava <b>reach</b>ed the <a href="https://sea.example/">sea</a></p><script>secretword()</script>')]));
+    save(
+      ENGLISH,
+      feed([article(1, 'Volcano erupts', '<p class="lede">Lava <b>reach</b>ed the <a href="https://sea.example/">sea</a></p><script>secretword()</script>')]),
+    );
     expect(titles('lava reached')).toEqual(['Volcano erupts']);
     expect(titles('lede')).toEqual([]);
     expect(titles('href')).toEqual([]);
@@ -110,13 +113,13 @@ describe('the search index follows the articles', () => {
 
   it('leaves an unchanged article in the index untouched, and drops a deleted one', () => {
     save(ENGLISH, feed([article(1, 'Volcano erupts', '<p>Lava</p>'), article(2, 'Other', '<p>Lava too</p>')]));
-    const before = store.db.prepare("SELECT count(*) AS n FROM article_search_data").get() as { n: number };
+    const before = store.db.prepare('SELECT count(*) AS n FROM article_search_data').get() as { n: number };
     const changes = store.db.prepare('SELECT total_changes() AS n').pluck();
     const start = changes.get() as number;
     save(ENGLISH, feed([article(1, 'Volcano erupts', '<p>Lava</p>'), article(2, 'Other', '<p>Lava too</p>')]));
     // The feed's row only: no article, body or index row was written.
     expect((changes.get() as number) - start).toBe(1);
-    expect(store.db.prepare("SELECT count(*) AS n FROM article_search_data").get()).toEqual(before);
+    expect(store.db.prepare('SELECT count(*) AS n FROM article_search_data').get()).toEqual(before);
     store.db.prepare("DELETE FROM articles WHERE guid = 'guid-1'").run();
     const indexed = store.db.prepare("SELECT rowid FROM article_search WHERE article_search MATCH 'lava'").pluck().all();
     expect(indexed).toHaveLength(1);

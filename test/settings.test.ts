@@ -123,7 +123,13 @@ describe('loadSettings', () => {
   it('reads saved searches, none by default, in any script', () => {
     write({ feeds: [] });
     expect(loadSettings(home).settings.views).toEqual([]);
-    write({ feeds: [], views: [{ name: 'Rust', query: 'rust "borrow checker"' }, { name: '南京', query: '南京' }] });
+    write({
+      feeds: [],
+      views: [
+        { name: 'Rust', query: 'rust "borrow checker"' },
+        { name: '南京', query: '南京' },
+      ],
+    });
     expect(loadSettings(home).settings.views).toEqual([
       { name: 'Rust', query: 'rust "borrow checker"' },
       { name: '南京', query: '南京' },

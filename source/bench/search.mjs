@@ -13,7 +13,23 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { Tmux, finish, loadAverage, quantile, readTrace, round, seedCache, sleep, snapshotBuild, startReader, waitComplete, verdict, which, eachOption, runAsScript } from './lib.mjs';
+import {
+  Tmux,
+  finish,
+  loadAverage,
+  quantile,
+  readTrace,
+  round,
+  seedCache,
+  sleep,
+  snapshotBuild,
+  startReader,
+  waitComplete,
+  verdict,
+  which,
+  eachOption,
+  runAsScript,
+} from './lib.mjs';
 
 export const description = 'search in a 300k-article cache: Enter -> results frame (p95), n in the article, and the index size';
 export const usage = '--search-articles N (300000)  --search-runs N (5 runs of each query)  --keep';
@@ -114,7 +130,11 @@ function measureCache(root, cachePath) {
   }
 }
 
-export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = [], root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..') } = {}) {
+export async function run({
+  log = (t) => process.stderr.write(t + '\n'),
+  argv = [],
+  root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..'),
+} = {}) {
   const o = parseOptions(argv);
   if (!which('tmux')) throw new Error('tmux is not installed');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'broadsheet-search-bench-'));
@@ -131,7 +151,16 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
     const size = measureCache(root, cachePath);
     const fileMb = fs.statSync(cachePath).size / 1e6;
     const indexMb = (size.segments + size.docsize + size.idx) / 1e6;
-    rows.push({ table: 'the search index', articles: seeded.articles, 'cache file MB': round(fileMb), 'index MB (segments + sizes + structure)': round(indexMb), 'segments MB': round(size.segments / 1e6), 'per-article sizes MB': round(size.docsize / 1e6), 'share of the cache': `${round((indexMb / fileMb) * 100)} %`, 'seed s (with the index)': seeded.seconds });
+    rows.push({
+      table: 'the search index',
+      articles: seeded.articles,
+      'cache file MB': round(fileMb),
+      'index MB (segments + sizes + structure)': round(indexMb),
+      'segments MB': round(size.segments / 1e6),
+      'per-article sizes MB': round(size.docsize / 1e6),
+      'share of the cache': `${round((indexMb / fileMb) * 100)} %`,
+      'seed s (with the index)': seeded.seconds,
+    });
 
     // ---------------------------------------------------------------- the queries on the cache alone
     for (const { query, kind } of QUERIES) {
@@ -139,8 +168,16 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
       const list = size.db.prepare(
         `SELECT a.id FROM articles a CROSS JOIN feeds f ON f.id = a.feed_id WHERE f.active = 1 AND a.id IN (SELECT rowid FROM article_search WHERE article_search MATCH ?) ORDER BY a.sort_key DESC, a.id DESC LIMIT 37`,
       );
-      const count = size.db.prepare(`SELECT count(*) FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE f.active = 1 AND a.id IN (SELECT rowid FROM article_search WHERE article_search MATCH ?)`).pluck();
-      const unread = size.db.prepare(`SELECT count(*) FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE f.active = 1 AND a.read = 0 AND a.id IN (SELECT rowid FROM article_search WHERE article_search MATCH ?)`).pluck();
+      const count = size.db
+        .prepare(
+          `SELECT count(*) FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE f.active = 1 AND a.id IN (SELECT rowid FROM article_search WHERE article_search MATCH ?)`,
+        )
+        .pluck();
+      const unread = size.db
+        .prepare(
+          `SELECT count(*) FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE f.active = 1 AND a.read = 0 AND a.id IN (SELECT rowid FROM article_search WHERE article_search MATCH ?)`,
+        )
+        .pluck();
       const times = [];
       let matches = 0;
       for (let i = 0; i < o.runs; i++) {
@@ -150,7 +187,14 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
         unread.get(match);
         times.push(performance.now() - t);
       }
-      rows.push({ table: 'the queries on the cache (count + first page + unread count), ms', query, kind, matches, p50: round(quantile(times, 0.5)), max: round(Math.max(...times)) });
+      rows.push({
+        table: 'the queries on the cache (count + first page + unread count), ms',
+        query,
+        kind,
+        matches,
+        p50: round(quantile(times, 0.5)),
+        max: round(Math.max(...times)),
+      });
     }
     size.db.close();
 
@@ -188,8 +232,18 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
       const row = (what, values) => ({
         table: `key -> frame in the article, ms (${o.runs} runs)`,
         key: what,
-        p50: round(quantile(values.filter((v) => v !== null), 0.5)),
-        p95: round(quantile(values.filter((v) => v !== null), 0.95)),
+        p50: round(
+          quantile(
+            values.filter((v) => v !== null),
+            0.5,
+          ),
+        ),
+        p95: round(
+          quantile(
+            values.filter((v) => v !== null),
+            0.95,
+          ),
+        ),
         max: round(Math.max(...values.filter((v) => v !== null))),
       });
       articleRows = [row('Enter on a match (opens it, matches marked)', openMs), row('n (next match)', nMs)];

@@ -131,7 +131,12 @@ export class ReaderData {
       // Saved searches next to them, as newsboat lists its query feeds: each counts its unread matches.
       for (const view of this.options.views?.() ?? []) {
         const name = sanitizeLine(view.name);
-        items.push({ label: name, unread: this.count({ search: view.query, unreadOnly: true }), scope: { kind: 'view', name, query: view.query }, kind: 'view' });
+        items.push({
+          label: name,
+          unread: this.count({ search: view.query, unreadOnly: true }),
+          scope: { kind: 'view', name, query: view.query },
+          kind: 'view',
+        });
       }
       for (const t of this.store.tags()) items.push({ label: `#${t.tag}`, unread: t.unread, scope: { kind: 'tag', tag: t.tag }, kind: 'tag' });
       for (const f of this.feeds()) {

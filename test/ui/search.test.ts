@@ -19,7 +19,7 @@ const marked = (line: string, query: string) => markMatches([line], searchTerms(
 
 describe('marking matches in rendered lines', () => {
   it('marks words where they start, in any case and script, as the index matches them', () => {
-    expect(marked('Browsers and a browser, no abrowser', 'brow')).toBe('[Browsers] and a [browser], no abrowser'.replace('[Browsers]', '[Brow]sers').replace('[browser]', '[brow]ser'));
+    expect(marked('Browsers and a browser, no abrowser', 'brow')).toBe('[Brow]sers and a [brow]ser, no abrowser');
     expect(marked('В Оренбурге и ОРЕНБУРГСКОЙ области', 'оренбург')).toBe('В [Оренбург]е и [ОРЕНБУРГ]СКОЙ области');
     expect(marked('Café au lait', 'cafe')).toBe('[Café] au lait');
     // Chinese has no word starts to keep to: a word is marked wherever it stands.
@@ -107,7 +107,12 @@ describe('/ in the reader', () => {
 
 describe('saved searches', () => {
   it('are listed beside Unread and Starred with their unread counts, and open as lists of their matches', () => {
-    const f = searchFixture({ views: [{ name: 'Volcanoes', query: 'volcano' }, { name: 'Even \x1b[2Jstories', query: 'story "number 2"' }] });
+    const f = searchFixture({
+      views: [
+        { name: 'Volcanoes', query: 'volcano' },
+        { name: 'Even \x1b[2Jstories', query: 'story "number 2"' },
+      ],
+    });
     f.press('f');
     const items = f.controller.sidebarItems();
     expect(items.slice(0, 5).map((i) => [i.label, i.unread])).toEqual([
