@@ -125,6 +125,34 @@ describe('the search index follows the articles', () => {
     expect(indexed).toHaveLength(1);
   });
 
+  it('counts and pages a common word and a rare one alike, without the articles of unsubscribed feeds', () => {
+    const OTHER = 'https://other.example/feed';
+    store.syncFeeds([{ url: ENGLISH }, { url: OTHER }]);
+    // "common" in every article, "rare" in one of 400 (below one in 300: its matches drive the query).
+    const many = Array.from({ length: 400 }, (_, i) => article(i + 1, `Common story ${i + 1}`, i === 123 ? '<p>a rare word</p>' : '<p>plain</p>'));
+    save(ENGLISH, feed(many));
+    save(OTHER, { title: 'Other', link: 'https://other.example/', articles: [article(1, 'Common other', '<p>rare too</p>')] });
+    const newestFirst = (search: string, offset: number, limit: number) => store.articles({ search }, { offset, limit }).map((a) => a.title);
+    expect(store.count({ search: 'common' })).toBe(401);
+    expect(store.count({ search: 'rare' })).toBe(2);
+    // Published a day apart, article 1 first: the newest is the highest number.
+    expect(newestFirst('common', 0, 3)).toEqual(['Common story 400', 'Common story 399', 'Common story 398']);
+    // From the end of the list (the second half of a known total); the same date, the later id first.
+    expect(store.articles({ search: 'common' }, { offset: 398, limit: 5, total: 401 }).map((a) => a.title)).toEqual([
+      'Common story 2',
+      'Common other',
+      'Common story 1',
+    ]);
+    expect(newestFirst('rare', 0, 10)).toEqual(['Common story 124', 'Common other']);
+    store.syncFeeds([{ url: ENGLISH }]);
+    expect(store.count({ search: 'common' })).toBe(400);
+    expect(store.count({ search: 'rare' })).toBe(1);
+    expect(store.count({ search: 'common', unreadOnly: true })).toBe(400);
+    store.setRead([store.articles({ search: 'rare' }, { limit: 1 })[0]!.id], true);
+    expect(store.count({ search: 'common', unreadOnly: true })).toBe(399);
+    expect(newestFirst('common', 0, 1)).toEqual(['Common story 400']);
+  });
+
   it('ranks the best match first for `articles --search`, the title weighted above the text', () => {
     save(
       ENGLISH,

@@ -32,28 +32,35 @@ import {
 } from './lib.mjs';
 
 export const description = 'search in a 300k-article cache: Enter -> results frame (p95), n in the article, and the index size';
-export const usage = '--search-articles N (300000)  --search-runs N (5 runs of each query)  --keep';
+export const usage =
+  '--search-articles N (300000)  --search-runs N (5 runs of each query)  --search-home DIR (a home seed-cache.ts made: skip seeding)  --keep';
 
 const TARGET_MS = 50;
 
 /** Words of seed-cache.ts: titles draw from 48 words, bodies from 10 sentences. */
 const QUERIES = [
+  // Each title ends in the article's number: prefixes of one number select 1, 11, 111, 1,111 and 11,111 articles.
+  { query: '123456', kind: "one article's number (1 match)" },
+  { query: '12345', kind: 'number prefix (11 matches)' },
+  { query: '1234', kind: 'number prefix (111)' },
+  { query: '123', kind: 'number prefix (1,111)' },
+  { query: '12', kind: 'number prefix (11,111)' },
   { query: 'volcano', kind: 'title word (1 in 48 words)' },
   { query: 'rust python', kind: 'two title words' },
   { query: 'sat', kind: 'prefix: satellite' },
   { query: 'semi', kind: 'prefix: semiconductor' },
   { query: '"release notes"', kind: 'phrase' },
-  { query: '123456', kind: "one article's number" },
   { query: 'benchmarks twice', kind: 'body words (~1 in 3 articles)' },
   { query: 'the', kind: 'in every body' },
   { query: 'museum wing', kind: 'title + body word' },
 ];
 
 function parseOptions(argv) {
-  const o = { articles: 300_000, runs: 5, keep: false };
-  eachOption(argv, (key, { int }) => {
+  const o = { articles: 300_000, runs: 5, keep: false, home: null };
+  eachOption(argv, (key, { int, value }) => {
     if (key === '--search-articles') o.articles = int();
     else if (key === '--search-runs') o.runs = int();
+    else if (key === '--search-home') o.home = value();
     else if (key === '--keep') o.keep = true;
   });
   return o;
@@ -143,8 +150,11 @@ export async function run({
   const notes = (key, value) => rows.push({ table: 'notes', key, value: String(value) });
   notes('load average at start', loadAverage());
   try {
-    const home = path.join(tmp, 'home');
-    const seeded = seedCache(root, ['--articles', String(o.articles), '--feeds', String(Math.max(1, Math.round(o.articles / 300))), '--out', home], log);
+    // Seeding 300,000 articles takes minutes (9 on a loaded 2-core machine): --search-home reuses a seeded home.
+    const home = o.home ? path.resolve(o.home) : path.join(tmp, 'home');
+    const seeded = o.home
+      ? { articles: countArticles(root, path.join(home, 'cache.db')), seconds: null }
+      : seedCache(root, ['--articles', String(o.articles), '--feeds', String(Math.max(1, Math.round(o.articles / 300))), '--out', home], log);
     const cachePath = path.join(home, 'cache.db');
 
     // ---------------------------------------------------------------- the index's size
@@ -280,6 +290,16 @@ export async function run({
   } finally {
     ctx.tmux.killServer();
     if (!o.keep) fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function countArticles(root, cachePath) {
+  const Database = createRequire(path.join(root, 'package.json'))('better-sqlite3');
+  const db = new Database(cachePath, { readonly: true });
+  try {
+    return db.prepare('SELECT count(*) FROM articles').pluck().get();
+  } finally {
+    db.close();
   }
 }
 
