@@ -340,6 +340,26 @@ describe.skipIf(!HAVE_TMUX)(HAVE_TMUX ? 'reader end to end (tmux)' : 'reader end
   );
 
   it(
+    'n in an article found by / moves to its next match, and the status says which',
+    async () => {
+      const { pane } = await startReader();
+      pane.keys('/');
+      await pane.waitFor((s) => statusLine(s).startsWith('/'), { what: 'the search prompt' });
+      pane.type('column');
+      pane.keys('Enter');
+      await pane.waitFor((s) => listRows(s).length === 7, { what: 'seven matches for "column"' });
+      pane.keys('Enter');
+      await pane.waitFor((s) => RULE.test(s) && s.includes('Eighty columns'), { what: 'the first match open' });
+      pane.keys('n');
+      const moved = await pane.waitFor((s) => /Match \d+ of \d+ lines\.|The last matches are on screen\./.test(statusLine(s)), { what: 'the next match' });
+      // Still the same article: n moved inside it, not to the next unread one.
+      expect(header(moved)).toContain('/column');
+      expect(moved).toContain('Eighty columns');
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
     '/ then Esc while typing cancels the search and keeps the whole list',
     async () => {
       const { pane } = await startReader();
