@@ -43,6 +43,7 @@ const everything = (store: Store) =>
     .all();
 
 describe('parseAndSave', () => {
+  // 1,450 articles saved and indexed twice (inline, then from the workers): seconds on a loaded machine.
   it('stores from the workers exactly what the inline path stores, and keeps marks made meanwhile', async () => {
     if (!fs.existsSync(worker)) throw new Error('build first: node source/scripts/build.mjs (npm test does)');
     const feeds = Array.from({ length: 40 }, (_, f) => ({ url: `https://f${f}.example/feed`, items: f === 7 ? 450 : 20 + f }));
@@ -95,7 +96,7 @@ describe('parseAndSave', () => {
     const reopened = Store.open(path.join(dir, 'workers.db'));
     expect(reopened.db.pragma('integrity_check', { simple: true })).toBe('ok');
     reopened.close();
-  });
+  }, 30_000);
 
   it('parses in the workers and stores on the caller thread when the cache is in memory', async () => {
     if (!fs.existsSync(worker)) throw new Error('build first: node source/scripts/build.mjs (npm test does)');

@@ -131,7 +131,10 @@ function searchHits(db: Database.Database, search: string): number {
   if (match === null) return 0;
   const version = `${db.pragma('data_version', { simple: true })}|${(db.prepare('SELECT total_changes() AS n').get() as { n: number }).n}`;
   let remembered = hitCounts.get(db);
-  if (remembered?.version !== version) hitCounts.set(db, (remembered = { version, counts: new Map() }));
+  if (remembered?.version !== version) {
+    remembered = { version, counts: new Map() };
+    hitCounts.set(db, remembered);
+  }
   let n = remembered.counts.get(match);
   if (n === undefined) {
     n = (db.prepare('SELECT count(*) AS n FROM article_search WHERE article_search MATCH ?').get(match) as { n: number }).n;
