@@ -24,8 +24,9 @@ commands:
                                     Lemmy thread URL
   discussions URL [--json]          every discussion of an article: its own comments, and where
                                     Hacker News, Reddit and Lobsters say it was submitted (asks them)
-  articles [--unread] [--starred] [--feed URL] [--tag T] [--limit N] [--json]
-                                    list cached articles, newest first
+  articles [--unread] [--starred] [--feed URL] [--tag T] [--search QUERY] [--limit N] [--json]
+                                    list cached articles, newest first; with --search, those
+                                    whose title or text match, best match first
   mark read|unread|star|unstar ID...  change an article's state (ids from 'articles')
   add URL [--tag T]                 check a feed and subscribe to it
   remove URL                        unsubscribe (cached articles and their state are kept)
@@ -50,7 +51,7 @@ const COMMANDS: Record<string, Command> = {
   refresh: { flags: { json: 'boolean' }, run: async (c, a) => (await import('./commands/refresh.js')).refreshCommand(c, a) },
   feed: { flags: { json: 'boolean' }, run: async (c, a) => (await import('./commands/feed.js')).feedCommand(c, a) },
   articles: {
-    flags: { unread: 'boolean', starred: 'boolean', json: 'boolean', feed: 'value', tag: 'value', limit: 'value' },
+    flags: { unread: 'boolean', starred: 'boolean', json: 'boolean', feed: 'value', tag: 'value', limit: 'value', search: 'value' },
     run: async (c, a) => (await import('./commands/articles.js')).articlesCommand(c, a),
   },
   mark: { flags: {}, run: async (c, a) => (await import('./commands/mark.js')).markCommand(c, a) },

@@ -104,6 +104,23 @@ describe('broadsheet CLI', () => {
     expect((await run(['mark', 'explode', '1'])).code).toBe(2);
   });
 
+  it('searches titles and text with --search, best match first, and takes any query', async () => {
+    writeConfig({ feeds: [{ url: `${base}/good.xml` }, { url: `${base}/other.xml` }] });
+    await run(['refresh']);
+    const search = async (...args: string[]) =>
+      JSON.parse((await run(['articles', '--json', '--search', ...args])).stdout).map((a: { title: string }) => a.title);
+    // "body 2" is in the text of item 2 of each feed; "good" in every title of one feed.
+    expect((await search('body 2')).sort()).toEqual(['good item 2', 'other item 2']);
+    expect(await search('GOOD "item 3"')).toEqual(['good item 3']);
+    expect(await search('oth', '--limit', '1')).toHaveLength(1);
+    for (const query of ['"', 'AND(', '(', 'title:x']) {
+      const r = await run(['articles', '--search', query]);
+      expect(r.code, query).toBe(0);
+      expect(r.stderr, query).toBe('');
+    }
+    expect((await run(['articles', '--search'])).code).toBe(2);
+  });
+
   it('shows a feed without subscribing', async () => {
     const r = await run(['feed', `${base}/good.xml`, '--json']);
     expect(r.code).toBe(0);

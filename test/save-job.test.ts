@@ -43,6 +43,7 @@ const everything = (store: Store) =>
     .all();
 
 describe('parseAndSave', () => {
+  // 1,450 articles saved and indexed twice (inline, then from the workers): seconds on a loaded machine.
   it('stores from the workers exactly what the inline path stores, and keeps marks made meanwhile', async () => {
     if (!fs.existsSync(worker)) throw new Error('build first: node source/scripts/build.mjs (npm test does)');
     const feeds = Array.from({ length: 40 }, (_, f) => ({ url: `https://f${f}.example/feed`, items: f === 7 ? 450 : 20 + f }));
@@ -78,6 +79,15 @@ describe('parseAndSave', () => {
       expect(fromWorkers.filter((r) => r.read === 1)).toHaveLength(3);
       expect(fromWorkers.map((r) => ({ ...r, read: 0 }))).toEqual(everything(inlineStore));
       expect(fromWorkers).toHaveLength(feeds.reduce((n, f) => n + f.items, 0));
+      // The workers write the search index too: a word of the bodies finds the same articles both ways.
+      const found = (s: Store, query: string) =>
+        s
+          .articles({ search: query }, { limit: 1000 })
+          .map((a) => a.guid)
+          .sort();
+      expect(found(store, '"body 3 of feed 7"')).toEqual(['f7-3']);
+      expect(found(store, '"of feed 7"')).toHaveLength(450);
+      expect(found(store, 'body 12')).toEqual(found(inlineStore, 'body 12'));
     } finally {
       await pool.close();
       store.close();
@@ -86,7 +96,7 @@ describe('parseAndSave', () => {
     const reopened = Store.open(path.join(dir, 'workers.db'));
     expect(reopened.db.pragma('integrity_check', { simple: true })).toBe('ok');
     reopened.close();
-  });
+  }, 30_000);
 
   it("applies the settings' filters in the workers, to new articles only, and no expression hangs them", async () => {
     if (!fs.existsSync(worker)) throw new Error('build first: node source/scripts/build.mjs (npm test does)');

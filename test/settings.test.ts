@@ -99,6 +99,9 @@ describe('loadSettings', () => {
     ['an unknown discussions key', { discussions: { lookups: [] } }, /discussions has an unknown key \("lookups"\)/],
     ['a feed lookup flag that is not a boolean', { feeds: [{ url: 'https://example.org/feed', lookup: 'no' }] }, /feeds\.0\.lookup must be boolean/],
     ['a bad Bluesky AppView URL', { sources: { bluesky: { api: 'public.api.bsky.app' } } }, /sources\.bluesky\.api is not a valid URL/],
+    ['a saved search without a query', { views: [{ name: 'Rust' }] }, /views\.0 must have required property 'query'/],
+    ['a saved search with an unknown key', { views: [{ name: 'Rust', query: 'rust', sort: 'rank' }] }, /views\.0 has an unknown key \("sort"\)/],
+    ['a saved search of no word', { views: [{ name: 'Quotes', query: '"" ()' }] }, /views\.0\.query must match pattern/],
     ['an unknown Bluesky key', { sources: { bluesky: { host: 'https://bsky.app' } } }, /sources\.bluesky has an unknown key \("host"\)/],
   ];
   for (const [what, content, message] of bad) {
@@ -116,6 +119,22 @@ describe('loadSettings', () => {
       expect(fs.readFileSync(home.configPath)).toEqual(before);
     });
   }
+
+  it('reads saved searches, none by default, in any script', () => {
+    write({ feeds: [] });
+    expect(loadSettings(home).settings.views).toEqual([]);
+    write({
+      feeds: [],
+      views: [
+        { name: 'Rust', query: 'rust "borrow checker"' },
+        { name: '南京', query: '南京' },
+      ],
+    });
+    expect(loadSettings(home).settings.views).toEqual([
+      { name: 'Rust', query: 'rust "borrow checker"' },
+      { name: '南京', query: '南京' },
+    ]);
+  });
 
   it('reports an unreadable file', () => {
     if (process.getuid?.() === 0) return; // root reads everything: the permission check cannot fail

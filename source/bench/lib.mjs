@@ -78,14 +78,14 @@ export function snapshotBuild(root, tmp) {
 }
 
 /** Run seed-cache.ts through tsx; returns its JSON line. */
-export function seedCache(root, args, log) {
+export function seedCache(root, args, log, { timeoutMs = 300_000 } = {}) {
   const tsx = path.join(root, 'node_modules/.bin/tsx');
   const started = performance.now();
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
   const r = spawnSync(fs.existsSync(tsx) ? tsx : 'npx', [...(fs.existsSync(tsx) ? [] : ['tsx']), path.join(BENCH_DIR, 'seed-cache.ts'), ...args], {
     encoding: 'utf8',
-    timeout: 300_000,
+    timeout: timeoutMs,
     env,
     cwd: root,
   });

@@ -1,4 +1,8 @@
-/** `broadsheet articles [--unread] [--starred] [--feed URL] [--tag T] [--limit N] [--json]`: list cached articles, newest first. */
+/**
+ * `broadsheet articles [--unread] [--starred] [--feed URL] [--tag T] [--search QUERY] [--limit N] [--json]`: list
+ * cached articles, newest first; with --search, the articles whose title or text match, best match first
+ * (from the command line one asks for the article one means, not for a list to read down).
+ */
 import type { Context } from './context.js';
 import { UsageError } from './context.js';
 import type { ParsedArgs } from './args.js';
@@ -19,11 +23,13 @@ export function articlesCommand(ctx: Context, args: ParsedArgs): number {
   const limit = args.flags.limit === undefined ? Infinity : Number(args.flags.limit);
   if (!(limit >= 0)) throw new UsageError('--limit needs a number');
   const json = Boolean(args.flags.json);
+  const search = typeof args.flags.search === 'string' ? args.flags.search : undefined;
   if (json) ctx.out.write('[');
   let printed = 0;
   // Page through the cache rather than loading every row: a cache can hold 300,000 articles.
   for (let offset = 0; printed < limit; offset += PAGE) {
-    const rows = store.articles(scope, { offset, limit: Math.min(PAGE, limit - printed) });
+    const page = { offset, limit: Math.min(PAGE, limit - printed) };
+    const rows = search === undefined ? store.articles(scope, page) : store.search(search, scope, page);
     if (rows.length === 0) break;
     for (const row of rows) {
       ctx.out.write(json ? (printed ? ',' : '') + '\n  ' + JSON.stringify(toJson(row)) : plain(row));

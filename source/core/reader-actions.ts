@@ -17,6 +17,8 @@ export interface CommandSpec {
   hint?: string;
   /** A second action whose key is shown with this one's: `j/k move`. */
   hintPair?: string;
+  /** Only while a search is in force (`/`, or a saved search): its key does the pane's other action otherwise. */
+  whileSearching?: boolean;
 }
 
 const ALL: readonly Pane[] = ['list', 'article', 'sidebar', 'comments'];
@@ -42,7 +44,10 @@ export const COMMANDS = [
   { name: 'toggle-star', keys: ['s'], description: 'toggle star', panes: READING, hint: 'star' },
   { name: 'mark-all-read', keys: ['A'], description: 'mark everything in view read (asks first)', panes: ['list'] },
   { name: 'undo', keys: ['u'], description: 'undo the last mark', panes: READING },
-  { name: 'search', keys: ['/'], description: 'search titles', panes: ALL, hint: 'search' },
+  { name: 'search', keys: ['/'], description: 'search titles and text', panes: ALL, hint: 'search' },
+  // While searching, n and N in the article move between its matches rather than to other articles.
+  { name: 'next-match', keys: ['n'], description: 'next match of the search (article, while searching)', panes: ['article'], whileSearching: true },
+  { name: 'prev-match', keys: ['N'], description: 'previous match of the search (article, while searching)', panes: ['article'], whileSearching: true },
   { name: 'open-browser', keys: ['o'], description: 'open in the browser (1-9 first: link N)', panes: ['list', 'article', 'comments'], hint: 'open' },
   {
     name: 'copy-link',

@@ -58,6 +58,14 @@ export interface Settings {
   discussions: { lookup: Array<(typeof LOOKUP_SERVICES)[number]> };
   /** Applied to new articles as a refresh stores them (filters.ts). */
   filters: FilterSpec[];
+  /** Saved searches: listed in the sidebar beside Unread and Starred, each a list of its matches. */
+  views: SavedSearch[];
+}
+
+export interface SavedSearch {
+  name: string;
+  /** A search as `/` takes it: words, "phrases". */
+  query: string;
 }
 
 export const DEFAULTS: Omit<Settings, 'feeds'> = {
@@ -75,6 +83,7 @@ export const DEFAULTS: Omit<Settings, 'feeds'> = {
   },
   discussions: { lookup: [...LOOKUP_SERVICES] },
   filters: [],
+  views: [],
 };
 
 /** A settings problem the user must fix: printed as one line, exit code 2. */
@@ -132,6 +141,10 @@ export const SCHEMA = {
     lookup: { type: 'array', uniqueItems: true, items: { enum: [...LOOKUP_SERVICES] } },
   }),
   filters: FILTER_SCHEMA,
+  views: {
+    type: 'array',
+    items: { ...strictObject({ name: { type: 'string', minLength: 1 }, query: { type: 'string', pattern: '[\\p{L}\\p{N}]' } }), required: ['name', 'query'] },
+  },
 };
 
 export const ROOT_SCHEMA = { additionalProperties: false, patternProperties: { '^(\\$|//)': {} } };
@@ -277,6 +290,7 @@ function merge(raw: Record<string, unknown>): Settings {
     },
     discussions: { lookup: [...(r.discussions?.lookup ?? DEFAULTS.discussions.lookup)] },
     filters: r.filters ?? DEFAULTS.filters,
+    views: (r.views ?? DEFAULTS.views).map((v) => ({ name: v.name, query: v.query })),
   };
 }
 

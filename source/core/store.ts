@@ -8,13 +8,14 @@
  *
  * The parts, in store/: connection.ts (opening, the pragmas, CacheOpenError), schema.ts (tables and
  * migrations), save-feed.ts (writing a refreshed feed), write-lock.ts (parse workers taking turns),
- * lists.ts (which articles a Scope selects, and in what order), pages.ts (articles' web pages),
- * filtering.ts (what the settings' filters read, and the tags they give articles).
+ * lists.ts (which articles a Scope selects, and in what order), search.ts (the full-text index and
+ * its queries), pages.ts (articles' web pages), filtering.ts (what the settings' filters read, and the
+ * tags they give articles).
  */
 import type Database from 'better-sqlite3';
 import type { Enclosure, ParsedFeed } from './types.js';
 import type { FeedSetting } from './settings.js';
-import { ARTICLE_COLUMNS, listCount, listIds, listPage, listPosition, neighbourUnread, toArticleRow } from './store/lists.js';
+import { ARTICLE_COLUMNS, listCount, listIds, listPage, listPosition, neighbourUnread, rankedPage, toArticleRow } from './store/lists.js';
 import { saveFeed, saveFeedInSteps } from './store/save-feed.js';
 import { enclosuresFromJson } from './store/enclosures.js';
 import { filterInput, tagCounts, type FilterInput } from './store/filtering.js';
@@ -223,6 +224,11 @@ export class Store {
   /** One page of a list, newest first; pass the list's `total` when known, to page from the end. */
   articles(scope: Scope, page: { offset?: number; limit: number; total?: number }): ArticleRow[] {
     return listPage(this.db, scope, page);
+  }
+
+  /** Articles matching a search (store/search.ts), best match first, within a scope. */
+  search(query: string, scope: Scope, page: { offset?: number; limit: number }): ArticleRow[] {
+    return rankedPage(this.db, query, scope, page);
   }
 
   /** Where an article stands in a list: how many rows of the scope sort before it (or -1 if absent). */

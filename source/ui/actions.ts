@@ -71,6 +71,9 @@ function paneAction(c: ReaderContext, pane: Pane, action: Action) {
     case 'next-unread':
     case 'prev-unread':
       return jumpUnread(c, action === 'next-unread' ? 1 : -1, pane === 'article');
+    case 'next-match':
+    case 'prev-match':
+      return jumpMatch(c, action === 'next-match' ? 1 : -1);
     case 'toggle-read':
     case 'toggle-star': {
       const row = id === undefined ? undefined : c.deps.store.article(id);
@@ -144,6 +147,25 @@ function jumpUnread(c: ReaderContext, direction: 1 | -1, openIt: boolean) {
   if (index >= 0) c.dispatch({ type: 'move-to', index });
   if (openIt) c.open(target);
   else followCursor(c);
+}
+
+/** Lines kept above a match that n or N brings into view, so it is read in its context. */
+const MATCH_CONTEXT = 2;
+
+/** The article's next (or previous) line holding a match, brought to the top of the pane. */
+function jumpMatch(c: ReaderContext, direction: 1 | -1) {
+  const article = c.openArticle();
+  if (!article) return;
+  const lines = article.matchLines;
+  if (lines.length === 0) return c.dispatch({ type: 'status', text: 'No match in this article.' });
+  const top = c.state.articleScroll + MATCH_CONTEXT;
+  const index = direction === 1 ? lines.findIndex((line) => line > top) : lines.reduce((found, line, i) => (line < top ? i : found), -1);
+  if (index < 0) return c.dispatch({ type: 'status', text: direction === 1 ? 'No more matches below.' : 'No more matches above.' });
+  const before = c.state.articleScroll;
+  c.dispatch({ type: 'scroll-article', by: Math.max(0, lines[index]! - MATCH_CONTEXT) - before, lineCount: article.lines.length });
+  // At the end of the article the pane cannot scroll further: what is left is in view already.
+  if (c.state.articleScroll === before) return c.dispatch({ type: 'status', text: 'The last matches are on screen.' });
+  c.dispatch({ type: 'status', text: `Match ${index + 1} of ${lines.length} lines.` });
 }
 
 function openLink(c: ReaderContext, id: number) {

@@ -10,7 +10,7 @@ import type { ControllerDeps, ReaderContext } from './reader-context.js';
 import type { SubscribeResult } from '../core/subscribe.js';
 import { keyNames, keyOf, type Action, type Keymap } from './keys.js';
 import { initialState, layout, reduce, type ReaderEvent, type ReaderState } from './state/reader.js';
-import { ReaderData, storeScope, type OpenArticle, type SidebarItem } from './reader-data.js';
+import { ReaderData, searchOf, storeScope, type OpenArticle, type SidebarItem } from './reader-data.js';
 import { BackgroundRefresh, type RefreshStatus } from './background-refresh.js';
 import { CommentsModel } from './comments-model.js';
 import { dispatchKey } from './dispatcher.js';
@@ -51,6 +51,8 @@ export class ReaderController implements ReaderContext {
       now: () => this.now(),
       commentsKey: () => this.key('toggle-comments'),
       openKey: () => this.key('open-browser'),
+      views: () => deps.settings.views,
+      mark: deps.paint?.match,
     });
     this.marks = new MarkHistory(deps.store);
     this.discussions = new DiscussionsModel(
@@ -147,7 +149,8 @@ export class ReaderController implements ReaderContext {
 
   /** The open article rendered for the article pane's width. */
   openArticle(): OpenArticle | undefined {
-    return this.state.openId === null ? undefined : this.data.article(this.state.openId, Math.max(10, this.articleTextWidth()), this.fullText);
+    if (this.state.openId === null) return undefined;
+    return this.data.article(this.state.openId, Math.max(10, this.articleTextWidth()), this.fullText, searchOf(this.state.scope, this.state.search));
   }
 
   /** The article's text column: a space after the rule on its left and one before the pane's right edge. */

@@ -4,7 +4,7 @@
  * prefix for links (`3 o`), the comments pane's own keys, and last the focused pane's actions from the
  * command table. The controller batches what a key changes, so one key press redraws once.
  */
-import { PANE_ACTIONS, type Action } from '../core/reader-actions.js';
+import { COMMAND, PANE_ACTIONS, type Action } from '../core/reader-actions.js';
 import { keyOf, resolveAction } from './keys.js';
 import { editLine } from './state/line-edit.js';
 import { layout } from './state/reader.js';
@@ -83,8 +83,14 @@ const commentsLayer: Layer = (c, name) => {
   return true;
 };
 
+/** The focused pane's actions that apply now: those for a search only while one is in force. */
+function paneActions(c: ReaderContext): Action[] {
+  const actions = PANE_ACTIONS[c.state.focus];
+  return c.storeScope().search ? actions : actions.filter((a) => !COMMAND[a].whileSearching);
+}
+
 const paneLayer: Layer = (c, name) => {
-  const action = resolveAction(name, PANE_ACTIONS[c.state.focus], c.keymap);
+  const action = resolveAction(name, paneActions(c), c.keymap);
   if (action !== 'open-browser') c.dispatch({ type: 'clear-digits' });
   if (!action) return false;
   if (c.state.status && action !== 'undo') c.dispatch({ type: 'status', text: null });

@@ -5,6 +5,10 @@
 import { renderHtml } from '../core/html.js';
 import type { ArticleRow, FeedRow, Scope, Store } from '../core/store.js';
 import type { Enclosure } from '../core/types.js';
+import type { SavedSearch } from '../core/settings.js';
+import { sanitizeLine } from '../core/sanitize.js';
+import { searchTerms } from '../core/search-terms.js';
+import { markMatches } from './views/match-lines.js';
 import type { ScopeChoice } from './state/reader.js';
 import { resolveTarget } from '../core/comments.js';
 import { dateWithAge } from '../core/age.js';
@@ -22,6 +26,8 @@ export interface OpenArticle {
   row: ArticleRow & { html: string; feedUrl: string; enclosures: Enclosure[] };
   lines: string[];
   links: string[];
+  /** The lines that hold a match of the search in force, in order (none without one). */
+  matchLines: number[];
 }
 
 /**
@@ -31,6 +37,11 @@ export interface OpenArticle {
 export interface ArticleTexts {
   version: number;
   text(row: ArticleRow & { html: string }): { html: string; baseUrl: string; label: string } | undefined;
+}
+
+/** The search in force: a saved search's query and what `/` added to it, both to match. */
+export function searchOf(choice: ScopeChoice, search: string): string {
+  return [choice.kind === 'view' ? choice.query : '', search].filter(Boolean).join(' ');
 }
 
 export function storeScope(choice: ScopeChoice, search: string): Scope {
@@ -44,7 +55,8 @@ export function storeScope(choice: ScopeChoice, search: string): Scope {
           : choice.kind === 'tag'
             ? { tag: choice.tag }
             : {};
-  return search ? { ...scope, search } : scope;
+  const query = searchOf(choice, search);
+  return query ? { ...scope, search: query } : scope;
 }
 
 export class ReaderData {
@@ -58,6 +70,10 @@ export class ReaderData {
       now: () => number /** The keys that show the comments and open the page, as bound. */;
       commentsKey: () => string;
       openKey: () => string;
+      /** Saved searches, for the sidebar. */
+      views?: () => readonly SavedSearch[];
+      /** How a search's match is marked in the article (the theme's `match`). */
+      mark?: (text: string) => string;
     },
   ) {}
 
@@ -113,6 +129,16 @@ export class ReaderData {
         { label: 'Unread', unread, scope: { kind: 'unread' }, kind: 'view' },
         { label: 'Starred', unread: this.count({ starredOnly: true, unreadOnly: true }), scope: { kind: 'starred' }, kind: 'view' },
       ];
+      // Saved searches next to them, as newsboat lists its query feeds: each counts its unread matches.
+      for (const view of this.options.views?.() ?? []) {
+        const name = sanitizeLine(view.name);
+        items.push({
+          label: name,
+          unread: this.count({ search: view.query, unreadOnly: true }),
+          scope: { kind: 'view', name, query: view.query },
+          kind: 'view',
+        });
+      }
       for (const t of this.store.tags()) items.push({ label: `#${t.tag}`, unread: t.unread, scope: { kind: 'tag', tag: t.tag }, kind: 'tag' });
       for (const f of this.feeds()) {
         items.push({ label: f.title, unread: f.unread, scope: { kind: 'feed', feedId: f.id, title: f.title }, kind: 'feed', error: f.error, broken: f.broken });
@@ -127,10 +153,10 @@ export class ReaderData {
 
   /**
    * An article rendered for a text width: a header (title, feed, author, date, discussion, which text),
-   * the body (the feed's, or the one `texts` chooses), the links.
+   * the body (the feed's, or the one `texts` chooses), the links; the matches of `search` marked.
    */
-  article(id: number, width: number, texts?: ArticleTexts): OpenArticle | undefined {
-    return this.memo(`article|${id}|${width}|${texts?.version ?? ''}`, () => {
+  article(id: number, width: number, texts?: ArticleTexts, search = ''): OpenArticle | undefined {
+    return this.memo(`article|${id}|${width}|${texts?.version ?? ''}|${search}`, () => {
       const row = this.store.article(id);
       if (!row) return undefined;
       // Without colour (NO_COLOR) the article keeps its bold headings and underlined links.
@@ -146,7 +172,10 @@ export class ReaderData {
         width,
         color,
       });
-      return { row, lines: [...header.lines, '', ...rendered.lines], links: rendered.links };
+      const lines = [...header.lines, '', ...rendered.lines];
+      if (!search) return { row, lines, links: rendered.links, matchLines: [] };
+      const marked = markMatches(lines, searchTerms(search), this.options.mark ?? inverse);
+      return { row, lines: marked.lines, links: rendered.links, matchLines: marked.matchLines };
     });
   }
 }
@@ -164,6 +193,10 @@ function discussionLineOf(row: ArticleRow & { feedUrl: string }, commentsKey: st
   // The feed counts comments but names no thread to read them from: they are on the article's page.
   if (counted && /^https?:\/\//i.test(row.link)) return `${counted} on the article's page — ${openKey} opens it`;
   return counted;
+}
+
+function inverse(text: string): string {
+  return `\x1b[7m${text}\x1b[27m`;
 }
 
 function escapeHtml(s: string): string {

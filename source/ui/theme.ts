@@ -25,6 +25,8 @@ export const DEFAULT_THEME = {
   author: 'blue',
   op: 'red',
   score: 'dim',
+  /** A search's matches in the article. */
+  match: 'inverse',
 } as const;
 
 /** The comments' reply rails, one colour per depth (after the theme's rule above). */

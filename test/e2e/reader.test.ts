@@ -318,7 +318,7 @@ describe.skipIf(!HAVE_TMUX)(HAVE_TMUX ? 'reader end to end (tmux)' : 'reader end
   );
 
   it(
-    '/ searches titles: Enter shows only the matches',
+    '/ searches titles and text: Enter shows only the matches',
     async () => {
       const { pane } = await startReader();
       pane.keys('/');
@@ -326,13 +326,35 @@ describe.skipIf(!HAVE_TMUX)(HAVE_TMUX ? 'reader end to end (tmux)' : 'reader end
       pane.type('column');
       await pane.waitFor((s) => statusLine(s).startsWith('/column'), { what: 'the typed query' });
       pane.keys('Enter');
-      const screen = await pane.waitFor((s) => header(s).includes('/column') && listRows(s).length === 3, { what: 'three matches for "column"' });
+      // Three titles say "column"; four more articles say it in their text only.
+      const screen = await pane.waitFor((s) => header(s).includes('/column') && listRows(s).length === 7, { what: 'seven matches for "column"' });
       const rows = listRows(screen).join('\n');
       expect(rows).toContain('Eighty columns: how a punched car');
       expect(rows).toContain('The morning edition, in eighty co');
       expect(rows).toContain('Why newspapers have columns');
+      expect(rows).toContain('Set in monospace');
       expect(rows).not.toContain('Distributing type');
-      expect(statusLine(screen)).toContain('3 matches for "column"');
+      expect(statusLine(screen)).toContain('7 matches for "column"');
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'n in an article found by / moves to its next match, and the status says which',
+    async () => {
+      const { pane } = await startReader();
+      pane.keys('/');
+      await pane.waitFor((s) => statusLine(s).startsWith('/'), { what: 'the search prompt' });
+      pane.type('column');
+      pane.keys('Enter');
+      await pane.waitFor((s) => listRows(s).length === 7, { what: 'seven matches for "column"' });
+      pane.keys('Enter');
+      await pane.waitFor((s) => RULE.test(s) && s.includes('Eighty columns'), { what: 'the first match open' });
+      pane.keys('n');
+      const moved = await pane.waitFor((s) => /Match \d+ of \d+ lines\.|The last matches are on screen\./.test(statusLine(s)), { what: 'the next match' });
+      // Still the same article: n moved inside it, not to the next unread one.
+      expect(header(moved)).toContain('/column');
+      expect(moved).toContain('Eighty columns');
     },
     TEST_TIMEOUT,
   );
@@ -361,8 +383,8 @@ describe.skipIf(!HAVE_TMUX)(HAVE_TMUX ? 'reader end to end (tmux)' : 'reader end
       await pane.waitFor((s) => statusLine(s).startsWith('/'), { what: 'the search prompt' });
       pane.type('column');
       pane.keys('Enter');
-      const filtered = await pane.waitFor((s) => listRows(s).length === 3, { what: 'three matches for "column"' });
-      expect(statusLine(filtered)).toContain('3 matches for "column". h clears.');
+      const filtered = await pane.waitFor((s) => listRows(s).length === 7, { what: 'seven matches for "column"' });
+      expect(statusLine(filtered)).toContain('7 matches for "column". h clears.');
       pane.keys('Escape');
       const screen = await pane.waitFor((s) => listRows(s).length === DEMO_COUNT && !header(s).includes('/column'), {
         what: 'the whole list back after Esc',

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate, TIME_ORDER_INDEXES } from './schema.js';
+import { registerSearchFunctions } from './search.js';
 
 /** The cache file cannot be opened for writing (a read-only folder, a file that is not a database). */
 export class CacheOpenError extends Error {}
@@ -34,6 +35,7 @@ export function openConnection(file: string, options: ConnectionOptions): Databa
     }
     db = new Database(file, { readonly: options.readonly ?? false });
     cacheStatements(db);
+    registerSearchFunctions(db);
     db.pragma('busy_timeout = 5000');
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');

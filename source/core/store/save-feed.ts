@@ -1,6 +1,6 @@
 /**
  * Writing one refreshed feed into the cache: the feed's row and validators, then its articles and
- * bodies, in one transaction (a large feed in steps: saveFeedInSteps). A row is only rewritten when
+ * bodies and their place in the search index (search.ts), in one transaction (a large feed in steps: saveFeedInSteps). A row is only rewritten when
  * something in it changed, so a refresh that brings nothing new writes (almost) nothing; read and
  * starred marks are never touched, except that a NEW article is stored with the marks the settings'
  * filters gave it (`meta.marks`: hidden, read, starred, tags), in the same transaction.
@@ -10,6 +10,7 @@ import type { NewArticleMarks, SaveResult } from './types.js';
 import type { Article, ParsedFeed } from '../types.js';
 import { unlocked, type WriteLock } from './write-lock.js';
 import { enclosuresToJson } from './enclosures.js';
+import { indexArticle } from './search.js';
 
 /** Insert an article, or update it when something in it changed; RETURNING says which. */
 const UPSERT_ARTICLE = `INSERT INTO articles (feed_id, guid, title, link, author, published, sort_key, first_seen,
@@ -26,7 +27,7 @@ const UPSERT_ARTICLE = `INSERT INTO articles (feed_id, guid, title, link, author
         OR articles.comments_url IS NOT excluded.comments_url
         OR articles.comment_feed_url IS NOT excluded.comment_feed_url OR articles.orig_link IS NOT excluded.orig_link
         OR (excluded.comment_count IS NOT NULL AND articles.comment_count IS NOT excluded.comment_count)
-     RETURNING id, first_seen = @now AS isNew`;
+     RETURNING id, first_seen = @now AS isNew, hidden`;
 
 type SaveMeta = {
   etag: string | null;
@@ -112,12 +113,13 @@ function writeArticles(
      WHERE bodies.html IS NOT excluded.html OR bodies.enclosures IS NOT excluded.enclosures`,
   );
   const tagArticle = db.prepare('INSERT OR IGNORE INTO article_tags (tag, article_id) VALUES (?, ?)');
+  const isHidden = db.prepare('SELECT hidden FROM articles WHERE id = ? AND hidden = 1').pluck();
   let added = 0;
   let updated = 0;
   let hidden = 0;
   for (const article of articles) {
     const marked = marks.get(article);
-    const row = upsertArticle.get(articleParams(feedId, article, now, marked)) as { id: number; isNew: number } | undefined;
+    const row = upsertArticle.get(articleParams(feedId, article, now, marked)) as { id: number; isNew: number; hidden: number } | undefined;
     let id = row?.id;
     if (row?.isNew && marked) {
       if (marked.hidden) hidden++;
@@ -125,7 +127,11 @@ function writeArticles(
       for (const tag of marked.tags) tagArticle.run(tag, row.id);
     } else if (row) row.isNew ? added++ : updated++;
     else id = (findId.get(feedId, article.id) as { id: number }).id;
-    upsertBody.run(id, article.html, enclosuresToJson(article.enclosures));
+    const bodyChanged = upsertBody.run(id, article.html, enclosuresToJson(article.enclosures)).changes > 0;
+    // The search index follows the article in the same transaction, and only when its text changed:
+    // a refresh that brings nothing new indexes nothing. An article a filter hid is never indexed, so a
+    // search counted in the index alone (lists.ts) does not count it.
+    if ((row || bodyChanged) && !(row ? row.hidden : isHidden.get(id))) indexArticle(db, id!, article.title, article.html);
   }
   return hidden ? { added, updated, hidden } : { added, updated };
 }

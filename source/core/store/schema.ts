@@ -139,6 +139,17 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (tag, article_id)
    ) WITHOUT ROWID;
    CREATE INDEX article_tags_by_article ON article_tags (article_id);`,
+  // 8: full-text search of titles and article text (store/search.ts): a contentless FTS5 index (the
+  // text is not stored twice), filled from the articles already cached through the connection's
+  // search_title and search_body functions; save-feed.ts writes it with each article from then on,
+  // and a deleted article leaves it by the trigger. Articles a filter hid are left out.
+  `CREATE VIRTUAL TABLE article_search USING fts5(title, body, content = '', contentless_delete = 1,
+     tokenize = 'unicode61 remove_diacritics 2');
+   INSERT INTO article_search (rowid, title, body)
+     SELECT a.id, search_title(a.title), search_body(b.html) FROM articles a LEFT JOIN bodies b ON b.article_id = a.id WHERE a.hidden = 0;
+   CREATE TRIGGER articles_leave_search AFTER DELETE ON articles BEGIN
+     DELETE FROM article_search WHERE rowid = old.id;
+   END;`,
 ];
 
 /** Bring the cache up to the current schema, one transaction per migration. */

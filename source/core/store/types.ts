@@ -44,7 +44,10 @@ export interface Scope {
   tag?: string;
   unreadOnly?: boolean;
   starredOnly?: boolean;
-  /** Case-insensitive substring of the title. */
+  /**
+   * A search of titles and article text, as the user typed it (store/search.ts): words are ANDed
+   * prefixes, "quoted phrases" exact, case folded in every script.
+   */
   search?: string;
 }
 

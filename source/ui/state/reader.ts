@@ -14,7 +14,9 @@ export type ScopeChoice =
   | { kind: 'unread' }
   | { kind: 'starred' }
   | { kind: 'feed'; feedId: number; title: string }
-  | { kind: 'tag'; tag: string };
+  | { kind: 'tag'; tag: string }
+  /** A saved search (settings `views`): its matches, as a list of their own. */
+  | { kind: 'view'; name: string; query: string };
 
 export type Prompt =
   | { kind: 'search'; value: string }
@@ -29,7 +31,7 @@ export interface ReaderState {
   sidebarCursor: number;
   sidebarCount: number;
   scope: ScopeChoice;
-  /** The applied title filter ('' = none). */
+  /** The applied search of titles and text ('' = none). */
   search: string;
   list: ListWindow;
   openId: number | null;
@@ -287,5 +289,7 @@ export function scopeLabel(scope: ScopeChoice): string {
       return scope.title;
     case 'tag':
       return `#${scope.tag}`;
+    case 'view':
+      return scope.name;
   }
 }

@@ -1,0 +1,111 @@
+/**
+ * Full-text search over articles: the text that goes into the index (the title, and the body's text
+ * without its markup), the user's query turned into an FTS5 query that cannot be a syntax error, and
+ * the writes that keep the index in step with the articles.
+ *
+ * The index (table article_search, schema.ts) is FTS5 with the unicode61 tokenizer, contentless: it
+ * keeps only the index, not a second copy of every body. unicode61 folds case in every script
+ * (Cyrillic included) but splits words at spaces, and Chinese and Japanese write none: a run of Han
+ * characters would be one token, and a word inside it could never be found. So Han, Hiragana and
+ * Katakana characters are spaced apart, at index and at query time alike, and a CJK word is searched
+ * as the phrase of its characters. The trigram tokenizer would find them too, but it cannot find a
+ * word shorter than three characters (most Chinese words are two) and its index is about three times
+ * the size of the text.
+ */
+import type Database from 'better-sqlite3';
+import { Parser } from 'htmlparser2';
+import { endsInCjk, searchTerms, spaceCjk } from '../search-terms.js';
+
+/** Elements that end a run of text: `a</p><p>b` is two words, `a<b>b</b>` one. */
+const BREAKS = new Set([
+  'p',
+  'div',
+  'br',
+  'li',
+  'ul',
+  'ol',
+  'dd',
+  'dt',
+  'tr',
+  'td',
+  'th',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'blockquote',
+  'pre',
+  'hr',
+  'img',
+  'figure',
+  'figcaption',
+  'section',
+  'article',
+  'table',
+]);
+const SKIPPED = new Set(['script', 'style', 'template', 'noscript']);
+
+/**
+ * The words of an article's HTML body, for the index only (never shown): htmlparser2's tokenizer
+ * without building a tree (the reader's renderer lays out lines, five times the work, and a refresh
+ * indexes every new article), entities decoded, script and style left out.
+ */
+export function bodyText(html: string): string {
+  if (!html) return '';
+  if (!html.includes('<') && !html.includes('&')) return html;
+  const parts: string[] = [];
+  let skipping = 0;
+  const parser = new Parser(
+    {
+      onopentagname(name) {
+        if (SKIPPED.has(name)) skipping++;
+        else if (BREAKS.has(name)) parts.push(' ');
+      },
+      onclosetag(name) {
+        if (SKIPPED.has(name)) skipping = Math.max(0, skipping - 1);
+        else if (BREAKS.has(name)) parts.push(' ');
+      },
+      ontext(text) {
+        if (!skipping) parts.push(text);
+      },
+    },
+    { decodeEntities: true },
+  );
+  parser.write(html);
+  parser.end();
+  return parts.join('');
+}
+
+/**
+ * The FTS5 query for a user's query, or null when it holds no word: every term is an FTS5 string
+ * (its quotes doubled), so no operator, column filter or stray bracket the user types is ever read
+ * as FTS5 syntax; terms are ANDed; a plain word is a prefix (`bro` finds "browser"), a phrase exact.
+ * A CJK word is a phrase of its characters, and not a prefix (each character is already a token).
+ */
+export function ftsQuery(query: string): string | null {
+  const parts = searchTerms(query).map((term) => {
+    const spaced = spaceCjk(term.text).trim().replace(/\s+/g, ' ');
+    const quoted = `"${spaced.replace(/"/g, '""')}"`;
+    return term.phrase || endsInCjk(term.text) ? quoted : `${quoted}*`;
+  });
+  return parts.length ? parts.join(' AND ') : null;
+}
+
+/** Put an article into the index, or replace what the index held for it. */
+export function indexArticle(db: Database.Database, id: number, title: string, html: string): void {
+  db.prepare('INSERT OR REPLACE INTO article_search (rowid, title, body) VALUES (?, ?, ?)').run(id, spaceCjk(title), spaceCjk(bodyText(html)));
+}
+
+/**
+ * The SQL functions the migration that builds the index calls on the articles already cached:
+ * registered on every connection, since any one of them may be the one that migrates.
+ */
+export function registerSearchFunctions(db: Database.Database): void {
+  db.function('search_title', { deterministic: true }, (title) => spaceCjk(String(title ?? '')));
+  db.function('search_body', { deterministic: true }, (html) => spaceCjk(bodyText(String(html ?? ''))));
+}
+
+/** Title matches count four times body matches in bm25's ranking: a word in the title is what the article is about. */
+export const RANK = 'bm25(article_search, 4.0, 1.0)';
