@@ -78,14 +78,20 @@ function guardAtom(feed: XmlNode): void {
   for (const entry of entries) {
     if (entry.link !== undefined) entry.link = guardLinks(entry.link);
     for (const key of ['published', 'updated'] as const) {
-      if (entry[key] === undefined) continue;
       // rss-parser reads the first value, only a string one (it checks `.length`), exactly as
       // `new Date(value)`; only the bad values go, so a good later one is still there to be read.
-      const kept = arrayOf(entry[key]).filter((value) => !(typeof value === 'string' && value.length > 0 && Number.isNaN(new Date(value).getTime())));
+      const values = arrayOf(entry[key]);
+      if (!values.some(isBadDate)) continue;
+      const kept = values.filter((value) => !isBadDate(value));
       if (kept.length > 0) entry[key] = kept;
       else delete entry[key];
     }
   }
+}
+
+/** A date value that makes rss-parser's `new Date(x).toISOString()` throw. */
+function isBadDate(value: unknown): boolean {
+  return typeof value === 'string' && value.length > 0 && Number.isNaN(new Date(value).getTime());
 }
 
 function guardLinks(value: unknown): XmlNode[] {
