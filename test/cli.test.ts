@@ -27,6 +27,8 @@ beforeAll(async () => {
     } else if (req.url === '/other.xml') res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss('other', 2));
     else if (req.url === '/hostile.xml') res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss('evil\x1b]0;pwned\x07&#27;[2J', 1));
     else if (req.url === '/broken.xml') res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>nope</body></html>');
+    // Broken but readable: the download stops mid-item, as a truncated response does.
+    else if (req.url === '/truncated.xml') res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss('cut', 3).slice(0, -40));
     else res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -128,6 +130,26 @@ describe('broadsheet CLI', () => {
     expect(feed.title).toBe('good');
     expect(feed.articles[0]).toMatchObject({ id: 'good-1', title: 'good item 1', text: 'Body 1', commentCount: 0 });
     expect(fs.existsSync(path.join(home, 'config.json'))).toBe(false);
+  });
+
+  it('shows a broken but readable feed, with one warning line naming it as refresh does, and exits 0', async () => {
+    const url = `${base}/truncated.xml`;
+    const warning = new RegExp(`^broadsheet: ${url.replace(/[.]/g, '\\.')}: recovered 3 items from a broken feed \\(XML error: [^\\n]+\\)$`);
+    const shown = await run(['feed', url]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/^cut {2}<https:\/\/example\.org\/>\n3 articles\n/);
+    for (const i of [1, 2, 3]) expect(shown.stdout).toContain(`cut item ${i}`);
+    expect(shown.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(shown.stderr.trimEnd()).toMatch(warning);
+    const json = await run(['feed', url, '--json']);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout).articles.map((a: { title: string }) => a.title)).toEqual(['cut item 1', 'cut item 2', 'cut item 3']);
+    expect(json.stderr).toBe(shown.stderr);
+    // refresh words it the same.
+    writeConfig({ feeds: [{ url }] });
+    const refreshed = await run(['refresh']);
+    expect(refreshed.code).toBe(0);
+    expect(refreshed.stderr.split('\n')).toContain(shown.stderr.trimEnd());
   });
 
   it('says which file or URL failed, and "not a feed" for a file that is not one, in feed, add and refresh alike', async () => {

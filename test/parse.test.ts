@@ -493,3 +493,86 @@ describe('feedburner:origLink', () => {
     expect('origLink' in only(parseFeedSync(bad, 'https://example.org/feed').articles)).toBe(false);
   });
 });
+
+describe('feeds as they are in the wild', () => {
+  const URL = 'https://example.org/feed';
+  const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64');
+
+  it('a title with unescaped inline markup keeps all of its text, in RSS and Atom', () => {
+    const fromRss = parseFeedSync(rss('<item><guid>a</guid><title>Example <b>RSS</b></title></item>'), URL);
+    expect(only(fromRss.articles).title).toBe('Example RSS');
+    const fromAtom = parseFeedSync(atom('<entry><id>a</id><title>Using <code>Vec</code> well</title></entry>'), URL);
+    // The tree keeps no order between text and child elements: all the words, the element's last.
+    expect(only(fromAtom.articles).title).toBe('Using well Vec');
+  });
+
+  it('an HTML doctype decides nothing when a feed root follows it; before HTML it is an HTML page', () => {
+    const doctype = '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n';
+    expect(parseFeedSync(doctype + atom('<entry><id>a</id><title>Kept</title></entry>'), URL).articles[0]!.title).toBe('Kept');
+    expect(failure(`${doctype}<head><title>x</title></head>`).message).toBe('not a feed: got an HTML page');
+    expect(failure('<!DOCTYPE html>\n<meta charset="utf-8"><p>hi').message).toBe('not a feed: got an HTML page');
+  });
+
+  it('base64 content that is not text shows nothing, never the base64; text types are never decoded', () => {
+    const png = b64(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00]));
+    const feed = parseFeedSync(
+      atom(
+        `<entry><id>a</id><title type="image/png">${png}</title><content type="image/png">${png}</content></entry>` +
+          `<entry><id>b</id><title type="text">${b64('plain')}</title><content type="application/octet-stream">not base64!</content></entry>` +
+          `<entry><id>c</id><title>t</title><content type="text/plain" mode="base64">${b64('a < b\nc')}</content></entry>`,
+      ),
+      URL,
+    );
+    expect(feed.articles.map((a) => [a.title, a.html])).toEqual([
+      ['(untitled)', ''],
+      [b64('plain'), ''],
+      ['t', 'a &lt; b<br>\nc'],
+    ]);
+  });
+
+  it('repeated dates: the last one that is a date wins', () => {
+    const feed = parseFeedSync(
+      atom(
+        '<entry><id>a</id><updated>2010-12-01T10:14:55Z</updated><updated>2003-12-31T10:14:55Z</updated><updated>never</updated></entry>' +
+          '<entry><id>b</id><published>soon</published><published>2004-01-01T00:00:00Z</published></entry>',
+      ),
+      URL,
+    );
+    expect(feed.articles.map((a) => a.published)).toEqual(['2003-12-31T10:14:55.000Z', '2004-01-01T00:00:00.000Z']);
+    const items = parseFeedSync(
+      rss('<item><guid>a</guid><pubDate>Tue, 10 Jun 2003 04:00:00 GMT</pubDate><pubDate>Wed, 11 Jun 2003 04:00:00 GMT</pubDate></item>'),
+      URL,
+    );
+    expect(only(items.articles).published).toBe('2003-06-11T04:00:00.000Z');
+  });
+
+  it('dcterms dates only when nothing better is given; dc:author only when no other author is', () => {
+    const dcterms = (dates: string) => `<item><guid>${dates.length}</guid>${dates}</item>`;
+    const feed = parseFeedSync(
+      rss(
+        dcterms('<dcterms:modified>2003-01-03T00:00:00Z</dcterms:modified><pubDate>Wed, 01 Jan 2003 00:00:00 GMT</pubDate>') +
+          dcterms('<dcterms:modified>2003-01-03T00:00:00Z</dcterms:modified><dcterms:issued>2003-01-02T00:00:00Z</dcterms:issued>') +
+          '<item><guid>x</guid><dc:author>Editor</dc:author><author>jane@example.org (Jane)</author></item>',
+      ).replace('<rss ', '<rss xmlns:dcterms="http://purl.org/dc/terms/" '),
+      URL,
+    );
+    expect(feed.articles.map((a) => a.published)).toEqual(['2003-01-01T00:00:00.000Z', '2003-01-02T00:00:00.000Z', null]);
+    expect(feed.articles[2]!.author).toBe('Jane');
+  });
+
+  it('a root element with a namespace prefix: Atom, and RSS 1.0 elements prefixed inside rdf:RDF', () => {
+    const prefixedAtom =
+      '<a:feed xmlns:a="http://www.w3.org/2005/Atom"><a:title>Prefixed</a:title>' +
+      '<a:entry><a:id>1</a:id><a:title>One</a:title><a:link href="https://example.org/1"/><a:updated>2006-01-18T11:26:54Z</a:updated></a:entry></a:feed>';
+    const feed = parseFeedSync(prefixedAtom, URL);
+    expect(feed.title).toBe('Prefixed');
+    expect(only(feed.articles)).toMatchObject({ id: '1', title: 'One', link: 'https://example.org/1', published: '2006-01-18T11:26:54.000Z' });
+    const rdf =
+      '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:rss="http://purl.org/rss/1.0/">' +
+      '<rss:channel><rss:title>RDF</rss:title></rss:channel>' +
+      '<rss:item rdf:about="https://example.org/a"><rss:title>A</rss:title><rss:link>https://example.org/a</rss:link></rss:item></rdf:RDF>';
+    const fromRdf = parseFeedSync(rdf, URL);
+    expect(fromRdf.title).toBe('RDF');
+    expect(only(fromRdf.articles)).toMatchObject({ title: 'A', link: 'https://example.org/a' });
+  });
+});

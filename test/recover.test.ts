@@ -152,6 +152,17 @@ describe('recoverFeed', () => {
     ]);
   });
 
+  it('reads a feed whose root element has a namespace prefix, its items prefixed alike', () => {
+    const xml =
+      '<r:rss version="2.0" xmlns:r="http://backend.userland.com/rss2"><r:channel><r:title>Prefixed</r:title>\n' +
+      '<r:item><r:title>One</r:title><r:guid>1</r:guid>\n<r:item><r:title>Two</r:title><r:guid>2</r:guid></r:item>\n<r:item><r:title>Thr';
+    expect(strictFails(xml)).toMatch(/^XML error/);
+    const feed = recovered(xml);
+    expect(feed.title).toBe('Prefixed');
+    // A missing </item> costs nothing; the item cut inside its title has nothing left and goes.
+    expect(feed.articles.map((a) => a.title)).toEqual(['One', 'Two']);
+  });
+
   it('skips junk before the document element', () => {
     const xml = `<br>\n<b>Warning</b>: Undefined index in <b>/var/www/feed.php</b><br>\n${rss(items(2))}`.replace('</rss>', '');
     expect(titles(recovered(xml))).toEqual(['Item 1', 'Item 2']);
@@ -213,7 +224,7 @@ describe('recoverFeed', () => {
     walk(corpusRoot);
     // Raw markup in a body: the strict parse re-serializes it with xml2js's builder (a wrapper <div>,
     // attributes and text regrouped); recovery keeps it as written. Everything else must match.
-    const rawBodies = /expertopinionent-typepad|intertwingly|reddit-atom|reddit-home/;
+    const rawBodies = /expertopinionent-typepad|intertwingly|nondefaultnamespace-prefixed|reddit-atom|reddit-home/;
     let compared = 0;
     for (const file of files) {
       const text = readFileSync(file, /encoding\.rss$/.test(file) ? 'latin1' : 'utf8');

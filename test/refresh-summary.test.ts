@@ -1,7 +1,7 @@
-/** The one refresh summary line of `refresh` and the reader. */
+/** The one refresh summary line of `refresh` and the reader, and the broken-feed warning of `refresh` and `feed URL`. */
 import { describe, expect, it } from 'vitest';
 import type { RefreshSummary } from '../source/core/refresh.js';
-import { refreshSummaryLine } from '../source/core/refresh-summary.js';
+import { brokenFeedLine, refreshSummaryLine } from '../source/core/refresh-summary.js';
 
 const summary = (over: Partial<RefreshSummary> = {}): RefreshSummary => ({
   total: 3,
@@ -40,5 +40,14 @@ describe('refreshSummaryLine', () => {
     expect(refreshSummaryLine(summary({ notModified: 0, failed }), { firstFailure: true })).toBe(
       '3 feeds: 1 updated, 0 unchanged, 2 failed (https://a.example/f: HTTP 404; …); 5 new articles',
     );
+  });
+});
+
+describe('brokenFeedLine', () => {
+  it('names the feed, what was read and what was wrong', () => {
+    expect(brokenFeedLine('https://example.org/feed.xml', 3, 'XML error: Unclosed root tag, line 518')).toBe(
+      'https://example.org/feed.xml: recovered 3 items from a broken feed (XML error: Unclosed root tag, line 518)',
+    );
+    expect(brokenFeedLine('/tmp/feed.xml', 1, undefined)).toBe('/tmp/feed.xml: recovered 1 item from a broken feed (XML error)');
   });
 });

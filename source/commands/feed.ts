@@ -1,8 +1,12 @@
-/** `broadsheet feed URL [--json]`: fetch and show one feed without subscribing to it. */
+/**
+ * `broadsheet feed URL [--json]`: fetch and show one feed without subscribing to it. A broken feed whose
+ * items could be read is shown, with one warning line on stderr in `refresh`'s words, and exits 0.
+ */
 import { FeedLogins, withoutUserinfo } from '../core/feed-auth.js';
 import { closeAgents } from '../core/http.js';
 import { describeFailure, fetchAndParse } from '../core/refresh.js';
 import { htmlToPlainText } from '../core/html.js';
+import { brokenFeedLine } from '../core/refresh-summary.js';
 import { normalizeFeedUrl } from '../core/settings.js';
 import type { Context } from './context.js';
 import { UsageError } from './context.js';
@@ -25,13 +29,15 @@ export async function feedCommand(ctx: Context, args: ParsedArgs): Promise<numbe
   const input = args.positional[0];
   if (!input || args.positional.length > 1) throw new UsageError('usage: broadsheet feed URL [--json]');
   const url = normalizeFeedUrl(input);
-  let feed: Awaited<ReturnType<typeof loadFeed>>['feed'];
+  let loaded: Awaited<ReturnType<typeof loadFeed>>;
   try {
-    ({ feed } = await loadFeed(ctx, url));
+    loaded = await loadFeed(ctx, url);
   } catch (error) {
     // Named as the user typed it (without a password), with the reason `refresh` and `add` give.
     throw new Error(`${withoutUserinfo(input.trim())}: ${describeFailure(error)}`);
   }
+  const { feed } = loaded;
+  if (loaded.broken) ctx.err.write(`broadsheet: ${brokenFeedLine(input, feed.articles.length, loaded.brokenReason)}\n`);
   if (args.flags.json) {
     const json = {
       title: feed.title,

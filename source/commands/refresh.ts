@@ -8,7 +8,7 @@ import { refreshFeeds, type FeedOutcome, type RefreshProgress, type RefreshSumma
 import { createParsePool } from '../core/workers.js';
 import { FeedLogins } from '../core/feed-auth.js';
 import { closeAgents } from '../core/http.js';
-import { refreshSummaryLine } from '../core/refresh-summary.js';
+import { brokenFeedLine, refreshSummaryLine } from '../core/refresh-summary.js';
 import { fetchWantedPages, pageLoader, wantedPages, type QueueSummary } from '../core/page.js';
 import type { Context } from './context.js';
 import type { ParsedArgs } from './args.js';
@@ -50,7 +50,7 @@ export async function refreshCommand(ctx: Context, args: ParsedArgs): Promise<nu
             const entry = { url: outcome.url, items: outcome.items, reason: outcome.brokenReason ?? 'XML error' };
             broken.push(entry);
             bar?.clear();
-            ctx.err.write(`broadsheet: ${outcome.url}: recovered ${entry.items} item${entry.items === 1 ? '' : 's'} from a broken feed (${entry.reason})\n`);
+            ctx.err.write(`broadsheet: ${brokenFeedLine(entry.url, entry.items, entry.reason)}\n`);
           }
           // A filter skipped as too slow: the refresh went on, the user should know which one.
           for (const warning of outcome.filterWarnings ?? []) {

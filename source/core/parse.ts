@@ -68,9 +68,7 @@ export function parseFeedDetailed(xml: string, feedUrl: string): { feed: ParsedF
 /** HTML pages and JSON are common answers from a feed URL: say so rather than report an XML error. */
 function sniffNonFeed(text: string): void {
   const head = text.slice(0, 2048).trimStart();
-  if (/^(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:!doctype\s+html|html[\s>])/i.test(head)) {
-    throw new FeedParseError('not a feed: got an HTML page');
-  }
+  if (looksLikeHtmlPage(head)) throw new FeedParseError('not a feed: got an HTML page');
   if (/^[[{]/.test(head)) throw new FeedParseError('not a feed: got JSON');
   if (head.startsWith('<')) return;
   // Text before the first tag is repaired when a feed's root follows it (a PHP warning printed before
@@ -78,6 +76,26 @@ function sniffNonFeed(text: string): void {
   // the strict parse's "Non-whitespace before first tag" would not tell the user so.
   if (FEED_START.test(text.slice(0, REPAIR_WINDOW))) return;
   throw new FeedParseError(BINARY.test(text.slice(0, 1024)) ? 'not a feed: got binary data, not XML' : 'not a feed: got plain text, not XML');
+}
+
+/**
+ * The XML declaration, then any comments, processing instructions and doctypes; group 1 is the last
+ * doctype's name. (An internal subset with a `>` in it ends the match early: then no root is seen.)
+ */
+const PROLOG = /^(?:<\?xml[^>]*>\s*)?(?:(?:<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!doctype\s+([^\s>[]+)[^>]*>)\s*)*/i;
+const FEED_ROOT = /^(?:[A-Za-z_][\w.-]*:)?(?:rss|feed|RDF)$/;
+
+/**
+ * An HTML page, by its document element: `<html>`, or an HTML doctype before anything but a feed's root.
+ * The root decides, not the doctype: feeds served with a stray XHTML `<!DOCTYPE html …>` before `<rss>`
+ * are common, and XML parsers skip the doctype anyway.
+ */
+function looksLikeHtmlPage(head: string): boolean {
+  const prolog = PROLOG.exec(head);
+  const doctype = prolog?.[1]?.toLowerCase();
+  const root = /^<([A-Za-z_][\w.:-]*)/.exec(head.slice(prolog?.[0].length ?? 0))?.[1];
+  if (root !== undefined && /^html$/i.test(root)) return true;
+  return doctype === 'html' && (root === undefined || !FEED_ROOT.test(root));
 }
 
 /** How far repair.ts looks for the start of a feed after junk. */

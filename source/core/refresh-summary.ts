@@ -1,6 +1,7 @@
 /**
  * The one-line summary of a refresh, the same words for `broadsheet refresh` (on stderr) and the
- * reader's status line: what changed, what did not, what failed and how many articles are new.
+ * reader's status line: what changed, what did not, what failed and how many articles are new; and the
+ * warning for a broken feed that was read anyway, the same words for `refresh` and `feed URL`.
  */
 import type { RefreshSummary } from './refresh.js';
 
@@ -25,4 +26,12 @@ export function refreshSummaryLine(s: RefreshSummary, options: SummaryOptions = 
   const warnings = s.filterWarnings ?? [];
   const slow = options.firstFailure && warnings.length ? `; ${warnings[0]}${warnings.length > 1 ? '; …' : ''}` : '';
   return options.timing ? `${line}; ${(s.bytes / 1e6).toFixed(1)} MB in ${(s.elapsedMs / 1000).toFixed(1)} s` : line + slow;
+}
+
+/**
+ * "URL: recovered 3 items from a broken feed (XML error: Unclosed root tag, line 518)": a feed that was
+ * read although its document is broken ("bozo"), with what was read and what was wrong.
+ */
+export function brokenFeedLine(url: string, items: number, reason: string | undefined): string {
+  return `${url}: recovered ${count(items, 'item')} from a broken feed (${reason ?? 'XML error'})`;
 }

@@ -235,9 +235,24 @@ export async function fetchAndParse(
   url: string,
   fetch: Settings['fetch'],
   credentials?: BasicCredentials,
-): Promise<{ feed: ParsedFeed; broken: boolean; finalUrl: string; etag: string | null; lastModified: string | null }> {
+): Promise<{
+  feed: ParsedFeed;
+  broken: boolean;
+  /** When broken: what was wrong with the document, one line. */
+  brokenReason?: string;
+  finalUrl: string;
+  etag: string | null;
+  lastModified: string | null;
+}> {
   const result = await fetchBytes(url, { timeoutMs: fetch.timeoutSeconds * 1000, maxBytes: fetch.maxBytes, ...(credentials ? { credentials } : {}) });
   if (result.status !== 'ok') throw new Error('the server answered 304 to a request without validators');
   const parsed = await inlinePool().parse(result.bytes, result.contentType, result.url);
-  return { feed: parsed.feed, broken: parsed.broken, finalUrl: result.movedTo ?? withoutUserinfo(url), etag: result.etag, lastModified: result.lastModified };
+  return {
+    feed: parsed.feed,
+    broken: parsed.broken,
+    ...(parsed.brokenReason ? { brokenReason: parsed.brokenReason } : {}),
+    finalUrl: result.movedTo ?? withoutUserinfo(url),
+    etag: result.etag,
+    lastModified: result.lastModified,
+  };
 }

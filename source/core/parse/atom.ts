@@ -20,7 +20,8 @@ import { alternateLink, linkBy, linksOf, repliesOf, resolveBase } from './links.
 import { arrayOf, asNode, attr, isNode, nodeWith, textOf, type XmlNode } from './nodes.js';
 import { internals } from './rss-parser.js';
 import { escapeHtml } from './text.js';
-import { authorOf, count, parseDate } from './values.js';
+import { decodeBase64Text, isBase64Construct, titleSource } from './text-constructs.js';
+import { authorOf, count, lastDate } from './values.js';
 
 export function normalizeAtom(root: XmlNode, feed: XmlNode, feedUrlBase: string | undefined, feedUrl: string): ParsedFeed {
   guardAtom(feed);
@@ -39,15 +40,19 @@ export function normalizeAtom(root: XmlNode, feed: XmlNode, feedUrlBase: string 
     const replies = repliesOf(itemLinks, base, feedUrl);
     return {
       guid: item.id,
-      title: item.title ?? entry.title,
+      title: titleSource(entry.title, item.title ?? entry.title, true),
       link: alternateLink(itemLinks, base),
-      author: authorOf(item['dc:creator']) || authorOf(item.author) || authorOf(entry.author) || feedAuthor,
+      author: authorOf(item['dc:creator']) || authorOf(item.author) || authorOf(entry.author) || authorOf(entry['dc:author']) || feedAuthor,
       published:
-        parseDate(entry.published) ??
-        parseDate(entry.updated) ??
-        parseDate(entry.issued) ?? // Atom 0.3
-        parseDate(entry.modified) ??
-        parseDate(entry['dc:date']),
+        lastDate(entry.published) ??
+        lastDate(entry.updated) ??
+        lastDate(entry.issued) ?? // Atom 0.3
+        lastDate(entry.modified) ??
+        lastDate(entry.created) ??
+        lastDate(entry['dc:date']) ??
+        lastDate(entry['dcterms:issued']) ??
+        lastDate(entry['dcterms:created']) ??
+        lastDate(entry['dcterms:modified']),
       html,
       commentsUrl: replies.commentsUrl,
       commentFeedUrl: replies.commentFeedUrl,
@@ -57,7 +62,7 @@ export function normalizeAtom(root: XmlNode, feed: XmlNode, feedUrlBase: string 
     };
   });
   return {
-    title: feedTitle(built.title ?? feed.title, feedUrl),
+    title: feedTitle(titleSource(feed.title, built.title ?? feed.title, true), feedUrl),
     link: alternateLink(links, feedBase),
     articles,
   };
@@ -75,13 +80,20 @@ function guardAtom(feed: XmlNode): void {
   for (const entry of entries) {
     if (entry.link !== undefined) entry.link = guardLinks(entry.link);
     for (const key of ['published', 'updated'] as const) {
-      const value = arrayOf(entry[key])[0];
-      // rss-parser reads only string values (it checks `.length`), exactly as `new Date(value)`.
-      if (typeof value === 'string' && value.length > 0 && Number.isNaN(new Date(value).getTime())) {
-        delete entry[key];
-      }
+      // rss-parser reads the first value, only a string one (it checks `.length`), exactly as
+      // `new Date(value)`; only the bad values go, so a good later one is still there to be read.
+      const values = arrayOf(entry[key]);
+      if (!values.some(isBadDate)) continue;
+      const kept = values.filter((value) => !isBadDate(value));
+      if (kept.length > 0) entry[key] = kept;
+      else delete entry[key];
     }
   }
+}
+
+/** A date value that makes rss-parser's `new Date(x).toISOString()` throw. */
+function isBadDate(value: unknown): boolean {
+  return typeof value === 'string' && value.length > 0 && Number.isNaN(new Date(value).getTime());
 }
 
 function guardLinks(value: unknown): XmlNode[] {
@@ -110,9 +122,19 @@ function atomHtml(built: unknown, rawElement: unknown): string {
     return '';
   }
   const type = attr(element, 'type')?.trim().toLowerCase();
-  const isText = type === undefined || type === 'text' || type === 'text/plain';
-  if (isText && (type !== undefined || !/<[a-z!/]/i.test(built))) {
-    return escapeHtml(built).replace(/\r?\n/g, '<br>\n');
+  if (isBase64Construct(element)) {
+    // Decoded, it is HTML when the type says so, or when it holds tags and no text type says otherwise.
+    const decoded = decodeBase64Text(textOf(element)) ?? '';
+    const isHtml = type === 'html' || type === 'text/html' || (type !== 'text' && type !== 'text/plain' && HAS_TAG.test(decoded));
+    return isHtml ? decoded : textAsHtml(decoded);
   }
+  const isText = type === undefined || type === 'text' || type === 'text/plain';
+  if (isText && (type !== undefined || !HAS_TAG.test(built))) return textAsHtml(built);
   return built;
+}
+
+const HAS_TAG = /<[a-z!/]/i;
+
+function textAsHtml(text: string): string {
+  return escapeHtml(text).replace(/\r?\n/g, '<br>\n');
 }

@@ -91,6 +91,9 @@ function buildTree(text: string): XmlNode | null {
   const stack: Frame[] = [];
   let rootName: string | null = null;
   let rootNode: XmlNode | null = null;
+  /** The document element's prefix with its colon (`r:` for `<r:rss>`), or null. */
+  let ownPrefix: string | null = null;
+  const unprefixed = (name: string) => (ownPrefix !== null && name.startsWith(ownPrefix) ? name.slice(ownPrefix.length) : name);
 
   /** A new frame: an element with xml2js's shape (null prototype, `_` for text, `$` for attributes). */
   const frame = (name: string, attribs: Map<string, string> | null, raw: boolean, contentStart: number): Frame => {
@@ -132,9 +135,13 @@ function buildTree(text: string): XmlNode | null {
   };
 
   /** An open tag `<name …>` from `start` ('<') to `end` ('>'). */
-  const open = (name: string, attribs: Map<string, string>, start: number, end: number, selfClosing: boolean): void => {
+  const open = (tagName: string, attribs: Map<string, string>, start: number, end: number, selfClosing: boolean): void => {
     if (rootName === null) {
-      if (!isFeedRoot(name)) return; // junk before the document element
+      if (!isFeedRoot(tagName)) return; // junk before the document element
+      // `<r:rss xmlns:r=…>`: the feed's elements carry the root's prefix; they are read without it, as
+      // normalize.ts reads the strict tree.
+      ownPrefix = /^[^:]+:(?=(?:rss|feed)$)/.exec(tagName)?.[0] ?? null;
+      const name = unprefixed(tagName);
       rootName = /:RDF$/.test(name) ? 'rdf:RDF' : name;
       const f = frame(name, attribs, false, end + 1);
       rootNode = f.node;
@@ -142,6 +149,7 @@ function buildTree(text: string): XmlNode | null {
       return;
     }
     if (stack.length === 0) return; // after the end of the document element
+    const name = unprefixed(tagName);
     if (name === (rootName === 'feed' ? 'entry' : 'item') && !selfClosing) {
       // An item belongs in the channel (RSS 2.0) or the document element (Atom, RSS 1.0): whatever is
       // still open there (an item whose </item> is missing, an unclosed <image> or body) closes first.
@@ -161,7 +169,8 @@ function buildTree(text: string): XmlNode | null {
   };
 
   /** A close tag `</name>` starting at `start` ('<'). */
-  const close = (name: string, start: number): void => {
+  const close = (tagName: string, start: number): void => {
+    const name = unprefixed(tagName);
     const i = find(name);
     if (i < 0) return; // nothing of that name is open
     // The document element and an RSS 2.0 channel stay open to the end of the text (RSS 1.0 items
@@ -243,7 +252,7 @@ function buildTree(text: string): XmlNode | null {
 }
 
 function isFeedRoot(name: string): boolean {
-  return name === 'rss' || name === 'feed' || /^[A-Za-z_][\w.-]*:RDF$/.test(name);
+  return /^(?:[A-Za-z_][\w.-]*:)?(?:rss|feed)$/.test(name) || /^[A-Za-z_][\w.-]*:RDF$/.test(name);
 }
 
 /** The body element a raw frame is inside, if any. */

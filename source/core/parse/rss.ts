@@ -11,7 +11,8 @@ import { rssEnclosures } from './enclosures.js';
 import { alternateLink, linkBy, linksOf, localHref, relOf, repliesOf, resolveBase } from './links.js';
 import { arrayOf, attr, isNode, nodeWith, textOf, type XmlNode } from './nodes.js';
 import { internals, type RawFeed } from './rss-parser.js';
-import { authorOf, count, parseDate } from './values.js';
+import { titleSource } from './text-constructs.js';
+import { authorOf, count, lastDate } from './values.js';
 
 export function normalizeRss(root: XmlNode, rss: XmlNode, feedUrlBase: string | undefined, feedUrl: string): ParsedFeed {
   const channels = arrayOf(rss.channel);
@@ -72,10 +73,16 @@ function normalizeRssItems(
     return {
       guid: item.guid,
       about: item['rdf:about'],
-      title: item.title,
+      title: titleSource(raw.title, item.title, false),
       link: rssLink(item.links, base) || alternateLink(atomLinks, base) || guidLink,
-      author: authorOf(item['dc:creator']) || authorOf(item.creator) || authorOf(item.author),
-      published: parseDate(item.pubDate) ?? parseDate(item.date) ?? parseDate(raw['dc:date']),
+      author: authorOf(item['dc:creator']) || authorOf(item.creator) || authorOf(item.author) || authorOf(raw['dc:author']),
+      // Read from the raw item, where a repeated element keeps all its values (rss-parser keeps the first).
+      published:
+        lastDate(raw.pubDate) ??
+        lastDate(raw['dc:date']) ??
+        lastDate(raw['dcterms:issued']) ??
+        lastDate(raw['dcterms:created']) ??
+        lastDate(raw['dcterms:modified']),
       html: bodyOf(item['content:encoded']) || bodyOf(item.content) || bodyOf(item.summary),
       commentsUrl: safeUrl(textOf(item.comments), base) || replies.commentsUrl,
       commentFeedUrl:
@@ -89,7 +96,7 @@ function normalizeRssItems(
     };
   });
   return {
-    title: feedTitle(built.title ?? channel.title, feedUrl),
+    title: feedTitle(titleSource(channel.title, built.title ?? channel.title, false), feedUrl),
     link: rssLink(channel.link, channelBase),
     articles,
   };

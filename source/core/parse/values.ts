@@ -43,3 +43,16 @@ export function parseDate(value: unknown): string | null {
   if (year < 1 || year > 9999) return null;
   return date.toISOString();
 }
+
+/**
+ * The date of a repeated element as feedparser reads it: the last value wins (two `<updated>`: the
+ * second). Values that are not dates are skipped rather than winning, so one bad value costs nothing.
+ */
+export function lastDate(value: unknown): string | null {
+  const values = arrayOf(value);
+  for (let i = values.length - 1; i >= 0; i--) {
+    const date = parseDate(values[i]);
+    if (date !== null) return date;
+  }
+  return null;
+}
