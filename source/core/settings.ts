@@ -45,6 +45,17 @@ export interface Settings {
   };
   /** Which services are asked where an article was submitted; [] turns lookups off. */
   discussions: { lookup: Array<(typeof LOOKUP_SERVICES)[number]> };
+  /** A sync server whose subscriptions replace `feeds` (core/sync.ts); null: the feeds are fetched directly. */
+  sync: SyncSetting | null;
+}
+
+export interface SyncSetting {
+  type: 'ttrss';
+  /** The server's base URL (its API is at `${url}api/`). */
+  url: string;
+  user: string;
+  /** Prints the password on stdout; split into words and run without a shell, when a password is needed. */
+  passwordCommand: string;
 }
 
 export const DEFAULTS: Omit<Settings, 'feeds'> = {
@@ -60,6 +71,7 @@ export const DEFAULTS: Omit<Settings, 'feeds'> = {
     bluesky: { api: 'https://public.api.bsky.app', web: 'https://bsky.app' },
   },
   discussions: { lookup: [...LOOKUP_SERVICES] },
+  sync: null,
 };
 
 /** A settings problem the user must fix: printed as one line, exit code 2. */
@@ -109,6 +121,15 @@ export const SCHEMA = {
   discussions: strictObject({
     lookup: { type: 'array', uniqueItems: true, items: { enum: [...LOOKUP_SERVICES] } },
   }),
+  sync: {
+    ...strictObject({
+      type: { enum: ['ttrss'] },
+      url: httpUrl,
+      user: { type: 'string', minLength: 1 },
+      passwordCommand: { type: 'string', minLength: 1 },
+    }),
+    required: ['type', 'url', 'user', 'passwordCommand'],
+  },
 };
 
 export const ROOT_SCHEMA = { additionalProperties: false, patternProperties: { '^(\\$|//)': {} } };
@@ -251,6 +272,7 @@ function merge(raw: Record<string, unknown>): Settings {
       bluesky: { ...DEFAULTS.sources.bluesky, ...r.sources?.bluesky },
     },
     discussions: { lookup: [...(r.discussions?.lookup ?? DEFAULTS.discussions.lookup)] },
+    sync: r.sync ? { ...r.sync } : null,
   };
 }
 

@@ -80,7 +80,8 @@ function writeFeedRow(db: Database.Database, url: string, parsed: ParsedFeed, me
   return row.id;
 }
 
-function writeArticles(db: Database.Database, feedId: number, articles: readonly Article[], now: number): SaveResult {
+/** Upsert articles and their bodies into a feed already in the cache; the caller holds the transaction. */
+export function writeArticles(db: Database.Database, feedId: number, articles: readonly Article[], now: number): SaveResult {
   const upsertArticle = db.prepare(UPSERT_ARTICLE);
   const findId = db.prepare('SELECT id FROM articles WHERE feed_id = ? AND guid = ?');
   const upsertBody = db.prepare(
