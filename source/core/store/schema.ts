@@ -119,7 +119,7 @@ const MIGRATIONS: string[] = [
      until INTEGER NOT NULL
    );`,
   // Sync with a server (store/sync-state.ts): which cached feed and article each server id names, the
-  // server's read and starred state as last seen (a mark back to it cancels its outbox row), the outbox
+  // server's read and starred state as last seen, the outbox
   // of marks not yet sent (written in the mark's own transaction; seq orders them and tells a row sent
   // from one replaced meanwhile), and the account and article cursor the ids belong to.
   `CREATE TABLE sync_feeds (

@@ -55,22 +55,16 @@ const COLUMN: Record<SyncField, string> = { read: 'read', starred: 'starred' };
 const BASE: Record<SyncField, string> = { read: 'server_read', starred: 'server_starred' };
 
 /**
- * After a mark changed an article (inside the mark's transaction): queue it for the server, or, when
- * the article is back at the state the server last had, drop the queued mark (nothing to send).
- * Articles the server does not know (feeds fetched directly) queue nothing.
+ * After a mark changed an article (inside the mark's transaction): queue it for the server, replacing
+ * any mark of the same field not yet sent. A mark back to the state the server last had is queued too:
+ * it is the later mark, and another home may have sent the other state meanwhile. Articles the server
+ * does not know (feeds fetched directly) queue nothing.
  */
 export function recordMarkStatements(db: Database.Database) {
-  const base = {
-    read: db.prepare('SELECT server_read AS value FROM sync_articles WHERE article_id = ?'),
-    starred: db.prepare('SELECT server_starred AS value FROM sync_articles WHERE article_id = ?'),
-  };
-  const drop = db.prepare('DELETE FROM sync_outbox WHERE article_id = ? AND field = ?');
+  const synced = db.prepare('SELECT 1 FROM sync_articles WHERE article_id = ?');
   const queue = db.prepare('INSERT OR REPLACE INTO sync_outbox (article_id, field, value, made_at) VALUES (?, ?, ?, ?)');
   return (articleId: number, field: SyncField, value: boolean, now = Date.now()): void => {
-    const row = base[field].get(articleId) as { value: number } | undefined;
-    if (!row) return;
-    if (row.value === (value ? 1 : 0)) drop.run(articleId, field);
-    else queue.run(articleId, field, value ? 1 : 0, now);
+    if (synced.get(articleId)) queue.run(articleId, field, value ? 1 : 0, now);
   };
 }
 

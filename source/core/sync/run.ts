@@ -26,11 +26,17 @@ export async function runSync(store: Store, backend: SyncBackend, onProgress: Sy
   const started = performance.now();
   const firstRequest = backend.requests;
   const state = store.syncState();
-  state.useAccount(backend.account);
-
-  const pushed = await pushOutbox(store, backend, (n) => onProgress('push', n));
-
-  const feeds = await backend.subscriptions();
+  let pushed = 0;
+  let feeds: Awaited<ReturnType<SyncBackend['subscriptions']>>;
+  if (state.value('account') === backend.account) {
+    pushed = await pushOutbox(store, backend, (n) => onProgress('push', n));
+    feeds = await backend.subscriptions();
+  } else {
+    // Another server or user than last time: the cache's server ids (and outbox) mean nothing there.
+    // Forgotten only once the new one answered, so a mistyped URL costs nothing.
+    feeds = await backend.subscriptions();
+    state.useAccount(backend.account);
+  }
   const newFeeds = state.saveRemoteFeeds(feeds);
   onProgress('feeds', feeds.length);
 
