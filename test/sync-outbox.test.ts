@@ -19,7 +19,17 @@ const remote = (id: number, feedId: string, state: { unread?: boolean; starred?:
   feedId,
   unread: state.unread ?? true,
   starred: state.starred ?? false,
-  article: { id: String(id), title: `T${id}`, link: '', author: '', published: null, html: `<p>${id}</p>`, commentsUrl: '', commentFeedUrl: '', commentCount: null },
+  article: {
+    id: String(id),
+    title: `T${id}`,
+    link: '',
+    author: '',
+    published: null,
+    html: `<p>${id}</p>`,
+    commentsUrl: '',
+    commentFeedUrl: '',
+    commentCount: null,
+  },
 });
 
 /** A cache synced with a pretend server: feed 7 with articles 101-103 (103 read on the server), and one feed fetched directly. */
@@ -27,7 +37,7 @@ function open() {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-outbox-'));
   store = Store.open(path.join(dir, 'cache.db'));
   const sync = store.syncState();
-  sync.useAccount('test account');
+  sync.switchAccount('test account');
   sync.saveRemoteFeeds([{ id: '7', url: 'https://server.example/feed', title: 'Synced', category: 'News', unread: 2 }]);
   expect(sync.saveRemoteArticles([remote(101, '7'), remote(102, '7'), remote(103, '7', { unread: false })])).toBe(3);
   const ids = new Map(store.articles({}, { limit: 10 }).map((r) => [r.guid, r.id]));
@@ -40,7 +50,11 @@ describe('sync outbox', () => {
     expect(store.article(ids(103))!.read).toBe(true);
     expect(store.feeds().map((f) => [f.title, f.tags])).toEqual([['Synced', ['News']]]);
     store.syncFeeds([{ url: 'https://direct.example/feed' }]);
-    store.saveFeed('https://direct.example/feed', { title: 'D', link: '', articles: [{ ...remote(1, 'x').article, id: 'd1' }] }, { etag: null, lastModified: null });
+    store.saveFeed(
+      'https://direct.example/feed',
+      { title: 'D', link: '', articles: [{ ...remote(1, 'x').article, id: 'd1' }] },
+      { etag: null, lastModified: null },
+    );
     const direct = store.articles({}, { limit: 10 }).find((r) => r.guid === 'd1')!.id;
     store.setRead([ids(101), direct], true);
     store.setStarred([ids(102)], true);
@@ -99,8 +113,8 @@ describe('sync outbox', () => {
     const { sync, ids } = open();
     store.setRead([ids(101)], true);
     sync.setValue('cursor', '103');
-    expect(sync.useAccount('test account')).toBe(false);
-    expect(sync.useAccount('another account')).toBe(true);
+    expect(sync.switchAccount('test account')).toBe(false);
+    expect(sync.switchAccount('another account')).toBe(true);
     expect([sync.pendingMarks(), sync.value('cursor'), sync.syncedFeeds()]).toEqual([[], undefined, []]);
   });
 

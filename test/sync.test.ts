@@ -37,7 +37,14 @@ function home(user: TestUser, extra: Record<string, unknown> = {}): string {
 }
 
 function backendFor(user: TestUser): TtrssBackend {
-  return new TtrssBackend({ url: TTRSS_URL, user: user.login, passwordCommand: '', password: async () => user.password, timeoutMs: 20_000, maxBytes: 32 << 20 });
+  return new TtrssBackend({
+    url: TTRSS_URL,
+    user: user.login,
+    passwordCommand: '',
+    password: async () => user.password,
+    timeoutMs: 20_000,
+    maxBytes: 32 << 20,
+  });
 }
 
 /** Server and cache agree on every synced article's read and starred state. */
@@ -45,9 +52,11 @@ async function expectAgreement(api: TestApi, cacheFile: string) {
   const server = await api.headlines();
   const store = Store.open(cacheFile, { readonly: true });
   try {
-    const rows = store.db
-      .prepare('SELECT s.server_id AS id, a.read, a.starred FROM sync_articles s JOIN articles a ON a.id = s.article_id')
-      .all() as { id: string; read: number; starred: number }[];
+    const rows = store.db.prepare('SELECT s.server_id AS id, a.read, a.starred FROM sync_articles s JOIN articles a ON a.id = s.article_id').all() as {
+      id: string;
+      read: number;
+      starred: number;
+    }[];
     expect(rows.length).toBe(server.size);
     const disagree = rows.filter((r) => {
       const s = server.get(Number(r.id))!;
@@ -124,7 +133,8 @@ describe.skipIf(skip !== null)('sync with Tiny Tiny RSS', () => {
     const a = home(user);
     const b = home(user);
     for (const dir of [a, b]) expect((await runCli(dir, ['sync'])).code).toBe(0);
-    const idIn = async (dir: string, title: string) => (JSON.parse((await runCli(dir, ['articles', '--json'])).stdout) as { id: number; title: string }[]).find((x) => x.title === title)!.id;
+    const idIn = async (dir: string, title: string) =>
+      (JSON.parse((await runCli(dir, ['articles', '--json'])).stdout) as { id: number; title: string }[]).find((x) => x.title === title)!.id;
     const first = `${user.login}-0 item 0`;
     await runCli(a, ['mark', 'star', String(await idIn(a, first))]);
     await runCli(a, ['sync']);
@@ -141,7 +151,8 @@ describe.skipIf(skip !== null)('sync with Tiny Tiny RSS', () => {
     await runCli(a, ['sync']);
     expect(JSON.parse((await runCli(b, ['sync', '--json'])).stdout)).toMatchObject({ pushed: 1 });
     await runCli(a, ['sync']);
-    const readIn = async (dir: string) => (JSON.parse((await runCli(dir, ['articles', '--json'])).stdout) as { title: string; read: boolean }[]).find((x) => x.title === first)!.read;
+    const readIn = async (dir: string) =>
+      (JSON.parse((await runCli(dir, ['articles', '--json'])).stdout) as { title: string; read: boolean }[]).find((x) => x.title === first)!.read;
     expect({ a: await readIn(a), b: await readIn(b) }).toEqual({ a: false, b: false });
     await expectAgreement(api, path.join(a, 'cache.db'));
     await expectAgreement(api, path.join(b, 'cache.db'));
@@ -178,7 +189,7 @@ describe.skipIf(skip !== null)('sync with Tiny Tiny RSS', () => {
     const ids = store.articles({}, { limit: 1000 }).map((r) => r.id);
     store.close();
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let trial = 0; trial < 6; trial++) {
       // Marks of every kind on a random third of the articles, then a sync killed part-way.
       const writer = Store.open(path.join(dir, 'cache.db'));

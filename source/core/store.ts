@@ -371,7 +371,7 @@ export class Store {
   syncState() {
     const db = this.db;
     return {
-      useAccount: (account: string) => syncState.useAccount(db, account),
+      switchAccount: (account: string) => syncState.switchAccount(db, account),
       value: (key: string) => syncState.syncValue(db, key),
       setValue: (key: string, value: string) => syncState.setSyncValue(db, key, value),
       pendingMarks: () => syncState.pendingMarks(db),

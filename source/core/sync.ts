@@ -18,7 +18,13 @@ export { TtrssBackend, type TtrssOptions } from './sync/ttrss.js';
 
 /** The client for the settings' server. */
 export function createBackend(sync: SyncSetting, fetch: Settings['fetch']): SyncBackend {
-  return new TtrssBackend({ url: sync.url, user: sync.user, passwordCommand: sync.passwordCommand, timeoutMs: fetch.timeoutSeconds * 1000, maxBytes: fetch.maxBytes });
+  return new TtrssBackend({
+    url: sync.url,
+    user: sync.user,
+    passwordCommand: sync.passwordCommand,
+    timeoutMs: fetch.timeoutSeconds * 1000,
+    maxBytes: fetch.maxBytes,
+  });
 }
 
 /** The feeds the cache lists while syncing: the server's, as of the last sync. */

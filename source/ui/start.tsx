@@ -164,14 +164,7 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
     const ignored = ignoredFeedsNotice({ ...settings, feeds: fileFeeds });
     if (ignored) controller.dispatch({ type: 'status', text: `${ignored}.` });
     if (settings.refreshOnStart && (backend || settings.feeds.length > 0)) {
-      setTimeout(
-        () =>
-          void controller.startRefresh(
-            backend ? [settings.sync?.url ?? ''] : settings.feeds.map((f) => f.url),
-            'all feeds',
-          ),
-        0,
-      );
+      setTimeout(() => void controller.startRefresh(backend ? [settings.sync?.url ?? ''] : settings.feeds.map((f) => f.url), 'all feeds'), 0);
     }
     await instance.waitUntilExit();
   } catch (error) {

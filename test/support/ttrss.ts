@@ -60,9 +60,13 @@ export function createUser(options: { api?: boolean } = {}): TestUser {
   const login = `bs_${crypto.randomBytes(5).toString('hex')}`;
   const password = crypto.randomBytes(9).toString('base64url');
   const salt = crypto.randomBytes(32).toString('hex');
-  const hash = `MODE2:${crypto.createHash('sha256').update(salt + password).digest('hex')}`;
+  const hash = `MODE2:${crypto
+    .createHash('sha256')
+    .update(salt + password)
+    .digest('hex')}`;
   const uid = sql(`INSERT INTO ttrss_users (login, pwd_hash, salt, access_level, created) VALUES ('${login}', '${hash}', '${salt}', 0, NOW()) RETURNING id`);
-  if (options.api !== false) sql(`INSERT INTO ttrss_user_prefs (owner_uid, pref_name, value) VALUES (${Number.parseInt(uid, 10)}, 'ENABLE_API_ACCESS', 'true')`);
+  if (options.api !== false)
+    sql(`INSERT INTO ttrss_user_prefs (owner_uid, pref_name, value) VALUES (${Number.parseInt(uid, 10)}, 'ENABLE_API_ACCESS', 'true')`);
   return { login, password };
 }
 

@@ -106,7 +106,7 @@ export function setSyncValue(db: Database.Database, key: string, value: string):
  * server ids mean nothing here any more, so they, the cursor and the outbox are dropped (the articles
  * stay, as a removed feed's do). True when it was another account.
  */
-export function useAccount(db: Database.Database, account: string): boolean {
+export function switchAccount(db: Database.Database, account: string): boolean {
   return db
     .transaction(() => {
       const previous = syncValue(db, 'account');
@@ -158,15 +158,16 @@ export function saveRemoteFeeds(db: Database.Database, feeds: readonly RemoteFee
 
 /** The synced feeds as settings entries: what the reader and the commands subscribe the cache to. */
 export function syncedFeeds(db: Database.Database): { url: string; title?: string; tags?: string[] }[] {
-  const rows = db
-    .prepare('SELECT f.url, f.configured_title AS title, s.category FROM sync_feeds s JOIN feeds f ON f.id = s.feed_id ORDER BY f.id')
-    .all() as { url: string; title: string | null; category: string }[];
+  const rows = db.prepare('SELECT f.url, f.configured_title AS title, s.category FROM sync_feeds s JOIN feeds f ON f.id = s.feed_id ORDER BY f.id').all() as {
+    url: string;
+    title: string | null;
+    category: string;
+  }[];
   return rows.map((r) => ({ url: r.url, ...(r.title ? { title: r.title } : {}), ...(r.category ? { tags: [r.category] } : {}) }));
 }
 
 export function remoteFeedIdOf(db: Database.Database, url: string): string | undefined {
-  return (db.prepare('SELECT s.server_id AS id FROM sync_feeds s JOIN feeds f ON f.id = s.feed_id WHERE f.url = ?').get(url) as { id: string } | undefined)
-    ?.id;
+  return (db.prepare('SELECT s.server_id AS id FROM sync_feeds s JOIN feeds f ON f.id = s.feed_id WHERE f.url = ?').get(url) as { id: string } | undefined)?.id;
 }
 
 /**

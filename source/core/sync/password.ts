@@ -52,7 +52,8 @@ export function readPassword(command: string): Promise<string> {
     execFile(file, args, { timeout: TIMEOUT_MS, maxBuffer: 64 * 1024, windowsHide: true }, (error, stdout) => {
       if (error) {
         const e = error as NodeJS.ErrnoException & { code?: number | string; killed?: boolean };
-        const why = e.code === 'ENOENT' ? `${file}: no such command` : e.killed ? 'timed out' : typeof e.code === 'number' ? `exit status ${e.code}` : 'could not be run';
+        const why =
+          e.code === 'ENOENT' ? `${file}: no such command` : e.killed ? 'timed out' : typeof e.code === 'number' ? `exit status ${e.code}` : 'could not be run';
         reject(new SyncError(`passwordCommand failed (${why})`));
         return;
       }

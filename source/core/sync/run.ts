@@ -35,7 +35,7 @@ export async function runSync(store: Store, backend: SyncBackend, onProgress: Sy
     // Another server or user than last time: the cache's server ids (and outbox) mean nothing there.
     // Forgotten only once the new one answered, so a mistyped URL costs nothing.
     feeds = await backend.subscriptions();
-    state.useAccount(backend.account);
+    state.switchAccount(backend.account);
   }
   const newFeeds = state.saveRemoteFeeds(feeds);
   onProgress('feeds', feeds.length);

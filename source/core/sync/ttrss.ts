@@ -13,7 +13,16 @@ import { postJson, USER_AGENT } from '../http.js';
 import { safeUrl, sanitizeLine, sanitizeText } from '../sanitize.js';
 import type { Article } from '../types.js';
 import { readPassword } from './password.js';
-import { SyncError, type LocalView, type MarkBatch, type RemoteArticle, type RemoteFeed, type StateReport, type SubscribeOutcome, type SyncBackend } from './types.js';
+import {
+  SyncError,
+  type LocalView,
+  type MarkBatch,
+  type RemoteArticle,
+  type RemoteFeed,
+  type StateReport,
+  type SubscribeOutcome,
+  type SyncBackend,
+} from './types.js';
 
 export interface TtrssOptions {
   url: string;
