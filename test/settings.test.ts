@@ -100,9 +100,21 @@ describe('loadSettings', () => {
     ['a feed lookup flag that is not a boolean', { feeds: [{ url: 'https://example.org/feed', lookup: 'no' }] }, /feeds\.0\.lookup must be boolean/],
     ['a bad Bluesky AppView URL', { sources: { bluesky: { api: 'public.api.bsky.app' } } }, /sources\.bluesky\.api is not a valid URL/],
     ['an unknown Bluesky key', { sources: { bluesky: { host: 'https://bsky.app' } } }, /sources\.bluesky has an unknown key \("host"\)/],
-    ['a sync password in the file', { sync: { type: 'ttrss', url: 'https://x.example/tt-rss/', user: 'me', passwordCommand: 'pass x', password: 'p' } }, /sync has an unknown key \("password"\)/],
-    ['a sync without its passwordCommand', { sync: { type: 'ttrss', url: 'https://x.example/tt-rss/', user: 'me' } }, /sync must have required property 'passwordCommand'/],
-    ['an unknown sync server type', { sync: { type: 'feedly', url: 'https://x.example/', user: 'me', passwordCommand: 'pass x' } }, /sync\.type must be equal to one of the allowed values/],
+    [
+      'a sync password in the file',
+      { sync: { type: 'ttrss', url: 'https://x.example/tt-rss/', user: 'me', passwordCommand: 'pass x', password: 'p' } },
+      /sync has an unknown key \("password"\)/,
+    ],
+    [
+      'a sync without its passwordCommand',
+      { sync: { type: 'ttrss', url: 'https://x.example/tt-rss/', user: 'me' } },
+      /sync must have required property 'passwordCommand'/,
+    ],
+    [
+      'an unknown sync server type',
+      { sync: { type: 'feedly', url: 'https://x.example/', user: 'me', passwordCommand: 'pass x' } },
+      /sync\.type must be equal to one of the allowed values/,
+    ],
   ];
   for (const [what, content, message] of bad) {
     it(`reports ${what} in one line naming the file, and leaves the file alone`, () => {
