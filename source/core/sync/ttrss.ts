@@ -36,6 +36,8 @@ export interface TtrssOptions {
 
 /** getHeadlines sends at most this many rows per request. */
 const PAGE = 200;
+/** Pages of new articles asked for at once during a large sync. */
+const PARALLEL_PAGES = 3;
 /** Virtual feeds of the API. */
 const ALL_ARTICLES = -4;
 const STARRED = -1;
@@ -92,8 +94,8 @@ export class TtrssBackend implements SyncBackend {
   async articlesSince(cursor: string, onPage: (articles: RemoteArticle[]) => void): Promise<string> {
     const since = Number(cursor) || 0;
     let highest = since;
-    for (let skip = 0; ; skip += PAGE) {
-      const rows = (await this.call('getHeadlines', {
+    const page = (skip: number) =>
+      this.call('getHeadlines', {
         feed_id: ALL_ARTICLES,
         view_mode: 'all_articles',
         since_id: since,
@@ -101,11 +103,18 @@ export class TtrssBackend implements SyncBackend {
         skip,
         show_content: true,
         include_attachments: false,
-      })) as Headline[];
-      const page = rows.map(toRemoteArticle);
-      for (const row of rows) highest = Math.max(highest, Number(row.id) || 0);
-      if (page.length) onPage(page);
-      if (rows.length < PAGE) break;
+      }) as Promise<Headline[]>;
+    // The first page alone (a sync with little new is one request); when it is full, the next pages a
+    // few at a time: the server spends ~1.5 s on a page of 200 and serves several requests at once.
+    let skip = 0;
+    for (let width = 1; ; width = PARALLEL_PAGES) {
+      const pages = await Promise.all(Array.from({ length: width }, (_, i) => page(skip + i * PAGE)));
+      skip += width * PAGE;
+      for (const rows of pages) {
+        for (const row of rows) highest = Math.max(highest, Number(row.id) || 0);
+        if (rows.length) onPage(rows.map(toRemoteArticle));
+      }
+      if (pages.some((rows) => rows.length < PAGE)) break;
     }
     return String(highest);
   }
