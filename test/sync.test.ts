@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../source/core/store.js';
 import { runSync, TtrssBackend } from '../source/core/sync.js';
 import { CLI, runCli } from './support/run-cli.js';
-import { createUser, skipReason, syncHome, TestApi, TTRSS_URL, writeFeed, type TestUser } from './support/ttrss.js';
+import { createUser, setCategory, skipReason, syncHome, TestApi, TTRSS_URL, writeFeed, type TestUser } from './support/ttrss.js';
 
 const skip = await skipReason();
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-sync-'));
@@ -82,6 +82,7 @@ describe.skipIf(skip !== null)('sync with Tiny Tiny RSS', () => {
       { guid: 'x2', title: 'Plain' },
     ]);
     await api.subscribe(url);
+    setCategory(user, url, 'Tech news');
     const dir = home(user, { feeds: [{ url: 'https://not-fetched.example/feed' }] });
     const first = await runCli(dir, ['sync', '--json']);
     expect(first.stderr).toContain('1 feed in the settings file is not fetched while syncing');
@@ -92,7 +93,9 @@ describe.skipIf(skip !== null)('sync with Tiny Tiny RSS', () => {
     expect(list[0]!.feed).toBe('Commented');
     const store = Store.open(path.join(dir, 'cache.db'), { readonly: true });
     const article = store.articleByUrl('https://news.ycombinator.com/item?id=42');
+    const feeds = store.feeds().map((f) => ({ url: f.url, title: f.title, tags: f.tags }));
     store.close();
+    expect(feeds).toEqual([{ url, title: 'Commented', tags: ['Tech news'] }]);
     expect(article?.html).toContain('<b>one</b>');
     expect(article?.commentsUrl).toBe('https://news.ycombinator.com/item?id=42');
 
@@ -119,7 +122,7 @@ describe.skipIf(skip !== null)('sync with Tiny Tiny RSS', () => {
     expect(down.code).toBe(1);
     expect(down.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^broadsheet: Tiny Tiny RSS at http:\/\/127\.0\.0\.1:9\/: connection refused/)]);
     fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(settings));
-    // Back online: a change made on the server meanwhile does not undo the local marks.
+    // Back online: the marks made offline go first.
     const again = await runCli(dir, ['sync', '--json']);
     expect(JSON.parse(again.stdout)).toMatchObject({ pushed: 2 });
     await expectAgreement(api, path.join(dir, 'cache.db'));

@@ -50,6 +50,16 @@ function sql(statement: string): string {
   return execFileSync('psql', ['-qtAX', '-h', '127.0.0.1', '-U', 'ttrss', 'ttrss', '-c', statement], { env: DB_ENV, encoding: 'utf8' }).trim();
 }
 
+/** Put the user's feed `url` in a category `title` (the API cannot create categories). */
+export function setCategory(user: TestUser, url: string, title: string): void {
+  const owner = `(SELECT id FROM ttrss_users WHERE login = '${user.login}')`;
+  const quoted = `'${title.replace(/'/g, "''")}'`;
+  sql(`INSERT INTO ttrss_feed_categories (owner_uid, title) VALUES (${owner}, ${quoted})`);
+  sql(
+    `UPDATE ttrss_feeds SET cat_id = (SELECT id FROM ttrss_feed_categories WHERE owner_uid = ${owner} AND title = ${quoted}) WHERE owner_uid = ${owner} AND feed_url = '${url.replace(/'/g, "''")}'`,
+  );
+}
+
 export interface TestUser {
   login: string;
   password: string;
