@@ -215,10 +215,11 @@ describe('Store large feeds', () => {
 
   it('brings a schema-3 cache up to date: its articles kept, the pages table added', () => {
     store.saveFeed(URL_A, feed([article(1)]), { etag: null, lastModified: null });
-    // What migrations 4 (pages) and 5 (discussions found elsewhere) add, taken away again.
+    // What migrations 4 (pages), 5 (discussions found elsewhere) and 6 (sync) add, taken away again.
     store.db.exec(`DROP TABLE pages;
       ALTER TABLE articles DROP COLUMN orig_link; ALTER TABLE articles DROP COLUMN lookup_count;
-      DROP TABLE lookups; DROP TABLE discussion_choices; DROP TABLE discussion_visits; DROP TABLE service_requests; DROP TABLE service_pauses;`);
+      DROP TABLE lookups; DROP TABLE discussion_choices; DROP TABLE discussion_visits; DROP TABLE service_requests; DROP TABLE service_pauses;
+      DROP TABLE sync_outbox; DROP TABLE sync_articles; DROP TABLE sync_feeds; DROP TABLE sync_state;`);
     store.db.pragma('user_version = 3');
     store.close();
     store = Store.open(path.join(dir, 'cache.db'));
