@@ -17,6 +17,7 @@ usage: broadsheet [--home DIR]                 open the reader (needs a terminal
 
 commands:
   refresh [--json]                  fetch every feed; failed feeds are listed, the rest are saved
+  sync [--json]                     send marks to the sync server, bring its feeds, articles and states
   feed URL [--json]                 fetch and show one feed without subscribing
   page URL [--json]                 the readable text of one web page (its article, as full text shows it)
   comments URL [--json]             show a discussion: a comment feed, a cached article, or an
@@ -49,6 +50,7 @@ type Command = {
 
 const COMMANDS: Record<string, Command> = {
   refresh: { flags: { json: 'boolean' }, run: async (c, a) => (await import('./commands/refresh.js')).refreshCommand(c, a) },
+  sync: { flags: { json: 'boolean' }, run: async (c, a) => (await import('./commands/sync.js')).syncCommand(c, a) },
   feed: { flags: { json: 'boolean' }, run: async (c, a) => (await import('./commands/feed.js')).feedCommand(c, a) },
   articles: {
     flags: { unread: 'boolean', starred: 'boolean', json: 'boolean', feed: 'value', tag: 'value', limit: 'value', search: 'value' },

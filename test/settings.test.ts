@@ -103,6 +103,21 @@ describe('loadSettings', () => {
     ['a saved search with an unknown key', { views: [{ name: 'Rust', query: 'rust', sort: 'rank' }] }, /views\.0 has an unknown key \("sort"\)/],
     ['a saved search of no word', { views: [{ name: 'Quotes', query: '"" ()' }] }, /views\.0\.query must match pattern/],
     ['an unknown Bluesky key', { sources: { bluesky: { host: 'https://bsky.app' } } }, /sources\.bluesky has an unknown key \("host"\)/],
+    [
+      'a sync password in the file',
+      { sync: { type: 'ttrss', url: 'https://x.example/tt-rss/', user: 'me', passwordCommand: 'pass x', password: 'p' } },
+      /sync has an unknown key \("password"\)/,
+    ],
+    [
+      'a sync without its passwordCommand',
+      { sync: { type: 'ttrss', url: 'https://x.example/tt-rss/', user: 'me' } },
+      /sync must have required property 'passwordCommand'/,
+    ],
+    [
+      'an unknown sync server type',
+      { sync: { type: 'feedly', url: 'https://x.example/', user: 'me', passwordCommand: 'pass x' } },
+      /sync\.type must be equal to one of the allowed values/,
+    ],
   ];
   for (const [what, content, message] of bad) {
     it(`reports ${what} in one line naming the file, and leaves the file alone`, () => {

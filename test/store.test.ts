@@ -34,7 +34,7 @@ const URL_B = 'https://b.example/feed';
 
 describe('Store', () => {
   it('migrates to the current schema with WAL', () => {
-    expect(store.db.pragma('user_version', { simple: true })).toBe(8);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(9);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
@@ -216,7 +216,7 @@ describe('Store large feeds', () => {
 
   it('brings a schema-3 cache up to date: its articles kept, the pages table added', () => {
     store.saveFeed(URL_A, feed([article(1)]), { etag: null, lastModified: null });
-    // What migrations 4 (pages), 5 (discussions found elsewhere), 6 (enclosures), 7 (filters) and 8 (the search index) add, taken away again.
+    // What migrations 4 (pages), 5 (discussions found elsewhere), 6 (enclosures), 7 (filters), 8 (the search index) and 9 (sync) add, taken away again.
     store.db.exec(`DROP TRIGGER articles_leave_search; DROP TABLE article_search;
       DROP TABLE article_tags; DROP INDEX articles_by_time; DROP INDEX articles_by_feed_time;
       ALTER TABLE articles DROP COLUMN hidden;
@@ -224,15 +224,16 @@ describe('Store large feeds', () => {
       CREATE INDEX articles_by_feed_time ON articles (feed_id, sort_key DESC, id DESC);
       DROP TABLE pages; ALTER TABLE bodies DROP COLUMN enclosures;
       ALTER TABLE articles DROP COLUMN orig_link; ALTER TABLE articles DROP COLUMN lookup_count;
-      DROP TABLE lookups; DROP TABLE discussion_choices; DROP TABLE discussion_visits; DROP TABLE service_requests; DROP TABLE service_pauses;`);
+      DROP TABLE lookups; DROP TABLE discussion_choices; DROP TABLE discussion_visits; DROP TABLE service_requests; DROP TABLE service_pauses;
+      DROP TABLE sync_outbox; DROP TABLE sync_articles; DROP TABLE sync_feeds; DROP TABLE sync_state;`);
     store.db.pragma('user_version = 3');
     store.close();
     store = Store.open(path.join(dir, 'cache.db'));
-    expect(store.db.pragma('user_version', { simple: true })).toBe(8);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(9);
     expect(store.count({})).toBe(1);
     expect(store.page('https://example.org/1')).toBeUndefined();
     expect(store.pagesWanted(URL_A, 30, 0)).toEqual(['https://example.org/1']);
-    // The list indexes come back partial, leaving hidden articles out (migration 6).
+    // The list indexes come back partial, leaving hidden articles out (migration 7).
     const indexSql = (name: string) => (store.db.prepare('SELECT sql FROM sqlite_master WHERE name = ?').get(name) as { sql: string }).sql;
     expect(indexSql('articles_by_time')).toMatch(/WHERE hidden = 0$/);
     expect(indexSql('articles_by_feed_time')).toMatch(/WHERE hidden = 0$/);

@@ -36,6 +36,7 @@ BENCHES.push({ name: 'fulltext', file: './fulltext.mjs' });
 BENCHES.push({ name: 'fedi', file: './fedi.mjs' });
 BENCHES.push({ name: 'filters', file: './filters.mjs' });
 BENCHES.push({ name: 'search', file: './search.mjs' });
+BENCHES.push({ name: 'sync', file: './sync.mjs' });
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');

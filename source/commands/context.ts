@@ -5,6 +5,7 @@
 import { loadSettings, resolveHome, type Home, type LoadedSettings } from '../core/settings.js';
 import { Store } from '../core/store.js';
 import { sanitizeText } from '../core/sanitize.js';
+import { syncedFeedSettings } from '../core/sync.js';
 
 export interface Output {
   /** Text that may hold feed content: sanitized on the way out. */
@@ -38,7 +39,8 @@ export function createContext(homeFlag: string | undefined, out: Output, err: Ou
     store() {
       if (!store) {
         store = Store.open(home.cachePath);
-        store.syncFeeds(loaded.settings.feeds);
+        // Syncing, the server's subscriptions (as of the last sync) are the feed list, not the file's.
+        store.syncFeeds(loaded.settings.sync ? syncedFeedSettings(store) : loaded.settings.feeds);
       }
       return store;
     },

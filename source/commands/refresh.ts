@@ -21,6 +21,8 @@ export interface BrokenFeed {
 }
 
 export async function refreshCommand(ctx: Context, args: ParsedArgs): Promise<number> {
+  // Syncing, the server fetches the feeds: a refresh is a sync.
+  if (ctx.loaded.settings.sync) return (await import('./sync.js')).syncCommand(ctx, args);
   const store = ctx.store();
   const urls = ctx.loaded.settings.feeds.map((f) => f.url);
   const pool = createParsePool({ store });

@@ -1,7 +1,8 @@
 /** `add`, `remove`, `import` and `export`: the only commands that write the settings file. */
 import fs from 'node:fs';
 import readline from 'node:readline';
-import { normalizeFeedUrl, updateSettings, type FeedSetting } from '../core/settings.js';
+import { normalizeFeedUrl, updateSettings, type FeedSetting, type SyncSetting } from '../core/settings.js';
+import { createBackend, subscribeOnServer, SyncError, unsubscribeOnServer } from '../core/sync.js';
 import { parseOpml, toOpml } from '../core/opml.js';
 import type { Context } from './context.js';
 import { UsageError } from './context.js';
@@ -31,9 +32,12 @@ export async function addCommand(ctx: Context, args: ParsedArgs): Promise<number
  */
 async function add(ctx: Context, url: string, tag: string | undefined, discover: boolean): Promise<number> {
   let result: SubscribeResult;
+  const sync = ctx.loaded.settings.sync;
+  const backend = sync ? createBackend(sync, ctx.loaded.settings.fetch) : null;
   try {
-    result = await subscribe(ctx.loaded, () => ctx.store(), { input: url, tag, discover });
+    result = backend ? await subscribeOnServer(ctx.store(), backend, url, tag) : await subscribe(ctx.loaded, () => ctx.store(), { input: url, tag, discover });
   } finally {
+    backend?.close();
     closeAgents();
   }
   switch (result.kind) {
@@ -61,7 +65,8 @@ async function add(ctx: Context, url: string, tag: string | undefined, discover:
         ? `; its articles could not be cached (${result.cacheError}): broadsheet refresh fetches them`
         : `: ${result.articles} article${result.articles === 1 ? '' : 's'}`;
       const demo = result.replacedDemo ? '; your feeds replace the demo feeds from now on' : '';
-      ctx.err.write(`added ${name}${result.url}${tag ? ` [${tag}]` : ''} to ${ctx.home.configPath}${cached}${demo}\n`);
+      const where = sync ? sync.url : ctx.home.configPath;
+      ctx.err.write(`added ${name}${result.url}${tag ? ` [${tag}]` : ''} to ${where}${cached}${demo}\n`);
       return 0;
     }
   }
@@ -87,11 +92,13 @@ function shellQuote(word: string): string {
   return /^[\w@%+=:,./~-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-export function removeCommand(ctx: Context, args: ParsedArgs): number {
+export async function removeCommand(ctx: Context, args: ParsedArgs): Promise<number> {
   const input = args.positional[0];
   if (!input || args.positional.length > 1) throw new UsageError('usage: broadsheet remove URL');
   // With or without the user and password its URL may carry: feeds are named without them.
   const url = withoutUserinfo(/^(https?|file):/i.test(input) ? input : normalizeFeedUrl(input));
+  const sync = ctx.loaded.settings.sync;
+  if (sync) return removeOnServer(ctx, sync, url);
   if (ctx.loaded.demo || !ctx.loaded.settings.feeds.some((f) => f.url === url)) {
     ctx.err.write(`broadsheet: not subscribed: ${url}\n`);
     return 1;
@@ -101,6 +108,25 @@ export function removeCommand(ctx: Context, args: ParsedArgs): number {
   });
   // The cached articles stay (marked inactive), so re-adding the feed brings back its read state.
   ctx.err.write(`removed ${url}\n`);
+  return 0;
+}
+
+async function removeOnServer(ctx: Context, sync: SyncSetting, url: string): Promise<number> {
+  const backend = createBackend(sync, ctx.loaded.settings.fetch);
+  try {
+    if (!(await unsubscribeOnServer(ctx.store(), backend, url))) {
+      ctx.err.write(`broadsheet: not subscribed on ${sync.url}: ${url}\n`);
+      return 1;
+    }
+  } catch (error) {
+    if (!(error instanceof SyncError)) throw error;
+    ctx.err.write(`broadsheet: ${error.message}\n`);
+    return 1;
+  } finally {
+    backend.close();
+    closeAgents();
+  }
+  ctx.err.write(`removed ${url} from ${sync.url}\n`);
   return 0;
 }
 

@@ -33,6 +33,7 @@ export { closeAgents } from './http/agents.js';
 export { ACCEPT_ENCODING } from './http/body.js';
 export { FetchError, parseRetryAfter, type FetchErrorKind } from './http/errors.js';
 export { DEFAULT_ACCEPT, MAX_REDIRECTS, USER_AGENT } from './http/request.js';
+export { postJson, type PostOptions } from './http/post.js';
 
 export type { BasicCredentials, FetchNotModified, FetchOk, FetchOptions, FetchResult, FetchTextResult } from './http/types.js';
 import type { FetchOptions, FetchResult, FetchTextResult } from './http/types.js';

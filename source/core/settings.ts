@@ -60,12 +60,23 @@ export interface Settings {
   filters: FilterSpec[];
   /** Saved searches: listed in the sidebar beside Unread and Starred, each a list of its matches. */
   views: SavedSearch[];
+  /** A sync server whose subscriptions replace `feeds` (core/sync.ts); null: the feeds are fetched directly. */
+  sync: SyncSetting | null;
 }
 
 export interface SavedSearch {
   name: string;
   /** A search as `/` takes it: words, "phrases". */
   query: string;
+}
+
+export interface SyncSetting {
+  type: 'ttrss';
+  /** The server's base URL (its API is at `${url}api/`). */
+  url: string;
+  user: string;
+  /** Prints the password on stdout; split into words and run without a shell, when a password is needed. */
+  passwordCommand: string;
 }
 
 export const DEFAULTS: Omit<Settings, 'feeds'> = {
@@ -84,6 +95,7 @@ export const DEFAULTS: Omit<Settings, 'feeds'> = {
   discussions: { lookup: [...LOOKUP_SERVICES] },
   filters: [],
   views: [],
+  sync: null,
 };
 
 /** A settings problem the user must fix: printed as one line, exit code 2. */
@@ -144,6 +156,15 @@ export const SCHEMA = {
   views: {
     type: 'array',
     items: { ...strictObject({ name: { type: 'string', minLength: 1 }, query: { type: 'string', pattern: '[\\p{L}\\p{N}]' } }), required: ['name', 'query'] },
+  },
+  sync: {
+    ...strictObject({
+      type: { enum: ['ttrss'] },
+      url: httpUrl,
+      user: { type: 'string', minLength: 1 },
+      passwordCommand: { type: 'string', minLength: 1 },
+    }),
+    required: ['type', 'url', 'user', 'passwordCommand'],
   },
 };
 
@@ -291,6 +312,7 @@ function merge(raw: Record<string, unknown>): Settings {
     discussions: { lookup: [...(r.discussions?.lookup ?? DEFAULTS.discussions.lookup)] },
     filters: r.filters ?? DEFAULTS.filters,
     views: (r.views ?? DEFAULTS.views).map((v) => ({ name: v.name, query: v.query })),
+    sync: r.sync ? { ...r.sync } : null,
   };
 }
 

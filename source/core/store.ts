@@ -25,6 +25,10 @@ import { unlocked, type WriteLock } from './store/write-lock.js';
 import { pageFailed, pageNotModified, pageSource, pagesWanted, savePage, storedPage, type PageSource, type StoredPage } from './store/pages.js';
 import type { PageRecord } from './store/types.js';
 import * as discussionState from './store/discussion-state.js';
+import * as syncState from './store/sync-state.js';
+import { recordMarkStatements, type SyncField } from './store/sync-state.js';
+
+export type { PendingMark, RemoteArticle, RemoteFeed, StateReport, SyncField } from './store/sync-state.js';
 
 export type { PageSource, StoredPage } from './store/pages.js';
 
@@ -266,15 +270,31 @@ export class Store {
   }
 
   /** Each call is its own transaction: a mark is durable the moment this returns. Returns rows changed. */
+  /** A synced article's mark also goes into the sync outbox, in the same transaction (store/sync-state.ts). */
   setRead(ids: number[], read: boolean): number {
-    // A hidden article stays read (the unread indexes hold no hidden one: store/schema.ts).
-    const stmt = this.db.prepare('UPDATE articles SET read = ? WHERE id = ? AND read != ? AND (? = 1 OR hidden = 0)');
-    return this.db.transaction(() => ids.reduce((n, id) => n + stmt.run(read ? 1 : 0, id, read ? 1 : 0, read ? 1 : 0).changes, 0)).immediate();
+    return this.mark(ids, 'read', read);
   }
 
   setStarred(ids: number[], starred: boolean): number {
-    const stmt = this.db.prepare('UPDATE articles SET starred = ? WHERE id = ? AND starred != ?');
-    return this.db.transaction(() => ids.reduce((n, id) => n + stmt.run(starred ? 1 : 0, id, starred ? 1 : 0).changes, 0)).immediate();
+    return this.mark(ids, 'starred', starred);
+  }
+
+  private mark(ids: number[], field: SyncField, value: boolean): number {
+    // A hidden article stays read (the unread indexes hold no hidden one: store/schema.ts).
+    const stmt = this.db.prepare(
+      `UPDATE articles SET ${field} = ? WHERE id = ? AND ${field} != ?${field === 'read' && !value ? ' AND hidden = 0' : ''}`,
+    );
+    const queue = recordMarkStatements(this.db);
+    const now = Date.now();
+    return this.db
+      .transaction(() =>
+        ids.reduce((n, id) => {
+          const changed = stmt.run(value ? 1 : 0, id, value ? 1 : 0).changes;
+          if (changed) queue(id, field, value, now);
+          return n + changed;
+        }, 0),
+      )
+      .immediate();
   }
 
   /** Mark every article in a scope read; returns the ids changed so the action can be undone. */
@@ -283,7 +303,12 @@ export class Store {
       .transaction(() => {
         const ids = listIds(this.db, { ...scope, unreadOnly: true });
         const stmt = this.db.prepare('UPDATE articles SET read = 1 WHERE id = ?');
-        for (const id of ids) stmt.run(id);
+        const queue = recordMarkStatements(this.db);
+        const now = Date.now();
+        for (const id of ids) {
+          stmt.run(id);
+          queue(id, 'read', true, now);
+        }
         return ids;
       })
       .immediate();
@@ -356,6 +381,26 @@ export class Store {
          ON CONFLICT(key) DO UPDATE SET source = excluded.source, fetched_at = excluded.fetched_at, data = excluded.data`,
       )
       .run(key, source, fetchedAt, data);
+  }
+
+  // ---------------------------------------------------------------- sync with a server (store/sync-state.ts)
+
+  /** What core/sync.ts keeps here: server ids, the server's last state, the outbox, the cursor. */
+  syncState() {
+    const db = this.db;
+    return {
+      switchAccount: (account: string) => syncState.switchAccount(db, account),
+      value: (key: string) => syncState.syncValue(db, key),
+      setValue: (key: string, value: string) => syncState.setSyncValue(db, key, value),
+      pendingMarks: () => syncState.pendingMarks(db),
+      acknowledgeMarks: (marks: readonly syncState.PendingMark[]) => syncState.acknowledgeMarks(db, marks),
+      saveRemoteFeeds: (feeds: readonly syncState.RemoteFeed[]) => syncState.saveRemoteFeeds(db, feeds),
+      syncedFeeds: () => syncState.syncedFeeds(db),
+      remoteFeedIdOf: (url: string) => syncState.remoteFeedIdOf(db, url),
+      saveRemoteArticles: (articles: readonly syncState.RemoteArticle[]) => syncState.saveRemoteArticles(db, articles),
+      localUnreadByFeed: () => syncState.localUnreadByFeed(db),
+      applyRemoteStates: (report: syncState.StateReport) => syncState.applyRemoteStates(db, report),
+    };
   }
 
   // ---------------------------------------------------------------- web pages (store/pages.ts)

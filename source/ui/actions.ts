@@ -41,10 +41,8 @@ export function perform(c: ReaderContext, action: Action) {
     case 'pick-tag':
       return pickTag(c);
     case 'refresh-all':
-      return void c.startRefresh(
-        c.deps.settings.feeds.map((f) => f.url),
-        'all feeds',
-      );
+      // Syncing, a refresh is a sync of everything, even before the first sync listed any feed.
+      return void c.startRefresh(c.deps.settings.sync ? [c.deps.settings.sync.url] : c.deps.settings.feeds.map((f) => f.url), 'all feeds');
     case 'refresh':
       return void refreshCurrent(c);
     case 'toggle-comments':

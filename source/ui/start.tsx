@@ -17,6 +17,7 @@ import { closeAgents } from '../core/http.js';
 import { Manners } from '../core/discussions.js';
 import { openInBrowser } from '../core/browser.js';
 import { subscribe } from '../core/subscribe.js';
+import { createBackend, ignoredFeedsNotice, runSync, subscribeOnServer, syncedFeedSettings, syncSummaryLine } from '../core/sync.js';
 import { UsageError } from '../core/errors.js';
 import { buildKeymap, keyOf } from './keys.js';
 import { pageLoader } from '../core/page.js';
@@ -43,6 +44,10 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
   const color = colorEnabled();
   const { paint, chalk } = buildTheme(settings.theme, color);
   const store = Store.open(home.cachePath);
+  // Syncing, the server's subscriptions (as of the last sync) are the feed list, and a refresh is a sync.
+  const backend = settings.sync ? createBackend(settings.sync, settings.fetch) : null;
+  const fileFeeds = settings.feeds;
+  if (backend) settings.feeds = syncedFeedSettings(store);
   store.syncFeeds(settings.feeds);
 
   let pool: ParsePool | undefined;
@@ -61,6 +66,7 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
   };
   const shutdown = async () => {
     controller.dispose();
+    backend?.close();
     await pool?.close();
     closeAgents();
     store.close();
@@ -93,6 +99,12 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
     // Lookups and threads share one set of manners; the cache's ledger shares it with other processes.
     manners: new Manners({ ledger: store.ledger() }),
     refresh: async (urls, onFeed) => {
+      if (backend && settings.sync) {
+        const summary = await runSync(store, backend, (stage, count) => onFeed(stage === 'states' ? 1 : 0, 1, stage === 'articles' && count > 0));
+        // In place: the actions read the feed list from the settings.
+        settings.feeds.splice(0, settings.feeds.length, ...syncedFeedSettings(store));
+        return `${syncSummaryLine(summary, settings.sync.url).replace(/^s/, 'S')}.`;
+      }
       const summary = await refreshFeeds({
         store,
         urls,
@@ -104,7 +116,12 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
       });
       return `Refreshed ${refreshSummaryLine(summary, { firstFailure: true })}.${loaded.demo ? ` Demo feeds: ${keyOf(keymap, 'add-feed')} adds your own.` : ''}`;
     },
-    addFeed: (input) => subscribe(loaded, () => store, { input, discover: true }),
+    addFeed: async (input) => {
+      if (!backend) return subscribe(loaded, () => store, { input, discover: true });
+      const result = await subscribeOnServer(store, backend, input);
+      settings.feeds.splice(0, settings.feeds.length, ...syncedFeedSettings(store));
+      return result;
+    },
   };
 
   const trace = openTrace(process.env.BROADSHEET_TRACE);
@@ -157,15 +174,10 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
         throw new Error('deliberate crash (BROADSHEET_CRASH_AFTER_MS)');
       }, crashAfter);
     // The first frame came from the cache; only now touch the network.
-    if (settings.refreshOnStart && settings.feeds.length > 0) {
-      setTimeout(
-        () =>
-          void controller.startRefresh(
-            settings.feeds.map((f) => f.url),
-            'all feeds',
-          ),
-        0,
-      );
+    const ignored = ignoredFeedsNotice({ ...settings, feeds: fileFeeds });
+    if (ignored) controller.dispatch({ type: 'status', text: `${ignored}.` });
+    if (settings.refreshOnStart && (backend || settings.feeds.length > 0)) {
+      setTimeout(() => void controller.startRefresh(backend ? [settings.sync?.url ?? ''] : settings.feeds.map((f) => f.url), 'all feeds'), 0);
     }
     await instance.waitUntilExit();
   } catch (error) {

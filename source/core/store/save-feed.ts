@@ -98,12 +98,16 @@ function writeFeedRow(db: Database.Database, url: string, parsed: ParsedFeed, me
   return row.id;
 }
 
-function writeArticles(
+/**
+ * Upsert articles and their bodies into a feed already in the cache; the caller holds the transaction.
+ * `marks`: what the settings' filters gave the new ones (none for a sync: the server's state decides).
+ */
+export function writeArticles(
   db: Database.Database,
   feedId: number,
   articles: readonly Article[],
   now: number,
-  marks: ReadonlyMap<Article, NewArticleMarks>,
+  marks: ReadonlyMap<Article, NewArticleMarks> = new Map(),
 ): SaveResult {
   const upsertArticle = db.prepare(UPSERT_ARTICLE);
   const findId = db.prepare('SELECT id FROM articles WHERE feed_id = ? AND guid = ?');

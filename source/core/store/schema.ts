@@ -150,6 +150,34 @@ const MIGRATIONS: string[] = [
    CREATE TRIGGER articles_leave_search AFTER DELETE ON articles BEGIN
      DELETE FROM article_search WHERE rowid = old.id;
    END;`,
+  // 9: sync with a server (store/sync-state.ts): which cached feed and article each server id names, the
+  // server's read and starred state as last seen, the outbox
+  // of marks not yet sent (written in the mark's own transaction; seq orders them and tells a row sent
+  // from one replaced meanwhile), and the account and article cursor the ids belong to.
+  `CREATE TABLE sync_feeds (
+     server_id TEXT PRIMARY KEY,
+     feed_id INTEGER NOT NULL UNIQUE REFERENCES feeds(id) ON DELETE CASCADE,
+     category TEXT NOT NULL DEFAULT '',
+     unread INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE TABLE sync_articles (
+     server_id TEXT PRIMARY KEY,
+     article_id INTEGER NOT NULL UNIQUE REFERENCES articles(id) ON DELETE CASCADE,
+     server_read INTEGER NOT NULL,
+     server_starred INTEGER NOT NULL
+   );
+   CREATE TABLE sync_outbox (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+     field TEXT NOT NULL CHECK (field IN ('read', 'starred')),
+     value INTEGER NOT NULL,
+     made_at INTEGER NOT NULL,
+     UNIQUE (article_id, field)
+   );
+   CREATE TABLE sync_state (
+     key TEXT PRIMARY KEY,
+     value TEXT NOT NULL
+   );`,
 ];
 
 /** Bring the cache up to the current schema, one transaction per migration. */
