@@ -281,9 +281,7 @@ export class Store {
 
   private mark(ids: number[], field: SyncField, value: boolean): number {
     // A hidden article stays read (the unread indexes hold no hidden one: store/schema.ts).
-    const stmt = this.db.prepare(
-      `UPDATE articles SET ${field} = ? WHERE id = ? AND ${field} != ?${field === 'read' && !value ? ' AND hidden = 0' : ''}`,
-    );
+    const stmt = this.db.prepare(`UPDATE articles SET ${field} = ? WHERE id = ? AND ${field} != ?${field === 'read' && !value ? ' AND hidden = 0' : ''}`);
     const queue = recordMarkStatements(this.db);
     const now = Date.now();
     return this.db
