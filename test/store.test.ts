@@ -34,7 +34,7 @@ const URL_B = 'https://b.example/feed';
 
 describe('Store', () => {
   it('migrates to the current schema with WAL', () => {
-    expect(store.db.pragma('user_version', { simple: true })).toBe(5);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(6);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
@@ -215,14 +215,14 @@ describe('Store large feeds', () => {
 
   it('brings a schema-3 cache up to date: its articles kept, the pages table added', () => {
     store.saveFeed(URL_A, feed([article(1)]), { etag: null, lastModified: null });
-    // What migrations 4 (pages) and 5 (discussions found elsewhere) add, taken away again.
-    store.db.exec(`DROP TABLE pages;
+    // What migrations 4 (pages), 5 (discussions found elsewhere) and 6 (retention) add, taken away again.
+    store.db.exec(`DROP TABLE removed_articles; DROP INDEX articles_by_link; DROP TABLE pages;
       ALTER TABLE articles DROP COLUMN orig_link; ALTER TABLE articles DROP COLUMN lookup_count;
       DROP TABLE lookups; DROP TABLE discussion_choices; DROP TABLE discussion_visits; DROP TABLE service_requests; DROP TABLE service_pauses;`);
     store.db.pragma('user_version = 3');
     store.close();
     store = Store.open(path.join(dir, 'cache.db'));
-    expect(store.db.pragma('user_version', { simple: true })).toBe(5);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(6);
     expect(store.count({})).toBe(1);
     expect(store.page('https://example.org/1')).toBeUndefined();
     expect(store.pagesWanted(URL_A, 30, 0)).toEqual(['https://example.org/1']);

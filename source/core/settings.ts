@@ -24,6 +24,17 @@ export interface FeedSetting {
   fullText?: boolean;
   /** false: never ask the discussion services about this feed's articles. */
   lookup?: boolean;
+  /** This feed's own retention, over the top-level `keep` (either number alone). */
+  keep?: Partial<KeepSetting>;
+}
+
+/**
+ * How long read, unstarred articles stay in the cache (core/retention.ts): one is removed once it is
+ * older than `days` or beyond the newest `perFeed` articles of its feed. Unread and starred stay.
+ */
+export interface KeepSetting {
+  days: number;
+  perFeed: number;
 }
 
 /** The services a lookup may ask (discussions/services/index.ts; test/settings.test.ts keeps them in step). */
@@ -45,6 +56,7 @@ export interface Settings {
   };
   /** Which services are asked where an article was submitted; [] turns lookups off. */
   discussions: { lookup: Array<(typeof LOOKUP_SERVICES)[number]> };
+  keep: KeepSetting;
 }
 
 export const DEFAULTS: Omit<Settings, 'feeds'> = {
@@ -60,6 +72,8 @@ export const DEFAULTS: Omit<Settings, 'feeds'> = {
     bluesky: { api: 'https://public.api.bsky.app', web: 'https://bsky.app' },
   },
   discussions: { lookup: [...LOOKUP_SERVICES] },
+  // Three months of what was read, and at most 500 articles of a fire-hose feed (more than 5 a day).
+  keep: { days: 90, perFeed: 500 },
 };
 
 /** A settings problem the user must fix: printed as one line, exit code 2. */
@@ -67,6 +81,10 @@ export class SettingsError extends Error {}
 
 const httpUrl = { type: 'string', pattern: '^https?://[^\\s/$.?#][^\\s]*$' } as const;
 const strictObject = (properties: Record<string, unknown>) => ({ type: 'object', additionalProperties: false, properties }) as const;
+const keepSchema = strictObject({
+  days: { type: 'integer', minimum: 1, maximum: 36500 },
+  perFeed: { type: 'integer', minimum: 1, maximum: 1000000 },
+});
 
 /**
  * Unknown keys are errors, so that a typo ("refreshOnstart") is caught instead of silently
@@ -86,6 +104,7 @@ export const SCHEMA = {
         tags: { type: 'array', items: { type: 'string', minLength: 1 } },
         fullText: { type: 'boolean' },
         lookup: { type: 'boolean' },
+        keep: keepSchema,
       },
     },
   },
@@ -109,6 +128,7 @@ export const SCHEMA = {
   discussions: strictObject({
     lookup: { type: 'array', uniqueItems: true, items: { enum: [...LOOKUP_SERVICES] } },
   }),
+  keep: keepSchema,
 };
 
 export const ROOT_SCHEMA = { additionalProperties: false, patternProperties: { '^(\\$|//)': {} } };
@@ -251,6 +271,7 @@ function merge(raw: Record<string, unknown>): Settings {
       bluesky: { ...DEFAULTS.sources.bluesky, ...r.sources?.bluesky },
     },
     discussions: { lookup: [...(r.discussions?.lookup ?? DEFAULTS.discussions.lookup)] },
+    keep: { ...DEFAULTS.keep, ...r.keep },
   };
 }
 

@@ -8,7 +8,8 @@
  *
  * The parts, in store/: connection.ts (opening, the pragmas, CacheOpenError), schema.ts (tables and
  * migrations), save-feed.ts (writing a refreshed feed), write-lock.ts (parse workers taking turns),
- * lists.ts (which articles a Scope selects, and in what order), pages.ts (articles' web pages).
+ * lists.ts (which articles a Scope selects, and in what order), pages.ts (articles' web pages),
+ * retention.ts (removing old read articles, their tombstones, and giving the space back).
  */
 import type Database from 'better-sqlite3';
 import type { ParsedFeed } from './types.js';
@@ -21,8 +22,10 @@ import { unlocked, type WriteLock } from './store/write-lock.js';
 import { pageFailed, pageNotModified, pageSource, pagesWanted, savePage, storedPage, type PageSource, type StoredPage } from './store/pages.js';
 import type { PageRecord } from './store/types.js';
 import * as discussionState from './store/discussion-state.js';
+import * as retention from './store/retention.js';
 
 export type { PageSource, StoredPage } from './store/pages.js';
+export type { CachedRefs, KeepRule, RemovableArticle } from './store/retention.js';
 
 export { releaseDeadOwner, sharedWriteLock, unlocked, writeLockMemory, type WriteLock } from './store/write-lock.js';
 
@@ -323,6 +326,22 @@ export class Store {
       recordRequest: (service: string, at: number) => discussionState.recordRequest(db, service, at),
       pausedUntil: (service: string) => discussionState.pausedUntil(db, service),
       pause: (service: string, until: number) => discussionState.pause(db, service, until),
+    };
+  }
+
+  /** What the retention pass (../retention.ts) reads and removes, one feed and one batch at a time (store/retention.ts). */
+  retention() {
+    const db = this.db;
+    return {
+      feedIds: (urls: readonly string[]) => retention.feedIds(db, urls),
+      removable: (feedId: number, rule: retention.KeepRule, now: number, limit: number) => retention.removableArticles(db, feedId, rule, now, limit),
+      remove: (feedId: number, articles: readonly retention.RemovableArticle[], refs: readonly retention.CachedRefs[], now: number) =>
+        retention.removeArticles(db, feedId, articles, refs, now),
+      dropOldTombstones: (feedId: number, now: number) => retention.dropOldTombstones(db, feedId, now),
+      vacuumStep: (pages: number) => retention.vacuumStep(db, pages),
+      autoVacuumMode: () => retention.autoVacuumMode(db),
+      convertToIncrementalVacuum: () => retention.convertToIncrementalVacuum(db),
+      databaseBytes: () => retention.databaseBytes(db),
     };
   }
 

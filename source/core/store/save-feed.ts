@@ -2,12 +2,13 @@
  * Writing one refreshed feed into the cache: the feed's row and validators, then its articles and
  * bodies, in one transaction (a large feed in steps: saveFeedInSteps). A row is only rewritten when
  * something in it changed, so a refresh that brings nothing new writes (almost) nothing; read and
- * starred marks are never touched.
+ * starred marks are never touched. An article retention removed (a tombstone) is not written again.
  */
 import type Database from 'better-sqlite3';
 import type { SaveResult } from './types.js';
 import type { Article, ParsedFeed } from '../types.js';
 import { unlocked, type WriteLock } from './write-lock.js';
+import { TOMBSTONE_RENEW_MS } from './retention.js';
 
 /** Insert an article, or update it when something in it changed; RETURNING says which. */
 const UPSERT_ARTICLE = `INSERT INTO articles (feed_id, guid, title, link, author, published, sort_key, first_seen,
@@ -87,9 +88,22 @@ function writeArticles(db: Database.Database, feedId: number, articles: readonly
     `INSERT INTO bodies (article_id, html) VALUES (?, ?)
      ON CONFLICT(article_id) DO UPDATE SET html = excluded.html WHERE bodies.html IS NOT excluded.html`,
   );
+  // Articles retention removed while the feed still lists them are recognised and left out; most
+  // feeds have none, and then each article costs no extra lookup.
+  const hasTombstones = db.prepare('SELECT 1 FROM removed_articles WHERE feed_id = ? LIMIT 1').get(feedId) !== undefined;
+  const tombstoneSeen = db.prepare('SELECT last_seen AS lastSeen FROM removed_articles WHERE feed_id = ? AND guid = ?');
+  // Renewed at most daily, so a feed refreshed every few minutes does not rewrite its tombstones each time.
+  const renewTombstone = db.prepare('UPDATE removed_articles SET last_seen = ? WHERE feed_id = ? AND guid = ?');
   let added = 0;
   let updated = 0;
   for (const article of articles) {
+    if (hasTombstones) {
+      const tombstone = tombstoneSeen.get(feedId, article.id) as { lastSeen: number } | undefined;
+      if (tombstone) {
+        if (tombstone.lastSeen < now - TOMBSTONE_RENEW_MS) renewTombstone.run(now, feedId, article.id);
+        continue;
+      }
+    }
     const row = upsertArticle.get(articleParams(feedId, article, now)) as { id: number; isNew: number } | undefined;
     let id = row?.id;
     if (row) row.isNew ? added++ : updated++;

@@ -118,6 +118,17 @@ const MIGRATIONS: string[] = [
      service TEXT PRIMARY KEY,
      until INTEGER NOT NULL
    );`,
+  // 6 (retention): what recognises an article that retention removed while its feed still lists it,
+  // so the next refresh does not bring it back as new (store/retention.ts). last_seen: when a refresh
+  // last found the guid in the feed; a tombstone not seen for a month is dropped.
+  `CREATE TABLE removed_articles (
+     feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+     guid TEXT NOT NULL,
+     last_seen INTEGER NOT NULL,
+     PRIMARY KEY (feed_id, guid)
+   ) WITHOUT ROWID;
+   -- Retention keeps a page or discussion while another article has the same link: found by this.
+   CREATE INDEX articles_by_link ON articles (link);`,
 ];
 
 /** Bring the cache up to the current schema, one transaction per migration. */

@@ -1,0 +1,99 @@
+/**
+ * The retention pass run after each refresh (refresh.ts, for the reader and `broadsheet refresh`
+ * alike): read, unstarred articles past the settings' `keep` leave the cache with their pages, lookups
+ * and cached discussions, and the file gives the space back (README, Design: "Retention").
+ *
+ * Unread articles are never removed however old: an article nobody has seen is not "old news" to the
+ * user, and dropping it silently would lose it; starred ones are never removed either.
+ *
+ * The pass goes feed by feed in batches of BATCH articles, one transaction each, and yields to the
+ * event loop between them, so the reader keeps drawing while a year's backlog goes.
+ */
+import { resolveDiscussions } from './comments.js';
+import { LOOKUP_SERVICE_NAMES, lookupKey, lookupUrls, readLookup, refKey } from './discussions.js';
+import type { FeedSetting, KeepSetting } from './settings.js';
+import type { CachedRefs, KeepRule, RemovableArticle, Store } from './store.js';
+
+export interface RetentionOptions {
+  keep: KeepSetting;
+  /** The subscriptions, for their own `keep` overrides. */
+  feeds: readonly FeedSetting[];
+  now?: number;
+  /**
+   * 'steps': give freed space back with incremental vacuum, a step at a time (the reader). 'convert'
+   * as well: a cache made before incremental vacuum is rewritten once so that it has it (the headless
+   * refresh, which nothing waits on).
+   */
+  vacuum?: 'steps' | 'convert';
+}
+
+export interface RetentionSummary {
+  removed: number;
+  tombstonesDropped: number;
+  /** How much smaller the file became (after the next checkpoint, in WAL mode). */
+  freedBytes: number;
+  /** A cache without incremental vacuum was rewritten to have it. */
+  converted: boolean;
+  elapsedMs: number;
+}
+
+/** Articles per transaction: ~10 ms of deleting, so no one step holds the event loop for long. */
+export const RETENTION_BATCH = 250;
+/** Pages given back per incremental-vacuum step (4 KiB each: 8 MiB). */
+const VACUUM_STEP_PAGES = 2048;
+
+const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** A feed's rule: the top-level `keep`, with the feed's own numbers over it. */
+export function keepRuleFor(url: string, options: Pick<RetentionOptions, 'keep' | 'feeds'>): KeepRule {
+  const own = options.feeds.find((f) => f.url === url)?.keep;
+  return { days: own?.days ?? options.keep.days, perFeed: own?.perFeed ?? options.keep.perFeed };
+}
+
+/** The lookups and discussions the cache may hold for an article, by the same keys their readers use. */
+export function cachedRefsOf(store: Store, article: RemovableArticle, feedUrl: string): CachedRefs {
+  const urls = lookupUrls({ link: article.link, origLink: article.origLink });
+  const lookups = urls.flatMap((u) => LOOKUP_SERVICE_NAMES.map((service) => lookupKey(service, u.identity)));
+  const own = resolveDiscussions({
+    link: article.link,
+    commentsUrl: article.commentsUrl,
+    commentFeedUrl: article.commentFeedUrl,
+    feedUrl,
+    guid: article.guid,
+  }).map((r) => r.key);
+  const found = lookups.flatMap((key) => readLookup(store, key)?.refs.map(refKey) ?? []);
+  const discussions = [...new Set([...own, ...found, ...(article.chosenDiscussion ? [article.chosenDiscussion] : [])])];
+  return { lookups, discussions };
+}
+
+/** Run the pass over the feeds of `urls`. Throws on a cache error; the caller reports it. */
+export async function runRetention(store: Store, urls: readonly string[], options: RetentionOptions): Promise<RetentionSummary> {
+  const started = performance.now();
+  const now = options.now ?? Date.now();
+  const cache = store.retention();
+  const bytesBefore = cache.databaseBytes();
+  const summary: RetentionSummary = { removed: 0, tombstonesDropped: 0, freedBytes: 0, converted: false, elapsedMs: 0 };
+  for (const feed of cache.feedIds(urls)) {
+    const rule = keepRuleFor(feed.url, options);
+    for (;;) {
+      const batch = cache.removable(feed.id, rule, now, RETENTION_BATCH);
+      if (batch.length === 0) break;
+      const refs = batch.map((article) => cachedRefsOf(store, article, feed.url));
+      const removed = cache.remove(feed.id, batch, refs, now);
+      summary.removed += removed;
+      await nextTick();
+      if (removed === 0) break;
+    }
+    summary.tombstonesDropped += cache.dropOldTombstones(feed.id, now);
+  }
+  if (summary.removed > 0 || summary.tombstonesDropped > 0) {
+    if (options.vacuum === 'convert' && cache.autoVacuumMode() === 'none') {
+      cache.convertToIncrementalVacuum();
+      summary.converted = true;
+    }
+    while (cache.vacuumStep(VACUUM_STEP_PAGES) > 0) await nextTick();
+  }
+  summary.freedBytes = Math.max(0, bytesBefore - cache.databaseBytes());
+  summary.elapsedMs = performance.now() - started;
+  return summary;
+}
