@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { keepRuleFor, runRetention } from '../source/core/retention.js';
 import { Store } from '../source/core/store.js';
+import { guidHash } from '../source/core/store/retention.js';
 import type { Article, ParsedFeed } from '../source/core/types.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -107,16 +108,16 @@ describe('the retention pass', () => {
     saveDaily(FEED_A, [article(1), article(2)]);
     mark(FEED_A, [2], 'read');
     await runRetention(store, [FEED_A], { keep: { days: 365, perFeed: 1 }, feeds: [], now: NOW });
-    const tombstones = () => store.db.prepare('SELECT guid FROM removed_articles').all();
-    expect(tombstones()).toEqual([{ guid: 'guid-2' }]);
+    const tombstones = () => store.db.prepare('SELECT guid_hash AS hash FROM removed_articles').safeIntegers().all();
+    expect(tombstones()).toEqual([{ hash: guidHash('guid-2') }]);
     // Forty days of 304s: the feed was never saved since, so the guid may still be in it.
     store.markNotModified([{ url: FEED_A, etag: null, lastModified: null, now: NOW + 40 * DAY }]);
     await runRetention(store, [FEED_A], { keep: { days: 365, perFeed: 1 }, feeds: [], now: NOW + 40 * DAY });
-    expect(tombstones()).toEqual([{ guid: 'guid-2' }]);
+    expect(tombstones()).toEqual([{ hash: guidHash('guid-2') }]);
     // Still listed at day 41: the sighting is renewed, so the tombstone stays another month.
     save(FEED_A, [article(1), article(2)], NOW + 41 * DAY);
     await runRetention(store, [FEED_A], { keep: { days: 365, perFeed: 1 }, feeds: [], now: NOW + 60 * DAY });
-    expect(tombstones()).toEqual([{ guid: 'guid-2' }]);
+    expect(tombstones()).toEqual([{ hash: guidHash('guid-2') }]);
     // Gone from the feed from day 42 on; a month later the tombstone goes.
     save(FEED_A, [article(1)], NOW + 42 * DAY);
     save(FEED_A, [article(1)], NOW + 72 * DAY);
@@ -148,6 +149,7 @@ describe('the retention pass', () => {
         siteName: '',
         content: '<p>x</p>',
         failure: null,
+        extractMs: 1,
       });
     page(link2);
     page(shared);

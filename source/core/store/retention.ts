@@ -4,6 +4,7 @@
  * lookups and cached discussions. Each removed article leaves a tombstone (removed_articles, migration
  * 6) so save-feed.ts does not bring it back as new while its feed still lists it.
  */
+import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 
 export interface KeepRule {
@@ -30,6 +31,11 @@ export interface CachedRefs {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** A guid's tombstone key: the first 8 bytes of its SHA-1, as SQLite's signed 64-bit integer. */
+export function guidHash(guid: string): bigint {
+  return createHash('sha1').update(guid).digest().readBigInt64BE(0);
+}
+
 /** How often a refresh that still finds a tombstone's guid in its feed writes down that it did. */
 export const TOMBSTONE_RENEW_MS = DAY_MS;
 /** A tombstone whose guid has not been in its feed for this long is dropped. */
@@ -61,7 +67,7 @@ export function removableArticles(db: Database.Database, feedId: number, rule: K
  * two feeds): it is removed with the last of them.
  */
 export function removeArticles(db: Database.Database, feedId: number, articles: readonly RemovableArticle[], refs: readonly CachedRefs[], now: number): number {
-  const tombstone = db.prepare('INSERT INTO removed_articles (feed_id, guid, last_seen) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+  const tombstone = db.prepare('INSERT INTO removed_articles (feed_id, guid_hash, last_seen) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
   const removeArticle = db.prepare('DELETE FROM articles WHERE id = ?');
   const linkInUse = db.prepare('SELECT 1 FROM articles WHERE link = ? LIMIT 1');
   const removePage = db.prepare('DELETE FROM pages WHERE url = ?');
@@ -72,7 +78,7 @@ export function removeArticles(db: Database.Database, feedId: number, articles: 
     .transaction(() => {
       let removed = 0;
       for (const article of articles) {
-        tombstone.run(feedId, article.guid, now);
+        tombstone.run(feedId, guidHash(article.guid), now);
         removed += removeArticle.run(article.id).changes;
       }
       // After the whole batch is gone, so two copies removed together do not spare each other.

@@ -8,7 +8,7 @@ import type Database from 'better-sqlite3';
 import type { SaveResult } from './types.js';
 import type { Article, ParsedFeed } from '../types.js';
 import { unlocked, type WriteLock } from './write-lock.js';
-import { TOMBSTONE_RENEW_MS } from './retention.js';
+import { guidHash, TOMBSTONE_RENEW_MS } from './retention.js';
 
 /** Insert an article, or update it when something in it changed; RETURNING says which. */
 const UPSERT_ARTICLE = `INSERT INTO articles (feed_id, guid, title, link, author, published, sort_key, first_seen,
@@ -91,16 +91,17 @@ function writeArticles(db: Database.Database, feedId: number, articles: readonly
   // Articles retention removed while the feed still lists them are recognised and left out; most
   // feeds have none, and then each article costs no extra lookup.
   const hasTombstones = db.prepare('SELECT 1 FROM removed_articles WHERE feed_id = ? LIMIT 1').get(feedId) !== undefined;
-  const tombstoneSeen = db.prepare('SELECT last_seen AS lastSeen FROM removed_articles WHERE feed_id = ? AND guid = ?');
+  const tombstoneSeen = db.prepare('SELECT last_seen AS lastSeen FROM removed_articles WHERE feed_id = ? AND guid_hash = ?');
   // Renewed at most daily, so a feed refreshed every few minutes does not rewrite its tombstones each time.
-  const renewTombstone = db.prepare('UPDATE removed_articles SET last_seen = ? WHERE feed_id = ? AND guid = ?');
+  const renewTombstone = db.prepare('UPDATE removed_articles SET last_seen = ? WHERE feed_id = ? AND guid_hash = ?');
   let added = 0;
   let updated = 0;
   for (const article of articles) {
     if (hasTombstones) {
-      const tombstone = tombstoneSeen.get(feedId, article.id) as { lastSeen: number } | undefined;
+      const hash = guidHash(article.id);
+      const tombstone = tombstoneSeen.get(feedId, hash) as { lastSeen: number } | undefined;
       if (tombstone) {
-        if (tombstone.lastSeen < now - TOMBSTONE_RENEW_MS) renewTombstone.run(now, feedId, article.id);
+        if (tombstone.lastSeen < now - TOMBSTONE_RENEW_MS) renewTombstone.run(now, feedId, hash);
         continue;
       }
     }
