@@ -242,6 +242,17 @@ describe('the file shrinking', () => {
     expect(after).toBeLessThan(before / 5);
   });
 
+  it('leaves a little free space for the next refresh to fill rather than moving pages for it', async () => {
+    fill(300, 30);
+    const pages = () => store.db.pragma('page_count', { simple: true }) as number;
+    const before = pages();
+    const result = await runRetention(store, [FEED_A], { keep: { days: 30, perFeed: 10 }, feeds: [], now: NOW, vacuum: 'steps' });
+    expect(result.removed).toBe(10);
+    expect(store.db.pragma('freelist_count', { simple: true })).toBeGreaterThan(40);
+    expect(pages()).toBe(before);
+    expect(result.freedBytes).toBe(0);
+  });
+
   it('converts a cache made without incremental vacuum once, and only when asked to ("convert": the headless refresh)', async () => {
     store.close();
     fs.rmSync(file);

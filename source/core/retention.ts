@@ -35,12 +35,20 @@ export interface RetentionSummary {
   /** A cache without incremental vacuum was rewritten to have it. */
   converted: boolean;
   elapsedMs: number;
+  /** Of elapsedMs, the time spent giving space back (incremental vacuum, or the one-time VACUUM). */
+  vacuumMs: number;
 }
 
 /** Articles per transaction: ~10 ms of deleting, so no one step holds the event loop for long. */
 export const RETENTION_BATCH = 250;
-/** Pages given back per incremental-vacuum step (4 KiB each: 8 MiB). */
-const VACUUM_STEP_PAGES = 2048;
+/** Pages given back per incremental-vacuum step (4 KiB each: 2 MiB). */
+const VACUUM_STEP_PAGES = 512;
+/**
+ * Give space back only when this share of the file is free: a day's pass frees what the next day's
+ * refresh fills again (SQLite reuses free pages), and moving pages to shrink the file only for it to
+ * grow again the next morning would be work for nothing. The file stays within this of its least.
+ */
+export const VACUUM_WHEN_FREE = 0.1;
 
 const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -72,7 +80,7 @@ export async function runRetention(store: Store, urls: readonly string[], option
   const now = options.now ?? Date.now();
   const cache = store.retention();
   const bytesBefore = cache.databaseBytes();
-  const summary: RetentionSummary = { removed: 0, tombstonesDropped: 0, freedBytes: 0, converted: false, elapsedMs: 0 };
+  const summary: RetentionSummary = { removed: 0, tombstonesDropped: 0, freedBytes: 0, converted: false, elapsedMs: 0, vacuumMs: 0 };
   for (const feed of cache.feedIds(urls)) {
     const rule = keepRuleFor(feed.url, options);
     for (;;) {
@@ -86,13 +94,15 @@ export async function runRetention(store: Store, urls: readonly string[], option
     }
     summary.tombstonesDropped += cache.dropOldTombstones(feed.id, now);
   }
+  const vacuumStarted = performance.now();
   if (summary.removed > 0 || summary.tombstonesDropped > 0) {
     if (options.vacuum === 'convert' && cache.autoVacuumMode() === 'none') {
       cache.convertToIncrementalVacuum();
       summary.converted = true;
     }
-    while (cache.vacuumStep(VACUUM_STEP_PAGES) > 0) await nextTick();
+    if (cache.freeShare() >= VACUUM_WHEN_FREE) while (cache.vacuumStep(VACUUM_STEP_PAGES) > 0) await nextTick();
   }
+  summary.vacuumMs = performance.now() - vacuumStarted;
   summary.freedBytes = Math.max(0, bytesBefore - cache.databaseBytes());
   summary.elapsedMs = performance.now() - started;
   return summary;

@@ -342,6 +342,7 @@ export class Store {
       autoVacuumMode: () => retention.autoVacuumMode(db),
       convertToIncrementalVacuum: () => retention.convertToIncrementalVacuum(db),
       databaseBytes: () => retention.databaseBytes(db),
+      freeShare: () => retention.freeShare(db),
     };
   }
 

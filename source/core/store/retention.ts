@@ -149,6 +149,12 @@ export function convertToIncrementalVacuum(db: Database.Database): void {
   db.exec('VACUUM');
 }
 
+/** The share of the file's pages that are free (0..1). */
+export function freeShare(db: Database.Database): number {
+  const pages = db.pragma('page_count', { simple: true }) as number;
+  return pages === 0 ? 0 : (db.pragma('freelist_count', { simple: true }) as number) / pages;
+}
+
 /** The cache file's size in bytes as SQLite sees it (pages in use and free). */
 export function databaseBytes(db: Database.Database): number {
   return (db.pragma('page_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number);
