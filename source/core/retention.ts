@@ -6,8 +6,9 @@
  * Unread articles are never removed however old: an article nobody has seen is not "old news" to the
  * user, and dropping it silently would lose it; starred ones are never removed either.
  *
- * The pass goes feed by feed in batches of BATCH articles, one transaction each, and yields to the
- * event loop between them, so the reader keeps drawing while a year's backlog goes.
+ * The pass lists what goes feed by feed, then removes it in batches of RETENTION_BATCH articles in
+ * the order they were written, one transaction each, yielding to the event loop between them, so the
+ * reader keeps drawing while a year's backlog goes.
  */
 import { resolveDiscussions } from './comments.js';
 import { LOOKUP_SERVICE_NAMES, lookupKey, lookupUrls, readLookup, refKey } from './discussions.js';
@@ -39,10 +40,10 @@ export interface RetentionSummary {
   vacuumMs: number;
 }
 
-/** Articles per transaction: ~10 ms of deleting, so no one step holds the event loop for long. */
-export const RETENTION_BATCH = 250;
-/** Pages given back per incremental-vacuum step (4 KiB each: 2 MiB). */
-const VACUUM_STEP_PAGES = 512;
+/** Articles per transaction: a few ms of work each, so no one step holds the event loop for long. */
+export const RETENTION_BATCH = 50;
+/** Pages given back per incremental-vacuum step (4 KiB each: 512 KiB). */
+const VACUUM_STEP_PAGES = 128;
 /**
  * Give space back only when this share of the file is free: a day's pass frees what the next day's
  * refresh fills again (SQLite reuses free pages), and moving pages to shrink the file only for it to
@@ -59,14 +60,14 @@ export function keepRuleFor(url: string, options: Pick<RetentionOptions, 'keep' 
 }
 
 /** The lookups and discussions the cache may hold for an article, by the same keys their readers use. */
-export function cachedRefsOf(store: Store, article: RemovableArticle, feedUrl: string): CachedRefs {
+export function cachedRefsOf(store: Store, article: RemovableArticle): CachedRefs {
   const urls = lookupUrls({ link: article.link, origLink: article.origLink });
   const lookups = urls.flatMap((u) => LOOKUP_SERVICE_NAMES.map((service) => lookupKey(service, u.identity)));
   const own = resolveDiscussions({
     link: article.link,
     commentsUrl: article.commentsUrl,
     commentFeedUrl: article.commentFeedUrl,
-    feedUrl,
+    feedUrl: article.feedUrl,
     guid: article.guid,
   }).map((r) => r.key);
   const found = lookups.flatMap((key) => readLookup(store, key)?.refs.map(refKey) ?? []);
@@ -81,18 +82,18 @@ export async function runRetention(store: Store, urls: readonly string[], option
   const cache = store.retention();
   const bytesBefore = cache.databaseBytes();
   const summary: RetentionSummary = { removed: 0, tombstonesDropped: 0, freedBytes: 0, converted: false, elapsedMs: 0, vacuumMs: 0 };
+  cache.beginPass();
   for (const feed of cache.feedIds(urls)) {
-    const rule = keepRuleFor(feed.url, options);
-    for (;;) {
-      const batch = cache.removable(feed.id, rule, now, RETENTION_BATCH);
-      if (batch.length === 0) break;
-      const refs = batch.map((article) => cachedRefsOf(store, article, feed.url));
-      const removed = cache.remove(feed.id, batch, refs, now);
-      summary.removed += removed;
-      await nextTick();
-      if (removed === 0) break;
-    }
+    cache.queueRemovable(feed.id, keepRuleFor(feed.url, options), now);
     summary.tombstonesDropped += cache.dropOldTombstones(feed.id, now);
+    await nextTick();
+  }
+  for (;;) {
+    const batch = cache.nextQueued(RETENTION_BATCH);
+    if (batch.length === 0) break;
+    const refs = batch.map((article) => cachedRefsOf(store, article));
+    summary.removed += cache.remove(batch, refs, now);
+    await nextTick();
   }
   const vacuumStarted = performance.now();
   if (summary.removed > 0 || summary.tombstonesDropped > 0) {

@@ -334,9 +334,11 @@ export class Store {
     const db = this.db;
     return {
       feedIds: (urls: readonly string[]) => retention.feedIds(db, urls),
-      removable: (feedId: number, rule: retention.KeepRule, now: number, limit: number) => retention.removableArticles(db, feedId, rule, now, limit),
-      remove: (feedId: number, articles: readonly retention.RemovableArticle[], refs: readonly retention.CachedRefs[], now: number) =>
-        retention.removeArticles(db, feedId, articles, refs, now),
+      beginPass: () => retention.beginPass(db),
+      queueRemovable: (feedId: number, rule: retention.KeepRule, now: number) => retention.queueRemovable(db, feedId, rule, now),
+      nextQueued: (limit: number) => retention.nextQueued(db, limit),
+      remove: (articles: readonly retention.RemovableArticle[], refs: readonly retention.CachedRefs[], now: number) =>
+        retention.removeArticles(db, articles, refs, now),
       dropOldTombstones: (feedId: number, now: number) => retention.dropOldTombstones(db, feedId, now),
       vacuumStep: (pages: number) => retention.vacuumStep(db, pages),
       autoVacuumMode: () => retention.autoVacuumMode(db),

@@ -15,6 +15,8 @@ export interface KeepRule {
 /** A removable article, with the fields its cached pages and discussions are found by. */
 export interface RemovableArticle {
   id: number;
+  feedId: number;
+  feedUrl: string;
   guid: string;
   link: string;
   origLink: string;
@@ -31,6 +33,7 @@ export interface CachedRefs {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
 /** A guid's tombstone key: the first 8 bytes of its SHA-1, as SQLite's signed 64-bit integer. */
 export function guidHash(guid: string): bigint {
   return createHash('sha1').update(guid).digest().readBigInt64BE(0);
@@ -42,31 +45,57 @@ export const TOMBSTONE_RENEW_MS = DAY_MS;
 export const TOMBSTONE_KEEP_MS = 30 * DAY_MS;
 
 /**
- * Up to `limit` of a feed's articles past the rule: read AND unstarred AND (older than `days` OR beyond
- * the newest `perFeed` of the feed, counting every article, read or not). Age counts from the later of
- * publication and first sight, so an old archive read on the day it was subscribed to stays `days`.
+ * Start a pass: an empty list (a temporary table) of the articles to remove. Gathered feed by feed,
+ * then removed in id order, which is the order they were written in: neighbours share pages, where
+ * one feed's articles lie scattered among every other feed's.
  */
-export function removableArticles(db: Database.Database, feedId: number, rule: KeepRule, now: number, limit: number): RemovableArticle[] {
-  return db
-    .prepare(
-      `SELECT t.id, t.guid, t.link, t.orig_link AS origLink, t.comments_url AS commentsUrl, t.comment_feed_url AS commentFeedUrl,
-         c.key AS chosenDiscussion
-       FROM (SELECT id, guid, link, orig_link, comments_url, comment_feed_url, read, starred, sort_key, first_seen,
-               row_number() OVER (ORDER BY sort_key DESC, id DESC) AS rank
-             FROM articles WHERE feed_id = ?) t
-       LEFT JOIN discussion_choices c ON c.article_id = t.id
-       WHERE t.read = 1 AND t.starred = 0 AND (t.rank > ? OR max(t.sort_key, t.first_seen) < ?)
-       LIMIT ?`,
-    )
-    .all(feedId, rule.perFeed, now - rule.days * DAY_MS, limit) as RemovableArticle[];
+export function beginPass(db: Database.Database): void {
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS retention_queue (id INTEGER PRIMARY KEY); DELETE FROM temp.retention_queue;');
 }
 
 /**
- * Remove these articles of one feed in one transaction, leaving their tombstones. A page, lookup or
+ * Queue a feed's articles past the rule: read AND unstarred AND (older than `days` OR beyond the newest
+ * `perFeed` of the feed, counting every article, read or not). Age counts from the later of publication
+ * and first sight, so an old archive read on the day it was subscribed to stays `days`. Returns how many.
+ */
+export function queueRemovable(db: Database.Database, feedId: number, rule: KeepRule, now: number): number {
+  return db
+    .prepare(
+      `INSERT OR IGNORE INTO temp.retention_queue (id)
+       SELECT id FROM (SELECT id, read, starred, sort_key, first_seen, row_number() OVER (ORDER BY sort_key DESC, id DESC) AS rank
+                       FROM articles WHERE feed_id = ?)
+       WHERE read = 1 AND starred = 0 AND (rank > ? OR max(sort_key, first_seen) < ?)`,
+    )
+    .run(feedId, rule.perFeed, now - rule.days * DAY_MS).changes;
+}
+
+/** The next `limit` queued articles, lowest id first, taken off the queue (with any skipped before them). */
+export function nextQueued(db: Database.Database, limit: number): RemovableArticle[] {
+  const rows = db
+    .prepare(
+      // CROSS JOIN keeps the queue the outer loop: left to itself, SQLite walked the articles instead.
+      `SELECT a.id, a.feed_id AS feedId, f.url AS feedUrl, a.guid, a.link, a.orig_link AS origLink, a.comments_url AS commentsUrl,
+         a.comment_feed_url AS commentFeedUrl, c.key AS chosenDiscussion
+       FROM temp.retention_queue q CROSS JOIN articles a ON a.id = q.id JOIN feeds f ON f.id = a.feed_id
+       LEFT JOIN discussion_choices c ON c.article_id = a.id
+       -- Starred or marked unread since it was queued (the reader runs meanwhile): it stays.
+       WHERE a.read = 1 AND a.starred = 0
+       ORDER BY q.id LIMIT ?`,
+    )
+    .all(limit) as RemovableArticle[];
+  const unqueue = db.prepare('DELETE FROM temp.retention_queue WHERE id <= ?');
+  const last = rows.at(-1);
+  if (last) unqueue.run(last.id);
+  else db.exec('DELETE FROM temp.retention_queue');
+  return rows;
+}
+
+/**
+ * Remove these articles in one transaction, leaving their tombstones. A page, lookup or
  * discussion is kept while another article still in the cache has the same link (the same story in
  * two feeds): it is removed with the last of them.
  */
-export function removeArticles(db: Database.Database, feedId: number, articles: readonly RemovableArticle[], refs: readonly CachedRefs[], now: number): number {
+export function removeArticles(db: Database.Database, articles: readonly RemovableArticle[], refs: readonly CachedRefs[], now: number): number {
   const tombstone = db.prepare('INSERT INTO removed_articles (feed_id, guid_hash, last_seen) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
   const removeArticle = db.prepare('DELETE FROM articles WHERE id = ?');
   const linkInUse = db.prepare('SELECT 1 FROM articles WHERE link = ? LIMIT 1');
@@ -78,7 +107,7 @@ export function removeArticles(db: Database.Database, feedId: number, articles: 
     .transaction(() => {
       let removed = 0;
       for (const article of articles) {
-        tombstone.run(feedId, guidHash(article.guid), now);
+        tombstone.run(article.feedId, guidHash(article.guid), now);
         removed += removeArticle.run(article.id).changes;
       }
       // After the whole batch is gone, so two copies removed together do not spare each other.
