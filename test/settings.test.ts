@@ -69,6 +69,14 @@ describe('loadSettings', () => {
     expect(fs.statSync(home.configPath).mtimeMs).toBe(before);
   });
 
+  it('keeps 90 days and 500 articles a feed by default; the file and a feed may say otherwise', () => {
+    write({ feeds: [{ url: 'https://example.org/feed', keep: { perFeed: 50 } }] });
+    expect(loadSettings(home).settings.keep).toEqual({ days: 90, perFeed: 500 });
+    expect(loadSettings(home).settings.feeds[0]!.keep).toEqual({ perFeed: 50 });
+    write({ keep: { days: 30 } });
+    expect(loadSettings(home).settings.keep).toEqual({ days: 30, perFeed: 500 });
+  });
+
   it('asks every lookup service by default; [] turns lookups off; a feed may opt out', () => {
     write({ feeds: [{ url: 'https://example.org/feed', lookup: false }] });
     expect(loadSettings(home).settings.discussions.lookup).toEqual([...LOOKUP_SERVICE_NAMES]);
@@ -100,6 +108,10 @@ describe('loadSettings', () => {
     ['a feed lookup flag that is not a boolean', { feeds: [{ url: 'https://example.org/feed', lookup: 'no' }] }, /feeds\.0\.lookup must be boolean/],
     ['a bad Bluesky AppView URL', { sources: { bluesky: { api: 'public.api.bsky.app' } } }, /sources\.bluesky\.api is not a valid URL/],
     ['an unknown Bluesky key', { sources: { bluesky: { host: 'https://bsky.app' } } }, /sources\.bluesky has an unknown key \("host"\)/],
+    ['a keep of zero days', { keep: { days: 0 } }, /keep\.days must be >= 1/],
+    ['a keep per feed that is not a whole number', { keep: { perFeed: 2.5 } }, /keep\.perFeed must be integer/],
+    ['an unknown keep key', { keep: { weeks: 4 } }, /keep has an unknown key \("weeks"\)/],
+    ['a feed keep that is not a number', { feeds: [{ url: 'https://example.org/feed', keep: { days: 'forever' } }] }, /feeds\.0\.keep\.days must be integer/],
   ];
   for (const [what, content, message] of bad) {
     it(`reports ${what} in one line naming the file, and leaves the file alone`, () => {
