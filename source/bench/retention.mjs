@@ -13,7 +13,7 @@ import { BENCH_DIR, eachOption, runAsScript } from './lib.mjs';
 
 export const description =
   "retention: a year of 1,000 feeds (10 articles a day), the first pass and the next day's: time, event-loop delay, file size before and after";
-export const usage = `--retention-feeds N (1000)  --retention-per-day N (10)  --retention-days N (365)  --retention-keep-days N  --retention-keep-per-feed N  --keep`;
+export const usage = `--retention-feeds N (1000)  --retention-per-day N (10)  --retention-days N (365)  --retention-keep-days N  --retention-keep-per-feed N  --retention-full-text-feeds N (10)  --keep`;
 
 export async function run({ log = () => {}, argv = [], root = path.resolve(BENCH_DIR, '../..') } = {}) {
   const args = [];
