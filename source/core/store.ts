@@ -342,7 +342,7 @@ export class Store {
       dropOldTombstones: (feedId: number, now: number) => retention.dropOldTombstones(db, feedId, now),
       vacuumStep: (pages: number) => retention.vacuumStep(db, pages),
       autoVacuumMode: () => retention.autoVacuumMode(db),
-      convertToIncrementalVacuum: () => retention.convertToIncrementalVacuum(db),
+      rewrite: () => retention.rewrite(db),
       databaseBytes: () => retention.databaseBytes(db),
       freeShare: () => retention.freeShare(db),
     };

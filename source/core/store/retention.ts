@@ -169,11 +169,12 @@ export function autoVacuumMode(db: Database.Database): 'none' | 'full' | 'increm
 }
 
 /**
- * Turn a cache made before incremental vacuum into one that has it: VACUUM rewrites the whole file
- * (seconds for a large cache, with room for a second copy on disk), so only the headless refresh does
- * it, never the reader. A new cache is created in incremental mode (connection.ts).
+ * Rewrite the file without its free pages (VACUUM), in incremental-vacuum mode from then on: how a
+ * cache made before incremental vacuum gets it. Seconds for a large cache, room for a second copy
+ * on disk, and every other connection waits: the headless refresh does it, never the reader. A new
+ * cache is created in incremental mode (connection.ts).
  */
-export function convertToIncrementalVacuum(db: Database.Database): void {
+export function rewrite(db: Database.Database): void {
   db.pragma('auto_vacuum = INCREMENTAL');
   db.exec('VACUUM');
 }
