@@ -218,6 +218,7 @@ describe('a skipped filter in the refresh summary', () => {
     skipped: 0,
     failed: [],
     added: 3,
+    removed: 0,
     bytes: 0,
     parseMs: 0,
     elapsedMs: 0,

@@ -14,6 +14,7 @@ const summary = (over: Partial<RefreshSummary> = {}): RefreshSummary => ({
   bytes: 1_234_567,
   parseMs: 3.3,
   elapsedMs: 1_260,
+  removed: 0,
   ...over,
 });
 
@@ -39,6 +40,16 @@ describe('refreshSummaryLine', () => {
     );
     expect(refreshSummaryLine(summary({ notModified: 0, failed }), { firstFailure: true })).toBe(
       '3 feeds: 1 updated, 0 unchanged, 2 failed (https://a.example/f: HTTP 404; …); 5 new articles',
+    );
+  });
+
+  it('says how many old articles the retention pass removed, or why it could not', () => {
+    expect(refreshSummaryLine(summary({ removed: 1 }))).toBe('3 feeds: 1 updated, 2 unchanged, 0 failed; 5 new articles; removed 1 old article');
+    expect(refreshSummaryLine(summary({ removed: 40 }), { timing: true })).toBe(
+      '3 feeds: 1 updated, 2 unchanged, 0 failed; 5 new articles; removed 40 old articles; 1.2 MB in 1.3 s',
+    );
+    expect(refreshSummaryLine(summary({ retentionFailure: 'the cache is busy (another Broadsheet is refreshing)' }))).toBe(
+      '3 feeds: 1 updated, 2 unchanged, 0 failed; 5 new articles; old articles not removed (the cache is busy (another Broadsheet is refreshing))',
     );
   });
 });

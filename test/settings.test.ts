@@ -69,6 +69,14 @@ describe('loadSettings', () => {
     expect(fs.statSync(home.configPath).mtimeMs).toBe(before);
   });
 
+  it('keeps 90 days and 500 articles a feed by default; the file and a feed may say otherwise', () => {
+    write({ feeds: [{ url: 'https://example.org/feed', keep: { perFeed: 50 } }] });
+    expect(loadSettings(home).settings.keep).toEqual({ days: 90, perFeed: 500 });
+    expect(loadSettings(home).settings.feeds[0]!.keep).toEqual({ perFeed: 50 });
+    write({ keep: { days: 30 } });
+    expect(loadSettings(home).settings.keep).toEqual({ days: 30, perFeed: 500 });
+  });
+
   it('asks every lookup service by default; [] turns lookups off; a feed may opt out', () => {
     write({ feeds: [{ url: 'https://example.org/feed', lookup: false }] });
     expect(loadSettings(home).settings.discussions.lookup).toEqual([...LOOKUP_SERVICE_NAMES]);
@@ -118,6 +126,10 @@ describe('loadSettings', () => {
       { sync: { type: 'feedly', url: 'https://x.example/', user: 'me', passwordCommand: 'pass x' } },
       /sync\.type must be equal to one of the allowed values/,
     ],
+    ['a keep of zero days', { keep: { days: 0 } }, /keep\.days must be >= 1/],
+    ['a keep per feed that is not a whole number', { keep: { perFeed: 2.5 } }, /keep\.perFeed must be integer/],
+    ['an unknown keep key', { keep: { weeks: 4 } }, /keep has an unknown key \("weeks"\)/],
+    ['a feed keep that is not a number', { feeds: [{ url: 'https://example.org/feed', keep: { days: 'forever' } }] }, /feeds\.0\.keep\.days must be integer/],
   ];
   for (const [what, content, message] of bad) {
     it(`reports ${what} in one line naming the file, and leaves the file alone`, () => {

@@ -34,7 +34,7 @@ const URL_B = 'https://b.example/feed';
 
 describe('Store', () => {
   it('migrates to the current schema with WAL', () => {
-    expect(store.db.pragma('user_version', { simple: true })).toBe(9);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(10);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
@@ -216,8 +216,9 @@ describe('Store large feeds', () => {
 
   it('brings a schema-3 cache up to date: its articles kept, the pages table added', () => {
     store.saveFeed(URL_A, feed([article(1)]), { etag: null, lastModified: null });
-    // What migrations 4 (pages), 5 (discussions found elsewhere), 6 (enclosures), 7 (filters), 8 (the search index) and 9 (sync) add, taken away again.
-    store.db.exec(`DROP TRIGGER articles_leave_search; DROP TABLE article_search;
+    // What migrations 4 (pages), 5 (discussions found elsewhere), 6 (enclosures), 7 (filters), 8 (the search index), 9 (sync) and 10 (retention) add, taken away again.
+    store.db.exec(`DROP TABLE removed_articles; DROP INDEX articles_by_link;
+      DROP TRIGGER articles_leave_search; DROP TABLE article_search;
       DROP TABLE article_tags; DROP INDEX articles_by_time; DROP INDEX articles_by_feed_time;
       ALTER TABLE articles DROP COLUMN hidden;
       CREATE INDEX articles_by_time ON articles (sort_key DESC, id DESC, feed_id);
@@ -229,7 +230,7 @@ describe('Store large feeds', () => {
     store.db.pragma('user_version = 3');
     store.close();
     store = Store.open(path.join(dir, 'cache.db'));
-    expect(store.db.pragma('user_version', { simple: true })).toBe(9);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(10);
     expect(store.count({})).toBe(1);
     expect(store.page('https://example.org/1')).toBeUndefined();
     expect(store.pagesWanted(URL_A, 30, 0)).toEqual(['https://example.org/1']);

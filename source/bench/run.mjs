@@ -37,6 +37,7 @@ BENCHES.push({ name: 'fedi', file: './fedi.mjs' });
 BENCHES.push({ name: 'filters', file: './filters.mjs' });
 BENCHES.push({ name: 'search', file: './search.mjs' });
 BENCHES.push({ name: 'sync', file: './sync.mjs' });
+BENCHES.push({ name: 'retention', file: './retention.mjs' });
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');

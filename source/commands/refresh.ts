@@ -41,6 +41,8 @@ export async function refreshCommand(ctx: Context, args: ParsedArgs): Promise<nu
       // Nothing reads lists in this process meanwhile: a first refresh builds them after the load.
       bulkLoad: true,
       filters: ctx.loaded.settings.filters,
+      // Nothing waits on this process either: an old cache is rewritten once to give space back.
+      retention: { keep: ctx.loaded.settings.keep, feeds: ctx.loaded.settings.feeds, vacuum: 'convert' },
       onProgress: (p) => {
         bar?.update(p);
         const outcome = p.outcome;
@@ -96,6 +98,8 @@ export async function refreshCommand(ctx: Context, args: ParsedArgs): Promise<nu
       bytes: summary.bytes,
       parseMs: Math.round(summary.parseMs),
       elapsedMs: Math.round(summary.elapsedMs),
+      removed: summary.removed,
+      ...(summary.retentionFailure ? { retentionFailure: summary.retentionFailure } : {}),
       broken,
       outcomes,
       ...(fullText.done ? { fullText } : {}),

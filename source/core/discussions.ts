@@ -8,6 +8,6 @@ export { DISCUSSION_SOURCES, byComments, mergeDiscussions, refKey, sourceName, t
 export { cleanUrl, lookupUrls, sameArticle, urlIdentity, type LookupUrl } from './discussions/url-identity.js';
 export { Manners, POLICIES, REDDIT_USER_AGENT, RateLimitedError, userAgentFor, type Ledger, type Policy } from './discussions/manners.js';
 export { cachedLookup, failureLine, lookupDiscussions, outcomeLine, type LookupOptions, type LookupResult, type ServiceOutcome } from './discussions/lookup.js';
-export { RECHECK, isDue, type LookupStore } from './discussions/cache.js';
+export { RECHECK, isDue, lookupKey, readLookup, type LookupStore } from './discussions/cache.js';
 export { LOOKUP_SERVICES, LOOKUP_SERVICE_NAMES, type LookupServiceName } from './discussions/services.js';
 export { defaultDiscussion, foundCount, listDiscussions, ownDiscussions, type DiscussedArticle, type ListedDiscussion } from './discussions/article.js';

@@ -14,14 +14,16 @@ export interface SummaryOptions {
 
 const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** "3 feeds: 1 updated (1 broken, recovered), 2 unchanged, 0 failed; 5 new articles". */
+/** "3 feeds: 1 updated (1 broken, recovered), 2 unchanged, 0 failed; 5 new articles; removed 40 old articles". */
 export function refreshSummaryLine(s: RefreshSummary, options: SummaryOptions = {}): string {
   const failed = s.failed.length;
   const first = s.failed[0];
   const why = options.firstFailure && first?.status === 'failed' ? ` (${first.url}: ${first.reason}${failed > 1 ? '; …' : ''})` : '';
   const line =
     `${count(s.total, 'feed')}: ${s.updated} updated${s.recovered ? ` (${s.recovered} broken, recovered)` : ''}, ` +
-    `${s.notModified} unchanged, ${s.skipped ? `${s.skipped} skipped, ` : ''}${failed} failed${why}; ${count(s.added, 'new article')}`;
+    `${s.notModified} unchanged, ${s.skipped ? `${s.skipped} skipped, ` : ''}${failed} failed${why}; ${count(s.added, 'new article')}` +
+    (s.removed ? `; removed ${count(s.removed, 'old article')}` : '') +
+    (s.retentionFailure ? `; old articles not removed (${s.retentionFailure})` : '');
   // The reader has no stderr for a filter skipped as too slow either: say so, once.
   const warnings = s.filterWarnings ?? [];
   const slow = options.firstFailure && warnings.length ? `; ${warnings[0]}${warnings.length > 1 ? '; …' : ''}` : '';

@@ -11,6 +11,7 @@ import type { Settings } from './settings.js';
 import type { FilterSpec } from './filter-specs.js';
 import type { Store } from './store.js';
 import type { ParsedFeed } from './types.js';
+import { runRetention, type RetentionOptions } from './retention.js';
 
 export type FeedOutcome =
   | {
@@ -53,6 +54,10 @@ export interface RefreshSummary {
   bytes: number;
   parseMs: number;
   elapsedMs: number;
+  /** Old read articles the retention pass removed afterwards (retention.ts). */
+  removed: number;
+  /** Why the retention pass failed, when it did (the refresh itself still counts). */
+  retentionFailure?: string;
 }
 
 export interface RefreshOptions {
@@ -69,6 +74,8 @@ export interface RefreshOptions {
   logins?: Pick<FeedLogins, 'credentialsFor'>;
   /** The settings' filters, applied to each feed's new articles as they are stored (filters.ts). */
   filters?: FilterSpec[];
+  /** After the refresh, remove the refreshed feeds' old read articles (retention.ts). */
+  retention?: Omit<RetentionOptions, 'now'>;
 }
 
 /** A bulk load pays for building the list indexes at the end: worth it for many feeds only. */
@@ -97,6 +104,7 @@ export async function refreshFeeds(options: RefreshOptions): Promise<RefreshSumm
     bytes: 0,
     parseMs: 0,
     elapsedMs: 0,
+    removed: 0,
   };
   const queue = [...new Set(urls)];
   summary.total = queue.length;
@@ -215,8 +223,15 @@ export async function refreshFeeds(options: RefreshOptions): Promise<RefreshSumm
   });
   flushNotModified();
   if (bulk) store.endBulkLoad();
+  if (options.retention) {
+    try {
+      summary.removed = (await runRetention(store, queue, { ...options.retention, now: now() })).removed;
+    } catch (error) {
+      summary.retentionFailure = describeFailure(error);
+    }
+  }
   summary.elapsedMs = now() - started;
-  if (summary.updated > 0) store.optimize();
+  if (summary.updated > 0 || summary.removed > 0) store.optimize();
   return summary;
 }
 

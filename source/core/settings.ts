@@ -33,6 +33,17 @@ export interface FeedSetting {
    * then the URL without them, as the cache and every message name the feed.
    */
   urlCredentials?: UrlCredentials;
+  /** This feed's own retention, over the top-level `keep` (either number alone). */
+  keep?: Partial<KeepSetting>;
+}
+
+/**
+ * How long read, unstarred articles stay in the cache (core/retention.ts): one is removed once it is
+ * older than `days` or beyond the newest `perFeed` articles of its feed. Unread and starred stay.
+ */
+export interface KeepSetting {
+  days: number;
+  perFeed: number;
 }
 
 /** The services a lookup may ask (discussions/services/index.ts; test/settings.test.ts keeps them in step). */
@@ -62,6 +73,7 @@ export interface Settings {
   views: SavedSearch[];
   /** A sync server whose subscriptions replace `feeds` (core/sync.ts); null: the feeds are fetched directly. */
   sync: SyncSetting | null;
+  keep: KeepSetting;
 }
 
 export interface SavedSearch {
@@ -96,6 +108,8 @@ export const DEFAULTS: Omit<Settings, 'feeds'> = {
   filters: [],
   views: [],
   sync: null,
+  // Three months of what was read, and at most 500 articles of a fire-hose feed (more than 5 a day).
+  keep: { days: 90, perFeed: 500 },
 };
 
 /** A settings problem the user must fix: printed as one line, exit code 2. */
@@ -103,6 +117,10 @@ export class SettingsError extends Error {}
 
 const httpUrl = { type: 'string', pattern: '^https?://[^\\s/$.?#][^\\s]*$' } as const;
 const strictObject = (properties: Record<string, unknown>) => ({ type: 'object', additionalProperties: false, properties }) as const;
+const keepSchema = strictObject({
+  days: { type: 'integer', minimum: 1, maximum: 36500 },
+  perFeed: { type: 'integer', minimum: 1, maximum: 1000000 },
+});
 
 /**
  * Unknown keys are errors, so that a typo ("refreshOnstart") is caught instead of silently
@@ -128,6 +146,7 @@ export const SCHEMA = {
           additionalProperties: false,
           properties: { user: { type: 'string', minLength: 1 }, passwordCommand: { type: 'string', minLength: 1 } },
         },
+        keep: keepSchema,
       },
     },
   },
@@ -166,6 +185,7 @@ export const SCHEMA = {
     }),
     required: ['type', 'url', 'user', 'passwordCommand'],
   },
+  keep: keepSchema,
 };
 
 export const ROOT_SCHEMA = { additionalProperties: false, patternProperties: { '^(\\$|//)': {} } };
@@ -313,6 +333,7 @@ function merge(raw: Record<string, unknown>): Settings {
     filters: r.filters ?? DEFAULTS.filters,
     views: (r.views ?? DEFAULTS.views).map((v) => ({ name: v.name, query: v.query })),
     sync: r.sync ? { ...r.sync } : null,
+    keep: { ...DEFAULTS.keep, ...r.keep },
   };
 }
 

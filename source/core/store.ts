@@ -10,7 +10,8 @@
  * migrations), save-feed.ts (writing a refreshed feed), write-lock.ts (parse workers taking turns),
  * lists.ts (which articles a Scope selects, and in what order), search.ts (the full-text index and
  * its queries), pages.ts (articles' web pages), filtering.ts (what the settings' filters read, and the
- * tags they give articles).
+ * tags they give articles), retention.ts (removing old read articles, their tombstones, and giving the
+ * space back), sync-state.ts (what a sync server's ids name, and the outbox of marks).
  */
 import type Database from 'better-sqlite3';
 import type { Enclosure, ParsedFeed } from './types.js';
@@ -29,8 +30,10 @@ import * as syncState from './store/sync-state.js';
 import { recordMarkStatements, type SyncField } from './store/sync-state.js';
 
 export type { PendingMark, RemoteArticle, RemoteFeed, StateReport, SyncField } from './store/sync-state.js';
+import * as retention from './store/retention.js';
 
 export type { PageSource, StoredPage } from './store/pages.js';
+export type { CachedRefs, KeepRule, RemovableArticle } from './store/retention.js';
 
 export { releaseDeadOwner, sharedWriteLock, unlocked, writeLockMemory, type WriteLock } from './store/write-lock.js';
 
@@ -362,6 +365,25 @@ export class Store {
       recordRequest: (service: string, at: number) => discussionState.recordRequest(db, service, at),
       pausedUntil: (service: string) => discussionState.pausedUntil(db, service),
       pause: (service: string, until: number) => discussionState.pause(db, service, until),
+    };
+  }
+
+  /** What the retention pass (../retention.ts) reads and removes, one feed and one batch at a time (store/retention.ts). */
+  retention() {
+    const db = this.db;
+    return {
+      feedIds: (urls: readonly string[]) => retention.feedIds(db, urls),
+      beginPass: () => retention.beginPass(db),
+      queueRemovable: (feedId: number, rule: retention.KeepRule, now: number) => retention.queueRemovable(db, feedId, rule, now),
+      nextQueued: (limit: number) => retention.nextQueued(db, limit),
+      remove: (articles: readonly retention.RemovableArticle[], refs: readonly retention.CachedRefs[], now: number) =>
+        retention.removeArticles(db, articles, refs, now),
+      dropOldTombstones: (feedId: number, now: number) => retention.dropOldTombstones(db, feedId, now),
+      vacuumStep: (pages: number) => retention.vacuumStep(db, pages),
+      autoVacuumMode: () => retention.autoVacuumMode(db),
+      rewrite: () => retention.rewrite(db),
+      databaseBytes: () => retention.databaseBytes(db),
+      freeShare: () => retention.freeShare(db),
     };
   }
 

@@ -112,6 +112,7 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
         pool: parsers(),
         logins,
         filters: settings.filters,
+        retention: { keep: settings.keep, feeds: settings.feeds, vacuum: 'steps' },
         onProgress: (p) => onFeed(p.done, p.total, p.outcome.status === 'updated' && (p.outcome.added > 0 || p.outcome.updated > 0)),
       });
       return `Refreshed ${refreshSummaryLine(summary, { firstFailure: true })}.${loaded.demo ? ` Demo feeds: ${keyOf(keymap, 'add-feed')} adds your own.` : ''}`;

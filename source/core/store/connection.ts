@@ -37,6 +37,9 @@ export function openConnection(file: string, options: ConnectionOptions): Databa
     cacheStatements(db);
     registerSearchFunctions(db);
     db.pragma('busy_timeout = 5000');
+    // Only a file with no tables yet can take it; retention then gives removed articles' space back to
+    // the file system a step at a time (store/retention.ts), where a cache without it never shrinks.
+    if (!options.readonly && (db.pragma('page_count', { simple: true }) as number) === 0) db.pragma('auto_vacuum = INCREMENTAL');
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');

@@ -3,7 +3,8 @@
  * bodies and their place in the search index (search.ts), in one transaction (a large feed in steps: saveFeedInSteps). A row is only rewritten when
  * something in it changed, so a refresh that brings nothing new writes (almost) nothing; read and
  * starred marks are never touched, except that a NEW article is stored with the marks the settings'
- * filters gave it (`meta.marks`: hidden, read, starred, tags), in the same transaction.
+ * filters gave it (`meta.marks`: hidden, read, starred, tags), in the same transaction. An article
+ * retention removed (a tombstone) is not written again.
  */
 import type Database from 'better-sqlite3';
 import type { NewArticleMarks, SaveResult } from './types.js';
@@ -11,6 +12,7 @@ import type { Article, ParsedFeed } from '../types.js';
 import { unlocked, type WriteLock } from './write-lock.js';
 import { enclosuresToJson } from './enclosures.js';
 import { indexArticle } from './search.js';
+import { guidHash, TOMBSTONE_RENEW_MS } from './retention.js';
 
 /** Insert an article, or update it when something in it changed; RETURNING says which. */
 const UPSERT_ARTICLE = `INSERT INTO articles (feed_id, guid, title, link, author, published, sort_key, first_seen,
@@ -118,10 +120,24 @@ export function writeArticles(
   );
   const tagArticle = db.prepare('INSERT OR IGNORE INTO article_tags (tag, article_id) VALUES (?, ?)');
   const isHidden = db.prepare('SELECT hidden FROM articles WHERE id = ? AND hidden = 1').pluck();
+  // Articles retention removed while the feed still lists them are recognised and left out; most
+  // feeds have none, and then each article costs no extra lookup.
+  const hasTombstones = db.prepare('SELECT 1 FROM removed_articles WHERE feed_id = ? LIMIT 1').get(feedId) !== undefined;
+  const tombstoneSeen = db.prepare('SELECT last_seen AS lastSeen FROM removed_articles WHERE feed_id = ? AND guid_hash = ?');
+  // Renewed at most daily, so a feed refreshed every few minutes does not rewrite its tombstones each time.
+  const renewTombstone = db.prepare('UPDATE removed_articles SET last_seen = ? WHERE feed_id = ? AND guid_hash = ?');
   let added = 0;
   let updated = 0;
   let hidden = 0;
   for (const article of articles) {
+    if (hasTombstones) {
+      const hash = guidHash(article.id);
+      const tombstone = tombstoneSeen.get(feedId, hash) as { lastSeen: number } | undefined;
+      if (tombstone) {
+        if (tombstone.lastSeen < now - TOMBSTONE_RENEW_MS) renewTombstone.run(now, feedId, hash);
+        continue;
+      }
+    }
     const marked = marks.get(article);
     const row = upsertArticle.get(articleParams(feedId, article, now, marked)) as { id: number; isNew: number; hidden: number } | undefined;
     let id = row?.id;

@@ -178,6 +178,17 @@ const MIGRATIONS: string[] = [
      key TEXT PRIMARY KEY,
      value TEXT NOT NULL
    );`,
+  // 10: what recognises an article that retention removed while its feed still lists it,
+  // so the next refresh does not bring it back as new (store/retention.ts): its guid as a 64-bit hash
+  // (guids are often 100-byte URLs; a year of them is millions). last_seen: when a refresh last found
+  // the guid in the feed; a tombstone not seen for a month is dropped.
+  `CREATE TABLE removed_articles (
+     feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+     guid_hash INTEGER NOT NULL,
+     last_seen INTEGER NOT NULL,
+     PRIMARY KEY (feed_id, guid_hash)
+   ) WITHOUT ROWID;
+   CREATE INDEX articles_by_link ON articles (link);`,
 ];
 
 /** Bring the cache up to the current schema, one transaction per migration. */
