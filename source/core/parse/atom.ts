@@ -20,6 +20,7 @@ import { arrayOf, asNode, attr, isNode, nodeWith, textOf, type XmlNode } from '.
 import { internals } from './rss-parser.js';
 import { escapeHtml } from './text.js';
 import { authorOf, count, parseDate } from './values.js';
+import { feedIntervalMinutes } from './update-interval.js';
 
 export function normalizeAtom(root: XmlNode, feed: XmlNode, feedUrlBase: string | undefined, feedUrl: string): ParsedFeed {
   guardAtom(feed);
@@ -54,10 +55,13 @@ export function normalizeAtom(root: XmlNode, feed: XmlNode, feedUrlBase: string 
       origLink: safeUrl(textOf(entry['feedburner:origLink']), base),
     };
   });
+  // Atom has no <ttl>, but feeds put the syndication module's elements in <feed> too.
+  const minReloadMinutes = feedIntervalMinutes(feed);
   return {
     title: feedTitle(built.title ?? feed.title, feedUrl),
     link: alternateLink(links, feedBase),
     articles,
+    ...(minReloadMinutes === null ? {} : { minReloadMinutes }),
   };
 }
 

@@ -11,6 +11,7 @@ import { alternateLink, linkBy, linksOf, localHref, relOf, repliesOf, resolveBas
 import { arrayOf, attr, isNode, nodeWith, textOf, type XmlNode } from './nodes.js';
 import { internals, type RawFeed } from './rss-parser.js';
 import { authorOf, count, parseDate } from './values.js';
+import { feedIntervalMinutes } from './update-interval.js';
 
 export function normalizeRss(root: XmlNode, rss: XmlNode, feedUrlBase: string | undefined, feedUrl: string): ParsedFeed {
   const channels = arrayOf(rss.channel);
@@ -86,10 +87,12 @@ function normalizeRssItems(
       origLink: safeUrl(textOf(raw['feedburner:origLink']), base),
     };
   });
+  const minReloadMinutes = feedIntervalMinutes(channel);
   return {
     title: feedTitle(built.title ?? channel.title, feedUrl),
     link: rssLink(channel.link, channelBase),
     articles,
+    ...(minReloadMinutes === null ? {} : { minReloadMinutes }),
   };
 }
 
