@@ -99,6 +99,8 @@ describe('loadSettings', () => {
     ['an unknown discussions key', { discussions: { lookups: [] } }, /discussions has an unknown key \("lookups"\)/],
     ['a feed lookup flag that is not a boolean', { feeds: [{ url: 'https://example.org/feed', lookup: 'no' }] }, /feeds\.0\.lookup must be boolean/],
     ['a bad Bluesky AppView URL', { sources: { bluesky: { api: 'public.api.bsky.app' } } }, /sources\.bluesky\.api is not a valid URL/],
+    ['a negative reload interval', { reloadMinutes: -5 }, /reloadMinutes must be >= 0/],
+    ['a reload interval that is not a number', { feeds: [{ url: 'https://example.org/feed', reloadMinutes: '5' }] }, /feeds\.0\.reloadMinutes must be number/],
     ['an unknown Bluesky key', { sources: { bluesky: { host: 'https://bsky.app' } } }, /sources\.bluesky has an unknown key \("host"\)/],
   ];
   for (const [what, content, message] of bad) {
@@ -136,6 +138,15 @@ describe('loadSettings', () => {
     expect(settings.fetch.pageMaxBytes).toBe(5 * 1024 * 1024);
     write({ fetch: { pageMaxBytes: 2048 } });
     expect(loadSettings(home).settings.fetch.pageMaxBytes).toBe(2048);
+  });
+
+  it('reloads every 60 minutes by default; fractions, 0 (off) and a per-feed value are read', () => {
+    write({});
+    expect(loadSettings(home).settings.reloadMinutes).toBe(60);
+    write({ reloadMinutes: 0.05, feeds: [{ url: 'https://example.org/feed', reloadMinutes: 0 }] });
+    const { settings } = loadSettings(home);
+    expect(settings.reloadMinutes).toBe(0.05);
+    expect(settings.feeds[0]!.reloadMinutes).toBe(0);
   });
 
   it('allows comment keys', () => {

@@ -24,6 +24,8 @@ export interface FeedSetting {
   fullText?: boolean;
   /** false: never ask the discussion services about this feed's articles. */
   lookup?: boolean;
+  /** This feed's background reload interval, minutes (0: never); overrides the global one and the feed's own <ttl>. */
+  reloadMinutes?: number;
 }
 
 /** The services a lookup may ask (discussions/services/index.ts; test/settings.test.ts keeps them in step). */
@@ -33,6 +35,8 @@ export interface Settings {
   feeds: FeedSetting[];
   fetch: { concurrency: number; perHost: number; timeoutSeconds: number; maxBytes: number; pageMaxBytes: number };
   refreshOnStart: boolean;
+  /** Reload feeds in the background while the reader runs, every so many minutes (fractions allowed); 0: never. */
+  reloadMinutes: number;
   markReadOnOpen: boolean;
   keys: Record<string, string[]>;
   theme: Record<string, string>;
@@ -50,6 +54,8 @@ export interface Settings {
 export const DEFAULTS: Omit<Settings, 'feeds'> = {
   fetch: { concurrency: 8, perHost: 4, timeoutSeconds: 20, maxBytes: 32 * 1024 * 1024, pageMaxBytes: 5 * 1024 * 1024 },
   refreshOnStart: true,
+  // A reader left open all day should stay current; an hour, with conditional GETs, is polite to servers.
+  reloadMinutes: 60,
   markReadOnOpen: true,
   keys: {},
   theme: {},
@@ -66,6 +72,8 @@ export const DEFAULTS: Omit<Settings, 'feeds'> = {
 export class SettingsError extends Error {}
 
 const httpUrl = { type: 'string', pattern: '^https?://[^\\s/$.?#][^\\s]*$' } as const;
+/** Minutes, fractions allowed (0.05 is three seconds, for tests); at most a week. */
+const RELOAD_MINUTES = { type: 'number', minimum: 0, maximum: 10_080 } as const;
 const strictObject = (properties: Record<string, unknown>) => ({ type: 'object', additionalProperties: false, properties }) as const;
 
 /**
@@ -86,6 +94,7 @@ export const SCHEMA = {
         tags: { type: 'array', items: { type: 'string', minLength: 1 } },
         fullText: { type: 'boolean' },
         lookup: { type: 'boolean' },
+        reloadMinutes: RELOAD_MINUTES,
       },
     },
   },
@@ -97,6 +106,7 @@ export const SCHEMA = {
     pageMaxBytes: { type: 'integer', minimum: 1024 },
   }),
   refreshOnStart: { type: 'boolean' },
+  reloadMinutes: RELOAD_MINUTES,
   markReadOnOpen: { type: 'boolean' },
   keys: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string', minLength: 1 } } },
   theme: { type: 'object', additionalProperties: { type: 'string' } },
@@ -241,6 +251,7 @@ function merge(raw: Record<string, unknown>): Settings {
     feeds: r.feeds ?? [],
     fetch: { ...DEFAULTS.fetch, ...r.fetch },
     refreshOnStart: r.refreshOnStart ?? DEFAULTS.refreshOnStart,
+    reloadMinutes: r.reloadMinutes ?? DEFAULTS.reloadMinutes,
     markReadOnOpen: r.markReadOnOpen ?? DEFAULTS.markReadOnOpen,
     keys: { ...DEFAULTS.keys, ...r.keys },
     theme: { ...DEFAULTS.theme, ...r.theme },

@@ -8,7 +8,8 @@
  *
  * The parts, in store/: connection.ts (opening, the pragmas, CacheOpenError), schema.ts (tables and
  * migrations), save-feed.ts (writing a refreshed feed), write-lock.ts (parse workers taking turns),
- * lists.ts (which articles a Scope selects, and in what order), pages.ts (articles' web pages).
+ * lists.ts (which articles a Scope selects, and in what order), pages.ts (articles' web pages),
+ * reload-state.ts (what the background reloads need of each feed).
  */
 import type Database from 'better-sqlite3';
 import type { ParsedFeed } from './types.js';
@@ -21,8 +22,10 @@ import { unlocked, type WriteLock } from './store/write-lock.js';
 import { pageFailed, pageNotModified, pageSource, pagesWanted, savePage, storedPage, type PageSource, type StoredPage } from './store/pages.js';
 import type { PageRecord } from './store/types.js';
 import * as discussionState from './store/discussion-state.js';
+import { feedReloadStates, type FeedReloadState } from './store/reload-state.js';
 
 export type { PageSource, StoredPage } from './store/pages.js';
+export type { FeedReloadState } from './store/reload-state.js';
 
 export { releaseDeadOwner, sharedWriteLock, unlocked, writeLockMemory, type WriteLock } from './store/write-lock.js';
 
@@ -194,7 +197,11 @@ export class Store {
       .run(url, now, error, retryAfter);
   }
 
-  /** Conditional-GET validators and a Retry-After deadline for one feed. */
+  /** Every subscribed feed's last check, Retry-After and own interval, for the background reloads. */
+  reloadStates(): FeedReloadState[] {
+    return feedReloadStates(this.db);
+  }
+
   /** Every feed's validators in one query, for a refresh of many feeds. */
   allValidators(): Map<string, { etag: string | null; lastModified: string | null; retryAfter: number | null }> {
     // biome-ignore lint/suspicious/noExplicitAny: better-sqlite3 rows are untyped; each is read field by field
