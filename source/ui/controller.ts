@@ -12,6 +12,8 @@ import { keyNames, keyOf, type Action, type Keymap } from './keys.js';
 import { initialState, layout, reduce, type ReaderEvent, type ReaderState } from './state/reader.js';
 import { ReaderData, storeScope, type OpenArticle, type SidebarItem } from './reader-data.js';
 import { BackgroundRefresh, type RefreshStatus } from './background-refresh.js';
+import { ReloadLoop } from './background-reload.js';
+import { planReloads } from '../core/reload-schedule.js';
 import { CommentsModel } from './comments-model.js';
 import { dispatchKey } from './dispatcher.js';
 import { applyMark, MarkHistory } from '../core/marks.js';
@@ -37,6 +39,7 @@ export class ReaderController implements ReaderContext {
   private pending = false;
   readonly marks: MarkHistory;
   private background: BackgroundRefresh;
+  private reloads: ReloadLoop;
 
   constructor(
     readonly deps: ControllerDeps,
@@ -77,7 +80,37 @@ export class ReaderController implements ReaderContext {
       dataChanged: () => this.dataChanged(),
       done: (text) => this.dispatch({ type: 'status', text }),
     });
+    this.reloads = new ReloadLoop({
+      plan: (now, attempted) =>
+        planReloads({
+          feeds: deps.store.reloadStates(),
+          rules: deps.settings,
+          now,
+          attempted,
+          ...(this.reloadsFrom === undefined ? {} : { startedAt: this.reloadsFrom }),
+        }),
+      run: (urls) => this.reload(urls),
+      busy: () => this.background.running,
+      note: (text) => this.dispatch({ type: 'reload-note', text }),
+      now: () => this.now(),
+      ...(deps.timers ? { timers: deps.timers } : {}),
+    });
     this.reloadList();
+  }
+
+  /** Set when the reader did not refresh on start: the first background reloads wait one interval from then. */
+  private reloadsFrom: number | undefined;
+
+  /** Start the background reloads (the reader calls this once its start-up refresh, if any, has begun). */
+  startReloads() {
+    if (!this.deps.settings.refreshOnStart) this.reloadsFrom = this.now();
+    this.reloads.start();
+  }
+
+  private async reload(urls: string[]) {
+    const tally = await this.background.start(urls, 'due feeds', { quiet: true });
+    this.fullText.refreshed(urls);
+    return tally;
   }
 
   // ---------------------------------------------------------------- subscription (for React)
@@ -279,6 +312,8 @@ export class ReaderController implements ReaderContext {
     if (this.background.running) return this.dispatch({ type: 'status', text: 'A refresh is already running.' });
     await this.background.start(urls, label);
     this.fullText.refreshed(urls);
+    // The feeds just refreshed are not due again for a while: the next reload moves.
+    this.reloads.schedule();
   }
 
   /** Refresh progress for the header, or null. */
@@ -287,6 +322,7 @@ export class ReaderController implements ReaderContext {
   }
 
   dispose() {
+    this.reloads.stop();
     this.background.dispose();
     this.comments.dispose();
     this.discussions.dispose();

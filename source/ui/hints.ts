@@ -21,14 +21,22 @@ function hintText(pane: Pane, action: Action, keymap: Keymap): string {
   return `${key} ${word.replaceAll('{key}', keyOf(keymap, action))}`;
 }
 
-export function hintLine(pane: Pane, keymap: Keymap, width: number): string {
+/**
+ * The hints, and at the right end `note` (the background reloads' "next reload 14:35 · last: …"): it
+ * keeps its place before the hints do, unless not even the `?` hint would fit beside it.
+ */
+export function hintLine(pane: Pane, keymap: Keymap, width: number, note: string | null = null): string {
   const hints = PANE_HINTS[pane].filter((a) => keymap[a].length > 0).map((a) => hintText(pane, a, keymap));
   if (pane === 'sidebar') hints.push(SIDEBAR_LEGEND);
   const help = hintText(pane, 'help', keymap);
   const line = (n: number) => ' ' + [...hints.slice(0, n), help].join('  ');
+  const tail = note ? `  ${note} ` : '';
+  const room = stringWidth(line(0)) + stringWidth(tail) <= width ? width - stringWidth(tail) : width;
   let n = hints.length;
-  while (n > 0 && stringWidth(line(n)) > width) n--;
-  return cut(line(n), width);
+  while (n > 0 && stringWidth(line(n)) > room) n--;
+  const hinted = cut(line(n), room);
+  if (room === width) return hinted;
+  return hinted + ' '.repeat(Math.max(0, room - stringWidth(hinted))) + tail;
 }
 
 /** A status message in at most two lines, broken between words; a longer one ends in "…" at a word. */

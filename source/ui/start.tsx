@@ -87,7 +87,11 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
         urls,
         fetch: settings.fetch,
         pool: parsers(),
-        onProgress: (p) => onFeed(p.done, p.total, p.outcome.status === 'updated' && (p.outcome.added > 0 || p.outcome.updated > 0)),
+        onProgress: (p) =>
+          onFeed(p.done, p.total, p.outcome.status === 'updated' && (p.outcome.added > 0 || p.outcome.updated > 0), {
+            added: p.outcome.status === 'updated' ? p.outcome.added : 0,
+            failed: p.outcome.status === 'failed',
+          }),
       });
       return `Refreshed ${refreshSummaryLine(summary, { firstFailure: true })}.${loaded.demo ? ` Demo feeds: ${keyOf(keymap, 'add-feed')} adds your own.` : ''}`;
     },
@@ -143,17 +147,17 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
       setTimeout(() => {
         throw new Error('deliberate crash (BROADSHEET_CRASH_AFTER_MS)');
       }, crashAfter);
-    // The first frame came from the cache; only now touch the network.
-    if (settings.refreshOnStart && settings.feeds.length > 0) {
-      setTimeout(
-        () =>
-          void controller.startRefresh(
-            settings.feeds.map((f) => f.url),
-            'all feeds',
-          ),
-        0,
-      );
-    }
+    // The first frame came from the cache; only now touch the network. The background reloads start
+    // after the start-up refresh has begun, so they wait for it rather than race it.
+    setTimeout(() => {
+      if (settings.refreshOnStart && settings.feeds.length > 0) {
+        void controller.startRefresh(
+          settings.feeds.map((f) => f.url),
+          'all feeds',
+        );
+      }
+      controller.startReloads();
+    }, 0);
     await instance.waitUntilExit();
   } catch (error) {
     restore();

@@ -1,0 +1,97 @@
+/**
+ * The reader's background reloads: one timer, set for the moment the next feed comes due
+ * (core/reload-schedule.ts decides which and when), never a poll. When it fires, the due feeds go
+ * through the reader's background refresh like `r` (so new rows are folded in without moving the
+ * cursor or the open article); afterwards, and after any other refresh, it looks again. While a
+ * refresh is running it waits for that one to finish rather than start a second.
+ */
+import { reloadNote, type ReloadPlan, type ReloadResult } from '../core/reload-schedule.js';
+
+export interface Timers {
+  set(run: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+export interface ReloadLoopDeps {
+  /** What is due at `now`, given this reader's own attempts. */
+  plan: (now: number, attempted: ReadonlyMap<string, number>) => ReloadPlan;
+  /** Reload these feeds in the background; resolves with what they brought. */
+  run: (urls: string[]) => Promise<ReloadResult>;
+  /** A refresh (the user's or a reload) is running. */
+  busy: () => boolean;
+  /** The status line's reload note changed ("next reload 14:35 · last: 3 new in 2 feeds"). */
+  note: (text: string | null) => void;
+  now: () => number;
+  timers?: Timers;
+  clockTime?: (ms: number) => string;
+}
+
+/** setTimeout's longest delay (about 24.8 days): a later reload is looked at again then. */
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
+const realTimers: Timers = {
+  set: (run, ms) => setTimeout(run, ms).unref(),
+  clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+export class ReloadLoop {
+  private timer: unknown = null;
+  private started = false;
+  private running = false;
+  private nextAt: number | null = null;
+  private last: ReloadResult | null = null;
+  private readonly attempted = new Map<string, number>();
+  private readonly timers: Timers;
+
+  constructor(private deps: ReloadLoopDeps) {
+    this.timers = deps.timers ?? realTimers;
+  }
+
+  /** Begin: from now on the loop looks at the schedule after every refresh and when its timer fires. */
+  start() {
+    this.started = true;
+    this.schedule();
+  }
+
+  /** Look again at what is due: run it now, or set the one timer for the next feed. */
+  schedule() {
+    if (!this.started || this.running || this.deps.busy()) return;
+    this.clearTimer();
+    const now = this.deps.now();
+    const plan = this.deps.plan(now, this.attempted);
+    if (plan.due.length > 0) return void this.runDue(plan.due, now);
+    this.nextAt = plan.nextAt;
+    this.deps.note(reloadNote(this.nextAt, this.last, this.deps.clockTime));
+    if (plan.nextAt === null) return;
+    this.timer = this.timers.set(
+      () => {
+        this.timer = null;
+        this.schedule();
+      },
+      Math.min(MAX_DELAY_MS, Math.max(0, plan.nextAt - now)),
+    );
+  }
+
+  private async runDue(urls: string[], now: number) {
+    this.running = true;
+    for (const url of urls) this.attempted.set(url, now);
+    try {
+      this.last = await this.deps.run(urls);
+    } catch {
+      // The background refresh reports its own failures; a reload that threw brought nothing.
+      this.last = { feeds: urls.length, added: 0, feedsWithNew: 0, failed: urls.length };
+    }
+    this.running = false;
+    this.schedule();
+  }
+
+  private clearTimer() {
+    if (this.timer !== null) this.timers.clear(this.timer);
+    this.timer = null;
+  }
+
+  stop() {
+    this.started = false;
+    this.clearTimer();
+  }
+}
