@@ -70,6 +70,15 @@ describe('planReloads', () => {
     expect(planReloads({ feeds, rules: rules(5), now: NOW, attempted })).toEqual({ due: [], nextAt: NOW - 1000 + 5 * MIN });
   });
 
+  it('keeps the feeds of one reload one batch: counted from when the reload began, not from each feed’s check', () => {
+    // A reload of 3 feeds began at T; their checks landed over the next 40 s (more than the 30 s slack).
+    const T = NOW - 5 * MIN;
+    const feeds = [0, 20, 40].map((s, i) => feed(`f${i}`, { lastChecked: T + s * 1000 }));
+    const attempted = new Map(feeds.map((f) => [f.url, T]));
+    expect(planReloads({ feeds, rules: rules(5), now: NOW, attempted }).due).toEqual(['f0', 'f1', 'f2']);
+    expect(planReloads({ feeds, rules: rules(5), now: NOW }).due).toEqual(['f0', 'f1']);
+  });
+
   it('without a refresh on start, waits one interval from the start', () => {
     const feeds = [feed('old', { lastChecked: NOW - 600 * MIN }), feed('never', { lastChecked: null })];
     expect(planReloads({ feeds, rules: rules(5), now: NOW, startedAt: NOW })).toEqual({ due: [], nextAt: NOW + 5 * MIN });

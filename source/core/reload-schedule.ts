@@ -21,7 +21,11 @@ export interface ReloadInput {
   feeds: readonly FeedReloadState[];
   rules: ReloadRules;
   now: number;
-  /** When this reader last started a reload of each feed: the cache's last check may lag or never move (a skipped feed). */
+  /**
+   * When this reader last began refreshing each feed. It counts instead of the cache's last check: that
+   * one never moves for a skipped feed, and it spreads one reload's feeds over the seconds the reload
+   * took, where the start keeps them one batch, due together, cycle after cycle.
+   */
   attempted?: ReadonlyMap<string, number>;
   /** The reader did not refresh on start: nothing is due before one interval after `startedAt`. */
   startedAt?: number;
@@ -53,8 +57,8 @@ export function planReloads(input: ReloadInput): ReloadPlan {
   for (const feed of input.feeds) {
     const interval = reloadIntervalMs(rules.reloadMinutes, perFeed.get(feed.url), feed.minReloadMinutes);
     if (interval === null) continue;
-    const last = Math.max(feed.lastChecked ?? -Infinity, input.attempted?.get(feed.url) ?? -Infinity);
-    let dueAt = Number.isFinite(last) ? last + interval : now;
+    const last = input.attempted?.get(feed.url) ?? feed.lastChecked;
+    let dueAt = last === null ? now : last + interval;
     if (input.startedAt !== undefined) dueAt = Math.max(dueAt, input.startedAt + interval);
     const retryAfter = feed.retryAfter ?? -Infinity;
     dueAt = Math.max(dueAt, retryAfter);

@@ -72,9 +72,14 @@ export class ReloadLoop {
     );
   }
 
+  /** A refresh of these feeds began (the user's, the start-up one, or a reload). */
+  noteAttempt(urls: readonly string[], at: number) {
+    for (const url of urls) this.attempted.set(url, at);
+  }
+
   private async runDue(urls: string[], now: number) {
     this.running = true;
-    for (const url of urls) this.attempted.set(url, now);
+    this.noteAttempt(urls, now);
     try {
       this.last = await this.deps.run(urls);
     } catch {

@@ -310,6 +310,7 @@ export class ReaderController implements ReaderContext {
 
   async startRefresh(urls: string[], label: string): Promise<void> {
     if (this.background.running) return this.dispatch({ type: 'status', text: 'A refresh is already running.' });
+    this.reloads.noteAttempt(urls, this.now());
     await this.background.start(urls, label);
     this.fullText.refreshed(urls);
     // The feeds just refreshed are not due again for a while: the next reload moves.
