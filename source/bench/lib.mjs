@@ -376,9 +376,10 @@ export function emitBigFeed(farmPath, file, mb) {
  * Start the farm as a process of its own (it must not share a CPU thread with the program measured),
  * on 127.0.0.1 and any free port, stopping by itself after `ttl` s; resolves once it says it is ready.
  */
-export async function startFarm(farmPath, { feeds, items, ttl, out, log }) {
+export async function startFarm(farmPath, { feeds, items, ttl, out, log, extra = [] }) {
   fs.mkdirSync(out, { recursive: true });
-  const args = farmArgs(farmPath, ['--feeds', String(feeds), '--items', String(items), '--port', '0', '--out', out, '--ttl', String(ttl)]);
+  // `extra`: more farm options (e.g. ['--churn-sec', '15']).
+  const args = farmArgs(farmPath, ['--feeds', String(feeds), '--items', String(items), '--port', '0', '--out', out, '--ttl', String(ttl), ...extra]);
   log?.(`feed farm: ${feeds} feeds x ${items} items, ttl ${ttl} s`);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr = [];

@@ -34,6 +34,7 @@ export const BENCHES = [
 ];
 BENCHES.push({ name: 'fulltext', file: './fulltext.mjs' });
 BENCHES.push({ name: 'fedi', file: './fedi.mjs' });
+BENCHES.push({ name: 'reloads', file: './reloads.mjs' });
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');

@@ -78,7 +78,10 @@ export class ReaderController implements ReaderContext {
     this.background = new BackgroundRefresh(deps.refresh, {
       progress: () => this.changed(),
       dataChanged: () => this.dataChanged(),
-      done: (text) => this.dispatch({ type: 'status', text }),
+      done: (text) => {
+        this.refreshMessage = text;
+        this.dispatch({ type: 'status', text });
+      },
     });
     this.reloads = new ReloadLoop({
       plan: (now, attempted) =>
@@ -107,9 +110,15 @@ export class ReaderController implements ReaderContext {
     this.reloads.start();
   }
 
+  /** The last refresh's report, while the status line may still show it. */
+  private refreshMessage: string | null = null;
+
   private async reload(urls: string[]) {
     const tally = await this.background.start(urls, 'due feeds', { quiet: true });
     this.fullText.refreshed(urls);
+    // An earlier refresh's report is older news than this reload: give the line back to the hints and the reload note.
+    if (this.refreshMessage !== null && this.state.status === this.refreshMessage) this.dispatch({ type: 'status', text: null });
+    this.refreshMessage = null;
     return tally;
   }
 

@@ -101,7 +101,10 @@ describe.skipIf(!HAVE_TMUX)('background reloads end to end (tmux)', () => {
     // Open the second article (it is marked read), then let a reload that brings nothing pass.
     pane.keys('j', 'Enter');
     await pane.waitFor((s) => articleText(s).includes(KEEPER_TEXT) && unreadOf(s) === 2, { what: 'the second article open' });
-    let screen = await pane.waitFor((s) => /next reload \d\d:\d\d · last: nothing new/.test(statusLine(s)), { timeout: 10_000, what: 'a reload with nothing new' });
+    let screen = await pane.waitFor((s) => /next reload \d\d:\d\d · last: nothing new/.test(statusLine(s)), {
+      timeout: 10_000,
+      what: 'a reload with nothing new',
+    });
     expect(listRows(screen).some((r) => r.includes(NEW_TITLE))).toBe(false);
     const hitsBefore = server!.hits('/feed.xml');
     expect(hitsBefore).toBeGreaterThanOrEqual(2);
