@@ -18,6 +18,8 @@ const tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-e2e-reloads-'));
 const home = path.join(tempRoot, 'home');
 let cli = '';
 let server: PageServer | undefined;
+/** Set by the test: from then on the feed has one more article. */
+let gained = false;
 
 const TITLES = ['Harbour opens at dawn', 'Lighthouse keeper retires', 'Ferry timetable changes'];
 const NEW_TITLE = 'Storm warning for the bay';
@@ -66,12 +68,10 @@ function cursorRow(escScreen: string): string {
 beforeAll(async () => {
   if (!HAVE_TMUX) return;
   cli = snapshotBundle(tempRoot);
-  let gained = false;
   server = await startPageServer({});
   server.route('/feed.xml', (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(feed(server!.base, gained));
   });
-  (globalThis as { gainArticle?: () => void }).gainArticle = () => void (gained = true);
   fs.mkdirSync(home, { recursive: true });
   fs.writeFileSync(
     path.join(home, 'config.json'),
@@ -110,7 +110,7 @@ describe.skipIf(!HAVE_TMUX)('background reloads end to end (tmux)', () => {
     expect(hitsBefore).toBeGreaterThanOrEqual(2);
 
     // The feed gains an article; the next background reload brings it.
-    (globalThis as { gainArticle?: () => void }).gainArticle!();
+    gained = true;
     // (The list is redrawn when the rows land, the note a moment later, when the reload is done.)
     screen = await pane.waitFor((s) => listRows(s).some((r) => r.includes(NEW_TITLE)) && /last: 1 new/.test(statusLine(s)), {
       timeout: 10_000,
