@@ -11,7 +11,8 @@
  * Figures: event-loop delay (eld-probe.mjs in the reader, monitorEventLoopDelay at 10 ms resolution:
  * an idle loop reads ~10) per cycle and over all cycles, max and p99, target max < 50 ms; the
  * reader's RSS after the start-up refresh and after each reload (first and last printed; "memory flat"
- * means the last is not growing from cycle to cycle), and heap used as the probe saw it; the main
+ * means the last is not growing from cycle to cycle), heap used as the probe saw it and right after a
+ * full collection (--expose-gc; the collection's pause is kept out of the delay figures); the main
  * thread's CPU time and its time runnable but waiting for a CPU (schedstat: the machine's other load)
  * per cycle, since a loaded machine's scheduling shows up as event-loop delay too.
  */
@@ -104,7 +105,7 @@ export async function run({ log = (t) => process.stderr.write(`[reloads] ${t}\n`
       return s.requests - (s.userAgents[BENCH_UA] ?? 0);
     };
     const base = await requests();
-    const reader = startReader(ctx, { home, eld: true, label: 'reloads' });
+    const reader = startReader(ctx, { home, eld: true, gc: true, label: 'reloads' });
     // The start-up refresh: its requests in, the header no longer "refreshing".
     const idle = async (wanted, timeoutMs) => {
       const deadline = Date.now() + timeoutMs;
@@ -117,6 +118,7 @@ export async function run({ log = (t) => process.stderr.write(`[reloads] ${t}\n`
     if (!(await idle(urls.length, 120_000))) throw new Error('the start-up refresh did not finish within 120 s');
     const pid = nodePidUnder(ctx.tmux.panePid(reader.session));
     await markEldPhaseWait(reader, 'start-up');
+    await markEldPhaseWait(reader, 'gc start-up');
     const rss = [memoryOf(pid)?.rssMb ?? null];
     let sched = mainThreadSched(pid);
     const cycles = [];
@@ -125,6 +127,7 @@ export async function run({ log = (t) => process.stderr.write(`[reloads] ${t}\n`
       const from = Date.now();
       if (!(await idle(urls.length * (k + 1), o.minutes * 60_000 * 3 + 120_000))) throw new Error(`reload ${k} did not come or did not finish`);
       await markEldPhaseWait(reader, `cycle ${k}`);
+      await markEldPhaseWait(reader, `gc ${k}`);
       const screen = ctx.tmux.capture(reader.session);
       rss.push(memoryOf(pid)?.rssMb ?? null);
       const now = mainThreadSched(pid);
@@ -144,6 +147,15 @@ export async function run({ log = (t) => process.stderr.write(`[reloads] ${t}\n`
     await sleep(300);
     const eld = readEld(reader.files.eld);
     const phase = (why) => eld.phases.find((p) => p.why === why) ?? null;
+    // Heap and RSS right after a full collection at each mark: what the reader really keeps.
+    const kept = new Map(
+      fs
+        .readFileSync(reader.files.eld, 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('"gcMemory"'))
+        .map((l) => JSON.parse(l).gcMemory)
+        .map((m) => [m.why, m]),
+    );
 
     const table = `event-loop delay per reload cycle (ms; idle reads ~10), reloadMinutes ${o.minutes}`;
     const all = [];
@@ -159,6 +171,7 @@ export async function run({ log = (t) => process.stderr.write(`[reloads] ${t}\n`
         'waiting for a CPU s': round(c.cpu ? c.cpu.waitMs / 1000 : null, 1),
         'RSS MB after': round(rss[c.k], 0),
         'heap used MB': p?.memory?.heapUsed ?? null,
+        'heap after GC MB': kept.get(`gc ${c.k}`)?.heapUsed ?? null,
         unread: c.unread ? Number(c.unread) : null,
         'status line': c.note,
       });
@@ -175,7 +188,7 @@ export async function run({ log = (t) => process.stderr.write(`[reloads] ${t}\n`
       'first RSS MB': round(rss[0], 0),
       'last RSS MB': round(rss.at(-1), 0),
       'RSS min-max over cycles MB': `${round(Math.min(...rss.slice(1)), 0)}-${round(Math.max(...rss.slice(1)), 0)}`,
-      'heap used first-last MB': `${phase('cycle 1')?.memory?.heapUsed ?? '?'}-${phase(`cycle ${o.cycles}`)?.memory?.heapUsed ?? '?'}`,
+      'heap after GC first-last MB': `${kept.get('gc start-up')?.heapUsed ?? '?'}-${kept.get(`gc ${o.cycles}`)?.heapUsed ?? '?'}`,
     });
     const startup = phase('start-up');
     if (startup)

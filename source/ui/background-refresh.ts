@@ -30,6 +30,8 @@ const DATA_EVERY_MS = 1000;
 
 export class BackgroundRefresh {
   status: RefreshStatus | null = null;
+  /** The last report this refresh put on the status line. */
+  lastMessage: string | null = null;
   private timer: NodeJS.Timeout | null = null;
   private pendingData = false;
   private lastData = 0;
@@ -67,7 +69,10 @@ export class BackgroundRefresh {
       this.status = null;
     }
     this.on.dataChanged();
-    if (!options.quiet) this.on.done(message);
+    if (!options.quiet) {
+      this.lastMessage = message;
+      this.on.done(message);
+    }
     return tally;
   }
 

@@ -5,7 +5,8 @@
  * cursor or the open article); afterwards, and after any other refresh, it looks again. While a
  * refresh is running it waits for that one to finish rather than start a second.
  */
-import { reloadNote, type ReloadPlan, type ReloadResult } from '../core/reload-schedule.js';
+import { planReloads, reloadNote, type ReloadResult, type ReloadRules } from '../core/reload-schedule.js';
+import type { FeedReloadState } from '../core/store.js';
 
 export interface Timers {
   set(run: () => void, ms: number): unknown;
@@ -13,8 +14,10 @@ export interface Timers {
 }
 
 export interface ReloadLoopDeps {
-  /** What is due at `now`, given this reader's own attempts. */
-  plan: (now: number, attempted: ReadonlyMap<string, number>) => ReloadPlan;
+  /** The subscribed feeds' last checks, Retry-After deadlines and own intervals (from the cache). */
+  feeds: () => FeedReloadState[];
+  /** The settings: the global `reloadMinutes` and the feeds' own. */
+  rules: ReloadRules;
   /** Reload these feeds in the background; resolves with what they brought. */
   run: (urls: string[]) => Promise<ReloadResult>;
   /** A refresh (the user's or a reload) is running. */
@@ -22,7 +25,7 @@ export interface ReloadLoopDeps {
   /** The status line's reload note changed ("next reload 14:35 · last: 3 new in 2 feeds"). */
   note: (text: string | null) => void;
   now: () => number;
-  timers?: Timers;
+  timers?: Timers | undefined;
   clockTime?: (ms: number) => string;
 }
 
@@ -42,14 +45,20 @@ export class ReloadLoop {
   private last: ReloadResult | null = null;
   private readonly attempted = new Map<string, number>();
   private readonly timers: Timers;
+  /** Set when the reader did not refresh on start: nothing is due before one interval from then. */
+  private startedAt: number | undefined;
 
   constructor(private deps: ReloadLoopDeps) {
     this.timers = deps.timers ?? realTimers;
   }
 
-  /** Begin: from now on the loop looks at the schedule after every refresh and when its timer fires. */
-  start() {
+  /**
+   * Begin: from now on the loop looks at the schedule after every refresh and when its timer fires.
+   * `waitFirst` (no refresh on start): the first reloads come one interval from now, not at once.
+   */
+  start(options: { waitFirst?: boolean } = {}) {
     this.started = true;
+    if (options.waitFirst) this.startedAt = this.deps.now();
     this.schedule();
   }
 
@@ -58,7 +67,8 @@ export class ReloadLoop {
     if (!this.started || this.running || this.deps.busy()) return;
     this.clearTimer();
     const now = this.deps.now();
-    const plan = this.deps.plan(now, this.attempted);
+    const { feeds, rules } = this.deps;
+    const plan = planReloads({ feeds: feeds(), rules, now, attempted: this.attempted, ...(this.startedAt === undefined ? {} : { startedAt: this.startedAt }) });
     if (plan.due.length > 0) return void this.runDue(plan.due, now);
     this.nextAt = plan.nextAt;
     this.deps.note(reloadNote(this.nextAt, this.last, this.deps.clockTime));

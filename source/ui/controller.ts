@@ -13,7 +13,6 @@ import { initialState, layout, reduce, type ReaderEvent, type ReaderState } from
 import { ReaderData, storeScope, type OpenArticle, type SidebarItem } from './reader-data.js';
 import { BackgroundRefresh, type RefreshStatus } from './background-refresh.js';
 import { ReloadLoop } from './background-reload.js';
-import { planReloads } from '../core/reload-schedule.js';
 import { CommentsModel } from './comments-model.js';
 import { dispatchKey } from './dispatcher.js';
 import { applyMark, MarkHistory } from '../core/marks.js';
@@ -78,47 +77,30 @@ export class ReaderController implements ReaderContext {
     this.background = new BackgroundRefresh(deps.refresh, {
       progress: () => this.changed(),
       dataChanged: () => this.dataChanged(),
-      done: (text) => {
-        this.refreshMessage = text;
-        this.dispatch({ type: 'status', text });
-      },
+      done: (text) => this.dispatch({ type: 'status', text }),
     });
     this.reloads = new ReloadLoop({
-      plan: (now, attempted) =>
-        planReloads({
-          feeds: deps.store.reloadStates(),
-          rules: deps.settings,
-          now,
-          attempted,
-          ...(this.reloadsFrom === undefined ? {} : { startedAt: this.reloadsFrom }),
-        }),
+      feeds: () => deps.store.reloadStates(),
+      rules: deps.settings,
       run: (urls) => this.reload(urls),
       busy: () => this.background.running,
       note: (text) => this.dispatch({ type: 'reload-note', text }),
       now: () => this.now(),
-      ...(deps.timers ? { timers: deps.timers } : {}),
+      timers: deps.timers,
     });
     this.reloadList();
   }
 
-  /** Set when the reader did not refresh on start: the first background reloads wait one interval from then. */
-  private reloadsFrom: number | undefined;
-
   /** Start the background reloads (the reader calls this once its start-up refresh, if any, has begun). */
   startReloads() {
-    if (!this.deps.settings.refreshOnStart) this.reloadsFrom = this.now();
-    this.reloads.start();
+    this.reloads.start({ waitFirst: !this.deps.settings.refreshOnStart });
   }
-
-  /** The last refresh's report, while the status line may still show it. */
-  private refreshMessage: string | null = null;
 
   private async reload(urls: string[]) {
     const tally = await this.background.start(urls, 'due feeds', { quiet: true });
     this.fullText.refreshed(urls);
-    // An earlier refresh's report is older news than this reload: give the line back to the hints and the reload note.
-    if (this.refreshMessage !== null && this.state.status === this.refreshMessage) this.dispatch({ type: 'status', text: null });
-    this.refreshMessage = null;
+    // An earlier refresh's report is older news than this reload: the line goes back to the hints and the reload note.
+    if (this.state.status !== null && this.state.status === this.background.lastMessage) this.dispatch({ type: 'status', text: null });
     return tally;
   }
 

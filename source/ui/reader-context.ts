@@ -45,7 +45,7 @@ export interface ControllerDeps {
   chalk?: ChalkInstance;
   now?: () => number;
   /** The background reloads' timer (tests inject their own); default setTimeout. */
-  timers?: Timers;
+  timers?: Timers | undefined;
 }
 
 export interface ReaderContext {

@@ -138,6 +138,17 @@ describe('background reloads in the controller', () => {
     expect(time.pending).toHaveLength(1);
   });
 
+  it('without a refresh on start, the first reload comes one interval after the start, not at once', () => {
+    const time = fakeTime(Date.now() + 60 * MIN);
+    const calls: string[][] = [];
+    f = fixture(4, undefined, { refresh: async (urls) => (calls.push(urls), ''), now: () => time.clock.now, timers: time.timers });
+    f.deps.settings.reloadMinutes = 5;
+    f.deps.settings.refreshOnStart = false;
+    f.controller.startReloads();
+    expect(calls).toEqual([]);
+    expect(time.pending.map((t) => t.at - time.clock.now)).toEqual([5 * MIN]);
+  });
+
   it('stops its timer when the reader closes', () => {
     const time = fakeTime(Date.now() + 1000);
     f = fixture(4, undefined, { now: () => time.clock.now, timers: time.timers });
