@@ -3,7 +3,8 @@
  * every 5 minutes for an hour, with the hour compressed: `reloadMinutes` is --reloads-minutes (0.25,
  * i.e. every 15 s instead of every 5 minutes, 20 times faster) and the run lasts --reloads-cycles
  * reloads (12: an hour's worth of 5-minute reloads). Everything else is as a user would have it: the
- * cache filled by `broadsheet refresh` first (30,000 articles), the reader started on it with its
+ * cache filled by `broadsheet refresh` first (30,000 articles), `reloadMinutes` set per feed as well
+ * (the farm's RSS feeds ask for hourly reloads), the reader started on it with its
  * start-up refresh, then the timed reloads through the reader's one background refresh path, the farm
  * answering with ETags (304s) and churning (a new item in ~10% of the feeds every --reloads-churn-sec
  * s), so each reload brings new articles too.
@@ -90,7 +91,14 @@ export async function run({ log = (t) => process.stderr.write(`[reloads] ${t}\n`
       .filter((u) => u && /^https?:/.test(u));
     const home = path.join(tmp, 'home');
     fs.mkdirSync(home, { recursive: true });
-    const config = { feeds: urls.map((url) => ({ url })), refreshOnStart: true, reloadMinutes: o.minutes, discussions: { lookup: [] } };
+    // Per feed too: the farm's RSS feeds say sy:updatePeriod hourly, which alone would keep them to hourly
+    // reloads; a user who wants every feed every 5 minutes says so per feed, and that wins.
+    const config = {
+      feeds: urls.map((url) => ({ url, reloadMinutes: o.minutes })),
+      refreshOnStart: true,
+      reloadMinutes: o.minutes,
+      discussions: { lookup: [] },
+    };
     fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify(config));
 
     // The cache as a user's would be: filled by a headless refresh.
