@@ -69,7 +69,11 @@ export class ReloadLoop {
     const now = this.deps.now();
     const { feeds, rules } = this.deps;
     const plan = planReloads({ feeds: feeds(), rules, now, attempted: this.attempted, ...(this.startedAt === undefined ? {} : { startedAt: this.startedAt }) });
-    if (plan.due.length > 0) return void this.runDue(plan.due, now);
+    if (plan.due.length > 0) {
+      // Reloading now (the header shows its progress): the note keeps what the last one brought.
+      this.deps.note(reloadNote(null, this.last, this.deps.clockTime));
+      return void this.runDue(plan.due, now);
+    }
     this.nextAt = plan.nextAt;
     this.deps.note(reloadNote(this.nextAt, this.last, this.deps.clockTime));
     if (plan.nextAt === null) return;
@@ -97,6 +101,9 @@ export class ReloadLoop {
       this.last = { feeds: urls.length, added: 0, feedsWithNew: 0, failed: urls.length };
     }
     this.running = false;
+    // A turn of the event loop first: reloads slower than their interval follow each other at once,
+    // and a chain of them must never starve everything else.
+    await new Promise((resolve) => setImmediate(resolve));
     this.schedule();
   }
 

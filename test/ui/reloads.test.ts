@@ -44,7 +44,10 @@ function fakeTime(start: number) {
   return { clock, pending, timers, fireNext };
 }
 
-const settle = () => new Promise((resolve) => setImmediate(resolve));
+/** Let a reload finish: its refresh, then the loop's own turn before it looks again. */
+const settle = async () => {
+  for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+};
 
 describe('background reloads in the controller', () => {
   it('reloads the due feeds when the timer fires, keeping the cursor and the open article', async () => {
@@ -101,6 +104,32 @@ describe('background reloads in the controller', () => {
     expect(f.controller.state.reloadNote).toMatch(/^next reload \d\d:\d\d · last: 1 new in 1 feed$/);
     expect(time.pending).toHaveLength(1);
     expect(time.pending[0]!.at).toBe(time.clock.now + 5 * MIN);
+  });
+
+  it('keeps saying what the last reload brought when the next one is due at once (reloads slower than their interval)', async () => {
+    const time = fakeTime(Date.now() + 1000);
+    const calls: string[][] = [];
+    const refresh: RunRefresh = async (urls, onFeed) => {
+      calls.push(urls);
+      time.clock.now += 10 * MIN; // a reload that takes longer than the interval
+      onFeed(1, 1, true, { added: 2, failed: false });
+      // The third one turns reloads off, so the chain ends.
+      if (calls.length === 3) f!.deps.settings.reloadMinutes = 0;
+      return '';
+    };
+    f = fixture(4, undefined, { refresh, now: () => time.clock.now, timers: time.timers });
+    f.deps.settings.reloadMinutes = 5;
+    f.deps.settings.feeds = [{ url: FEED_A }];
+    f.store.syncFeeds(f.deps.settings.feeds);
+    time.clock.now += 6 * MIN;
+    f.controller.startReloads();
+    for (let turn = 0; turn < 10 && calls.length < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+    // The first reload is done and the second began at once, with no timer: the note says what the first brought.
+    expect(calls).toHaveLength(2);
+    expect(time.pending).toEqual([]);
+    expect(f.controller.state.reloadNote).toBe('last: 2 new in 1 feed');
+    await settle();
+    expect(calls).toHaveLength(3);
   });
 
   it('sets no timer at all when reloads are off', () => {
@@ -172,17 +201,30 @@ describe('the reload note', () => {
     expect(reduce(next, { type: 'reload-note', text: next.reloadNote })).toBe(next);
   });
 
-  it('sits at the right end of the hint line, before hints that do not fit, and never past the width', () => {
+  it('ends the hint line, in place of hints but never of those 80 columns show: whole, else its first part, else not at all', () => {
     const { keymap } = buildKeymap({});
     const note = 'next reload 14:35 · last: 3 new in 2 feeds';
-    for (const width of [60, 80, 120, 200]) {
+    const core = hintLine('list', keymap, 80);
+    for (const [width, tail] of [
+      [200, note],
+      [140, note],
+      [120, note],
+      [100, 'next reload 14:35'],
+    ] as const) {
       const line = hintLine('list', keymap, width, note);
-      expect(line.length, String(width)).toBeLessThanOrEqual(width);
-      expect(line.trimEnd().endsWith(note), String(width)).toBe(true);
-      expect(line).toContain('? ');
+      expect(line.length, String(width)).toBe(width);
+      expect(line.trimEnd().endsWith(`  ${tail}`), `${width}: ${line}`).toBe(true);
+      // The hints an 80-column terminal shows are all still there, `?` last among them.
+      for (const hint of core.trim().split('  ')) expect(line, `${width}: ${hint}`).toContain(hint);
+      expect(
+        line
+          .slice(0, line.indexOf(`  ${tail}`))
+          .trimEnd()
+          .endsWith('? keys'),
+        String(width),
+      ).toBe(true);
     }
-    expect(hintLine('list', keymap, 200, note).length).toBe(200);
-    // Too narrow for the note beside the `?` hint: the hints alone, as before.
-    expect(hintLine('list', keymap, 30, note)).toBe(hintLine('list', keymap, 30));
+    expect(hintLine('list', keymap, 200, note).startsWith(hintLine('list', keymap, 200).trimEnd())).toBe(true);
+    expect(hintLine('list', keymap, 80, note)).toBe(core);
   });
 });
