@@ -110,6 +110,8 @@ describe('loadSettings', () => {
     ['a saved search without a query', { views: [{ name: 'Rust' }] }, /views\.0 must have required property 'query'/],
     ['a saved search with an unknown key', { views: [{ name: 'Rust', query: 'rust', sort: 'rank' }] }, /views\.0 has an unknown key \("sort"\)/],
     ['a saved search of no word', { views: [{ name: 'Quotes', query: '"" ()' }] }, /views\.0\.query must match pattern/],
+    ['a negative reload interval', { reloadMinutes: -5 }, /reloadMinutes must be >= 0/],
+    ['a reload interval that is not a number', { feeds: [{ url: 'https://example.org/feed', reloadMinutes: '5' }] }, /feeds\.0\.reloadMinutes must be number/],
     ['an unknown Bluesky key', { sources: { bluesky: { host: 'https://bsky.app' } } }, /sources\.bluesky has an unknown key \("host"\)/],
     [
       'a sync password in the file',
@@ -182,6 +184,15 @@ describe('loadSettings', () => {
     expect(settings.fetch.pageMaxBytes).toBe(5 * 1024 * 1024);
     write({ fetch: { pageMaxBytes: 2048 } });
     expect(loadSettings(home).settings.fetch.pageMaxBytes).toBe(2048);
+  });
+
+  it('reloads every 60 minutes by default; fractions, 0 (off) and a per-feed value are read', () => {
+    write({});
+    expect(loadSettings(home).settings.reloadMinutes).toBe(60);
+    write({ reloadMinutes: 0.05, feeds: [{ url: 'https://example.org/feed', reloadMinutes: 0 }] });
+    const { settings } = loadSettings(home);
+    expect(settings.reloadMinutes).toBe(0.05);
+    expect(settings.feeds[0]!.reloadMinutes).toBe(0);
   });
 
   it('allows comment keys', () => {

@@ -34,7 +34,7 @@ const URL_B = 'https://b.example/feed';
 
 describe('Store', () => {
   it('migrates to the current schema with WAL', () => {
-    expect(store.db.pragma('user_version', { simple: true })).toBe(10);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(11);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
@@ -114,6 +114,22 @@ describe('Store', () => {
     expect(store.validators(URL_A).retryAfter).toBe(12345);
     store.saveFeed(URL_A, feed([]), { etag: null, lastModified: null });
     expect(store.validators(URL_A).retryAfter).toBeNull();
+  });
+
+  it("keeps each feed's own reload interval from its last full fetch, for the background reloads", () => {
+    store.syncFeeds([{ url: URL_A }, { url: URL_B }]);
+    store.saveFeed(URL_A, { ...feed([article(1)]), minReloadMinutes: 60 }, { etag: '"a"', lastModified: null, now: 1000 });
+    store.markNotModified([{ url: URL_A, etag: null, lastModified: null, now: 5000 }]);
+    store.markFailed(URL_B, 'HTTP 503', 9000, 2000);
+    const states = () => Object.fromEntries(store.reloadStates().map((s) => [s.url, s]));
+    expect(states()).toEqual({
+      [URL_A]: { url: URL_A, lastChecked: 5000, retryAfter: null, minReloadMinutes: 60 },
+      [URL_B]: { url: URL_B, lastChecked: 2000, retryAfter: 9000, minReloadMinutes: null },
+    });
+    // A fetch whose document no longer states an interval clears it; unsubscribed feeds are not listed.
+    store.saveFeed(URL_A, feed([article(1)]), { etag: null, lastModified: null, now: 6000 });
+    store.syncFeeds([{ url: URL_A }]);
+    expect(store.reloadStates()).toEqual([{ url: URL_A, lastChecked: 6000, retryAfter: null, minReloadMinutes: null }]);
   });
 
   it('caches discussions with their fetch time', () => {
@@ -216,8 +232,9 @@ describe('Store large feeds', () => {
 
   it('brings a schema-3 cache up to date: its articles kept, the pages table added', () => {
     store.saveFeed(URL_A, feed([article(1)]), { etag: null, lastModified: null });
-    // What migrations 4 (pages), 5 (discussions found elsewhere), 6 (enclosures), 7 (filters), 8 (the search index), 9 (sync) and 10 (retention) add, taken away again.
-    store.db.exec(`DROP TABLE removed_articles; DROP INDEX articles_by_link;
+    // What migrations 4 (pages), 5 (discussions found elsewhere), 6 (enclosures), 7 (filters), 8 (the search index), 9 (sync), 10 (retention) and 11 (feeds' own reload intervals) add, taken away again.
+    store.db.exec(`ALTER TABLE feeds DROP COLUMN min_reload_minutes;
+      DROP TABLE removed_articles; DROP INDEX articles_by_link;
       DROP TRIGGER articles_leave_search; DROP TABLE article_search;
       DROP TABLE article_tags; DROP INDEX articles_by_time; DROP INDEX articles_by_feed_time;
       ALTER TABLE articles DROP COLUMN hidden;
@@ -230,7 +247,7 @@ describe('Store large feeds', () => {
     store.db.pragma('user_version = 3');
     store.close();
     store = Store.open(path.join(dir, 'cache.db'));
-    expect(store.db.pragma('user_version', { simple: true })).toBe(10);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(11);
     expect(store.count({})).toBe(1);
     expect(store.page('https://example.org/1')).toBeUndefined();
     expect(store.pagesWanted(URL_A, 30, 0)).toEqual(['https://example.org/1']);

@@ -8,6 +8,8 @@
  *                                        the previous mark, labelled with the file's text. Not a signal:
  *                                        signal-exit (Ink's) treats SIGUSR2 as fatal when it counts only
  *                                        its own listeners, runs Ink's exit handlers and re-raises it.
+ *   {"gcMemory":{...}}                   after a mark labelled "gc…" in a reader run with --expose-gc: a
+ *                                        full collection, then process.memoryUsage() (what is really kept)
  * Each record: {from, to (epoch ms), count, min, mean, p50, p99, max (ms)}; phases also carry
  * process.memoryUsage() in MB. perf_hooks'
  * monitorEventLoopDelay({resolution: 10}) records the whole timer interval, so an idle loop reads
@@ -52,15 +54,29 @@ if (file) {
     window.reset();
     windowFrom = epoch();
   };
-  const markPhase = (why) => {
+  const memoryNow = () => {
     const m = process.memoryUsage();
     const mb = (v) => Math.round(v / 1e5) / 10;
-    const memory = { rss: mb(m.rss), heapTotal: mb(m.heapTotal), heapUsed: mb(m.heapUsed), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers) };
-    write({ phase: { n: phaseNo++, why, ...snapshot(phase, phaseFrom), memory } });
+    return { rss: mb(m.rss), heapTotal: mb(m.heapTotal), heapUsed: mb(m.heapUsed), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers) };
+  };
+  const markPhase = (why) => {
+    write({ phase: { n: phaseNo++, why, ...snapshot(phase, phaseFrom), memory: memoryNow() } });
     phase.reset();
     phaseFrom = epoch();
     // Windows restart at each mark, so no window straddles two phases.
     flushWindow();
+    // A mark labelled "gc…" (with --expose-gc): a full collection, then {"gcMemory"}: what is really kept.
+    // The collection's own pause is wiped from the histograms 50 ms later, so no phase counts it.
+    if (why.startsWith('gc') && typeof globalThis.gc === 'function') {
+      globalThis.gc();
+      write({ gcMemory: { why, ...memoryNow() } });
+      setTimeout(() => {
+        phase.reset();
+        window.reset();
+        phaseFrom = epoch();
+        windowFrom = phaseFrom;
+      }, 50).unref();
+    }
   };
   const timer = setInterval(() => {
     if (epoch() - windowFrom >= 900) flushWindow();

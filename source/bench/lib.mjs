@@ -376,9 +376,10 @@ export function emitBigFeed(farmPath, file, mb) {
  * Start the farm as a process of its own (it must not share a CPU thread with the program measured),
  * on 127.0.0.1 and any free port, stopping by itself after `ttl` s; resolves once it says it is ready.
  */
-export async function startFarm(farmPath, { feeds, items, ttl, out, log }) {
+export async function startFarm(farmPath, { feeds, items, ttl, out, log, extra = [] }) {
   fs.mkdirSync(out, { recursive: true });
-  const args = farmArgs(farmPath, ['--feeds', String(feeds), '--items', String(items), '--port', '0', '--out', out, '--ttl', String(ttl)]);
+  // `extra`: more farm options (e.g. ['--churn-sec', '15']).
+  const args = farmArgs(farmPath, ['--feeds', String(feeds), '--items', String(items), '--port', '0', '--out', out, '--ttl', String(ttl), ...extra]);
   log?.(`feed farm: ${feeds} feeds x ${items} items, ttl ${ttl} s`);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr = [];
@@ -606,10 +607,10 @@ export const PANE_SIZE = { x: 120, y: 40 };
 
 /**
  * Start the reader in a new tmux session. Options: home, eld (load eld-probe.mjs), profile (--cpu-prof),
- * stalls (load the stall probe: see stallProbePath).
+ * stalls (load the stall probe: see stallProbePath), gc (--expose-gc, for the probe's "gc…" marks).
  * Returns the run's files and session name.
  */
-export function startReader(ctx, { home, eld = false, profile = false, stalls = false, label = 'run', size = PANE_SIZE }) {
+export function startReader(ctx, { home, eld = false, profile = false, stalls = false, gc = false, label = 'run', size = PANE_SIZE }) {
   const n = ++runNo;
   const dir = path.join(ctx.tmp, 'runs', `${String(n).padStart(3, '0')}-${label}`);
   fs.mkdirSync(dir, { recursive: true });
@@ -635,6 +636,8 @@ export function startReader(ctx, { home, eld = false, profile = false, stalls = 
     imports.push(stallProbePath(ctx.tmp));
   }
   if (imports.length) env.NODE_OPTIONS = imports.map((f) => `--import=${f}`).join(' ');
+  // gc: the eld probe may run a full collection at a "gc…" mark (what memory is really kept).
+  if (gc) env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --expose-gc`.trim();
   // Node 20 refuses --cpu-prof in NODE_OPTIONS: it goes on the command line.
   const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${files.prof}`] : [];
   const script = writeLauncher(path.join(dir, 'launch.sh'), { t0File: files.t0, env, argv: [process.execPath, ...nodeArgs, ctx.cli] });

@@ -38,6 +38,7 @@ BENCHES.push({ name: 'filters', file: './filters.mjs' });
 BENCHES.push({ name: 'search', file: './search.mjs' });
 BENCHES.push({ name: 'sync', file: './sync.mjs' });
 BENCHES.push({ name: 'retention', file: './retention.mjs' });
+BENCHES.push({ name: 'reloads', file: './reloads.mjs' });
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');

@@ -35,6 +35,8 @@ export interface FeedSetting {
   urlCredentials?: UrlCredentials;
   /** This feed's own retention, over the top-level `keep` (either number alone). */
   keep?: Partial<KeepSetting>;
+  /** This feed's background reload interval, minutes (0: never); overrides the global one and the feed's own <ttl>. */
+  reloadMinutes?: number;
 }
 
 /**
@@ -53,6 +55,8 @@ export interface Settings {
   feeds: FeedSetting[];
   fetch: { concurrency: number; perHost: number; timeoutSeconds: number; maxBytes: number; pageMaxBytes: number };
   refreshOnStart: boolean;
+  /** Reload feeds in the background while the reader runs, every so many minutes (fractions allowed); 0: never. */
+  reloadMinutes: number;
   markReadOnOpen: boolean;
   /** The reader takes the mouse: the wheel scrolls the pane under the pointer, a click selects a row. */
   mouse: boolean;
@@ -94,6 +98,8 @@ export interface SyncSetting {
 export const DEFAULTS: Omit<Settings, 'feeds'> = {
   fetch: { concurrency: 8, perHost: 4, timeoutSeconds: 20, maxBytes: 32 * 1024 * 1024, pageMaxBytes: 5 * 1024 * 1024 },
   refreshOnStart: true,
+  // A reader left open all day should stay current; an hour, with conditional GETs, is polite to servers.
+  reloadMinutes: 60,
   markReadOnOpen: true,
   mouse: true,
   keys: {},
@@ -116,6 +122,8 @@ export const DEFAULTS: Omit<Settings, 'feeds'> = {
 export class SettingsError extends Error {}
 
 const httpUrl = { type: 'string', pattern: '^https?://[^\\s/$.?#][^\\s]*$' } as const;
+/** Minutes, fractions allowed (0.05 is three seconds, for tests); at most a week. */
+const RELOAD_MINUTES = { type: 'number', minimum: 0, maximum: 10_080 } as const;
 const strictObject = (properties: Record<string, unknown>) => ({ type: 'object', additionalProperties: false, properties }) as const;
 const keepSchema = strictObject({
   days: { type: 'integer', minimum: 1, maximum: 36500 },
@@ -147,6 +155,7 @@ export const SCHEMA = {
           properties: { user: { type: 'string', minLength: 1 }, passwordCommand: { type: 'string', minLength: 1 } },
         },
         keep: keepSchema,
+        reloadMinutes: RELOAD_MINUTES,
       },
     },
   },
@@ -158,6 +167,7 @@ export const SCHEMA = {
     pageMaxBytes: { type: 'integer', minimum: 1024 },
   }),
   refreshOnStart: { type: 'boolean' },
+  reloadMinutes: RELOAD_MINUTES,
   markReadOnOpen: { type: 'boolean' },
   mouse: { type: 'boolean' },
   keys: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string', minLength: 1 } } },
@@ -319,6 +329,7 @@ function merge(raw: Record<string, unknown>): Settings {
     feeds: (r.feeds ?? []).map(separateUrlCredentials),
     fetch: { ...DEFAULTS.fetch, ...r.fetch },
     refreshOnStart: r.refreshOnStart ?? DEFAULTS.refreshOnStart,
+    reloadMinutes: r.reloadMinutes ?? DEFAULTS.reloadMinutes,
     markReadOnOpen: r.markReadOnOpen ?? DEFAULTS.markReadOnOpen,
     mouse: r.mouse ?? DEFAULTS.mouse,
     keys: { ...DEFAULTS.keys, ...r.keys },

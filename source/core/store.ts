@@ -11,7 +11,8 @@
  * lists.ts (which articles a Scope selects, and in what order), search.ts (the full-text index and
  * its queries), pages.ts (articles' web pages), filtering.ts (what the settings' filters read, and the
  * tags they give articles), retention.ts (removing old read articles, their tombstones, and giving the
- * space back), sync-state.ts (what a sync server's ids name, and the outbox of marks).
+ * space back), sync-state.ts (what a sync server's ids name, and the outbox of marks), reload-state.ts
+ * (what the background reloads need of each feed).
  */
 import type Database from 'better-sqlite3';
 import type { Enclosure, ParsedFeed } from './types.js';
@@ -28,12 +29,13 @@ import type { PageRecord } from './store/types.js';
 import * as discussionState from './store/discussion-state.js';
 import * as syncState from './store/sync-state.js';
 import { recordMarkStatements, type SyncField } from './store/sync-state.js';
+import * as retention from './store/retention.js';
+import { feedReloadStates, type FeedReloadState } from './store/reload-state.js';
 
 export type { PendingMark, RemoteArticle, RemoteFeed, StateReport, SyncField } from './store/sync-state.js';
-import * as retention from './store/retention.js';
-
 export type { PageSource, StoredPage } from './store/pages.js';
 export type { CachedRefs, KeepRule, RemovableArticle } from './store/retention.js';
+export type { FeedReloadState } from './store/reload-state.js';
 
 export { releaseDeadOwner, sharedWriteLock, unlocked, writeLockMemory, type WriteLock } from './store/write-lock.js';
 
@@ -211,7 +213,11 @@ export class Store {
       .run(url, now, error, retryAfter);
   }
 
-  /** Conditional-GET validators and a Retry-After deadline for one feed. */
+  /** Every subscribed feed's last check, Retry-After and own interval, for the background reloads. */
+  reloadStates(): FeedReloadState[] {
+    return feedReloadStates(this.db);
+  }
+
   /** Every feed's validators in one query, for a refresh of many feeds. */
   allValidators(): Map<string, { etag: string | null; lastModified: string | null; retryAfter: number | null }> {
     // biome-ignore lint/suspicious/noExplicitAny: better-sqlite3 rows are untyped; each is read field by field

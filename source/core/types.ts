@@ -39,6 +39,8 @@ export interface ParsedFeed {
   title: string;
   link: string;
   articles: Article[];
+  /** The feed's own minimum reload interval (`<ttl>`, `sy:updatePeriod`), in minutes; absent when it states none. */
+  minReloadMinutes?: number;
   /** Set when the strict parse failed and the articles were recovered by a tolerant one ("bozo"). */
   broken?: boolean;
 }

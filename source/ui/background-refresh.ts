@@ -9,13 +9,29 @@ export interface RefreshStatus {
   total: number;
 }
 
-export type RunRefresh = (urls: string[], onFeed: (done: number, total: number, changed: boolean) => void) => Promise<string>;
+/** One feed's result, for the tally of what a refresh brought (the background reloads report it). */
+export interface FeedTally {
+  added: number;
+  failed: boolean;
+}
+
+export type RunRefresh = (urls: string[], onFeed: (done: number, total: number, changed: boolean, feed?: FeedTally) => void) => Promise<string>;
+
+/** What one refresh brought: feeds asked, new articles, feeds with new articles, feeds that failed. */
+export interface RefreshTally {
+  feeds: number;
+  added: number;
+  feedsWithNew: number;
+  failed: number;
+}
 
 const PROGRESS_EVERY_MS = 250;
 const DATA_EVERY_MS = 1000;
 
 export class BackgroundRefresh {
   status: RefreshStatus | null = null;
+  /** The last report this refresh put on the status line. */
+  lastMessage: string | null = null;
   private timer: NodeJS.Timeout | null = null;
   private pendingData = false;
   private lastData = 0;
@@ -29,20 +45,35 @@ export class BackgroundRefresh {
     return this.status !== null;
   }
 
-  async start(urls: string[], label: string): Promise<void> {
+  /** Run a refresh; `quiet` (a background reload) leaves the status line alone and only returns the tally. */
+  async start(urls: string[], label: string, options: { quiet?: boolean } = {}): Promise<RefreshTally> {
     this.status = { done: 0, total: urls.length };
     this.on.progress();
+    const tally: RefreshTally = { feeds: urls.length, added: 0, feedsWithNew: 0, failed: 0 };
+    const onFeed = (done: number, total: number, changed: boolean, feed?: FeedTally) => {
+      if (feed) {
+        tally.added += feed.added;
+        if (feed.added > 0) tally.feedsWithNew++;
+        if (feed.failed) tally.failed++;
+      }
+      this.progress(done, total, changed);
+    };
     let message: string;
     try {
-      message = (await this.run(urls, (done, total, changed) => this.progress(done, total, changed))) || `Refreshed ${label}.`;
+      message = (await this.run(urls, onFeed)) || `Refreshed ${label}.`;
     } catch (error) {
       message = `Refresh failed: ${(error as Error).message}`;
+      tally.failed = urls.length;
     } finally {
       this.stopTimer();
       this.status = null;
     }
     this.on.dataChanged();
-    this.on.done(message);
+    if (!options.quiet) {
+      this.lastMessage = message;
+      this.on.done(message);
+    }
+    return tally;
   }
 
   private progress(done: number, total: number, changed: boolean) {

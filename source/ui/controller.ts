@@ -12,6 +12,7 @@ import { keyNames, keyOf, type Action, type Keymap } from './keys.js';
 import { initialState, layout, reduce, type ReaderEvent, type ReaderState } from './state/reader.js';
 import { ReaderData, searchOf, storeScope, type OpenArticle, type SidebarItem } from './reader-data.js';
 import { BackgroundRefresh, type RefreshStatus } from './background-refresh.js';
+import { ReloadLoop } from './background-reload.js';
 import { CommentsModel } from './comments-model.js';
 import { dispatchKey } from './dispatcher.js';
 import { applyMark, MarkHistory } from '../core/marks.js';
@@ -39,6 +40,7 @@ export class ReaderController implements ReaderContext {
   private pending = false;
   readonly marks: MarkHistory;
   private background: BackgroundRefresh;
+  private reloads: ReloadLoop;
 
   constructor(
     readonly deps: ControllerDeps,
@@ -81,7 +83,29 @@ export class ReaderController implements ReaderContext {
       dataChanged: () => this.dataChanged(),
       done: (text) => this.dispatch({ type: 'status', text }),
     });
+    this.reloads = new ReloadLoop({
+      feeds: () => deps.store.reloadStates(),
+      rules: deps.settings,
+      run: (urls) => this.reload(urls),
+      busy: () => this.background.running,
+      note: (text) => this.dispatch({ type: 'reload-note', text }),
+      now: () => this.now(),
+      timers: deps.timers,
+    });
     this.reloadList();
+  }
+
+  /** Start the background reloads (the reader calls this once its start-up refresh, if any, has begun). */
+  startReloads() {
+    this.reloads.start({ waitFirst: !this.deps.settings.refreshOnStart });
+  }
+
+  private async reload(urls: string[]) {
+    const tally = await this.background.start(urls, 'due feeds', { quiet: true });
+    this.fullText.refreshed(urls);
+    // An earlier refresh's report is older news than this reload: the line goes back to the hints and the reload note.
+    if (this.state.status !== null && this.state.status === this.background.lastMessage) this.dispatch({ type: 'status', text: null });
+    return tally;
   }
 
   // ---------------------------------------------------------------- subscription (for React)
@@ -296,8 +320,11 @@ export class ReaderController implements ReaderContext {
 
   async startRefresh(urls: string[], label: string): Promise<void> {
     if (this.background.running) return this.dispatch({ type: 'status', text: 'A refresh is already running.' });
+    this.reloads.noteAttempt(urls, this.now());
     await this.background.start(urls, label);
     this.fullText.refreshed(urls);
+    // The feeds just refreshed are not due again for a while: the next reload moves.
+    this.reloads.schedule();
   }
 
   /** Refresh progress for the header, or null. */
@@ -306,6 +333,7 @@ export class ReaderController implements ReaderContext {
   }
 
   dispose() {
+    this.reloads.stop();
     this.background.dispose();
     this.comments.dispose();
     this.discussions.dispose();

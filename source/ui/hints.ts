@@ -21,14 +21,33 @@ function hintText(pane: Pane, action: Action, keymap: Keymap): string {
   return `${key} ${word.replaceAll('{key}', keyOf(keymap, action))}`;
 }
 
-export function hintLine(pane: Pane, keymap: Keymap, width: number): string {
+/** The hints an 80-column terminal shows (issue 16): the reload note never displaces these. */
+const CORE_WIDTH = 80;
+
+/**
+ * The hints, and at the right end `note` (the background reloads' "next reload 14:35 · last: …"):
+ * whole, else its first part ("next reload 14:35"), else not at all. It may take the place of hints,
+ * but never of those an 80-column terminal shows, the keys a new user needs.
+ */
+export function hintLine(pane: Pane, keymap: Keymap, width: number, note: string | null = null): string {
   const hints = PANE_HINTS[pane].filter((a) => keymap[a].length > 0).map((a) => hintText(pane, a, keymap));
   if (pane === 'sidebar') hints.push(SIDEBAR_LEGEND);
   const help = hintText(pane, 'help', keymap);
   const line = (n: number) => ' ' + [...hints.slice(0, n), help].join('  ');
-  let n = hints.length;
-  while (n > 0 && stringWidth(line(n)) > width) n--;
-  return cut(line(n), width);
+  const fitting = (room: number) => {
+    let n = hints.length;
+    while (n > 0 && stringWidth(line(n)) > room) n--;
+    return n;
+  };
+  const all = fitting(width);
+  const core = fitting(Math.min(width, CORE_WIDTH));
+  for (const text of note ? [note, note.split(' · ')[0]!] : []) {
+    const tail = `  ${text} `;
+    const n = fitting(width - stringWidth(tail));
+    if (n < core || stringWidth(line(n)) + stringWidth(tail) > width) continue;
+    return line(n) + ' '.repeat(width - stringWidth(line(n)) - stringWidth(tail)) + tail;
+  }
+  return cut(line(all), width);
 }
 
 /** A status message in at most two lines, broken between words; a longer one ends in "…" at a word. */

@@ -14,6 +14,7 @@ import type { Action, Keymap } from '../core/reader-actions.js';
 import type { ReaderEvent, ReaderState } from './state/reader.js';
 import type { OpenArticle, ReaderData, SidebarItem } from './reader-data.js';
 import type { RunRefresh } from './background-refresh.js';
+import type { Timers } from './background-reload.js';
 import type { CommentsModel } from './comments-model.js';
 import type { FullTextModel } from './full-text.js';
 import type { PageLoader } from '../core/page.js';
@@ -50,6 +51,8 @@ export interface ControllerDeps {
   paint?: Paint;
   chalk?: ChalkInstance;
   now?: () => number;
+  /** The background reloads' timer (tests inject their own); default setTimeout. */
+  timers?: Timers | undefined;
 }
 
 export interface ReaderContext {

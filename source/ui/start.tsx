@@ -113,7 +113,11 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
         logins,
         filters: settings.filters,
         retention: { keep: settings.keep, feeds: settings.feeds, vacuum: 'steps' },
-        onProgress: (p) => onFeed(p.done, p.total, p.outcome.status === 'updated' && (p.outcome.added > 0 || p.outcome.updated > 0)),
+        onProgress: (p) =>
+          onFeed(p.done, p.total, p.outcome.status === 'updated' && (p.outcome.added > 0 || p.outcome.updated > 0), {
+            added: p.outcome.status === 'updated' ? p.outcome.added : 0,
+            failed: p.outcome.status === 'failed',
+          }),
       });
       return `Refreshed ${refreshSummaryLine(summary, { firstFailure: true })}.${loaded.demo ? ` Demo feeds: ${keyOf(keymap, 'add-feed')} adds your own.` : ''}`;
     },
@@ -174,12 +178,17 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
       setTimeout(() => {
         throw new Error('deliberate crash (BROADSHEET_CRASH_AFTER_MS)');
       }, crashAfter);
-    // The first frame came from the cache; only now touch the network.
+    // The first frame came from the cache; only now touch the network. The background reloads start
+    // after the start-up refresh has begun, so they wait for it rather than race it. With a sync
+    // server, every refresh (deps.refresh) is a sync, so the reloads keep the server's state fresh too.
     const ignored = ignoredFeedsNotice({ ...settings, feeds: fileFeeds });
     if (ignored) controller.dispatch({ type: 'status', text: `${ignored}.` });
-    if (settings.refreshOnStart && (backend || settings.feeds.length > 0)) {
-      setTimeout(() => void controller.startRefresh(backend ? [settings.sync?.url ?? ''] : settings.feeds.map((f) => f.url), 'all feeds'), 0);
-    }
+    setTimeout(() => {
+      if (settings.refreshOnStart && (backend || settings.feeds.length > 0)) {
+        void controller.startRefresh(backend ? [settings.sync?.url ?? ''] : settings.feeds.map((f) => f.url), 'all feeds');
+      }
+      controller.startReloads();
+    }, 0);
     await instance.waitUntilExit();
   } catch (error) {
     restore();

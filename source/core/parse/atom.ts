@@ -22,6 +22,7 @@ import { internals } from './rss-parser.js';
 import { escapeHtml } from './text.js';
 import { decodeBase64Text, isBase64Construct, titleSource } from './text-constructs.js';
 import { authorOf, count, lastDate } from './values.js';
+import { feedIntervalMinutes } from './update-interval.js';
 
 export function normalizeAtom(root: XmlNode, feed: XmlNode, feedUrlBase: string | undefined, feedUrl: string): ParsedFeed {
   guardAtom(feed);
@@ -61,10 +62,13 @@ export function normalizeAtom(root: XmlNode, feed: XmlNode, feedUrlBase: string 
       enclosures: atomEnclosures(entry, base),
     };
   });
+  // Atom has no <ttl>, but feeds put the syndication module's elements in <feed> too.
+  const minReloadMinutes = feedIntervalMinutes(feed);
   return {
     title: feedTitle(titleSource(feed.title, built.title ?? feed.title, true), feedUrl),
     link: alternateLink(links, feedBase),
     articles,
+    ...(minReloadMinutes === null ? {} : { minReloadMinutes }),
   };
 }
 

@@ -13,6 +13,7 @@ import { arrayOf, attr, isNode, nodeWith, textOf, type XmlNode } from './nodes.j
 import { internals, type RawFeed } from './rss-parser.js';
 import { titleSource } from './text-constructs.js';
 import { authorOf, count, lastDate } from './values.js';
+import { feedIntervalMinutes } from './update-interval.js';
 
 export function normalizeRss(root: XmlNode, rss: XmlNode, feedUrlBase: string | undefined, feedUrl: string): ParsedFeed {
   const channels = arrayOf(rss.channel);
@@ -95,10 +96,12 @@ function normalizeRssItems(
       enclosures: rssEnclosures(raw, base),
     };
   });
+  const minReloadMinutes = feedIntervalMinutes(channel);
   return {
     title: feedTitle(titleSource(channel.title, built.title ?? channel.title, false), feedUrl),
     link: rssLink(channel.link, channelBase),
     articles,
+    ...(minReloadMinutes === null ? {} : { minReloadMinutes }),
   };
 }
 

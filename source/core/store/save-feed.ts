@@ -81,11 +81,11 @@ export async function saveFeedInSteps(db: Database.Database, url: string, parsed
 function writeFeedRow(db: Database.Database, url: string, parsed: ParsedFeed, meta: SaveMeta, now: number, withValidators: boolean): number {
   const row = db
     .prepare(
-      `INSERT INTO feeds (url, title, site_link, etag, last_modified, last_checked, last_updated, error, retry_after, broken, active)
-       VALUES (@url, @title, @link, @etag, @lastModified, @now, @now, NULL, NULL, @broken, 1)
+      `INSERT INTO feeds (url, title, site_link, etag, last_modified, last_checked, last_updated, error, retry_after, broken, active, min_reload_minutes)
+       VALUES (@url, @title, @link, @etag, @lastModified, @now, @now, NULL, NULL, @broken, 1, @minReloadMinutes)
        ON CONFLICT(url) DO UPDATE SET title = excluded.title, site_link = excluded.site_link, etag = excluded.etag,
          last_modified = excluded.last_modified, last_checked = @now, last_updated = @now, error = NULL,
-         retry_after = NULL, broken = excluded.broken
+         retry_after = NULL, broken = excluded.broken, min_reload_minutes = excluded.min_reload_minutes
        RETURNING id`,
     )
     .get({
@@ -96,6 +96,7 @@ function writeFeedRow(db: Database.Database, url: string, parsed: ParsedFeed, me
       lastModified: withValidators ? meta.lastModified : null,
       now,
       broken: meta.broken ? 1 : 0,
+      minReloadMinutes: parsed.minReloadMinutes ?? null,
     }) as { id: number };
   return row.id;
 }

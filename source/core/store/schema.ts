@@ -189,6 +189,9 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (feed_id, guid_hash)
    ) WITHOUT ROWID;
    CREATE INDEX articles_by_link ON articles (link);`,
+  // 11: background reloads: the feed's own minimum interval in minutes (<ttl>, sy:updatePeriod), as its
+  // last full fetch stated it; NULL when it states none. The reload schedule (core/reload-schedule.ts) reads it.
+  `ALTER TABLE feeds ADD COLUMN min_reload_minutes REAL;`,
 ];
 
 /** Bring the cache up to the current schema, one transaction per migration. */

@@ -44,6 +44,8 @@ export interface ReaderState {
   /** First help line shown: the help scrolls when it does not fit. */
   helpScroll: number;
   status: string | null;
+  /** The background reloads' note for the status line: when the next is due, what the last brought. */
+  reloadNote: string | null;
 }
 
 /** Wide enough for the list and the article side by side; for comments beside the article. */
@@ -70,6 +72,7 @@ export function initialState(columns: number, rows: number): ReaderState {
     help: false,
     helpScroll: 0,
     status: null,
+    reloadNote: null,
   };
   return { ...state, list: resize(state.list, layout(state).bodyHeight) };
 }
@@ -157,7 +160,8 @@ export type ReaderEvent =
   | { type: 'toggle-comments' }
   | { type: 'help'; show: boolean }
   | { type: 'help-scroll'; by: number; lineCount: number }
-  | { type: 'status'; text: string | null };
+  | { type: 'status'; text: string | null }
+  | { type: 'reload-note'; text: string | null };
 
 function withLayout(s: ReaderState): ReaderState {
   const height = layout(s).bodyHeight;
@@ -273,6 +277,9 @@ export function reduce(s: ReaderState, e: ReaderEvent): ReaderState {
     }
     case 'status':
       return s.status === e.text ? s : withLayout({ ...s, status: e.text });
+    case 'reload-note':
+      // Only the footer's text: the list, its cursor and the open article stay as they are.
+      return s.reloadNote === e.text ? s : { ...s, reloadNote: e.text };
   }
 }
 
