@@ -47,7 +47,7 @@ module.exports = {
     // the workers, which load each job's own module (page/job.ts, comments/discussion-job.ts) lazily;
     // and core/discussions/, which asks the same services as core/comments/ with its HTTP helpers and
     // adapters (the two folders are one idea seen from two sides: a thread, and where threads are).
-    ...['store', 'http', 'html', 'parse', 'workers', 'page', 'discussions', 'comments', 'sync'].map((folder) => ({
+    ...['store', 'http', 'html', 'parse', 'workers', 'page', 'discussions', 'comments', 'sync', 'settings'].map((folder) => ({
       name: `through-the-face-of-core/${folder}`,
       severity: 'error',
       from: { pathNot: [`^source/core/${folder}/`, `^source/core/${folder}[.]ts$`, ...(folder === 'page' ? ['^source/core/workers/'] : []), ...(folder === 'comments' ? ['^source/core/workers/', '^source/core/discussions/'] : [])] },

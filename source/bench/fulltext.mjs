@@ -66,7 +66,7 @@ const version = (root, name) => JSON.parse(fs.readFileSync(path.join(root, 'node
 
 /**
  * core/page bundled as the CLI bundles it (esbuild, ESM, node20), into a folder of `tmp` that looks
- * like the package (package.json and feeds/ beside it: settings.ts finds its package root so).
+ * like the package (package.json and feeds/ beside it: settings/home.ts finds its package root so).
  */
 async function bundlePage(root, tmp) {
   const pkg = path.join(tmp, 'page-bundle');

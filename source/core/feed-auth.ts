@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { inspect } from 'node:util';
 
-/** What a fetch sends (http.ts's BasicCredentials, restated: settings.ts imports this module). */
+/** What a fetch sends (http.ts's BasicCredentials, restated: settings/ imports this module). */
 export interface Login {
   user: string;
   password: string;

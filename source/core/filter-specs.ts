@@ -2,7 +2,7 @@
  * The `filters` of the settings file as the user writes them: their JSON Schema, and the checks the
  * schema cannot make (each expression compiles, each action is one we know), so a bad filter stops
  * every command and the reader at start, naming it, instead of failing quietly during a refresh.
- * Running them is filters.ts's job; this module stays small because settings.ts loads it at every start.
+ * Running them is filters.ts's job; this module stays small because settings/ loads it at every start.
  */
 
 /** The article and feed fields a filter may match, each a case-insensitive regular expression. */
