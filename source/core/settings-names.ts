@@ -26,6 +26,7 @@ export const THEME_ELEMENTS: readonly string[] = [
   'author',
   'op',
   'score',
+  'match',
 ];
 
 const STYLE_NAMES = new Set<string>([...modifierNames, ...foregroundColorNames, ...backgroundColorNames]);
