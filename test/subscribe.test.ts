@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { closeAgents } from '../source/core/http.js';
 import { loadSettings, resolveHome, type LoadedSettings } from '../source/core/settings.js';
 import { Store } from '../source/core/store.js';
-import { subscribe } from '../source/core/subscribe.js';
+import { subscribe, unsubscribe } from '../source/core/subscribe.js';
 
 const RSS = `<?xml version="1.0"?><rss version="2.0"><channel><title>Good</title><link>https://example.org/</link>
 <item><title>One</title><link>https://example.org/1</link><guid>g1</guid></item>
@@ -105,5 +105,37 @@ describe('subscribe', () => {
     );
     expect(result).toMatchObject({ kind: 'added', cacheError: 'cache.db: not a database' });
     expect(config().feeds).toHaveLength(1);
+  });
+});
+
+describe('unsubscribe', () => {
+  it('takes the feed out of the settings file and out of the lists; its articles and the other feeds stay', async () => {
+    await subscribe(loaded, openStore, { input: `${base}/feed.xml`, discover: true });
+    const other = { url: 'https://other.example/feed', title: 'Other' };
+    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ feeds: [...config().feeds, other] }));
+    loaded = loadSettings(resolveHome(dir));
+    const cache = openStore();
+    cache.syncFeeds(loaded.settings.feeds);
+    expect(cache.count({})).toBe(2);
+    expect(unsubscribe(loaded, `${base}/feed.xml`, cache)).toEqual({ kind: 'removed', url: `${base}/feed.xml` });
+    expect(config()).toEqual({ feeds: [other] });
+    expect(loaded.settings.feeds.map((f) => f.url)).toEqual([other.url]);
+    // Out of every list at once, yet kept: subscribing again brings back the articles and their marks.
+    expect(cache.count({})).toBe(0);
+    expect(cache.db.prepare('SELECT count(*) FROM articles').pluck().get()).toBe(2);
+    expect(unsubscribe(loaded, `${base}/feed.xml`, cache)).toEqual({ kind: 'not-subscribed', url: `${base}/feed.xml` });
+  });
+
+  it('names a feed whose URL carries a user and password without them, and removes it either way', async () => {
+    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ feeds: [{ url: 'https://me:secret@host.example/feed' }] }));
+    loaded = loadSettings(resolveHome(dir));
+    expect(unsubscribe(loaded, 'https://me:secret@host.example/feed')).toEqual({ kind: 'removed', url: 'https://host.example/feed' });
+    expect(config()).toEqual({ feeds: [] });
+  });
+
+  it('removes nothing from the demo feeds: there is no settings file to change', () => {
+    expect(loaded.demo).toBe(true);
+    expect(unsubscribe(loaded, loaded.settings.feeds[0]!.url)).toMatchObject({ kind: 'not-subscribed' });
+    expect(fs.existsSync(path.join(dir, 'config.json'))).toBe(false);
   });
 });

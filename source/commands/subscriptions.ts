@@ -8,7 +8,7 @@ import type { Context } from './context.js';
 import { UsageError } from './context.js';
 import type { ParsedArgs } from './args.js';
 import { closeAgents } from '../core/http.js';
-import { subscribe, type SubscribeResult } from '../core/subscribe.js';
+import { subscribe, unsubscribe, type SubscribeResult } from '../core/subscribe.js';
 import { withoutUserinfo } from '../core/feed-auth.js';
 
 /** The feeds list as stored in the file; starting from the demo means starting from an empty list. */
@@ -99,13 +99,10 @@ export async function removeCommand(ctx: Context, args: ParsedArgs): Promise<num
   const url = withoutUserinfo(/^(https?|file):/i.test(input) ? input : normalizeFeedUrl(input));
   const sync = ctx.loaded.settings.sync;
   if (sync) return removeOnServer(ctx, sync, url);
-  if (ctx.loaded.demo || !ctx.loaded.settings.feeds.some((f) => f.url === url)) {
+  if (unsubscribe(ctx.loaded, url).kind === 'not-subscribed') {
     ctx.err.write(`broadsheet: not subscribed: ${url}\n`);
     return 1;
   }
-  updateSettings(ctx.home, (raw) => {
-    raw.feeds = feedsOf(raw).filter((f) => withoutUserinfo(f.url) !== url);
-  });
   // The cached articles stay (marked inactive), so re-adding the feed brings back its read state.
   ctx.err.write(`removed ${url}\n`);
   return 0;

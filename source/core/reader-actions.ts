@@ -59,6 +59,13 @@ export const COMMANDS = [
   { name: 'refresh', keys: ['r'], description: 'refresh this feed', panes: ['list', 'article', 'sidebar'], hint: 'refresh' },
   { name: 'refresh-all', keys: ['R'], description: 'refresh all feeds', panes: ALL, hint: 'refresh all' },
   { name: 'add-feed', keys: ['a'], description: 'add a feed', panes: ALL, hint: 'add' },
+  {
+    name: 'remove-feed',
+    keys: ['D'],
+    description: 'unsubscribe from the feed under the cursor or in view (asks first)',
+    panes: ['sidebar', 'list'],
+    hint: 'remove',
+  },
   { name: 'pick-tag', keys: ['t'], description: 'pick a tag', panes: ALL },
   { name: 'toggle-sidebar', keys: ['f'], description: 'show or hide feeds and tags', panes: ALL, hint: 'feeds' },
   {
@@ -161,7 +168,7 @@ export const PANE_HINTS: Record<Pane, Action[]> = {
     'switch-pane',
     'reload',
   ],
-  sidebar: ['down', 'open', 'back', 'toggle-sidebar', 'refresh', 'switch-pane'],
+  sidebar: ['down', 'open', 'back', 'toggle-sidebar', 'refresh', 'remove-feed', 'switch-pane'],
 };
 
 /** The footer's word for an action in a pane where it reads differently. */

@@ -1,8 +1,9 @@
 /**
  * Subscribing to a feed, the one way `broadsheet add` and the reader's `a` both do it: check the feed
  * (fetch and parse it), or name the feed an HTML page links to; add it to the settings file; cache the
- * articles just fetched (as the settings' filters mark them), so they show without a refresh. The caller
- * words the result for its screen.
+ * articles just fetched (as the settings' filters mark them), so they show without a refresh. And
+ * unsubscribing, the one way `broadsheet remove` and the reader's `D` do it. The caller words the
+ * result for its screen.
  */
 import { discoveredUrlOf } from './discover.js';
 import { withoutUserinfo } from './feed-auth.js';
@@ -86,4 +87,24 @@ export async function subscribe(loaded: LoadedSettings, store: () => Store, requ
     result.cacheError = describeFailure(error);
   }
   return result;
+}
+
+export type UnsubscribeResult = { kind: 'removed'; url: string } | { kind: 'not-subscribed'; url: string };
+
+/**
+ * Take a feed out of the settings file (`input` with or without the user and password its URL may
+ * carry). Its cached articles stay, the feed marked inactive, so subscribing again brings back their
+ * read and starred state. `loaded` is updated in place; `store`, when given, stops listing the feed at
+ * once (the reader). Throws SettingsError when the settings file cannot be changed.
+ */
+export function unsubscribe(loaded: LoadedSettings, input: string, store?: Store): UnsubscribeResult {
+  const url = withoutUserinfo(/^(https?|file):/i.test(input) ? input : normalizeFeedUrl(input));
+  if (loaded.demo || !loaded.settings.feeds.some((f) => f.url === url)) return { kind: 'not-subscribed', url };
+  const next = updateSettings(loaded.home, (raw) => {
+    const feeds = Array.isArray(raw.feeds) ? (raw.feeds as FeedSetting[]) : [];
+    raw.feeds = feeds.filter((f) => withoutUserinfo(f.url) !== url);
+  });
+  loaded.settings.feeds = next.feeds;
+  store?.syncFeeds(next.feeds);
+  return { kind: 'removed', url };
 }

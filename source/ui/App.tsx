@@ -120,6 +120,9 @@ function Footer({ controller, paint, keymap }: { controller: ReaderController; p
   if (prompt?.kind === 'confirm-mark-all') {
     return line(fit(` Mark ${prompt.count} article${prompt.count === 1 ? '' : 's'} read? y/n`, s.columns));
   }
+  if (prompt?.kind === 'confirm-remove-feed') {
+    return line(fit(` Unsubscribe from ${prompt.title}? Its articles stay in the cache. y/n`, s.columns));
+  }
   if (s.status === null) return line(paint.status(hintLine(s.focus, keymap, s.columns, s.reloadNote)));
   return (
     <Box height={statusLines(s.status, s.columns).length} width={s.columns} flexDirection="column">

@@ -9,6 +9,7 @@ import { layout, type Pane, type ScopeChoice } from './state/reader.js';
 import { navigationEvent } from './state/navigation.js';
 import { refreshTarget } from './refresh-target.js';
 import { osc52ForUrl } from '../core/clipboard.js';
+import { sanitizeLine } from '../core/sanitize.js';
 
 export function perform(c: ReaderContext, action: Action) {
   const s = c.state;
@@ -49,6 +50,8 @@ export function perform(c: ReaderContext, action: Action) {
       return toggleComments(c);
     case 'copy-link':
       return copyLink(c);
+    case 'remove-feed':
+      return askToRemoveFeed(c);
   }
   return paneAction(c, pane, action);
 }
@@ -244,4 +247,20 @@ function toggleComments(c: ReaderContext) {
   if (c.state.commentsOpen && c.state.focus !== 'comments') return c.dispatch({ type: 'focus', pane: 'comments' });
   c.dispatch({ type: 'toggle-comments' });
   c.comments.articleChanged(c.state.commentsOpen && id !== null ? c.deps.store.article(id) : undefined);
+}
+
+/**
+ * `D`: the feed to unsubscribe from is the sidebar's feed under the cursor, the feed in view, or the
+ * feed of the article under the list's cursor; asked first, since it rewrites the settings file.
+ */
+function askToRemoveFeed(c: ReaderContext) {
+  const s = c.state;
+  const feeds = c.feeds();
+  const sidebarItem = s.focus === 'sidebar' ? c.sidebarItems()[s.sidebarCursor] : undefined;
+  const choice = sidebarItem ? sidebarItem.scope : s.scope;
+  const feedId = choice.kind === 'feed' ? choice.feedId : sidebarItem ? undefined : c.rowAtCursor()?.feedId;
+  const feed = feedId === undefined ? undefined : feeds.find((f) => f.id === feedId);
+  if (!feed)
+    return c.dispatch({ type: 'status', text: `${c.key('remove-feed')} unsubscribes from a feed: move to one in the sidebar, or to one of its articles.` });
+  c.dispatch({ type: 'prompt', prompt: { kind: 'confirm-remove-feed', url: feed.url, title: sanitizeLine(feed.title || feed.url) } });
 }

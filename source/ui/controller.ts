@@ -318,6 +318,22 @@ export class ReaderController implements ReaderContext {
     );
   }
 
+  removeFeed(url: string, title: string) {
+    if (!this.deps.removeFeed) return this.dispatch({ type: 'status', text: 'Feeds cannot be removed here.' });
+    const removedId = this.feeds().find((f) => f.url === url)?.id;
+    this.deps.removeFeed(url).then(
+      (result) => {
+        if (result.kind === 'not-subscribed') return this.dispatch({ type: 'status', text: `Not subscribed to ${title}.` });
+        // The view of the feed just removed would list nothing: back to All articles.
+        const scope = this.state.scope;
+        if (scope.kind === 'feed' && scope.feedId === removedId) this.dispatch({ type: 'scope', scope: { kind: 'all' } });
+        this.dataChanged();
+        this.dispatch({ type: 'status', text: `Unsubscribed from ${title}; its articles stay in the cache.` });
+      },
+      (error: Error) => this.dispatch({ type: 'status', text: `Not removed: ${error.message}` }),
+    );
+  }
+
   async startRefresh(urls: string[], label: string): Promise<void> {
     if (this.background.running) return this.dispatch({ type: 'status', text: 'A refresh is already running.' });
     this.reloads.noteAttempt(urls, this.now());

@@ -49,10 +49,15 @@ const helpLayer: Layer = (c, name) => {
 };
 
 const confirmLayer: Layer = (c, name) => {
-  if (c.state.prompt?.kind !== 'confirm-mark-all') return false;
+  const prompt = c.state.prompt;
+  if (prompt?.kind !== 'confirm-mark-all' && prompt?.kind !== 'confirm-remove-feed') return false;
   c.dispatch({ type: 'prompt', prompt: null });
-  if (name === 'y' || name === 'Y') c.markAllRead();
-  else c.dispatch({ type: 'status', text: 'Nothing marked.' });
+  const yes = name === 'y' || name === 'Y';
+  if (prompt.kind === 'confirm-mark-all') {
+    if (yes) c.markAllRead();
+    else c.dispatch({ type: 'status', text: 'Nothing marked.' });
+  } else if (yes) c.removeFeed(prompt.url, prompt.title);
+  else c.dispatch({ type: 'status', text: 'Nothing removed.' });
   return true;
 };
 

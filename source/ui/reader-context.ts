@@ -7,7 +7,7 @@ import type { ChalkInstance } from 'chalk';
 import type { Paint } from './theme.js';
 import type { ArticleRow, FeedRow, Scope, Store } from '../core/store.js';
 import type { Settings } from '../core/settings.js';
-import type { SubscribeResult } from '../core/subscribe.js';
+import type { SubscribeResult, UnsubscribeResult } from '../core/subscribe.js';
 import type { DiscussionParser } from '../core/comments.js';
 import type { MarkHistory } from '../core/marks.js';
 import type { Action, Keymap } from '../core/reader-actions.js';
@@ -38,6 +38,8 @@ export interface ControllerDeps {
   refresh: RunRefresh;
   /** Checks and subscribes to a feed (core/subscribe.ts); rejects only when the settings cannot be written. */
   addFeed: (url: string) => Promise<SubscribeResult>;
+  /** Unsubscribes from a feed (core/subscribe.ts, or on the sync server); rejects when that cannot be done. */
+  removeFeed?: (url: string) => Promise<UnsubscribeResult>;
   /** Parses and threads a fetched JSON discussion off the main thread; default inline. */
   parseDiscussion?: DiscussionParser;
   /** Start the threads that parse discussions (~70 ms): an article with one on HN, Reddit or Lobsters opened. */
@@ -82,5 +84,6 @@ export interface ReaderContext {
   markAllRead(): void;
   applySearch(query: string): void;
   submitAddFeed(url: string): void;
+  removeFeed(url: string, title: string): void;
   startRefresh(urls: string[], label: string): Promise<void>;
 }

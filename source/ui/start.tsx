@@ -16,8 +16,8 @@ import { createParsePool, type ParsePool } from '../core/workers.js';
 import { closeAgents } from '../core/http.js';
 import { Manners } from '../core/discussions.js';
 import { openInBrowser } from '../core/browser.js';
-import { subscribe } from '../core/subscribe.js';
-import { createBackend, ignoredFeedsNotice, runSync, subscribeOnServer, syncedFeedSettings, syncSummaryLine } from '../core/sync.js';
+import { subscribe, unsubscribe } from '../core/subscribe.js';
+import { createBackend, ignoredFeedsNotice, runSync, subscribeOnServer, syncedFeedSettings, syncSummaryLine, unsubscribeOnServer } from '../core/sync.js';
 import { UsageError } from '../core/errors.js';
 import { buildKeymap, keyOf } from './keys.js';
 import { pageLoader } from '../core/page.js';
@@ -126,6 +126,12 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
       const result = await subscribeOnServer(store, backend, input);
       settings.feeds.splice(0, settings.feeds.length, ...syncedFeedSettings(store));
       return result;
+    },
+    removeFeed: async (url) => {
+      if (!backend) return unsubscribe(loaded, url, store);
+      const removed = await unsubscribeOnServer(store, backend, url);
+      settings.feeds.splice(0, settings.feeds.length, ...syncedFeedSettings(store));
+      return { kind: removed ? 'removed' : 'not-subscribed', url };
     },
   };
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { article, fixture, FEED_A } from './helpers.js';
+import { article, fixture, FEED_A, FEED_B } from './helpers.js';
 import type { SubscribeResult } from '../../source/core/subscribe.js';
 
 let f: ReturnType<typeof fixture>;
@@ -70,6 +70,25 @@ describe('ReaderController', () => {
     expect(f.controller.unreadCount()).toBe(0);
     f.press('u');
     expect(f.controller.unreadCount()).toBe(10);
+  });
+
+  it('D asks before unsubscribing from the feed under the sidebar cursor, or of the article under the list cursor', async () => {
+    const removed: string[] = [];
+    f = fixture(10, undefined, { removeFeed: async (url) => (removed.push(url), { kind: 'removed', url }) });
+    f.press('f', 'G'); // the last sidebar item: the feed Beta
+    f.press('D');
+    expect(f.controller.state.prompt).toEqual({ kind: 'confirm-remove-feed', url: FEED_B, title: 'Beta' });
+    f.press('n');
+    expect(f.controller.state.status).toBe('Nothing removed.');
+    f.press('D', 'y');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(removed).toEqual([FEED_B]);
+    expect(f.controller.state.status).toMatch(/^Unsubscribed from Beta; its articles stay in the cache\.$/);
+    // From the list: the feed of the article under the cursor (the newest, story 1, is Alpha's).
+    f.press('tab');
+    expect(f.controller.state.focus).toBe('list');
+    f.press('g', 'D');
+    expect(f.controller.state.prompt).toMatchObject({ kind: 'confirm-remove-feed', url: FEED_A, title: 'Alpha' });
   });
 
   it('jumps to the next and previous unread', () => {

@@ -21,7 +21,8 @@ export type ScopeChoice =
 export type Prompt =
   | { kind: 'search'; value: string }
   | { kind: 'add-feed'; value: string; busy?: boolean /** Shown before the field instead of the usual label. */; note?: string }
-  | { kind: 'confirm-mark-all'; count: number };
+  | { kind: 'confirm-mark-all'; count: number }
+  | { kind: 'confirm-remove-feed'; url: string; title: string };
 
 export interface ReaderState {
   columns: number;
