@@ -136,7 +136,12 @@ export class ReaderController implements ReaderContext {
   }
 
   unreadCount(): number {
-    return this.data.count({ ...this.storeScope(), unreadOnly: true });
+    return this.data.unreadCount(this.storeScope());
+  }
+
+  /** The search in force matches more than its list holds: its newest SEARCH_CAP are listed. */
+  searchCapped(): boolean {
+    return this.data.capped(this.storeScope());
   }
 
   feeds(): FeedRow[] {
@@ -264,11 +269,12 @@ export class ReaderController implements ReaderContext {
     this.dispatch({ type: 'search', query: clean });
     this.dispatch({ type: 'prompt', prompt: null });
     this.reloadList();
-    if (clean)
-      this.dispatch({
-        type: 'status',
-        text: `${this.state.list.count} match${this.state.list.count === 1 ? '' : 'es'} for "${clean}". ${this.key('back')} clears.`,
-      });
+    if (!clean) return;
+    const n = this.state.list.count;
+    const found = this.searchCapped()
+      ? `More than ${n.toLocaleString('en')} matches for "${clean}": the newest ${n.toLocaleString('en')} are listed; more words narrow the search.`
+      : `${n.toLocaleString('en')} match${n === 1 ? '' : 'es'} for "${clean}".`;
+    this.dispatch({ type: 'status', text: `${found} ${this.key('back')} clears.` });
   }
 
   submitAddFeed(url: string) {
