@@ -80,11 +80,7 @@ function scopeSql(db: Database.Database, scope: Scope, options: { unread?: boole
  * given statistics, SQLite otherwise sometimes chose to scan feeds and sort every article of the list
  * in a temporary b-tree to return 37 rows.
  */
-export function listPage(
-  db: Database.Database,
-  scope: Scope,
-  page: { offset?: number; limit: number; total?: number; unread?: boolean },
-): ArticleRow[] {
+export function listPage(db: Database.Database, scope: Scope, page: { offset?: number; limit: number; total?: number; unread?: boolean }): ArticleRow[] {
   const { where, params } = scopeSql(db, scope, { unread: page.unread });
   const offset = page.offset ?? 0;
   // In the second half of a list whose length is known, count from the end: G skips 37 rows, not 300,000.

@@ -33,11 +33,7 @@ export interface NewestMatches {
  * walked newest first, each match joined to its article and the scope tested, until SEARCH_CAP are
  * found (a word in every article: 5 ms for an exact word).
  */
-export function newestMatches(
-  db: Database.Database,
-  match: string,
-  scope: { where: string; params: unknown[]; fromArticles: boolean },
-): NewestMatches {
+export function newestMatches(db: Database.Database, match: string, scope: { where: string; params: unknown[]; fromArticles: boolean }): NewestMatches {
   const version = `${db.pragma('data_version', { simple: true })}|${(db.prepare('SELECT total_changes() AS n').get() as { n: number }).n}`;
   let remembered = cache.get(db);
   if (remembered?.version !== version) {
@@ -54,7 +50,10 @@ export function newestMatches(
     : `SELECT a.id FROM article_search CROSS JOIN articles a ON a.id = article_search.rowid CROSS JOIN feeds f ON f.id = a.feed_id
        WHERE article_search MATCH ? AND ${scope.where} ORDER BY article_search.rowid DESC LIMIT ?`;
   const params = scope.fromArticles ? [...scope.params, match, SEARCH_CAP + 1] : [match, ...scope.params, SEARCH_CAP + 1];
-  const ids = db.prepare(sql).pluck().all(...params) as number[];
+  const ids = db
+    .prepare(sql)
+    .pluck()
+    .all(...params) as number[];
   const found = { ids: ids.slice(0, SEARCH_CAP), capped: ids.length > SEARCH_CAP };
   if (remembered.lists.size > 32) remembered.lists.clear();
   remembered.lists.set(key, found);
