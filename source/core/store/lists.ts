@@ -48,15 +48,12 @@ function clausesSql(db: Database.Database, scope: Scope): { where: string; param
 
 /**
  * A search's list (search-list.ts): the newest SEARCH_CAP matches within the rest of its scope, or
- * null for a scope without a search. A query of no words (`"`, `(`) matches nothing, rather than
- * being an FTS5 syntax error.
+ * null for a scope without a search.
  */
 export function searchList(db: Database.Database, scope: Scope): NewestMatches | null {
   if (!scope.search) return null;
-  const match = ftsQuery(scope.search);
-  if (match === null) return { ids: [], capped: false };
   const narrow = scope.feedId !== undefined || scope.starredOnly === true;
-  return newestMatches(db, match, { ...clausesSql(db, scope), fromArticles: narrow });
+  return newestMatches(db, scope.search, { ...clausesSql(db, scope), fromArticles: narrow });
 }
 
 /**
@@ -159,14 +156,14 @@ export function listIds(db: Database.Database, scope: Scope, options: { unread?:
  * Articles matching a search, best match first (bm25, the title weighted: search.ts's RANK), within the
  * rest of a scope; for `articles --search`, where the reader asks for the article it means. Only the
  * search's list is ranked (its newest SEARCH_CAP matches): bm25 over every match of a common word
- * took seconds. The index is walked from the list's oldest id up, so FTS5 scores those alone.
+ * took seconds. The index is walked from the list's oldest id up, so FTS5 scores those alone; by
+ * ftsQuery's prefixes, not the words they stand for (as an OR of words, bm25 would count "telescope"
+ * and "telescopes" as two words found, and rank an article with both above one about telescopes).
  */
 export function rankedPage(db: Database.Database, query: string, scope: Scope, page: { offset?: number; limit: number }): ArticleRow[] {
-  const match = ftsQuery(query);
-  if (match === null) return [];
   const searched = { ...scope, search: query };
   const list = searchList(db, searched)!;
-  if (!list.ids.length) return [];
+  if (list.match === null || !list.ids.length) return [];
   const { where, params } = scopeSql(db, searched);
   const rows = db
     .prepare(
@@ -174,6 +171,6 @@ export function rankedPage(db: Database.Database, query: string, scope: Scope, p
        WHERE article_search MATCH ? AND article_search.rowid >= ? AND ${where} ORDER BY ${RANK}, a.sort_key DESC LIMIT ? OFFSET ?`,
     )
     // biome-ignore lint/suspicious/noExplicitAny: better-sqlite3 rows are untyped; toArticleRow reads each field
-    .all(match, Math.min(...list.ids), ...params, page.limit, page.offset ?? 0) as any[];
+    .all(ftsQuery(query), Math.min(...list.ids), ...params, page.limit, page.offset ?? 0) as any[];
   return rows.map(toArticleRow);
 }

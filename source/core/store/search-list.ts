@@ -10,6 +10,7 @@
  * The list itself is then sorted like every other list (lists.ts), by date.
  */
 import type Database from 'better-sqlite3';
+import { indexedQuery } from './search.js';
 
 /** At most this many matches make a search's list; more are told, not listed. */
 export const SEARCH_CAP = 1000;
@@ -19,10 +20,12 @@ export interface NewestMatches {
   ids: number[];
   /** More articles of the scope match than `ids` holds. */
   capped: boolean;
+  /** The FTS5 query the list was found by (search.ts's indexedQuery), or null for a query of no words. */
+  match: string | null;
 }
 
 /**
- * The newest matches of an FTS5 query among the articles a WHERE clause (over `articles a JOIN feeds
+ * The newest matches of a search (as the user typed it) among the articles a WHERE clause (over `articles a JOIN feeds
  * f`) selects; remembered until the cache changes (any connection's commit: data_version; this one's:
  * total_changes), since a list asks for its count, its page and its unread count in turn.
  *
@@ -33,16 +36,19 @@ export interface NewestMatches {
  * walked newest first, each match joined to its article and the scope tested, until SEARCH_CAP are
  * found (a word in every article: 5 ms for an exact word).
  */
-export function newestMatches(db: Database.Database, match: string, scope: { where: string; params: unknown[]; fromArticles: boolean }): NewestMatches {
+export function newestMatches(db: Database.Database, query: string, scope: { where: string; params: unknown[]; fromArticles: boolean }): NewestMatches {
   const version = `${db.pragma('data_version', { simple: true })}|${(db.prepare('SELECT total_changes() AS n').get() as { n: number }).n}`;
   let remembered = cache.get(db);
   if (remembered?.version !== version) {
     remembered = { version, lists: new Map() };
     cache.set(db, remembered);
   }
-  const key = JSON.stringify([match, scope.where, scope.params, scope.fromArticles]);
+  const key = JSON.stringify([query, scope.where, scope.params, scope.fromArticles]);
   const known = remembered.lists.get(key);
   if (known) return known;
+  // A query of no words (`"`, `(`) matches nothing, rather than being an FTS5 syntax error.
+  const match = indexedQuery(db, query);
+  if (match === null) return { ids: [], capped: false, match };
   const sql = scope.fromArticles
     ? `SELECT a.id FROM articles a CROSS JOIN feeds f ON f.id = a.feed_id
        WHERE ${scope.where} AND a.id IN (SELECT rowid FROM article_search WHERE article_search MATCH ?)
@@ -54,7 +60,7 @@ export function newestMatches(db: Database.Database, match: string, scope: { whe
     .prepare(sql)
     .pluck()
     .all(...params) as number[];
-  const found = { ids: ids.slice(0, SEARCH_CAP), capped: ids.length > SEARCH_CAP };
+  const found = { ids: ids.slice(0, SEARCH_CAP), capped: ids.length > SEARCH_CAP, match };
   if (remembered.lists.size > 32) remembered.lists.clear();
   remembered.lists.set(key, found);
   return found;
