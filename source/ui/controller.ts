@@ -171,6 +171,15 @@ export class ReaderController implements ReaderContext {
   /** Count the list again (scope, search or data changed), keeping the cursor on its article. */
   reloadList(anchorId?: number) {
     this.data.invalidate();
+    this.relist(anchorId);
+  }
+
+  /**
+   * Count the list of the scope and search in force, from what is remembered of the cache: a new search
+   * changes which list is read, not the cache, so the sidebar's counts (160 ms at 1,000 feeds and
+   * 300,000 articles) and other lists stay remembered.
+   */
+  private relist(anchorId?: number) {
     const scope = this.storeScope();
     const count = this.data.count(scope);
     const index = anchorId === undefined ? -1 : this.deps.store.position(scope, anchorId);
@@ -268,7 +277,7 @@ export class ReaderController implements ReaderContext {
     const clean = query.replace(/[\x00-\x1f\x7f]/g, '').trim();
     this.dispatch({ type: 'search', query: clean });
     this.dispatch({ type: 'prompt', prompt: null });
-    this.reloadList();
+    this.relist();
     if (!clean) return;
     const n = this.state.list.count;
     const found = this.searchCapped()
