@@ -106,6 +106,17 @@ describe('/ in the reader', () => {
     f.controller.applySearch('"');
     expect(f.controller.state.list.count).toBe(0);
   });
+
+  it('keeps the sidebar as it was counted: a search changes the list read, not the cache', () => {
+    const f = searchFixture();
+    f.press('f');
+    const counted = f.controller.sidebarItems();
+    f.press('/', ...'volcano', 'enter');
+    expect(f.controller.sidebarItems()).toBe(counted);
+    // A change of the cache counts it again.
+    f.controller.dataChanged();
+    expect(f.controller.sidebarItems()).not.toBe(counted);
+  });
 });
 
 describe('saved searches', () => {
