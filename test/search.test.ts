@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Store } from '../source/core/store.js';
+import { SEARCH_CAP, Store } from '../source/core/store.js';
+import { indexedQuery } from '../source/core/store/search.js';
 import { decodeFeedBytes } from '../source/core/charset.js';
 import { parseFeedSync } from '../source/core/parse.js';
 import type { Article, ParsedFeed } from '../source/core/types.js';
@@ -178,11 +179,99 @@ describe('the search index follows the articles', () => {
       DROP TABLE removed_articles; DROP INDEX articles_by_link; ALTER TABLE feeds DROP COLUMN min_reload_minutes;`);
     const version = store.db.pragma('user_version', { simple: true }) as number;
     store.db.pragma('user_version = 7');
-    expect(() => titles('lava')).toThrow(/no such table/);
+    expect(() => titles('lava')).toThrow(/no such (fts5 )?table/);
     store.close();
     store = Store.open(path.join(dir, 'cache.db'));
     expect(store.db.pragma('user_version', { simple: true })).toBe(version);
     expect(titles('lava')).toEqual(['Volcano erupts']);
     expect(titles('京泰')).toEqual(['出南京泰山5盒，原盒看图']);
+  });
+});
+
+describe('a common search lists its newest matches only', () => {
+  const OTHER = 'https://other.example/feed';
+  // SEARCH_CAP + 50 articles saying "common", one feed's items in order, so article n is the n-th first seen;
+  // every 40th says "rare" too (27 of them, under the cap).
+  const COUNT = SEARCH_CAP + 50;
+  const titlesOf = (rows: { title: string }[]) => rows.map((r) => r.title);
+  beforeEach(() => {
+    store.syncFeeds([{ url: ENGLISH }, { url: OTHER }]);
+    save(ENGLISH, feed(Array.from({ length: COUNT }, (_, i) => article(i + 1, `Common ${i + 1}`, (i + 1) % 40 === 0 ? '<p>rare</p>' : '<p>plain</p>'))));
+  });
+
+  it('holds the newest SEARCH_CAP matches, says it is capped, and pages to its end', () => {
+    const scope = { search: 'common' };
+    expect(store.count(scope)).toBe(SEARCH_CAP);
+    expect(store.searchCapped(scope)).toBe(true);
+    expect(titlesOf(store.articles(scope, { limit: 2 }))).toEqual([`Common ${COUNT}`, `Common ${COUNT - 1}`]);
+    // G: the end of the list, counted from the end, is the oldest match it holds, not the oldest match.
+    expect(titlesOf(store.articles(scope, { offset: SEARCH_CAP - 2, limit: 37, total: SEARCH_CAP }))).toEqual(['Common 52', 'Common 51']);
+    expect(titlesOf(store.articles(scope, { offset: SEARCH_CAP - 2, limit: 37 }))).toEqual(['Common 52', 'Common 51']);
+    const older = store.articles({}, { offset: COUNT - 1, limit: 1 })[0]!;
+    expect(older.title).toBe('Common 1');
+    expect(store.position(scope, older.id)).toBe(-1);
+    expect(store.position(scope, store.articles(scope, { offset: 5, limit: 1 })[0]!.id)).toBe(5);
+    // A rarer search stays exact.
+    expect(store.count({ search: 'rare' })).toBe(Math.floor(COUNT / 40));
+    expect(store.searchCapped({ search: 'rare' })).toBe(false);
+    // bm25 ranks the list's matches, no others.
+    expect(store.search('common', {}, { limit: 2 * COUNT })).toHaveLength(SEARCH_CAP);
+    expect(titlesOf(store.search('common', {}, { limit: 2 * COUNT }))).not.toContain('Common 1');
+  });
+
+  it('caps after the rest of the scope: a feed, hidden articles, unread only', () => {
+    save(OTHER, {
+      title: 'Other',
+      link: 'https://other.example/',
+      articles: Array.from({ length: 20 }, (_, i) => article(i + 1, `Other common ${i + 1}`, '')),
+    });
+    const other = store.feeds().find((f) => f.url === OTHER)!.id;
+    // The other feed's 20 were seen last: the newest matches of everything, and all of their own feed's.
+    expect(store.count({ search: 'common', feedId: other })).toBe(20);
+    expect(store.searchCapped({ search: 'common', feedId: other })).toBe(false);
+    const all = store.articles({ search: 'common' }, { limit: SEARCH_CAP });
+    expect(all.filter((r) => r.feedId === other)).toHaveLength(20);
+    expect(Math.min(...all.filter((r) => r.feedId !== other).map((r) => Number(r.title.split(' ')[1])))).toBe(71);
+    const english = store.feeds().find((f) => f.url === ENGLISH)!.id;
+    expect(store.count({ search: 'common', feedId: english })).toBe(SEARCH_CAP);
+    expect(store.articles({ search: 'common', feedId: english }, { offset: SEARCH_CAP - 1, limit: 1 })[0]!.title).toBe('Common 51');
+
+    // Hidden articles (a filter's; read too) are in no list, and the cap counts the others.
+    store.db.exec(`UPDATE articles SET hidden = 1, read = 1 WHERE feed_id = ${other}`);
+    expect(store.count({ search: 'common' })).toBe(SEARCH_CAP);
+    expect(store.articles({ search: 'common' }, { offset: SEARCH_CAP - 1, limit: 1 })[0]!.title).toBe('Common 51');
+    expect(store.count({ search: 'common', feedId: other })).toBe(0);
+
+    // Read the 100 newest: the unread list is the newest unread matches, the list's unread count those it holds.
+    const newest = store.articles({ search: 'common' }, { limit: 100 }).map((r) => r.id);
+    store.setRead(newest, true);
+    expect(store.count({ search: 'common' }, { unread: true })).toBe(SEARCH_CAP - 100);
+    expect(store.count({ search: 'common', unreadOnly: true })).toBe(SEARCH_CAP - 50);
+    expect(store.searchCapped({ search: 'common', unreadOnly: true })).toBe(false);
+    expect(store.articles({ search: 'common' }, { limit: 1, unread: true })[0]!.title).toBe(`Common ${COUNT - 100}`);
+    // Marking the list read marks what it holds, not the older matches it does not list.
+    expect(store.markScopeRead({ search: 'common' })).toHaveLength(SEARCH_CAP - 100);
+    expect(store.count({ unreadOnly: true })).toBe(50);
+    const last = store.articles({ search: 'common' }, { offset: SEARCH_CAP - 1, limit: 1 })[0]!;
+    expect(store.neighbourUnread({ search: 'common' }, last.id, 1)).toBeUndefined();
+  });
+});
+
+describe('prefixes spelled out as the words the index holds', () => {
+  it('finds what the prefix finds, accents folded, and leaves a prefix of many words to FTS5', () => {
+    const many = Array.from({ length: 20 }, (_, i) => article(i + 10, `Pre${i}x notes`, ''));
+    save(ENGLISH, feed([article(1, 'Zeta one', ''), article(2, 'Zetas two', '<p>Café zetan</p>'), article(3, 'Other', ''), ...many]));
+    expect(indexedQuery(store.db, 'zet')).toBe('("zeta" OR "zetan" OR "zetas")');
+    expect(titles('zet')).toEqual(['Zetas two', 'Zeta one']);
+    expect(indexedQuery(store.db, 'caf')).toBe('"cafe"');
+    expect(titles('caf')).toEqual(['Zetas two']);
+    // No word starts with it: nothing matches.
+    expect(indexedQuery(store.db, 'zzz')).toBe('"zzz"');
+    expect(titles('zzz')).toEqual([]);
+    // 20 words start with "pre": more than are spelled out, so FTS5 takes the prefix as it is.
+    expect(indexedQuery(store.db, 'pre notes')).toBe('"pre"* AND "notes"');
+    expect(store.count({ search: 'pre notes' })).toBe(20);
+    // Phrases and other scripts are never spelled out.
+    expect(indexedQuery(store.db, '"zeta one" café')).toBe('"zeta one" AND "café"*');
   });
 });

@@ -3,7 +3,7 @@
  * articles (300,000), `/`, a query typed, then Enter -> the frame that shows the results (the
  * reader's trace: the key line of Enter to the next frame line), for a mix of queries (a rare word,
  * common words, prefixes, two words, a phrase, one article's number, a word in every body), each
- * --search-runs times; Esc clears between them. The article view too: Enter on the first match
+ * --search-runs times; Esc clears between them (the first runs, before the reader remembers a list, also alone). The article view too: Enter on the first match
  * (opens it with its matches marked) and n (the next match), key -> frame.
  * Also the index's size (its FTS5 segments and per-article sizes) and its share of the cache file,
  * and what FTS5 alone takes to count each query's matches (the floor under the reader's figures).
@@ -184,13 +184,33 @@ export async function run({
         matches = count.get(ftsQueryOf(query));
         times.push(performance.now() - t);
       }
-      rows.push({ table: 'the index alone: count of the matches, ms', query, kind, matches, p50: round(quantile(times, 0.5)), max: round(Math.max(...times)) });
+      // What the reader's list asks of it now (store/search-list.ts): the newest 1,001 matches, walked from the newest end.
+      const newest = size.db.prepare('SELECT rowid FROM article_search WHERE article_search MATCH ? ORDER BY rowid DESC LIMIT 1001').pluck();
+      const newestTimes = [];
+      for (let i = 0; i < o.runs; i++) {
+        const t = performance.now();
+        newest.all(ftsQueryOf(query));
+        newestTimes.push(performance.now() - t);
+      }
+      rows.push({
+        table: 'the index alone: count of the matches, and the newest 1,001, ms',
+        query,
+        kind,
+        matches,
+        'count p50': round(quantile(times, 0.5)),
+        'count max': round(Math.max(...times)),
+        'newest 1,001 p50': round(quantile(newestTimes, 0.5)),
+        'newest 1,001 max': round(Math.max(...newestTimes)),
+      });
     }
     size.db.close();
 
     // ---------------------------------------------------------------- the reader
     const runInfo = startReader(ctx, { home, label: 'search' });
     const all = [];
+    // The first run of each query: the reader remembers a search's list until the cache changes, so a
+    // repeat finds it remembered; the first run is a search never made before.
+    const firsts = [];
     const perQuery = [];
     let articleRows = [];
     try {
@@ -200,6 +220,7 @@ export async function run({
         for (const { query, kind } of QUERIES) {
           const { ms, status } = await searchOnce(ctx, runInfo, query);
           if (ms !== null) all.push(ms);
+          if (ms !== null && r === 0) firsts.push(ms);
           let entry = perQuery.find((p) => p.query === query);
           if (!entry) perQuery.push((entry = { query, kind, ms: [], status }));
           if (ms !== null) entry.ms.push(ms);
@@ -262,6 +283,18 @@ export async function run({
       max: round(Math.max(...all)),
       target: `p95 < ${TARGET_MS}`,
       result: verdict(p95 < TARGET_MS),
+    });
+    const firstP95 = quantile(firsts, 0.95);
+    rows.push({
+      table: `Enter -> results frame, ${seeded.articles.toLocaleString('en')} articles, 120x40, ms`,
+      query: '(first runs)',
+      kind: `${firsts.length} searches, none remembered`,
+      runs: firsts.length,
+      p50: round(quantile(firsts, 0.5)),
+      p95: round(firstP95),
+      max: round(Math.max(...firsts)),
+      target: `p95 < ${TARGET_MS}`,
+      result: verdict(firstP95 < TARGET_MS),
     });
     rows.push(...articleRows);
     notes('load average at end', loadAverage());

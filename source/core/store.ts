@@ -17,7 +17,7 @@
 import type Database from 'better-sqlite3';
 import type { Enclosure, ParsedFeed } from './types.js';
 import type { FeedSetting } from './settings.js';
-import { ARTICLE_COLUMNS, listCount, listIds, listPage, listPosition, neighbourUnread, rankedPage, toArticleRow } from './store/lists.js';
+import { ARTICLE_COLUMNS, listCount, listIds, listPage, listPosition, neighbourUnread, rankedPage, searchList, toArticleRow } from './store/lists.js';
 import { saveFeed, saveFeedInSteps } from './store/save-feed.js';
 import { enclosuresFromJson } from './store/enclosures.js';
 import { filterInput, tagCounts, type FilterInput } from './store/filtering.js';
@@ -44,6 +44,7 @@ import type { ArticleRow, FeedRow, NewArticleMarks, SaveResult, Scope } from './
 export type { FilterInput } from './store/filtering.js';
 import type { Article } from './types.js';
 export { CacheOpenError } from './store/connection.js';
+export { SEARCH_CAP } from './store/search-list.js';
 
 export class Store {
   readonly db: Database.Database;
@@ -233,13 +234,15 @@ export class Store {
 
   // ---------------------------------------------------------------- articles
 
-  /** One page of a list, newest first. */
-  /** One page of a list, newest first; pass the list's `total` when known, to page from the end. */
-  articles(scope: Scope, page: { offset?: number; limit: number; total?: number }): ArticleRow[] {
+  /**
+   * One page of a list, newest first; pass the list's `total` when known, to page from the end;
+   * `unread`: only the list's unread articles.
+   */
+  articles(scope: Scope, page: { offset?: number; limit: number; total?: number; unread?: boolean }): ArticleRow[] {
     return listPage(this.db, scope, page);
   }
 
-  /** Articles matching a search (store/search.ts), best match first, within a scope. */
+  /** Articles matching a search (store/search.ts), best match first, within a scope: the best of its newest SEARCH_CAP matches. */
   search(query: string, scope: Scope, page: { offset?: number; limit: number }): ArticleRow[] {
     return rankedPage(this.db, query, scope, page);
   }
@@ -254,8 +257,14 @@ export class Store {
     return neighbourUnread(this.db, scope, id, direction);
   }
 
-  count(scope: Scope): number {
-    return listCount(this.db, scope);
+  /** How many articles a list holds (a search's: at most SEARCH_CAP); with `unread`, how many of them are unread. */
+  count(scope: Scope, options: { unread?: boolean } = {}): number {
+    return listCount(this.db, scope, options);
+  }
+
+  /** A search matches more articles of its scope than its list holds (store/search-list.ts). */
+  searchCapped(scope: Scope): boolean {
+    return searchList(this.db, scope)?.capped ?? false;
   }
 
   article(id: number): (ArticleRow & { html: string; feedUrl: string; enclosures: Enclosure[] }) | undefined {
@@ -308,7 +317,7 @@ export class Store {
   markScopeRead(scope: Scope): number[] {
     return this.db
       .transaction(() => {
-        const ids = listIds(this.db, { ...scope, unreadOnly: true });
+        const ids = listIds(this.db, scope, { unread: true });
         const stmt = this.db.prepare('UPDATE articles SET read = 1 WHERE id = ?');
         const queue = recordMarkStatements(this.db);
         const now = Date.now();

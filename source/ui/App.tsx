@@ -55,7 +55,9 @@ export function App({ controller, paint, keymap, now = Date.now, onKey }: AppPro
   const refresh = controller.refreshing;
   const progress = refresh ? `  refreshing ${refresh.done}/${refresh.total}` : '';
   const search = s.search ? `  /${s.search}` : '';
-  const header = paint.header(fit(` Broadsheet — ${scopeLabel(s.scope)}${search}  ${unread} unread${progress}`, s.columns));
+  // A common search lists its newest matches only (store/search-list.ts): the header says so, always in sight.
+  const capped = controller.searchCapped() ? `  the newest ${s.list.count.toLocaleString('en')} matches of more` : '';
+  const header = paint.header(fit(` Broadsheet — ${scopeLabel(s.scope)}${search}${capped}  ${unread} unread${progress}`, s.columns));
 
   const panes: React.ReactNode[] = [];
   let first = true;

@@ -141,7 +141,7 @@ function jumpUnread(c: ReaderContext, direction: 1 | -1, openIt: boolean) {
   const from = openIt ? c.state.openId : c.rowAtCursor()?.id;
   const scope = c.storeScope();
   let target: number | undefined;
-  if (from === null || from === undefined) target = c.deps.store.articles({ ...scope, unreadOnly: true }, { limit: 1 })[0]?.id;
+  if (from === null || from === undefined) target = c.deps.store.articles(scope, { limit: 1, unread: true })[0]?.id;
   else target = c.deps.store.neighbourUnread(scope, from, direction);
   if (target === undefined) return c.dispatch({ type: 'status', text: direction === 1 ? 'No more unread articles below.' : 'No unread articles above.' });
   const index = c.deps.store.position(scope, target);

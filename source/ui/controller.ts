@@ -160,7 +160,12 @@ export class ReaderController implements ReaderContext {
   }
 
   unreadCount(): number {
-    return this.data.count({ ...this.storeScope(), unreadOnly: true });
+    return this.data.unreadCount(this.storeScope());
+  }
+
+  /** The search in force matches more than its list holds: its newest SEARCH_CAP are listed. */
+  searchCapped(): boolean {
+    return this.data.capped(this.storeScope());
   }
 
   feeds(): FeedRow[] {
@@ -190,6 +195,15 @@ export class ReaderController implements ReaderContext {
   /** Count the list again (scope, search or data changed), keeping the cursor on its article. */
   reloadList(anchorId?: number) {
     this.data.invalidate();
+    this.relist(anchorId);
+  }
+
+  /**
+   * Count the list of the scope and search in force, from what is remembered of the cache: a new search
+   * changes which list is read, not the cache, so the sidebar's counts (160 ms at 1,000 feeds and
+   * 300,000 articles) and other lists stay remembered.
+   */
+  private relist(anchorId?: number) {
     const scope = this.storeScope();
     const count = this.data.count(scope);
     const index = anchorId === undefined ? -1 : this.deps.store.position(scope, anchorId);
@@ -287,12 +301,13 @@ export class ReaderController implements ReaderContext {
     const clean = query.replace(/[\x00-\x1f\x7f]/g, '').trim();
     this.dispatch({ type: 'search', query: clean });
     this.dispatch({ type: 'prompt', prompt: null });
-    this.reloadList();
-    if (clean)
-      this.dispatch({
-        type: 'status',
-        text: `${this.state.list.count} match${this.state.list.count === 1 ? '' : 'es'} for "${clean}". ${this.key('back')} clears.`,
-      });
+    this.relist();
+    if (!clean) return;
+    const n = this.state.list.count;
+    const found = this.searchCapped()
+      ? `More than ${n.toLocaleString('en')} matches for "${clean}": the newest ${n.toLocaleString('en')} are listed; more words narrow the search.`
+      : `${n.toLocaleString('en')} match${n === 1 ? '' : 'es'} for "${clean}".`;
+    this.dispatch({ type: 'status', text: `${found} ${this.key('back')} clears.` });
   }
 
   submitAddFeed(url: string) {

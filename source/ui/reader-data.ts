@@ -18,6 +18,8 @@ export interface SidebarItem {
   unread: number;
   scope: ScopeChoice;
   kind: 'view' | 'tag' | 'feed';
+  /** A saved search's list is capped (store/search-list.ts): its unread count is of the newest matches, and shown as "N+". */
+  more?: boolean;
   error?: string | null;
   broken?: boolean;
 }
@@ -117,6 +119,18 @@ export class ReaderData {
     return this.memo(`count|${JSON.stringify(scope)}`, () => this.store.count(scope));
   }
 
+  /** How many of a list's articles are unread: of a search's list, of the matches it holds. */
+  unreadCount(scope: Scope): number {
+    if (!scope.search) return this.count({ ...scope, unreadOnly: true });
+    return this.memo(`unread|${JSON.stringify(scope)}`, () => this.store.count(scope, { unread: true }));
+  }
+
+  /** A search's list holds only the newest SEARCH_CAP of its matches: more match. */
+  capped(scope: Scope): boolean {
+    if (!scope.search) return false;
+    return this.memo(`capped|${JSON.stringify(scope)}`, () => this.store.searchCapped(scope));
+  }
+
   feeds(): FeedRow[] {
     return this.memo('feeds', () => this.store.feeds());
   }
@@ -129,12 +143,14 @@ export class ReaderData {
         { label: 'Unread', unread, scope: { kind: 'unread' }, kind: 'view' },
         { label: 'Starred', unread: this.count({ starredOnly: true, unreadOnly: true }), scope: { kind: 'starred' }, kind: 'view' },
       ];
-      // Saved searches next to them, as newsboat lists its query feeds: each counts its unread matches.
+      // Saved searches next to them, as newsboat lists its query feeds: each counts the unread articles of its list.
       for (const view of this.options.views?.() ?? []) {
         const name = sanitizeLine(view.name);
+        const scope = { search: view.query };
         items.push({
           label: name,
-          unread: this.count({ search: view.query, unreadOnly: true }),
+          unread: this.unreadCount(scope),
+          more: this.capped(scope),
           scope: { kind: 'view', name, query: view.query },
           kind: 'view',
         });

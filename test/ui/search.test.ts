@@ -10,6 +10,9 @@ import { DEFAULTS, type Settings } from '../../source/core/settings.js';
 import { searchTerms } from '../../source/core/search-terms.js';
 import { markMatches } from '../../source/ui/views/match-lines.js';
 import { article, fixture, FEED_A, FEED_B } from './helpers.js';
+import { SEARCH_CAP } from '../../source/core/store.js';
+import { sidebarLines } from '../../source/ui/views/list-lines.js';
+import { buildTheme } from '../../source/ui/theme.js';
 
 let f: ReturnType<typeof fixture> | undefined;
 afterEach(() => f?.close());
@@ -103,6 +106,17 @@ describe('/ in the reader', () => {
     f.controller.applySearch('"');
     expect(f.controller.state.list.count).toBe(0);
   });
+
+  it('keeps the sidebar as it was counted: a search changes the list read, not the cache', () => {
+    const f = searchFixture();
+    f.press('f');
+    const counted = f.controller.sidebarItems();
+    f.press('/', ...'volcano', 'enter');
+    expect(f.controller.sidebarItems()).toBe(counted);
+    // A change of the cache counts it again.
+    f.controller.dataChanged();
+    expect(f.controller.sidebarItems()).not.toBe(counted);
+  });
 });
 
 describe('saved searches', () => {
@@ -131,5 +145,42 @@ describe('saved searches', () => {
     // Read, it counts no more.
     f.press('h', 'q', 'f');
     expect(f.controller.sidebarItems()[3]).toMatchObject({ label: 'Volcanoes', unread: 0 });
+  });
+});
+
+describe('a search matching more than its list holds', () => {
+  // SEARCH_CAP + 5 eruptions after the fixture's story: each newer than the last to the cache, older by date.
+  function cappedFixture(settings?: Partial<Settings>) {
+    const f = searchFixture(settings);
+    const eruptions = Array.from({ length: SEARCH_CAP + 5 }, (_, i) => article(2000 + i, { title: `Eruption ${i}`, html: '<p>A volcano.</p>' }));
+    f.store.saveFeed(FEED_B, { title: 'Beta', link: 'https://b.example/', articles: eruptions }, { etag: null, lastModified: null });
+    f.controller.dataChanged();
+    return f;
+  }
+
+  it('lists the newest matches and says there are more, and G goes to the end of that list', () => {
+    const f = cappedFixture();
+    f.press('/', ...'volcano', 'enter');
+    expect(f.controller.state.list.count).toBe(SEARCH_CAP);
+    expect(f.controller.searchCapped()).toBe(true);
+    expect(f.controller.state.status).toBe('More than 1,000 matches for "volcano": the newest 1,000 are listed; more words narrow the search. h clears.');
+    expect(f.controller.unreadCount()).toBe(SEARCH_CAP);
+    expect(f.controller.visibleRows()[0]!.title).toBe('Eruption 5');
+    f.press('G');
+    expect(f.controller.state.list.cursor).toBe(SEARCH_CAP - 1);
+    expect(f.controller.rowAtCursor()!.title).toBe('Eruption 1004');
+    // A rarer search within it is exact again.
+    f.controller.applySearch('volcano "eruption 7"');
+    expect(f.controller.state.list.count).toBe(1);
+    expect(f.controller.searchCapped()).toBe(false);
+    expect(f.controller.state.status).toBe('1 match for "volcano "eruption 7"". h clears.');
+  });
+
+  it('shows a saved search\'s unread count as "N+" when its list is capped', () => {
+    const f = cappedFixture({ views: [{ name: 'Volcanoes', query: 'volcano' }] });
+    const item = f.controller.sidebarItems()[3]!;
+    expect(item).toMatchObject({ label: 'Volcanoes', unread: SEARCH_CAP, more: true });
+    const line = sidebarLines([item], 1, 1, 30, buildTheme({}, false).paint, true)[0]!;
+    expect(stripAnsi(line)).toMatch(/Volcanoes +1000\+$/);
   });
 });

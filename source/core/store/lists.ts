@@ -6,6 +6,7 @@
 import type Database from 'better-sqlite3';
 import type { ArticleRow, Scope } from './types.js';
 import { ftsQuery, RANK } from './search.js';
+import { type NewestMatches, newestMatches } from './search-list.js';
 
 export const ARTICLE_COLUMNS = `a.id, a.feed_id AS feedId, COALESCE(f.configured_title, NULLIF(f.title, ''), f.url) AS feed,
   a.guid, a.title, a.link, a.author, a.published, a.sort_key AS sortKey, a.read, a.starred,
@@ -17,11 +18,8 @@ export function toArticleRow(r: any): ArticleRow {
   return { ...r, read: r.read === 1, starred: r.starred === 1 };
 }
 
-/**
- * The WHERE clause (over `articles a JOIN feeds f`) that selects a scope, and its parameters.
- * `scanByTime`: the search's matches are not to drive the query (see listPage).
- */
-function scopeSql(db: Database.Database, scope: Scope, scanByTime = false): { where: string; params: unknown[] } {
+/** The WHERE clause (over `articles a JOIN feeds f`) of a scope's clauses other than its search, and its parameters. */
+function clausesSql(db: Database.Database, scope: Scope): { where: string; params: unknown[] } {
   const clauses = ['f.active = 1'];
   const params: unknown[] = [];
   // Articles a filter hid are in no list. A hidden article is read too (store/schema.ts, migration 6),
@@ -45,17 +43,33 @@ function scopeSql(db: Database.Database, scope: Scope, scanByTime = false): { wh
   }
   if (scope.unreadOnly) clauses.push('a.read = 0');
   if (scope.starredOnly) clauses.push('a.starred = 1');
-  if (scope.search) {
-    const match = ftsQuery(scope.search);
-    // A query of no words (`"`, `(`) matches nothing, rather than being an FTS5 syntax error.
-    if (match === null) clauses.push('0');
-    else {
-      // The unary + keeps SQLite from looking each match up by id, so it walks the list's own index instead.
-      clauses.push(`${scanByTime ? '+' : ''}a.id IN (SELECT rowid FROM article_search WHERE article_search MATCH ?)`);
-      params.push(match);
-    }
-  }
   return { where: clauses.join(' AND '), params };
+}
+
+/**
+ * A search's list (search-list.ts): the newest SEARCH_CAP matches within the rest of its scope, or
+ * null for a scope without a search.
+ */
+export function searchList(db: Database.Database, scope: Scope): NewestMatches | null {
+  if (!scope.search) return null;
+  const narrow = scope.feedId !== undefined || scope.starredOnly === true;
+  return newestMatches(db, scope.search, { ...clausesSql(db, scope), fromArticles: narrow });
+}
+
+/**
+ * The WHERE clause (over `articles a JOIN feeds f`) that selects a scope, and its parameters; with
+ * `unread`, only the unread articles of that list. A search's list is its newest matches, so the
+ * unread articles of a searched list are those of its matches that are unread, not the newest unread
+ * matches (which would take in matches the list does not show).
+ */
+function scopeSql(db: Database.Database, scope: Scope, options: { unread?: boolean } = {}): { where: string; params: unknown[] } {
+  const list = searchList(db, scope);
+  if (!list) return clausesSql(db, options.unread ? { ...scope, unreadOnly: true } : scope);
+  const { where, params } = clausesSql(db, scope);
+  return {
+    where: `${where} AND a.id IN (SELECT value FROM json_each(?))${options.unread ? ' AND a.read = 0' : ''}`,
+    params: [...params, JSON.stringify(list.ids)],
+  };
 }
 
 /**
@@ -63,8 +77,8 @@ function scopeSql(db: Database.Database, scope: Scope, scanByTime = false): { wh
  * given statistics, SQLite otherwise sometimes chose to scan feeds and sort every article of the list
  * in a temporary b-tree to return 37 rows.
  */
-export function listPage(db: Database.Database, scope: Scope, page: { offset?: number; limit: number; total?: number }): ArticleRow[] {
-  const { where, params } = scopeSql(db, scope, commonSearch(db, scope));
+export function listPage(db: Database.Database, scope: Scope, page: { offset?: number; limit: number; total?: number; unread?: boolean }): ArticleRow[] {
+  const { where, params } = scopeSql(db, scope, { unread: page.unread });
   const offset = page.offset ?? 0;
   // In the second half of a list whose length is known, count from the end: G skips 37 rows, not 300,000.
   if (page.total !== undefined && offset > page.total / 2) {
@@ -111,7 +125,7 @@ export function listPosition(db: Database.Database, scope: Scope, id: number): n
 export function neighbourUnread(db: Database.Database, scope: Scope, id: number, direction: 1 | -1): number | undefined {
   const row = db.prepare('SELECT sort_key AS k FROM articles WHERE id = ?').get(id) as { k: number } | undefined;
   if (!row) return undefined;
-  const { where, params } = scopeSql(db, { ...scope, unreadOnly: true });
+  const { where, params } = scopeSql(db, scope, { unread: true });
   const sql =
     direction === 1
       ? `SELECT a.id FROM articles a CROSS JOIN feeds f ON f.id = a.feed_id WHERE ${where}
@@ -122,74 +136,41 @@ export function neighbourUnread(db: Database.Database, scope: Scope, id: number,
   return next?.id;
 }
 
-export function listCount(db: Database.Database, scope: Scope): number {
-  // A search of everything counts in the index alone, when every feed is active (else their articles would count too):
-  // joining 50,000 matches to their articles took 300 ms at 300,000 articles, the index 25 ms.
-  // Articles a filter hid are never indexed (save-feed.ts), so they are not counted either.
-  const onlySearch = scope.search && scope.feedId === undefined && scope.tag === undefined && !scope.unreadOnly && !scope.starredOnly;
-  if (onlySearch && !db.prepare('SELECT 1 FROM feeds WHERE active = 0 LIMIT 1').get()) return searchHits(db, scope.search!);
-  const { where, params } = scopeSql(db, scope);
+/** How many articles a scope selects; with `unread`, how many of them are unread. A search's list holds at most SEARCH_CAP. */
+export function listCount(db: Database.Database, scope: Scope, options: { unread?: boolean } = {}): number {
+  const list = searchList(db, scope);
+  if (list && !options.unread) return list.ids.length;
+  const { where, params } = scopeSql(db, scope, options);
   const row = db.prepare(`SELECT count(*) AS n FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE ${where}`).get(...params) as { n: number };
   return row.n;
 }
 
-/**
- * How many articles a search matches, from the index alone; remembered until the cache changes (any
- * connection's commit: data_version; this one's: total_changes), since a list asks for its count and
- * then for its page.
- */
-function searchHits(db: Database.Database, search: string): number {
-  const match = ftsQuery(search);
-  if (match === null) return 0;
-  const version = `${db.pragma('data_version', { simple: true })}|${(db.prepare('SELECT total_changes() AS n').get() as { n: number }).n}`;
-  let remembered = hitCounts.get(db);
-  if (remembered?.version !== version) {
-    remembered = { version, counts: new Map() };
-    hitCounts.set(db, remembered);
-  }
-  let n = remembered.counts.get(match);
-  if (n === undefined) {
-    n = (db.prepare('SELECT count(*) AS n FROM article_search WHERE article_search MATCH ?').get(match) as { n: number }).n;
-    if (remembered.counts.size > 32) remembered.counts.clear();
-    remembered.counts.set(match, n);
-  }
-  return n;
-}
-const hitCounts = new WeakMap<Database.Database, { version: string; counts: Map<string, number> }>();
-
-/**
- * A search matching more than one article in 300: its page is found faster by walking the list in time
- * order until the page is full (a few hundred rows) than by looking up every match and sorting them
- * (50,000 matches: 360 ms -> 60 ms at 300,000 articles); a rarer one the other way round (one match
- * would walk the whole list).
- */
-function commonSearch(db: Database.Database, scope: Scope): boolean {
-  if (!scope.search) return false;
-  const articles = (db.prepare('SELECT max(id) AS n FROM articles').get() as { n: number | null }).n ?? 0;
-  return searchHits(db, scope.search) * 300 >= articles;
-}
-
-/** The ids of every article in a scope, in no particular order. */
-export function listIds(db: Database.Database, scope: Scope): number[] {
-  const { where, params } = scopeSql(db, scope);
+/** The ids of every article in a scope (with `unread`, its unread ones), in no particular order. */
+export function listIds(db: Database.Database, scope: Scope, options: { unread?: boolean } = {}): number[] {
+  const { where, params } = scopeSql(db, scope, options);
   const rows = db.prepare(`SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE ${where}`).all(...params);
   return (rows as { id: number }[]).map((r) => r.id);
 }
 
 /**
  * Articles matching a search, best match first (bm25, the title weighted: search.ts's RANK), within the
- * rest of a scope; for `articles --search`, where the reader asks for the article it means.
+ * rest of a scope; for `articles --search`, where the reader asks for the article it means. Only the
+ * search's list is ranked (its newest SEARCH_CAP matches): bm25 over every match of a common word
+ * took seconds. The index is walked from the list's oldest id up, so FTS5 scores those alone; by
+ * ftsQuery's prefixes, not the words they stand for (as an OR of words, bm25 would count "telescope"
+ * and "telescopes" as two words found, and rank an article with both above one about telescopes).
  */
 export function rankedPage(db: Database.Database, query: string, scope: Scope, page: { offset?: number; limit: number }): ArticleRow[] {
-  const match = ftsQuery(query);
-  if (match === null) return [];
-  const { where, params } = scopeSql(db, { ...scope, search: undefined });
+  const searched = { ...scope, search: query };
+  const list = searchList(db, searched)!;
+  if (list.match === null || !list.ids.length) return [];
+  const { where, params } = scopeSql(db, searched);
   const rows = db
     .prepare(
-      `SELECT ${ARTICLE_COLUMNS} FROM article_search JOIN articles a ON a.id = article_search.rowid JOIN feeds f ON f.id = a.feed_id
-       WHERE article_search MATCH ? AND ${where} ORDER BY ${RANK}, a.sort_key DESC LIMIT ? OFFSET ?`,
+      `SELECT ${ARTICLE_COLUMNS} FROM article_search CROSS JOIN articles a ON a.id = article_search.rowid JOIN feeds f ON f.id = a.feed_id
+       WHERE article_search MATCH ? AND article_search.rowid >= ? AND ${where} ORDER BY ${RANK}, a.sort_key DESC LIMIT ? OFFSET ?`,
     )
     // biome-ignore lint/suspicious/noExplicitAny: better-sqlite3 rows are untyped; toArticleRow reads each field
-    .all(match, ...params, page.limit, page.offset ?? 0) as any[];
+    .all(ftsQuery(query), Math.min(...list.ids), ...params, page.limit, page.offset ?? 0) as any[];
   return rows.map(toArticleRow);
 }

@@ -85,13 +85,54 @@ export function bodyText(html: string): string {
  * A CJK word is a phrase of its characters, and not a prefix (each character is already a token).
  */
 export function ftsQuery(query: string): string | null {
+  const parts = searchTerms(query).map(termQuery);
+  return parts.length ? parts.join(' AND ') : null;
+}
+
+function termQuery(term: { text: string; phrase: boolean }): string {
+  const spaced = spaceCjk(term.text).trim().replace(/\s+/g, ' ');
+  const quoted = `"${spaced.replace(/"/g, '""')}"`;
+  return term.phrase || endsInCjk(term.text) ? quoted : `${quoted}*`;
+}
+
+/** Words a prefix may stand for before it is left to FTS5 as a prefix. */
+const MAX_WORDS = 16;
+
+/**
+ * ftsQuery for this cache, each prefix of plain letters and digits spelled out as the words the index
+ * holds that start with it (at most MAX_WORDS; `the` -> `("the" OR "they")`): FTS5 merges every such
+ * word's list of articles into one before reading any of it, but reads an OR of words as it goes, so a
+ * list of the newest matches can stop early (`the` at 300,000 articles: 120 ms -> 25 ms, most of it
+ * the word list's own lookup). Only plain ASCII prefixes: their folding by unicode61 is lower case,
+ * which this can match exactly; any other term stays as ftsQuery writes it.
+ */
+export function indexedQuery(db: Database.Database, query: string): string | null {
   const parts = searchTerms(query).map((term) => {
-    const spaced = spaceCjk(term.text).trim().replace(/\s+/g, ' ');
-    const quoted = `"${spaced.replace(/"/g, '""')}"`;
-    return term.phrase || endsInCjk(term.text) ? quoted : `${quoted}*`;
+    if (term.phrase || !/^[a-z0-9]+$/i.test(term.text)) return termQuery(term);
+    const prefix = term.text.toLowerCase();
+    // Terms compare as bytes: every word starting with the prefix sorts before the prefix with its last character raised.
+    const above = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+    const words = wordsOf(db).all(prefix, above, MAX_WORDS + 1) as string[];
+    if (words.length > MAX_WORDS) return termQuery(term);
+    // No word starts with it: the prefix as a word matches nothing, as the prefix would.
+    if (!words.length) return `"${prefix}"`;
+    const quoted = words.map((w) => `"${w.replace(/"/g, '""')}"`);
+    return quoted.length === 1 ? quoted[0]! : `(${quoted.join(' OR ')})`;
   });
   return parts.length ? parts.join(' AND ') : null;
 }
+
+/** The index's words (fts5vocab), a temporary table of each connection, made when first asked for. */
+function wordsOf(db: Database.Database): Database.Statement {
+  let statement = wordStatements.get(db);
+  if (!statement) {
+    db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.article_search_words USING fts5vocab(main, article_search, 'row')");
+    statement = db.prepare('SELECT term FROM temp.article_search_words WHERE term >= ? AND term < ? LIMIT ?').pluck();
+    wordStatements.set(db, statement);
+  }
+  return statement;
+}
+const wordStatements = new WeakMap<Database.Database, Database.Statement>();
 
 /** Put an article into the index, or replace what the index held for it. */
 export function indexArticle(db: Database.Database, id: number, title: string, html: string): void {

@@ -46,7 +46,8 @@ export interface Scope {
   starredOnly?: boolean;
   /**
    * A search of titles and article text, as the user typed it (store/search.ts): words are ANDed
-   * prefixes, "quoted phrases" exact, case folded in every script.
+   * prefixes, "quoted phrases" exact, case folded in every script. A search's list is its newest
+   * SEARCH_CAP matches within the rest of the scope (store/search-list.ts).
    */
   search?: string;
 }

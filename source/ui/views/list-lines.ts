@@ -49,7 +49,7 @@ export function sidebarOffset(cursor: number, count: number, height: number): nu
 export function sidebarLines(items: SidebarItem[], cursor: number, height: number, width: number, paint: Paint, focused: boolean): string[] {
   const offset = sidebarOffset(cursor, items.length, height);
   return items.slice(offset, offset + height).map((item, i) => {
-    const count = item.unread ? String(item.unread) : '';
+    const count = item.unread ? `${item.unread}${item.more ? '+' : ''}` : '';
     const flag = item.error ? '!' : item.broken ? '~' : ' ';
     const indent = item.kind === 'feed' ? '  ' : item.kind === 'tag' ? ' ' : '';
     const label = fit(`${flag}${indent}${item.label}`, Math.max(1, width - count.length - 1));
