@@ -136,8 +136,15 @@ const wordStatements = new WeakMap<Database.Database, Database.Statement>();
 
 /** Put an article into the index, or replace what the index held for it. */
 export function indexArticle(db: Database.Database, id: number, title: string, html: string): void {
-  db.prepare('INSERT OR REPLACE INTO article_search (rowid, title, body) VALUES (?, ?, ?)').run(id, spaceCjk(title), spaceCjk(bodyText(html)));
+  let statement = indexStatements.get(db);
+  if (!statement) {
+    // Prepared once per connection: a refresh indexes every new article through it.
+    statement = db.prepare('INSERT OR REPLACE INTO article_search (rowid, title, body) VALUES (?, ?, ?)');
+    indexStatements.set(db, statement);
+  }
+  statement.run(id, spaceCjk(title), spaceCjk(bodyText(html)));
 }
+const indexStatements = new WeakMap<Database.Database, Database.Statement>();
 
 /**
  * The SQL functions the migration that builds the index calls on the articles already cached:
