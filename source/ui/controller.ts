@@ -84,7 +84,7 @@ export class ReaderController implements ReaderContext {
       done: (text) => this.dispatch({ type: 'status', text }),
     });
     this.reloads = new ReloadLoop({
-      feeds: () => deps.store.reloadStates(),
+      feeds: deps.reloadFeeds ?? (() => deps.store.reloadStates()),
       rules: deps.settings,
       run: (urls) => this.reload(urls),
       busy: () => this.background.running,

@@ -5,7 +5,7 @@
  */
 import type { ChalkInstance } from 'chalk';
 import type { Paint } from './theme.js';
-import type { ArticleRow, FeedRow, Scope, Store } from '../core/store.js';
+import type { ArticleRow, FeedReloadState, FeedRow, Scope, Store } from '../core/store.js';
 import type { Settings } from '../core/settings.js';
 import type { SubscribeResult, UnsubscribeResult } from '../core/subscribe.js';
 import type { DiscussionParser } from '../core/comments.js';
@@ -38,6 +38,11 @@ export interface ControllerDeps {
   refresh: RunRefresh;
   /** Checks and subscribes to a feed (core/subscribe.ts); rejects only when the settings cannot be written. */
   addFeed: (url: string) => Promise<SubscribeResult>;
+  /**
+   * What the background reloads schedule, when it is not the cache's feeds (with a sync server: the
+   * server itself, one sync for all its feeds).
+   */
+  reloadFeeds?: () => FeedReloadState[];
   /** Unsubscribes from a feed (core/subscribe.ts, or on the sync server); rejects when that cannot be done. */
   removeFeed?: (url: string) => Promise<UnsubscribeResult>;
   /** Parses and threads a fetched JSON discussion off the main thread; default inline. */

@@ -127,6 +127,9 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
       settings.feeds.splice(0, settings.feeds.length, ...syncedFeedSettings(store));
       return result;
     },
+    // With a sync server, a reload is one sync of every feed: the server is the one thing to schedule
+    // (its feeds are never fetched here, so they have no checks of their own to time them by).
+    ...(backend && settings.sync ? { reloadFeeds: () => [{ url: settings.sync?.url ?? '', lastChecked: null, retryAfter: null, minReloadMinutes: null }] } : {}),
     removeFeed: async (url) => {
       if (!backend) return unsubscribe(loaded, url, store);
       const removed = await unsubscribeOnServer(store, backend, url);
