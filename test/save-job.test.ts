@@ -79,7 +79,10 @@ describe('parseAndSave', () => {
       expect(fromWorkers.filter((r) => r.read === 1)).toHaveLength(3);
       expect(fromWorkers.map((r) => ({ ...r, read: 0 }))).toEqual(everything(inlineStore));
       expect(fromWorkers).toHaveLength(feeds.reduce((n, f) => n + f.items, 0));
-      // The workers write the search index too: a word of the bodies finds the same articles both ways.
+      // The refresh indexes what the workers stored once it is done: a word of the bodies finds the same
+      // articles both ways.
+      store.indexForSearch();
+      inlineStore.indexForSearch();
       const found = (s: Store, query: string) =>
         s
           .articles({ search: query }, { limit: 1000 })

@@ -34,7 +34,7 @@ const URL_B = 'https://b.example/feed';
 
 describe('Store', () => {
   it('migrates to the current schema with WAL', () => {
-    expect(store.db.pragma('user_version', { simple: true })).toBe(11);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(12);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
@@ -71,6 +71,9 @@ describe('Store', () => {
     expect(store.articles({ tag: 'tech' }, { limit: 10 }).map((a) => a.feed)).toEqual(['A', 'A', 'A']);
     const feedB = store.feeds().find((f) => f.url === URL_B)!;
     expect(store.count({ feedId: feedB.id })).toBe(2);
+    // New articles enter the search index when the refresh that stored them is done.
+    expect(store.articles({ search: 'art 4' }, { limit: 10 })).toEqual([]);
+    store.indexForSearch();
     expect(store.articles({ search: 'art 4' }, { limit: 10 }).map((a) => a.title)).toEqual(['Article 4']);
     expect(store.articles({ search: '%' }, { limit: 10 })).toEqual([]);
   });
@@ -232,8 +235,8 @@ describe('Store large feeds', () => {
 
   it('brings a schema-3 cache up to date: its articles kept, the pages table added', () => {
     store.saveFeed(URL_A, feed([article(1)]), { etag: null, lastModified: null });
-    // What migrations 4 (pages), 5 (discussions found elsewhere), 6 (enclosures), 7 (filters), 8 (the search index), 9 (sync), 10 (retention) and 11 (feeds' own reload intervals) add, taken away again.
-    store.db.exec(`ALTER TABLE feeds DROP COLUMN min_reload_minutes;
+    // What migrations 4 (pages), 5 (discussions found elsewhere), 6 (enclosures), 7 (filters), 8 (the search index), 9 (sync), 10 (retention), 11 (feeds' own reload intervals) and 12 (the search index's progress) add, taken away again.
+    store.db.exec(`DROP TABLE search_progress; ALTER TABLE feeds DROP COLUMN min_reload_minutes;
       DROP TABLE removed_articles; DROP INDEX articles_by_link;
       DROP TRIGGER articles_leave_search; DROP TABLE article_search;
       DROP TABLE article_tags; DROP INDEX articles_by_time; DROP INDEX articles_by_feed_time;
@@ -247,7 +250,7 @@ describe('Store large feeds', () => {
     store.db.pragma('user_version = 3');
     store.close();
     store = Store.open(path.join(dir, 'cache.db'));
-    expect(store.db.pragma('user_version', { simple: true })).toBe(11);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(12);
     expect(store.count({})).toBe(1);
     expect(store.page('https://example.org/1')).toBeUndefined();
     expect(store.pagesWanted(URL_A, 30, 0)).toEqual(['https://example.org/1']);

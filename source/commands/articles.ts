@@ -29,6 +29,8 @@ export function articlesCommand(ctx: Context, args: ParsedArgs): number {
   // Page through the cache rather than loading every row: a cache can hold 300,000 articles.
   for (let offset = 0; printed < limit; offset += PAGE) {
     const page = { offset, limit: Math.min(PAGE, limit - printed) };
+    // Articles a killed refresh stored but did not index yet are found too.
+    if (search !== undefined) store.indexForSearch();
     const rows = search === undefined ? store.articles(scope, page) : store.search(search, scope, page);
     if (rows.length === 0) break;
     for (const row of rows) {

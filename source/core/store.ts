@@ -45,6 +45,7 @@ export type { FilterInput } from './store/filtering.js';
 import type { Article } from './types.js';
 export { CacheOpenError } from './store/connection.js';
 export { SEARCH_CAP } from './store/search-list.js';
+import { indexNewArticles } from './store/search.js';
 
 export class Store {
   readonly db: Database.Database;
@@ -311,6 +312,30 @@ export class Store {
         }, 0),
       )
       .immediate();
+  }
+
+  /**
+   * Index for search the articles stored since the last catch-up (store/search.ts indexNewArticles),
+   * in batches with a turn of the event loop between them; a refresh, a sync or an add calls it when done.
+   */
+  /** As catchUpSearch, at once: for a caller about to search (`articles --search`) and for tests. */
+  indexForSearch(): number {
+    let total = 0;
+    for (;;) {
+      const n = indexNewArticles(this.db, 5000);
+      if (n === 0) return total;
+      total += n;
+    }
+  }
+
+  async catchUpSearch(batch: number): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = indexNewArticles(this.db, batch);
+      total += n;
+      if (n < batch) return total;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Mark every article in a scope read; returns the ids changed so the action can be undone. */

@@ -83,6 +83,7 @@ export async function subscribe(loaded: LoadedSettings, store: () => Store, requ
     // The articles just fetched are new too: the filters judge them as a refresh would.
     const marks = next.filters.length ? (await import('./filters.js')).filterFeed(cache, url, checked.feed, next.filters).decisions : undefined;
     cache.saveFeed(url, checked.feed, { etag: checked.etag, lastModified: checked.lastModified, broken: checked.broken, ...(marks ? { marks } : {}) });
+    await cache.catchUpSearch(100);
   } catch (error) {
     result.cacheError = describeFailure(error);
   }

@@ -112,6 +112,8 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
         pool: parsers(),
         logins,
         filters: settings.filters,
+        // About 30 ms a batch: the reader keeps drawing between them.
+        searchIndexBatch: 100,
         retention: { keep: settings.keep, feeds: settings.feeds, vacuum: 'steps' },
         onProgress: (p) =>
           onFeed(p.done, p.total, p.outcome.status === 'updated' && (p.outcome.added > 0 || p.outcome.updated > 0), {
@@ -129,7 +131,9 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
     },
     // With a sync server, a reload is one sync of every feed: the server is the one thing to schedule
     // (its feeds are never fetched here, so they have no checks of their own to time them by).
-    ...(backend && settings.sync ? { reloadFeeds: () => [{ url: settings.sync?.url ?? '', lastChecked: null, retryAfter: null, minReloadMinutes: null }] } : {}),
+    ...(backend && settings.sync
+      ? { reloadFeeds: () => [{ url: settings.sync?.url ?? '', lastChecked: null, retryAfter: null, minReloadMinutes: null }] }
+      : {}),
     removeFeed: async (url) => {
       if (!backend) return unsubscribe(loaded, url, store);
       const removed = await unsubscribeOnServer(store, backend, url);
@@ -195,6 +199,10 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
     setTimeout(() => {
       if (settings.refreshOnStart && (backend || settings.feeds.length > 0)) {
         void controller.startRefresh(backend ? [settings.sync?.url ?? ''] : settings.feeds.map((f) => f.url), 'all feeds');
+      } else {
+        // Articles a headless refresh stored wait for the search index: the start-up refresh builds it
+        // when done; without one, it is built here, a batch at a time (never beside the workers' writes).
+        void store.catchUpSearch(100).catch(() => {});
       }
       controller.startReloads();
     }, 0);

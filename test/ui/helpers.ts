@@ -42,6 +42,8 @@ export function fixture(count = 30, size = { columns: 120, rows: 40 }, over: Par
     { title: 'Beta', link: 'https://b.example/', articles: numbers.filter((n) => n % 2 === 0).map((n) => article(n)) },
     { etag: null, lastModified: null },
   );
+  // As a refresh does when it is done (core/refresh.ts).
+  store.indexForSearch();
   const opened: string[] = [];
   let exited = 0;
   const deps: ControllerDeps = {

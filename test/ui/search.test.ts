@@ -56,6 +56,8 @@ function searchFixture(settings?: Partial<Settings>) {
     { title: 'Alpha', link: 'https://a.example/', articles: [article(1, { title: 'Story number 1', html: longBody('volcano') })] },
     { etag: null, lastModified: null },
   );
+  // As a refresh does when it is done (core/refresh.ts).
+  f.store.indexForSearch();
   f.controller.dataChanged();
   return f;
 }
@@ -154,6 +156,7 @@ describe('a search matching more than its list holds', () => {
     const f = searchFixture(settings);
     const eruptions = Array.from({ length: SEARCH_CAP + 5 }, (_, i) => article(2000 + i, { title: `Eruption ${i}`, html: '<p>A volcano.</p>' }));
     f.store.saveFeed(FEED_B, { title: 'Beta', link: 'https://b.example/', articles: eruptions }, { etag: null, lastModified: null });
+    f.store.indexForSearch();
     f.controller.dataChanged();
     return f;
   }

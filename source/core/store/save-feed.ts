@@ -121,6 +121,8 @@ export function writeArticles(
   );
   const tagArticle = db.prepare('INSERT OR IGNORE INTO article_tags (tag, article_id) VALUES (?, ?)');
   const isHidden = db.prepare('SELECT hidden FROM articles WHERE id = ? AND hidden = 1').pluck();
+  // Articles above it wait for the catch-up, which reads their current text anyway.
+  const indexedUpto = db.prepare('SELECT indexed_upto FROM search_progress').pluck().get() as number;
   // Articles retention removed while the feed still lists them are recognised and left out; most
   // feeds have none, and then each article costs no extra lookup.
   const hasTombstones = db.prepare('SELECT 1 FROM removed_articles WHERE feed_id = ? LIMIT 1').get(feedId) !== undefined;
@@ -149,10 +151,13 @@ export function writeArticles(
     } else if (row) row.isNew ? added++ : updated++;
     else id = (findId.get(feedId, article.id) as { id: number }).id;
     const bodyChanged = upsertBody.run(id, article.html, enclosuresToJson(article.enclosures)).changes > 0;
-    // The search index follows the article in the same transaction, and only when its text changed:
-    // a refresh that brings nothing new indexes nothing. An article a filter hid is never indexed, so a
-    // search counted in the index alone (lists.ts) does not count it.
-    if ((row || bodyChanged) && !(row ? row.hidden : isHidden.get(id))) indexArticle(db, id!, article.title, article.html);
+    // A new article is indexed for search after the refresh, in bulk (search.ts indexNewArticles); one
+    // the index already holds follows in the same transaction when its text changed. An article a
+    // filter hid is never indexed, so a search counted in the index alone (lists.ts) does not count it.
+    const isNew = row ? row.isNew === 1 : false;
+    if (!isNew && (row || bodyChanged) && id! <= indexedUpto && !(row ? row.hidden : isHidden.get(id))) {
+      indexArticle(db, id!, article.title, article.html);
+    }
   }
   return hidden ? { added, updated, hidden } : { added, updated };
 }

@@ -192,6 +192,11 @@ const MIGRATIONS: string[] = [
   // 11: background reloads: the feed's own minimum interval in minutes (<ttl>, sy:updatePeriod), as its
   // last full fetch stated it; NULL when it states none. The reload schedule (core/reload-schedule.ts) reads it.
   `ALTER TABLE feeds ADD COLUMN min_reload_minutes REAL;`,
+  // 12: how far the search index has caught up with the articles (store/search.ts indexNewArticles):
+  // a refresh stores new articles unindexed and indexes them in bulk when it is done. Every article
+  // of an older cache is in the index already (migration 8).
+  `CREATE TABLE search_progress (indexed_upto INTEGER NOT NULL);
+   INSERT INTO search_progress SELECT COALESCE(max(id), 0) FROM articles;`,
 ];
 
 /** Bring the cache up to the current schema, one transaction per migration. */

@@ -147,6 +147,36 @@ export function indexArticle(db: Database.Database, id: number, title: string, h
 const indexStatements = new WeakMap<Database.Database, Database.Statement>();
 
 /**
+ * Index the articles stored since the index last caught up (ids above search_progress.indexed_upto;
+ * ids only grow), at most `limit` of them, in one transaction; returns how many were indexed. A refresh
+ * stores new articles without indexing them and catches up once it is done (core/refresh.ts): FTS5
+ * writes a segment per transaction and merges them as they pile up, so indexing inside each feed's
+ * own transaction made a cold refresh of 1,000 feeds take 21 s instead of 9.6, the parse workers
+ * queueing for the write lock behind it; a few large batches cost a fraction of that.
+ */
+export function indexNewArticles(db: Database.Database, limit: number): number {
+  // Nothing waiting is the usual case: a read, not a write transaction.
+  const pending = db.prepare('SELECT 1 FROM articles WHERE id > (SELECT indexed_upto FROM search_progress) LIMIT 1').get();
+  if (!pending) return 0;
+  return db
+    .transaction(() => {
+      const upto = db.prepare('SELECT indexed_upto FROM search_progress').pluck().get() as number;
+      const rows = db
+        .prepare(
+          `SELECT a.id, a.title, a.hidden, b.html FROM articles a LEFT JOIN bodies b ON b.article_id = a.id
+           WHERE a.id > ? ORDER BY a.id LIMIT ?`,
+        )
+        .all(upto, limit) as { id: number; title: string; hidden: number; html: string | null }[];
+      if (rows.length === 0) return 0;
+      // Hidden articles (a filter's) are never indexed: a search counts in the index alone.
+      for (const r of rows) if (!r.hidden) indexArticle(db, r.id, r.title, r.html ?? '');
+      db.prepare('UPDATE search_progress SET indexed_upto = ?').run(rows.at(-1)!.id);
+      return rows.length;
+    })
+    .immediate();
+}
+
+/**
  * The SQL functions the migration that builds the index calls on the articles already cached:
  * registered on every connection, since any one of them may be the one that migrates.
  */

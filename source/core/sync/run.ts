@@ -47,6 +47,8 @@ export async function runSync(store: Store, backend: SyncBackend, onProgress: Sy
   });
   // Only after every page landed: a sync killed half-way fetches those pages again (upserts, no doubles).
   state.setValue('cursor', cursor);
+  // The new articles enter the search index in bulk, as after a refresh.
+  if (added > 0) await store.catchUpSearch(100);
 
   let stateChanges = 0;
   const report = await backend.states({
