@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Store, type RemoteArticle } from '../source/core/store.js';
 import { MarkHistory } from '../source/core/marks.js';
-import { readPassword, splitCommand } from '../source/core/sync.js';
+import { readPassword, splitCommand, SyncError } from '../source/core/sync.js';
 
 let dir = '';
 let store: Store;
@@ -136,8 +136,10 @@ describe('passwordCommand', () => {
   });
 
   it('fails in one line that never holds what the command printed', async () => {
-    await expect(readPassword('sh -c "echo s3cret; exit 3"')).rejects.toThrow(/^passwordCommand failed \(exit status 3\)$/);
-    await expect(readPassword('/no/such/command')).rejects.toThrow('no such command');
+    // The same words as a feed's password command (feed-auth.ts), as a SyncError.
+    await expect(readPassword('sh -c "echo s3cret; exit 3"')).rejects.toThrow(/^password command \(sh\) failed with exit status 3$/);
+    await expect(readPassword('sh -c "echo s3cret; exit 3"')).rejects.toBeInstanceOf(SyncError);
+    await expect(readPassword('/no/such/command')).rejects.toThrow('password command (command) not found');
     await expect(readPassword('true')).rejects.toThrow('printed no password');
   });
 });
