@@ -2,13 +2,14 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
 import { normalizeFeedUrl, updateSettings, type FeedSetting, type SyncSetting } from '../core/settings.js';
-import { createBackend, subscribeOnServer, SyncError, unsubscribeOnServer } from '../core/sync.js';
+import { createBackend, subscribeOnServer, unsubscribeOnServer } from '../core/sync.js';
 import { parseOpml, toOpml } from '../core/opml.js';
 import type { Context } from './context.js';
 import { UsageError } from './context.js';
 import type { ParsedArgs } from './args.js';
 import { closeAgents } from '../core/http.js';
 import { subscribe, unsubscribe, type SubscribeResult } from '../core/subscribe.js';
+import { withSyncServer } from './sync.js';
 import { withoutUserinfo } from '../core/feed-auth.js';
 
 /** The feeds list as stored in the file; starting from the demo means starting from an empty list. */
@@ -109,22 +110,14 @@ export async function removeCommand(ctx: Context, args: ParsedArgs): Promise<num
 }
 
 async function removeOnServer(ctx: Context, sync: SyncSetting, url: string): Promise<number> {
-  const backend = createBackend(sync, ctx.loaded.settings.fetch);
-  try {
+  return withSyncServer(ctx, sync, async (backend) => {
     if (!(await unsubscribeOnServer(ctx.store(), backend, url))) {
       ctx.err.write(`broadsheet: not subscribed on ${sync.url}: ${url}\n`);
       return 1;
     }
-  } catch (error) {
-    if (!(error instanceof SyncError)) throw error;
-    ctx.err.write(`broadsheet: ${error.message}\n`);
-    return 1;
-  } finally {
-    backend.close();
-    closeAgents();
-  }
-  ctx.err.write(`removed ${url} from ${sync.url}\n`);
-  return 0;
+    ctx.err.write(`removed ${url} from ${sync.url}\n`);
+    return 0;
+  });
 }
 
 export function importCommand(ctx: Context, args: ParsedArgs): number {
