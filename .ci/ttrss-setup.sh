@@ -10,6 +10,10 @@ base="http://127.0.0.1:${port}/"
 state_dir=/var/tmp/broadsheet-ttrss
 mkdir -p "$state_dir"
 
+# Only the URL goes to stdout: every step runs inside setup >&2, so what the tools print (pg_ctlcluster says
+# "Removed stale pid file." on a machine stopped uncleanly) cannot end up in the caller's $(...), and the
+# servers started here never hold the caller's pipe open.
+setup() {
 log() { echo "ttrss-setup: $*" >&2; }
 
 if [ "$(id -u)" != 0 ]; then
@@ -113,4 +117,7 @@ if ! curl -s -g -m 2 'http://[::1]:80/.broadsheet-feeds' | grep -q 'broadsheet f
   done
 fi
 
+}
+
+setup >&2
 echo "$base"
