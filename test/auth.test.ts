@@ -19,6 +19,7 @@ import {
   withoutUserinfoIn,
 } from '../source/core/feed-auth.js';
 import { closeAgents, fetchBytes } from '../source/core/http.js';
+import { pageLoader, readPage } from '../source/core/page.js';
 import { refreshFeeds } from '../source/core/refresh.js';
 import { loadSettings, resolveHome, SettingsError } from '../source/core/settings.js';
 import { Store } from '../source/core/store.js';
@@ -26,6 +27,9 @@ import { inlinePool } from '../source/core/workers.js';
 
 const RSS = `<?xml version="1.0"?><rss version="2.0"><channel><title>Private</title><link>https://example.org/</link>
 <item><title>Members only</title><link>https://example.org/1</link><guid>m-1</guid></item></channel></rss>`;
+const PAGE = `<!doctype html><html><head><title>Members only</title></head><body><article><h1>Members only</h1>
+${'<p>The whole of the members’ article, which only a logged-in reader may see, in paragraphs long enough to read.</p>'.repeat(6)}
+</article></body></html>`;
 const OPTS = { timeoutMs: 5000, maxBytes: 1 << 20 };
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 /** A command line that runs this Node with a script (the script single-quoted, as a user would). */
@@ -41,6 +45,7 @@ const otherSeen: { path: string; authorization?: string }[] = [];
 beforeAll(async () => {
   other = http.createServer((req, res) => {
     otherSeen.push({ path: req.url ?? '', ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
+    if (req.url?.startsWith('/page')) return void res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
     res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(RSS);
   });
   await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
@@ -52,6 +57,7 @@ beforeAll(async () => {
     if (req.headers.authorization !== basic('alice', 'pa:ss w@rd')) {
       return void res.writeHead(401, { 'www-authenticate': 'Basic realm="members"', 'content-type': 'text/plain' }).end('who are you?');
     }
+    if (req.url?.startsWith('/page')) return void res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
     res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(RSS);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -115,6 +121,37 @@ describe('FeedLogins', () => {
     expect(fs.readFileSync(runs, 'utf8')).toBe('xx');
     expect(await logins.credentialsFor(`${base}/other.xml`)).toBeUndefined();
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('the pages of a password-protected feed', () => {
+  const password = nodeCommand('console.log("pa:ss w@rd")');
+  const LIMITS = { timeoutSeconds: 5, pageMaxBytes: 1 << 20 };
+
+  it('get the login of the feed on their origin, and a page anywhere else gets none', async () => {
+    const feeds = [{ url: `${otherBase}/open.xml` }, { url: `${base}/feed.xml`, auth: { user: 'alice', passwordCommand: password } }];
+    const logins = new FeedLogins(() => feeds);
+    expect(await logins.credentialsForPage(`${base}/page/1`)).toEqual({ user: 'alice', password: 'pa:ss w@rd' });
+    expect(await logins.credentialsForPage(`${otherBase}/page/1`)).toBeUndefined();
+    expect(await logins.credentialsForPage(`https://${new URL(base).host}/page/1`)).toBeUndefined();
+    expect(await logins.credentialsForPage('javascript:alert(1)')).toBeUndefined();
+  });
+
+  it('are fetched with it by the reader’s loader and `broadsheet page`’s reader, and a page elsewhere is not', async () => {
+    const feeds = [{ url: `${base}/feed.xml`, auth: { user: 'alice', passwordCommand: password } }];
+    const logins = new FeedLogins(() => feeds);
+    const store = Store.open(':memory:');
+    try {
+      const load = pageLoader(store, () => inlinePool(store), LIMITS, Date.now, logins);
+      expect((await load(`${base}/page/1`)).content).toContain('only a logged-in reader may see');
+      expect((await load(`${otherBase}/page/2`)).content).toContain('only a logged-in reader may see');
+      await expect(pageLoader(store, () => inlinePool(store), LIMITS)(`${base}/page/3`)).rejects.toThrow(/^needs a password \(HTTP 401\)$/);
+      expect((await readPage(`${base}/page/4`, LIMITS, { logins })).title).toBe('Members only');
+    } finally {
+      store.close();
+    }
+    expect(seen.filter((s) => s.authorization === basic('alice', 'pa:ss w@rd')).map((s) => s.path)).toEqual(['/page/1', '/page/4']);
+    expect(otherSeen).toEqual([{ path: '/page/2' }]);
   });
 });
 

@@ -1,6 +1,7 @@
 /** `broadsheet page URL [--json]`: the readable text of one web page, as the reader's full text shows it. */
 import { closeAgents } from '../core/http.js';
 import { renderHtml } from '../core/html.js';
+import { FeedLogins } from '../core/feed-auth.js';
 import { pageUrl, readPage } from '../core/page.js';
 import type { Context } from './context.js';
 import { UsageError } from './context.js';
@@ -16,8 +17,9 @@ export async function pageCommand(ctx: Context, args: ParsedArgs): Promise<numbe
   }
   let page: Awaited<ReturnType<typeof readPage>>;
   try {
-    // Extracted on this thread: one page does not pay for starting a worker (~70 ms).
-    page = await readPage(url, ctx.loaded.settings.fetch);
+    // Extracted on this thread: one page does not pay for starting a worker (~70 ms). A page on the
+    // site of a password-protected feed is asked for with that feed's login.
+    page = await readPage(url, ctx.loaded.settings.fetch, { logins: new FeedLogins(() => ctx.loaded.settings.feeds) });
   } finally {
     closeAgents();
   }

@@ -31,13 +31,15 @@ export async function refreshCommand(ctx: Context, args: ParsedArgs): Promise<nu
   const broken: BrokenFeed[] = [];
   let summary: RefreshSummary;
   let fullText: QueueSummary = { done: 0, failed: 0 };
+  // One per run: a password command runs once for the feed and its pages.
+  const logins = new FeedLogins(() => ctx.loaded.settings.feeds);
   try {
     summary = await refreshFeeds({
       store,
       urls,
       fetch: ctx.loaded.settings.fetch,
       pool,
-      logins: new FeedLogins(() => ctx.loaded.settings.feeds),
+      logins,
       // Nothing reads lists in this process meanwhile: a first refresh builds them after the load.
       bulkLoad: true,
       filters: ctx.loaded.settings.filters,
@@ -66,7 +68,7 @@ export async function refreshCommand(ctx: Context, args: ParsedArgs): Promise<nu
       },
     });
     const settings = ctx.loaded.settings;
-    const load = pageLoader(store, () => pool, settings.fetch);
+    const load = pageLoader(store, () => pool, settings.fetch, Date.now, logins);
     const say = (url: string, why: string) => ctx.err.write(`broadsheet: ${url}: full text: ${why}\n`);
     const loadSaying = (url: string) =>
       load(url).then(

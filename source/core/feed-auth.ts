@@ -201,8 +201,22 @@ export class FeedLogins {
   }
 
   /** The credentials for the feed at `url` (as the cache names it), or undefined when it has none. */
-  async credentialsFor(url: string): Promise<Login | undefined> {
-    const feed = this.#feeds().find((f) => f.url === url);
+  credentialsFor(url: string): Promise<Login | undefined> {
+    return this.#loginOf(this.#feeds().find((f) => f.url === url));
+  }
+
+  /**
+   * The credentials for an article's page: those of the first feed with a login on the page's origin
+   * (scheme, host and port), as a browser reuses a login within a site. A page on any other origin gets
+   * none: a feed's password is never sent to a site the user did not give it for.
+   */
+  credentialsForPage(pageUrl: string): Promise<Login | undefined> {
+    const origin = originOf(pageUrl);
+    if (origin === null) return Promise.resolve(undefined);
+    return this.#loginOf(this.#feeds().find((f) => (f.auth !== undefined || f.urlCredentials !== undefined) && originOf(f.url) === origin));
+  }
+
+  async #loginOf(feed: FeedLoginSetting | undefined): Promise<Login | undefined> {
     if (feed === undefined) return undefined;
     // `auth` in the settings wins over a user and password in the URL.
     if (feed.auth !== undefined) {
@@ -217,5 +231,15 @@ export class FeedLogins {
     }
     if (feed.urlCredentials !== undefined) return { user: feed.urlCredentials.user, password: feed.urlCredentials.password };
     return undefined;
+  }
+}
+
+/** An http(s) URL's origin, or null for anything else (a local file has no login). */
+function originOf(url: string): string | null {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.origin : null;
+  } catch {
+    return null;
   }
 }

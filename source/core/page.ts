@@ -12,6 +12,7 @@ import { htmlToPlainText, renderHtml } from './html.js';
 import type { ParsePool } from './workers.js';
 import type { FeedSetting, Settings } from './settings.js';
 import type { Store, StoredPage } from './store.js';
+import type { FeedLogins } from './feed-auth.js';
 import { fetchPage, type PageLimits } from './page/fetch.js';
 import type { PageJob, PageRecord } from './page/job.js';
 
@@ -61,11 +62,19 @@ async function extract(job: PageJob, pool: ParsePool | undefined, first: boolean
   return pool ? pool.page(job, { first }) : (await jobs()).runPageJob(job);
 }
 
+/** Where a page's login comes from: the feeds' logins, by the page's origin. */
+export type PageLogins = Pick<FeedLogins, 'credentialsForPage'>;
+
 /** Fetch and read one page. Throws PageError naming the URL, with one line saying why. */
-export async function readPage(url: string, limits: PageLimits, options: { pool?: ParsePool; signal?: AbortSignal } = {}): Promise<ReadablePage> {
+export async function readPage(
+  url: string,
+  limits: PageLimits,
+  options: { pool?: ParsePool; signal?: AbortSignal; logins?: PageLogins } = {},
+): Promise<ReadablePage> {
   let record: PageRecord;
   try {
-    const result = await fetchPage(url, limits, options.signal ? { signal: options.signal } : {});
+    const credentials = await options.logins?.credentialsForPage(url);
+    const result = await fetchPage(url, limits, { ...(options.signal ? { signal: options.signal } : {}), ...(credentials ? { credentials } : {}) });
     if (result.status !== 'ok') throw new PageError('the server answered 304 to a request without validators');
     const { bytes, contentType, etag, lastModified } = result;
     record = await extract({ bytes, contentType, url, finalUrl: result.url, etag, lastModified, fetchedAt: Date.now() }, options.pool, true);
@@ -96,13 +105,15 @@ export type PageLoader = (url: string, options?: { refetch?: boolean; first?: bo
  * again with its validators, and a failure keeps the stored copy); a failure is recorded so that the
  * background fetch does not retry it at once. The article is extracted and stored by a parse worker.
  */
-export function pageLoader(store: Store, pool: () => ParsePool, limits: PageLimits, now: () => number = Date.now): PageLoader {
+export function pageLoader(store: Store, pool: () => ParsePool, limits: PageLimits, now: () => number = Date.now, logins?: PageLogins): PageLoader {
   return async (url, options = {}) => {
     const known = store.page(url);
     if (known?.fetched && !options.refetch) return known;
     const validators = known?.fetched ? { etag: known.etag, lastModified: known.lastModified } : {};
     try {
-      const result = await fetchPage(url, limits, validators);
+      // A password-protected feed's pages on its own site need its login too (a failed command is this page's failure).
+      const credentials = await logins?.credentialsForPage(url);
+      const result = await fetchPage(url, limits, { ...validators, ...(credentials ? { credentials } : {}) });
       if (result.status === 'not-modified') {
         store.pageNotModified(url, result.etag, result.lastModified, now());
       } else {

@@ -95,7 +95,7 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
     parseDiscussion: (job) => parsers().discussion(job),
     warmParsers: () => parsers().warm(),
     // Articles' pages are extracted and stored by the same workers.
-    loadPage: pageLoader(store, parsers, settings.fetch),
+    loadPage: pageLoader(store, parsers, settings.fetch, Date.now, logins),
     // Lookups and threads share one set of manners; the cache's ledger shares it with other processes.
     manners: new Manners({ ledger: store.ledger() }),
     refresh: async (urls, onFeed) => {

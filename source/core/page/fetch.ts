@@ -8,6 +8,7 @@ import { fetchBytes, FetchError, type FetchResult } from '../http.js';
 import { looksLikeHtml } from '../discover.js';
 import { sanitizeLine } from '../sanitize.js';
 import type { Settings } from '../settings.js';
+import type { BasicCredentials } from '../http.js';
 
 /** What a browser sends for a page, minus the image types: we never want the image itself. */
 export const PAGE_ACCEPT = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.1';
@@ -53,6 +54,8 @@ export interface PageFetchOptions {
   etag?: string | null;
   lastModified?: string | null;
   signal?: AbortSignal;
+  /** A login for the page's origin (its feed's: FeedLogins.credentialsForPage). */
+  credentials?: BasicCredentials;
 }
 
 /** GET a page (conditionally, given validators). Throws FetchError with a one-line reason. */
@@ -67,6 +70,7 @@ export async function fetchPage(input: string, limits: PageLimits, options: Page
     ...(options.etag ? { etag: options.etag } : {}),
     ...(options.lastModified ? { lastModified: options.lastModified } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
   });
   if (result.status === 'ok' && result.contentType === null) {
     // No Content-Type: read it as a browser would only if it starts like a page.
