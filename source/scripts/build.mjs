@@ -12,11 +12,46 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const stub = (name) => path.join(root, 'source/scripts/stubs', `${name}.js`);
 
+/** `source` with each [from, to] replaced once, or `source` itself when any `from` is missing. */
+function replaced(source, edits) {
+  let out = source;
+  for (const [from, to] of edits) {
+    if (!out.includes(from)) return source;
+    out = out.replace(from, to);
+  }
+  return out;
+}
+
 /**
- * Patches to Ink and its dependencies, for speed. Two caches Ink 6.8 throws away on every frame, kept across frames instead. Each frame Ink
- * re-tokenizes and re-measures every styled line on screen (`new OutputCaches()` per frame), and
- * rows holding ● ★ 💬 miss string-width's ASCII fast path: that was two thirds of a keypress's CPU
- * (j in a 100k list: 16 -> 6.6 ms; output byte-identical, checked with tmux capture-pane -e).
+ * Ink's output.js with its caches kept across frames, and rows composed by stubs/ink-rows.js when the
+ * frame allows (it does for every frame the reader draws). Exported for test/ui/ink-rows.test.ts.
+ */
+export function patchInkOutput(source) {
+  const rows = JSON.stringify(path.join(root, 'source/scripts/stubs/ink-rows.js'));
+  const patched = replaced(source, [
+    ['    caches = new OutputCaches();', '    caches = sharedOutputCaches();'],
+    [
+      '    get() {\n',
+      '    get() {\n        const rows = composeRows(this.width, this.height, this.operations, { tokenize, styledCharsFromTokens, styledCharsToString, stringWidth });\n        if (rows !== null) return rows;\n',
+    ],
+  ]);
+  if (patched === source) return source;
+  return `import { composeRows } from ${rows};\n${patched}
+let sharedCaches = new OutputCaches();
+function sharedOutputCaches() {
+    if (sharedCaches.styledChars.size > 20000) sharedCaches = new OutputCaches();
+    return sharedCaches;
+}
+`;
+}
+
+/**
+ * Patches to Ink and its dependencies, for speed and a flat heap. Two caches Ink 6.8 throws away on
+ * every frame are kept across frames instead: each frame Ink re-tokenized and re-measured every styled
+ * line on screen (`new OutputCaches()` per frame), and rows holding ● ★ 💬 miss string-width's ASCII
+ * fast path: that was two thirds of a keypress's CPU (j in a 100k list: 16 -> 6.6 ms; output
+ * byte-identical, checked with tmux capture-pane -e). Rows are composed without Ink's cell grid
+ * (stubs/ink-rows.js), and the two caches Ink never empties are bounded.
  * Each patch fails the build if its source no longer matches, so an upgrade cannot silently drop it.
  */
 const keepInkCaches = {
@@ -29,17 +64,22 @@ const keepInkCaches = {
         if (contents === source) throw new Error(`keep-ink-caches: ${args.path} no longer matches; review the patch`);
         return { contents, loader: 'js' };
       });
-    patch(
-      /[\\/]ink[\\/]build[\\/]output\.js$/,
-      (source) =>
-        source.replace('    caches = new OutputCaches();', `    caches = sharedOutputCaches();`) +
-        `
-let sharedCaches = new OutputCaches();
-function sharedOutputCaches() {
-    if (sharedCaches.styledChars.size > 20000) sharedCaches = new OutputCaches();
-    return sharedCaches;
-}
-`,
+    patch(/[\\/]ink[\\/]build[\\/]output\.js$/, patchInkOutput);
+    // Ink keeps every text it ever measured or truncated, for the life of the process: a reader left
+    // open for a day draws tens of thousands of distinct frames, each pane's text a few kilobytes.
+    patch(/[\\/]ink[\\/]build[\\/]measure-text\.js$/, (source) =>
+      replaced(source, [
+        ['    const cachedDimensions = cache.get(text);', '    if (cache.size > 2000) cache.clear();\n    const cachedDimensions = cache.get(text);'],
+      ]),
+    );
+    patch(/[\\/]ink[\\/]build[\\/]wrap-text\.js$/, (source) =>
+      replaced(source, [
+        ['const cache = {};', 'let cache = {};\nlet cached = 0;'],
+        [
+          '    cache[cacheKey] = wrappedText;',
+          '    if (++cached > 2000) {\n        cache = {};\n        cached = 1;\n    }\n    cache[cacheKey] = wrappedText;',
+        ],
+      ]),
     );
     // Yoga (Ink's layout engine) loads its WebAssembly from a base64 data: URL. Where a global fetch
     // exists it fetches that URL: in Node 20 the first touch of fetch loads undici, and undici then
