@@ -2,7 +2,7 @@
  * The bundle's row composer (source/scripts/stubs/ink-rows.js) against Ink 6.8's own cell grid: for
  * seeded frames of side-by-side panes in the reader's shape (styled lines, wide and zero-width
  * characters, gaps, a rule column), every row holds the same character in the same cell with the same
- * styles. Frames it cannot compose (a clip, a transformer, overlapping lines, a line past the width)
+ * styles. Frames it cannot compose (a clip, overlapping lines, a line past the width)
  * are left to the grid. And the build's patch still applies to the installed Ink.
  */
 import fs from 'node:fs';
@@ -69,7 +69,7 @@ function frame(seed: number): { width: number; height: number; writes: Write[] }
     { type: 'write', x: 0, y: 0, text: pane(left), transformers: [] },
     { type: 'write', x: left, y: 0, text: Array.from({ length: height - 1 }, () => chalk.gray('│')).join('\n'), transformers: [] },
     { type: 'write', x: left + 1, y: 0, text: pane(width - left - 1), transformers: [] },
-    { type: 'write', x: 0, y: height - 1, text: line(random, width), transformers: [] },
+    { type: 'write', x: 0, y: height - 1, text: line(random, width), transformers: [(s: string) => chalk.dim(s)] },
   ];
   // Ink writes in tree order, not left to right.
   if (random() < 0.5) writes.reverse();
@@ -93,10 +93,11 @@ describe('composeRows, against Ink’s grid', () => {
     expect(composeRows(30, 3, writes, INK)?.output).toBe(inkGrid(30, 3, writes));
   });
 
-  it('leaves to the grid a clip, a transformer, overlapping lines, a line past the width, a fractional place', () => {
+  it('applies a Text’s transforms as the grid does, and leaves to it a clip, overlapping lines, a line past the width, a fractional place', () => {
     const write = (x: number, text: string, transformers: Write['transformers'] = []): Write => ({ type: 'write', x, y: 0, text, transformers });
     expect(composeRows(20, 2, [{ type: 'clip', clip: { x1: 0, x2: 5 } }, write(0, 'abc')], INK)).toBeNull();
-    expect(composeRows(20, 2, [write(0, 'abc', [(s) => s.toUpperCase()])], INK)).toBeNull();
+    const upper = [write(0, 'abc\ndef', [(s, i) => `${i}${s.toUpperCase()}`])];
+    expect(composeRows(20, 2, upper, INK)?.output).toBe(inkGrid(20, 2, upper));
     expect(composeRows(20, 2, [write(0, 'abcdef'), write(3, 'xyz')], INK)).toBeNull();
     expect(composeRows(5, 2, [write(0, 'abcdef')], INK)).toBeNull();
     expect(composeRows(20, 2, [write(1.5, 'abc')], INK)).toBeNull();

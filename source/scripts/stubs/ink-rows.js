@@ -5,11 +5,11 @@
  * into it character by character, then every row turned back into a string by diffing the styles of
  * each cell with its neighbour's. That was 8 ms of every frame at 160×40 on this machine, whatever
  * changed. The reader's frames are simpler than what the grid is for: side-by-side panes whose lines
- * never overlap, no clipping, no transformers. Such a row is the concatenation of its lines, each in
+ * never overlap, and no clipping. Such a row is the concatenation of its lines, each in
  * the canonical form Ink's own row-building gives it (styles closed at its end), with unstyled spaces
  * in the gaps: the same characters in the same cells with the same styles.
  *
- * Any frame outside that shape (a clip, a transformer, overlapping or fractional positions, a line
+ * Any frame outside that shape (a clip, overlapping or fractional positions, a line
  * past the frame's width) returns null and Ink's grid composes it as before.
  *
  * `ink` is what Ink's output.js itself imports (ansi-tokenize's three functions and string-width),
@@ -42,13 +42,16 @@ export function composeRows(width, height, operations, ink) {
   const rows = Array.from({ length: height }, () => []);
   for (const operation of operations) {
     if (operation.type !== 'write') return null;
-    if (operation.transformers.length > 0) return null;
-    const { x, y, text } = operation;
+    const { x, y, text, transformers } = operation;
     if (!text) continue;
     if (!Number.isInteger(x) || !Number.isInteger(y) || x < 0 || y < 0) return null;
     const split = text.split('\n');
     for (let i = 0; i < split.length && y + i < height; i++) {
-      const info = lineInfo(split[i], ink);
+      // As the grid does: each line through the Text's transforms (Ink gives every Text one, an identity
+      // unless it has colour or style props), innermost first.
+      let line = split[i];
+      for (const transform of transformers) line = transform(line, i);
+      const info = lineInfo(line, ink);
       if (info.cells === 0) continue;
       if (x + info.cells > width) return null;
       rows[y + i].push({ x, info });
