@@ -21,17 +21,64 @@ const INK = { tokenize, styledCharsFromTokens, styledCharsToString, stringWidth 
 const chalk = new Chalk({ level: 3 });
 type Write = { type: 'write'; x: number; y: number; text: string; transformers: ((s: string) => string)[] };
 
-/** A row as the terminal shows it: each cell's character and its set of styles, however encoded. */
+/**
+ * A row as a terminal shows it: each grapheme with the SGR state an xterm would draw it in (22 ends
+ * bold and dim alike, 0 or an empty code ends everything), whatever bytes encoded that state.
+ */
 function cells(frame: string): string[][] {
-  return frame.split('\n').map((row) =>
-    styledCharsFromTokens(tokenize(row)).map(
-      (c: { value: string; styles: { code: string }[] }) =>
-        `${c.value}|${c.styles
-          .map((s) => s.code)
-          .sort()
-          .join(',')}`,
-    ),
-  );
+  const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  return frame.split('\n').map((row) => {
+    const state = new Map<string, string>();
+    const out: string[] = [];
+    for (const part of row.split(/(\x1b\[[0-9;]*m)/)) {
+      const sgr = /^\x1b\[([0-9;]*)m$/.exec(part);
+      if (sgr) {
+        applySgr(state, sgr[1] ?? '');
+        continue;
+      }
+      const look = [...state].sort().join(',');
+      for (const { segment } of graphemes.segment(part)) out.push(`${segment}|${look}`);
+    }
+    return out;
+  });
+}
+
+const ATTRIBUTES: Record<number, [string, string | null]> = {
+  1: ['bold', 'on'],
+  2: ['dim', 'on'],
+  3: ['italic', 'on'],
+  4: ['underline', 'on'],
+  7: ['inverse', 'on'],
+  9: ['strike', 'on'],
+  23: ['italic', null],
+  24: ['underline', null],
+  27: ['inverse', null],
+  29: ['strike', null],
+  39: ['fg', null],
+  49: ['bg', null],
+};
+
+function applySgr(state: Map<string, string>, params: string): void {
+  const codes = params === '' ? [0] : params.split(';').map(Number);
+  for (let i = 0; i < codes.length; i++) {
+    const code = codes[i] ?? 0;
+    if (code === 0) state.clear();
+    else if (code === 22) {
+      state.delete('bold');
+      state.delete('dim');
+    } else if (code === 38 || code === 48) {
+      const key = code === 38 ? 'fg' : 'bg';
+      const n = codes[i + 1] === 5 ? 2 : 4;
+      state.set(key, codes.slice(i + 1, i + 1 + n).join(':'));
+      i += n;
+    } else if ((code >= 30 && code <= 37) || (code >= 90 && code <= 97)) state.set('fg', String(code));
+    else if ((code >= 40 && code <= 47) || (code >= 100 && code <= 107)) state.set('bg', String(code));
+    else {
+      const [name, value] = ATTRIBUTES[code] ?? [`sgr${code}`, 'on'];
+      if (value === null) state.delete(name);
+      else state.set(name, value);
+    }
+  }
 }
 
 function inkGrid(width: number, height: number, writes: Write[]): string {
@@ -40,7 +87,30 @@ function inkGrid(width: number, height: number, writes: Write[]): string {
   return output.get().output;
 }
 
-const WORDS = ['feed', 'article', '中文标题', 'Ünïcödé', 'e\u0301t\u00e9', '👩‍💻', '🇫🇷', 'שלום', '★', '●', '💬', 'a-very-long-word', '12:34'];
+const WORDS = [
+  'feed',
+  'article',
+  '中文标题',
+  'Ünïcödé',
+  'e\u0301t\u00e9',
+  '👩‍💻',
+  '🇫🇷',
+  'שלום',
+  '★',
+  '●',
+  '💬',
+  'a-very-long-word',
+  '12:34',
+  '“quoted”',
+  '…',
+  '┃',
+  '한국어',
+  'ᄀᄀ',
+  'ｶﾞ',
+  'क्षि',
+  'soft\u00adhyphen',
+  '\x1b[2mdim',
+];
 const STYLES = [chalk.bold, chalk.dim, chalk.inverse, chalk.underline, chalk.cyan, chalk.yellow.bold, chalk.bgBlue.white, (s: string) => s];
 
 /** A line of styled words no wider than `width` cells as Ink counts them. */
@@ -85,12 +155,17 @@ describe('composeRows, against Ink’s grid', () => {
     expect(cells(fast?.output ?? '')).toEqual(cells(inkGrid(width, height, writes)));
   });
 
-  it('gives Ink’s bytes for panes of plain and styled lines apart from each other', () => {
-    const writes: Write[] = [
-      { type: 'write', x: 0, y: 0, text: `${chalk.inverse('one ')}\ntwo`, transformers: [] },
-      { type: 'write', x: 10, y: 1, text: chalk.bold('中文') + ' x  ', transformers: [] },
+  it('gives Ink’s bytes for unstyled lines, and closes a styled line’s colours at its end', () => {
+    const plain: Write[] = [
+      { type: 'write', x: 0, y: 0, text: 'one  \ntwo', transformers: [] },
+      { type: 'write', x: 10, y: 1, text: '中文 x  ', transformers: [] },
     ];
-    expect(composeRows(30, 3, writes, INK)?.output).toBe(inkGrid(30, 3, writes));
+    expect(composeRows(30, 3, plain, INK)?.output).toBe(inkGrid(30, 3, plain));
+    const open: Write[] = [
+      { type: 'write', x: 0, y: 0, text: '\x1b[1mbold, never closed', transformers: [] },
+      { type: 'write', x: 20, y: 0, text: 'plain', transformers: [] },
+    ];
+    expect(cells(composeRows(30, 1, open, INK)?.output ?? '')).toEqual(cells(inkGrid(30, 1, open)));
   });
 
   it('applies a Text’s transforms as the grid does, and leaves to it a clip, overlapping lines, a line past the width, a fractional place', () => {

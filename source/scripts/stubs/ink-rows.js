@@ -5,9 +5,10 @@
  * into it character by character, then every row turned back into a string by diffing the styles of
  * each cell with its neighbour's. That was 8 ms of every frame at 160×40 on this machine, whatever
  * changed. The reader's frames are simpler than what the grid is for: side-by-side panes whose lines
- * never overlap, and no clipping. Such a row is the concatenation of its lines, each in
- * the canonical form Ink's own row-building gives it (styles closed at its end), with unstyled spaces
- * in the gaps: the same characters in the same cells with the same styles.
+ * never overlap, and no clipping. Such a row is the concatenation of its lines, each with its styles
+ * closed at its end, and unstyled spaces in the gaps: the same characters in the same cells with the
+ * same styles. Ink's tokenizer (an object per character) is needed only to count the cells of a line
+ * whose graphemes are not one code unit each; the others are counted here, several times faster.
  *
  * Any frame outside that shape (a clip, overlapping or fractional positions, a line
  * past the frame's width) returns null and Ink's grid composes it as before.
@@ -16,19 +17,110 @@
  * passed in by the patch so that lines are read exactly as Ink reads them.
  */
 
-/** Per distinct line: how many cells Ink gives it, and its canonical string. Cleared when large. */
+/** Per distinct line: how many cells Ink gives it, and the string that draws it. Cleared when large. */
 let lines = new Map();
 const MAX_LINES = 20000;
+
+const SGR = /\x1b\[[0-9;]*m/g;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+/**
+ * A character that may join its neighbours in one grapheme (marks, joiners, Hangul jamo, prepended
+ * signs, astral characters such as emoji and flags) or is no character at all (controls, format
+ * characters, an escape that is not a colour). A line holding none is one grapheme per code unit.
+ */
+const COMPLEX =
+  /[\p{Grapheme_Extend}\p{M}\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\u0e33\u0eb3\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u0d4e\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff]|[\u{10000}-\u{10ffff}]/u;
+const charWidths = new Map();
+
+/**
+ * Ink's cell count for a line of simple characters and colour codes, as its grid counts (at least one
+ * cell a grapheme, a wide one its width), or -1 when the line needs Ink's tokenizer to tell.
+ */
+function simpleCells(visible, ink) {
+  if (PRINTABLE_ASCII.test(visible)) return visible.length;
+  if (COMPLEX.test(visible)) return -1;
+  let cells = 0;
+  for (const char of visible) {
+    let width = charWidths.get(char);
+    if (width === undefined) {
+      width = Math.max(1, ink.stringWidth(char));
+      charWidths.set(char, width);
+    }
+    cells += width;
+  }
+  return cells;
+}
+
+/** What each SGR code chalk writes opens or closes: [group, true to open]. */
+const GROUP_OF = new Map([
+  [1, ['intensity', true]],
+  [2, ['intensity', true]],
+  [22, ['intensity', false]],
+  [3, ['italic', true]],
+  [23, ['italic', false]],
+  [4, ['underline', true]],
+  [24, ['underline', false]],
+  [7, ['inverse', true]],
+  [27, ['inverse', false]],
+  [8, ['hidden', true]],
+  [28, ['hidden', false]],
+  [9, ['strike', true]],
+  [29, ['strike', false]],
+  [53, ['overline', true]],
+  [55, ['overline', false]],
+  [39, ['fg', false]],
+  [49, ['bg', false]],
+]);
+
+/**
+ * Whether a line's colour codes are as chalk writes them: each style opened once and closed before
+ * another of its kind opens, all closed by the end. Ink's tokenizer and a terminal read such a line
+ * alike; anything else (nested or unclosed styles) is left to the tokenizer, as Ink would read it.
+ */
+function balancedStyles(line) {
+  const open = new Set();
+  for (const [, params] of line.matchAll(/\x1b\[([0-9;]*)m/g)) {
+    const codes = params.split(';').map(Number);
+    for (let i = 0; i < codes.length; i++) {
+      const code = codes[i];
+      let group;
+      let opens;
+      if ((code >= 30 && code <= 37) || (code >= 90 && code <= 97) || code === 38) [group, opens] = ['fg', true];
+      else if ((code >= 40 && code <= 47) || (code >= 100 && code <= 107) || code === 48) [group, opens] = ['bg', true];
+      else {
+        const known = GROUP_OF.get(code);
+        if (known === undefined) return false;
+        [group, opens] = known;
+      }
+      if (code === 38 || code === 48) {
+        const skip = codes[i + 1] === 5 ? 2 : codes[i + 1] === 2 ? 4 : -1;
+        if (skip < 0 || i + skip >= codes.length) return false;
+        i += skip;
+      }
+      if (opens === open.has(group)) return false;
+      if (opens) open.add(group);
+      else open.delete(group);
+    }
+  }
+  return open.size === 0;
+}
 
 function lineInfo(line, ink) {
   let info = lines.get(line);
   if (info === undefined) {
     if (lines.size >= MAX_LINES) lines = new Map();
-    const chars = ink.styledCharsFromTokens(ink.tokenize(line));
-    let cells = 0;
-    // As Ink's grid counts: at least one cell a character, a wide one its width.
-    for (const char of chars) cells += Math.max(1, ink.stringWidth(char.value));
-    info = { cells, text: ink.styledCharsToString(chars) };
+    const styled = line.includes('\x1b');
+    const cells = styled && !balancedStyles(line) ? -1 : simpleCells(styled ? line.replace(SGR, '') : line, ink);
+    if (cells >= 0) {
+      // The line as its builder wrote it: its styles are closed at its end.
+      info = { cells, text: line };
+    } else {
+      // Ink's own reading, re-encoded as its grid would (styles closed at the end).
+      const chars = ink.styledCharsFromTokens(ink.tokenize(line));
+      let n = 0;
+      for (const char of chars) n += Math.max(1, ink.stringWidth(char.value));
+      info = { cells: n, text: ink.styledCharsToString(chars) };
+    }
     lines.set(line, info);
   }
   return info;
