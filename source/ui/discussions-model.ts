@@ -114,15 +114,19 @@ export class DiscussionsModel {
     if (this.pageHtml(article.link) !== undefined) return;
     if (ownDiscussions(article, this.deps.store, { sources: this.deps.settings.sources }).length > 0) return;
     this.pagesAsked.add(article.id);
-    load(article.link).then(
-      () => {
-        if (ownDiscussions(this.withPage(article), this.deps.store, { sources: this.deps.settings.sources }).length === 0) return;
-        this.listings.delete(article.id);
-        this.onChange(article.id);
-      },
-      // A page that cannot be read names no thread; the full-text line says why if the reader asks.
-      () => {},
-    );
+    // Asked in a task of its own, after the frame of the key that opened the pane: a request's first
+    // steps are synchronous (the first https one of a process builds its TLS context, ~20 ms).
+    setTimeout(() => {
+      load(article.link).then(
+        () => {
+          if (ownDiscussions(this.withPage(article), this.deps.store, { sources: this.deps.settings.sources }).length === 0) return;
+          this.listings.delete(article.id);
+          this.onChange(article.id);
+        },
+        // A page that cannot be read names no thread; the full-text line says why if the reader asks.
+        () => {},
+      );
+    }, 0);
   }
 
   private build(article: OpenedArticle, services: ServiceOutcome[], asking: LookupServiceName[]): Listing {

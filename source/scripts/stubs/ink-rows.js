@@ -7,8 +7,9 @@
  * changed. The reader's frames are simpler than what the grid is for: side-by-side panes whose lines
  * never overlap, and no clipping. Such a row is the concatenation of its lines, each with its styles
  * closed at its end, and unstyled spaces in the gaps: the same characters in the same cells with the
- * same styles. Ink's tokenizer (an object per character) is needed only to count the cells of a line
- * whose graphemes are not one code unit each; the others are counted here, several times faster.
+ * same styles. A line's cells are counted here from its text runs (the graphemes Intl.Segmenter
+ * finds, as Ink's tokenizer does, without its object per character); Ink's tokenizer reads only the
+ * lines whose styles are not as chalk writes them.
  *
  * Any frame outside that shape (a clip, overlapping or fractional positions, a line
  * past the frame's width) returns null and Ink's grid composes it as before.
@@ -26,27 +27,40 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 /**
  * A character that may join its neighbours in one grapheme (marks, joiners, Hangul jamo, prepended
  * signs, astral characters such as emoji and flags) or is no character at all (controls, format
- * characters, an escape that is not a colour). A line holding none is one grapheme per code unit.
+ * characters). A run holding none is one grapheme per code unit; others are split by Intl.Segmenter,
+ * as Ink's tokenizer splits them.
  */
 const COMPLEX =
   /[\p{Grapheme_Extend}\p{M}\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\u0e33\u0eb3\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u0d4e\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff]|[\u{10000}-\u{10ffff}]/u;
-const charWidths = new Map();
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+const widths = new Map();
+
+/** Ink's grid's width for one grapheme: at least one cell. */
+function graphemeWidth(grapheme, ink) {
+  let width = widths.get(grapheme);
+  if (width === undefined) {
+    if (widths.size >= MAX_LINES) widths.clear();
+    width = Math.max(1, ink.stringWidth(grapheme));
+    widths.set(grapheme, width);
+  }
+  return width;
+}
 
 /**
- * Ink's cell count for a line of simple characters and colour codes, as its grid counts (at least one
- * cell a grapheme, a wide one its width), or -1 when the line needs Ink's tokenizer to tell.
+ * Ink's cell count for a run of text between two colour codes, as its grid counts (each grapheme at
+ * least one cell, a wide one its width), or -1 when Ink's tokenizer must tell: an escape that is not a
+ * colour, or a run that starts with a character that would join the code before it.
  */
-function simpleCells(visible, ink) {
-  if (PRINTABLE_ASCII.test(visible)) return visible.length;
-  if (COMPLEX.test(visible)) return -1;
+function runCells(run, ink) {
+  if (PRINTABLE_ASCII.test(run)) return run.length;
+  if (run.includes('\x1b') || run.includes('\x9b')) return -1;
+  if (COMPLEX.test(String.fromCodePoint(run.codePointAt(0)))) return -1;
   let cells = 0;
-  for (const char of visible) {
-    let width = charWidths.get(char);
-    if (width === undefined) {
-      width = Math.max(1, ink.stringWidth(char));
-      charWidths.set(char, width);
-    }
-    cells += width;
+  if (!COMPLEX.test(run)) {
+    // One grapheme per code unit.
+    for (let i = 0; i < run.length; i++) cells += graphemeWidth(run[i], ink);
+  } else {
+    for (const { segment } of graphemes.segment(run)) cells += graphemeWidth(segment, ink);
   }
   return cells;
 }
@@ -110,7 +124,13 @@ function lineInfo(line, ink) {
   if (info === undefined) {
     if (lines.size >= MAX_LINES) lines = new Map();
     const styled = line.includes('\x1b');
-    const cells = styled && !balancedStyles(line) ? -1 : simpleCells(styled ? line.replace(SGR, '') : line, ink);
+    let cells = styled && !balancedStyles(line) ? -1 : 0;
+    for (const run of styled ? line.split(SGR) : [line]) {
+      if (cells < 0) break;
+      if (run === '') continue;
+      const n = runCells(run, ink);
+      cells = n < 0 ? -1 : cells + n;
+    }
     if (cells >= 0) {
       // The line as its builder wrote it: its styles are closed at its end.
       info = { cells, text: line };
