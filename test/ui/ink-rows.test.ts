@@ -19,7 +19,7 @@ import { prng } from '../../source/bench/prng.mjs';
 
 const INK = { tokenize, styledCharsFromTokens, styledCharsToString, stringWidth };
 const chalk = new Chalk({ level: 3 });
-type Write = { type: 'write'; x: number; y: number; text: string; transformers: ((s: string) => string)[] };
+type Write = { type: 'write'; x: number; y: number; text: string; transformers: ((s: string, index: number) => string)[] };
 
 /**
  * A row as a terminal shows it: each grapheme with the SGR state an xterm would draw it in (22 ends
