@@ -29,11 +29,13 @@ import {
   eldMerge,
   finish,
   loadAverage,
+  mainProfile,
   mainThreadSched,
   markEldPhaseWait,
   memoryOf,
   nodePidUnder,
   readEld,
+  readStalls,
   resolveFarm,
   round,
   runAsScript,
@@ -41,24 +43,26 @@ import {
   snapshotBuild,
   startFarm,
   startReader,
+  stallRows,
   verdict,
 } from './lib.mjs';
 
 export const description =
   'reader in tmux: 1,000 feeds reloaded in the background 12 times (an hour of 5-minute reloads, time compressed): event-loop delay, RSS';
 export const usage = `--reloads-minutes M (0.25: the compressed interval)  --reloads-cycles N (12)  --reloads-feeds N (1000)
---reloads-churn-sec S (15)  --keep (keep the temp folder)`;
+--reloads-churn-sec S (15)  --reloads-profile (under --cpu-prof: where the main thread was in the 8 longest stalls)  --keep (keep the temp folder)`;
 
 const TARGET_ELD_MS = 50;
 
 function options(argv) {
-  const o = { minutes: 0.25, cycles: 12, feeds: 1000, churnSec: 15, keep: false };
+  const o = { minutes: 0.25, cycles: 12, feeds: 1000, churnSec: 15, keep: false, profile: false };
   eachOption(argv, (key, { value, int }) => {
     if (key === '--reloads-minutes') o.minutes = Number(value());
     else if (key === '--reloads-cycles') o.cycles = int();
     else if (key === '--reloads-feeds') o.feeds = int();
     else if (key === '--reloads-churn-sec') o.churnSec = int();
     else if (key === '--keep') o.keep = true;
+    else if (key === '--reloads-profile') o.profile = true;
   });
   if (!(o.minutes > 0)) throw new Error('--reloads-minutes needs a positive number');
   return o;
@@ -118,7 +122,7 @@ export async function run({ log = (t) => process.stderr.write(`[reloads] ${t}\n`
       return lastCount;
     };
     const base = await requests();
-    const reader = startReader(ctx, { home, eld: true, gc: true, label: 'reloads' });
+    const reader = startReader(ctx, { home, eld: true, gc: true, label: 'reloads', profile: o.profile, stalls: o.profile });
     // The start-up refresh: its requests in, the header no longer "refreshing".
     const idle = async (wanted, timeoutMs) => {
       const deadline = Date.now() + timeoutMs;
@@ -212,6 +216,17 @@ export async function run({ log = (t) => process.stderr.write(`[reloads] ${t}\n`
         'eld p99': round(startup.p99),
         'first RSS MB': round(rss[0], 0),
       });
+    const first = phase('cycle 1');
+    const file = o.profile ? mainProfile(reader.files.prof) : null;
+    if (file && eld.anchor && first && reader.files.stalls) {
+      // The longest stalls of the reload cycles (the start-up refresh left out), and where the main thread was.
+      const longest = readStalls(reader.files.stalls)
+        .filter((k) => k.from >= first.from)
+        .sort((a, b) => b.ms - a.ms)
+        .slice(0, 8)
+        .sort((a, b) => a.from - b.from);
+      rows.push(...stallRows('profile: the 8 longest stalls of the reload cycles, under --cpu-prof ("at" = ms after cycle 1 began)', file, longest, { anchor: eld.anchor, t0: first.from, top: 5 }));
+    }
     const stats = await farm.stats().catch(() => null);
     if (stats) notes('farm requests (all, incl. the headless fill)', `${stats.requests}, ${stats.notModified} answered 304`);
     notes('load average at end', loadAverage());
