@@ -79,10 +79,13 @@ describe('parseAndSave', () => {
       expect(fromWorkers.filter((r) => r.read === 1)).toHaveLength(3);
       expect(fromWorkers.map((r) => ({ ...r, read: 0 }))).toEqual(everything(inlineStore));
       expect(fromWorkers).toHaveLength(feeds.reduce((n, f) => n + f.items, 0));
-      // The refresh indexes what the workers stored once it is done: a word of the bodies finds the same
-      // articles both ways.
-      store.indexForSearch();
-      inlineStore.indexForSearch();
+      // The reader's refresh has a worker index what the workers stored once it is done: a word of the
+      // bodies finds the same articles both ways.
+      expect(store.searchBehind()).toBe(true);
+      expect(await pool.indexForSearch()).toBe(fromWorkers.length);
+      expect(store.searchBehind()).toBe(false);
+      expect(await pool.indexForSearch()).toBe(0);
+      expect(await inline.indexForSearch()).toBe(fromWorkers.length);
       const found = (s: Store, query: string) =>
         s
           .articles({ search: query }, { limit: 1000 })

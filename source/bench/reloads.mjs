@@ -225,7 +225,13 @@ export async function run({ log = (t) => process.stderr.write(`[reloads] ${t}\n`
         .sort((a, b) => b.ms - a.ms)
         .slice(0, 8)
         .sort((a, b) => a.from - b.from);
-      rows.push(...stallRows('profile: the 8 longest stalls of the reload cycles, under --cpu-prof ("at" = ms after cycle 1 began)', file, longest, { anchor: eld.anchor, t0: first.from, top: 5 }));
+      rows.push(
+        ...stallRows('profile: the 8 longest stalls of the reload cycles, under --cpu-prof ("at" = ms after cycle 1 began)', file, longest, {
+          anchor: eld.anchor,
+          t0: first.from,
+          top: 5,
+        }),
+      );
     }
     const stats = await farm.stats().catch(() => null);
     if (stats) notes('farm requests (all, incl. the headless fill)', `${stats.requests}, ${stats.notModified} answered 304`);

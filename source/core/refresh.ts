@@ -75,11 +75,11 @@ export interface RefreshOptions {
   /** The settings' filters, applied to each feed's new articles as they are stored (filters.ts). */
   filters?: FilterSpec[];
   /**
-   * After the refresh, index its new articles for search, this many per transaction. Absent (the
+   * After the refresh, index its new articles for search (`pool.indexForSearch`). Absent (the
    * headless refresh), they wait for the first search that needs them (`articles --search`) or the
    * reader: indexing 30,000 articles' 99 MB of text takes about 8 s of one core.
    */
-  searchIndexBatch?: number;
+  indexForSearch?: boolean;
   /** After the refresh, remove the refreshed feeds' old read articles (retention.ts). */
   retention?: Omit<RetentionOptions, 'now'>;
 }
@@ -229,9 +229,9 @@ export async function refreshFeeds(options: RefreshOptions): Promise<RefreshSumm
   });
   flushNotModified();
   if (bulk) store.endBulkLoad();
-  // The reader indexes the new articles for search now, in small batches (store/search.ts), each its
-  // own short transaction with a turn of the event loop between them, so it keeps drawing.
-  if (options.searchIndexBatch) await store.catchUpSearch(options.searchIndexBatch);
+  // The reader indexes the new articles for search now, in the parse workers (store/search.ts: each
+  // article's HTML is read for its text), so it keeps drawing; a headless refresh leaves it to a search.
+  if (options.indexForSearch) await pool.indexForSearch();
   if (options.retention) {
     try {
       summary.removed = (await runRetention(store, queue, { ...options.retention, now: now() })).removed;

@@ -318,11 +318,19 @@ export class Store {
    * Index for search the articles stored since the last catch-up (store/search.ts indexNewArticles),
    * in batches with a turn of the event loop between them; a refresh, a sync or an add calls it when done.
    */
-  /** As catchUpSearch, at once: for a caller about to search (`articles --search`) and for tests. */
-  indexForSearch(): number {
+  /** Whether some cached article is not yet in the search index (one indexed lookup). */
+  searchBehind(): boolean {
+    return this.db.prepare('SELECT 1 FROM articles WHERE id > (SELECT indexed_upto FROM search_progress) LIMIT 1').get() !== undefined;
+  }
+
+  /**
+   * As catchUpSearch, at once: for a caller about to search (`articles --search`), for tests, and for a
+   * parse worker (each batch its own transaction, taken in turn with the other workers' writes).
+   */
+  indexForSearch(batch = 5000): number {
     let total = 0;
     for (;;) {
-      const n = indexNewArticles(this.db, 5000);
+      const n = this.writeLock(() => indexNewArticles(this.db, batch));
       if (n === 0) return total;
       total += n;
     }

@@ -25,12 +25,6 @@ import { buildTheme, colorEnabled } from './theme.js';
 import { ReaderController, type ControllerDeps } from './controller.js';
 import { App } from './App.js';
 import { openTrace } from './trace.js';
-
-/**
- * Articles the reader indexes for search at a time, between frames: 100 took 40-60 ms on this
- * machine (each article's HTML read for its text), a stall the background reloads showed.
- */
-const SEARCH_INDEX_BATCH = 20;
 import { MOUSE_OFF, MOUSE_ON } from './state/mouse.js';
 
 const ENTER_ALT = '\x1b[?1049h\x1b[H\x1b[2J';
@@ -118,7 +112,8 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
         pool: parsers(),
         logins,
         filters: settings.filters,
-        searchIndexBatch: SEARCH_INDEX_BATCH,
+        // In the parse workers: a batch of 100 on this thread stalled a frame by 40-60 ms.
+        indexForSearch: true,
         retention: { keep: settings.keep, feeds: settings.feeds, vacuum: 'steps' },
         onProgress: (p) =>
           onFeed(p.done, p.total, p.outcome.status === 'updated' && (p.outcome.added > 0 || p.outcome.updated > 0), {
@@ -206,8 +201,11 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
         void controller.startRefresh(backend ? [settings.sync?.url ?? ''] : settings.feeds.map((f) => f.url), 'all feeds');
       } else {
         // Articles a headless refresh stored wait for the search index: the start-up refresh builds it
-        // when done; without one, it is built here, a batch at a time (never beside the workers' writes).
-        void store.catchUpSearch(SEARCH_INDEX_BATCH).catch(() => {});
+        // when done; without one, a parse worker builds it now.
+        if (store.searchBehind())
+          void parsers()
+            .indexForSearch()
+            .catch(() => {});
       }
       controller.startReloads();
     }, 0);

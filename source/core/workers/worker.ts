@@ -2,7 +2,8 @@
  * Worker thread entry: runs parse jobs posted by pool.ts. A job with a `save` target is stored
  * here too, through this worker's own connection to the cache (workerData.cacheFile; see save-job.ts).
  * Discussion jobs parse and thread a JSON discussion (comments/discussion-job.ts); page jobs extract a
- * web page's article (page/job.ts) and store it too.
+ * web page's article (page/job.ts) and store it too. A search job indexes the articles the cache
+ * holds and the search index does not yet (store/search.ts), off the reader's thread.
  */
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import type { ParseJob } from './parse-job.js';
@@ -42,7 +43,15 @@ async function openStore(): Promise<Store> {
 let savedSinceCheckpoint = 0;
 const CHECKPOINT_EVERY_BYTES = 8 * 1024 * 1024;
 
-type Message = { id: number; job: ParseJob; save?: SaveTarget } | { id: number; discussion: DiscussionJob } | { id: number; page: PageJob } | { close: true };
+type Message =
+  | { id: number; job: ParseJob; save?: SaveTarget }
+  | { id: number; discussion: DiscussionJob }
+  | { id: number; page: PageJob }
+  | { id: number; searchIndex: true }
+  | { close: true };
+
+/** Articles indexed per transaction in a worker: short turns of the write lock beside a refresh's saves. */
+const SEARCH_BATCH = 200;
 
 parentPort!.on('message', async (message: Message) => {
   if ('close' in message) {
@@ -52,6 +61,10 @@ parentPort!.on('message', async (message: Message) => {
     return;
   }
   try {
+    if ('searchIndex' in message) {
+      parentPort!.postMessage({ id: message.id, indexed: (await openStore()).indexForSearch(SEARCH_BATCH) });
+      return;
+    }
     if ('discussion' in message) {
       const { runDiscussionJob } = await discussionJobs();
       const parsed = runDiscussionJob(message.discussion);
