@@ -323,17 +323,19 @@ export class Store {
     return this.db.prepare('SELECT 1 FROM articles WHERE id > (SELECT indexed_upto FROM search_progress) LIMIT 1').get() !== undefined;
   }
 
-  /**
-   * As catchUpSearch, at once: for a caller about to search (`articles --search`), for tests, and for a
-   * parse worker (each batch its own transaction, taken in turn with the other workers' writes).
-   */
+  /** As catchUpSearch, at once: for a caller about to search (`articles --search`) and for tests. */
   indexForSearch(batch = 5000): number {
     let total = 0;
     for (;;) {
-      const n = this.writeLock(() => indexNewArticles(this.db, batch));
+      const n = this.indexSearchBatch(batch);
       if (n === 0) return total;
       total += n;
     }
+  }
+
+  /** Index up to `batch` articles not yet in the search index, in one transaction; returns how many. */
+  indexSearchBatch(batch: number): number {
+    return this.writeLock(() => indexNewArticles(this.db, batch));
   }
 
   async catchUpSearch(batch: number): Promise<number> {
