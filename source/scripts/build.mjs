@@ -72,6 +72,27 @@ const keepInkCaches = {
         ['    const cachedDimensions = cache.get(text);', '    if (cache.size > 2000) cache.clear();\n    const cachedDimensions = cache.get(text);'],
       ]),
     );
+    // Ink strips cursor movement from every text node at every frame, tokenizing each pane's text
+    // again (8 ms of the c key's frame at 160 columns); a pane that did not change is the same string.
+    patch(/[\\/]ink[\\/]build[\\/]sanitize-ansi\.js$/, (source) =>
+      replaced(source, [
+        ['const sanitizeAnsi = (text) => {', 'const sanitizeAnsiUncached = (text) => {'],
+        [
+          'export default sanitizeAnsi;',
+          `const sanitized = new Map();
+const sanitizeAnsi = (text) => {
+    let clean = sanitized.get(text);
+    if (clean === undefined) {
+        if (sanitized.size > 200) sanitized.clear();
+        clean = sanitizeAnsiUncached(text);
+        sanitized.set(text, clean);
+    }
+    return clean;
+};
+export default sanitizeAnsi;`,
+        ],
+      ]),
+    );
     patch(/[\\/]ink[\\/]build[\\/]wrap-text\.js$/, (source) =>
       replaced(source, [
         ['const cache = {};', 'let cache = {};\nlet cached = 0;'],
