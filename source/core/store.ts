@@ -45,7 +45,7 @@ export type { FilterInput } from './store/filtering.js';
 import type { Article } from './types.js';
 export { CacheOpenError } from './store/connection.js';
 export { SEARCH_CAP } from './store/search-list.js';
-import { indexNewArticles } from './store/search.js';
+import { indexNewArticles, searchBehind } from './store/search.js';
 
 export class Store {
   readonly db: Database.Database;
@@ -320,7 +320,7 @@ export class Store {
    */
   /** Whether some cached article is not yet in the search index (one indexed lookup). */
   searchBehind(): boolean {
-    return this.db.prepare('SELECT 1 FROM articles WHERE id > (SELECT indexed_upto FROM search_progress) LIMIT 1').get() !== undefined;
+    return searchBehind(this.db);
   }
 
   /** As catchUpSearch, at once: for a caller about to search (`articles --search`) and for tests. */
