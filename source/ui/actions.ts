@@ -111,21 +111,14 @@ function showScope(c: ReaderContext, scope: ScopeChoice) {
   c.reloadList();
 }
 
-/**
- * Beside an open article, the article pane shows the row under the list's cursor, not marked read. The
- * cursor's own frame comes first and the preview after it: an article's first layout takes 20-40 ms,
- * and `j` held down previews only where the cursor stops.
- */
+/** Beside an open article, the article pane shows the row under the list's cursor, not marked read. */
 export function followCursor(c: ReaderContext) {
-  if (c.state.openId === null || !layout(c.state).articleWidth) return;
-  c.afterFrame('preview', () => {
-    const s = c.state;
-    if (s.openId === null || !layout(s).articleWidth) return;
-    const row = c.rowAtCursor();
-    if (!row || row.id === s.openId) return;
-    c.dispatch({ type: 'preview', id: row.id });
-    c.comments.articleChanged(undefined);
-  });
+  const s = c.state;
+  if (s.openId === null || !layout(s).articleWidth) return;
+  const row = c.rowAtCursor();
+  if (!row || row.id === s.openId) return;
+  c.dispatch({ type: 'preview', id: row.id });
+  c.comments.articleChanged(undefined);
 }
 
 function closeArticle(c: ReaderContext) {

@@ -41,8 +41,6 @@ export class ReaderController implements ReaderContext {
   readonly marks: MarkHistory;
   private background: BackgroundRefresh;
   private reloads: ReloadLoop;
-  /** Work put off until after the current key's frame, by name; the latest of a name runs once. */
-  private deferred = new Map<string, () => void>();
 
   constructor(
     readonly deps: ControllerDeps,
@@ -227,21 +225,6 @@ export class ReaderController implements ReaderContext {
   private countsChanged() {
     this.data.invalidateCounts();
     this.changed();
-  }
-
-  /**
-   * Run `work` in a task after this one, so the frame of the key that asked is drawn first; asked again
-   * under the same name before it ran, only the latest runs (keys typed fast do the work once).
-   */
-  afterFrame(name: string, work: () => void) {
-    const queued = this.deferred.has(name);
-    this.deferred.set(name, work);
-    if (queued) return;
-    setTimeout(() => {
-      const latest = this.deferred.get(name);
-      this.deferred.delete(name);
-      if (latest) this.batch(latest);
-    }, 0);
   }
 
   /** The store changed under us (a mark, a refresh): redraw from fresh rows without moving. */

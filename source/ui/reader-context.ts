@@ -83,8 +83,6 @@ export interface ReaderContext {
   articleTextWidth(): number;
   linksInView(): number | undefined;
   reloadList(anchorId?: number): void;
-  /** Run `work` after this key's frame; of the same `name`, only the latest runs. */
-  afterFrame(name: string, work: () => void): void;
   marksChanged(): void;
   dataChanged(): void;
   open(id: number): void;
