@@ -558,7 +558,7 @@ export function newestFile(dir, ext) {
  * eld-probe.mjs, [from, to] brackets the stall itself, so the CPU profile's samples inside it say
  * where the main thread spent it. It wakes the loop 200 times a second: only for --cpu-prof reruns.
  */
-export const STALL_MIN_MS = 25;
+export const STALL_MIN_MS = Number(process.env.BENCH_STALL_MIN_MS ?? 25);
 const STALL_PROBE = `import fs from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
 const file = isMainThread ? process.env.BENCH_STALL_FILE : undefined;

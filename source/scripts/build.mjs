@@ -46,6 +46,32 @@ function sharedOutputCaches() {
 }
 
 /**
+ * string-width (8.3, and 7.2 under Ink's wrap-ansi) remembering each string's width, and summing it
+ * per character when no character can join another (stubs/text-width.js): its segmenter path cost a
+ * frame of new lines 6-12 ms. Exported for test/ui/text-width.test.ts.
+ */
+export function patchStringWidth(source) {
+  const renamed = source.replace(/export default function stringWidth\((\w+), options = \{\}\)/, 'function stringWidthUncached($1, options = {})');
+  if (renamed === source) return source;
+  return `import { characterWidths, simpleWidth } from ${JSON.stringify(stub('text-width'))};
+${renamed}
+const widthCache = new Map();
+const characterWidth = characterWidths((character) => stringWidthUncached(character));
+export default function stringWidth(input, options) {
+    if (options !== undefined || typeof input !== 'string') return stringWidthUncached(input, options);
+    let width = widthCache.get(input);
+    if (width === undefined) {
+        if (widthCache.size > 50000) widthCache.clear();
+        width = simpleWidth(input, characterWidth);
+        if (width < 0) width = stringWidthUncached(input);
+        widthCache.set(input, width);
+    }
+    return width;
+}
+`;
+}
+
+/**
  * Patches to Ink and its dependencies, for speed and a flat heap. Two caches Ink 6.8 throws away on
  * every frame are kept across frames instead: each frame Ink re-tokenized and re-measured every styled
  * line on screen (`new OutputCaches()` per frame), and rows holding ● ★ 💬 miss string-width's ASCII
@@ -109,26 +135,7 @@ export default sanitizeAnsi;`,
     patch(/[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/, (source) =>
       source.replace('return w||"function"!=typeof fetch?Promise.resolve()', 'return w||true?Promise.resolve()'),
     );
-    patch(/[\\/]node_modules[\\/]string-width[\\/]index\.js$/, (source) => {
-      const renamed = source.replace(/export default function stringWidth\((\w+), options = \{\}\)/, 'function stringWidthUncached($1, options = {})');
-      if (renamed === source) return source;
-      return (
-        renamed +
-        `
-const widthCache = new Map();
-export default function stringWidth(input, options) {
-    if (options !== undefined || typeof input !== 'string') return stringWidthUncached(input, options);
-    let width = widthCache.get(input);
-    if (width === undefined) {
-        if (widthCache.size > 50000) widthCache.clear();
-        width = stringWidthUncached(input);
-        widthCache.set(input, width);
-    }
-    return width;
-}
-`
-      );
-    });
+    patch(/[\\/]node_modules[\\/]string-width[\\/]index\.js$/, patchStringWidth);
   },
 };
 

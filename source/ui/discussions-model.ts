@@ -21,6 +21,7 @@ import {
   type Manners,
   type ServiceOutcome,
 } from '../core/discussions.js';
+import { Turns } from '../core/turns.js';
 
 /** An article as the reader opens it: its content too, which may name its thread. */
 export type OpenedArticle = ArticleRow & { feedUrl: string; html?: string };
@@ -55,6 +56,8 @@ const KEEP = 200;
 export class DiscussionsModel {
   private listings = new Map<number, Listing>();
   private abort: AbortController | undefined;
+  /** What an opened article starts after its frame (the page, the lookup, the parse threads), a turn each. */
+  private readonly turns = new Turns();
 
   constructor(
     private deps: DiscussionsDeps,
@@ -114,9 +117,9 @@ export class DiscussionsModel {
     if (this.pageHtml(article.link) !== undefined) return;
     if (ownDiscussions(article, this.deps.store, { sources: this.deps.settings.sources }).length > 0) return;
     this.pagesAsked.add(article.id);
-    // Asked in a task of its own, after the frame of the key that opened the pane: a request's first
+    // Asked in a turn of its own, after the frame of the key that opened the pane: a request's first
     // steps are synchronous (the first https one of a process builds its TLS context, ~20 ms).
-    setTimeout(() => {
+    this.turns.add(() => {
       load(article.link).then(
         () => {
           if (ownDiscussions(this.withPage(article), this.deps.store, { sources: this.deps.settings.sources }).length === 0) return;
@@ -126,7 +129,7 @@ export class DiscussionsModel {
         // A page that cannot be read names no thread; the full-text line says why if the reader asks.
         () => {},
       );
-    }, 0);
+    });
   }
 
   private build(article: OpenedArticle, services: ServiceOutcome[], asking: LookupServiceName[]): Listing {
@@ -162,7 +165,7 @@ export class DiscussionsModel {
       { link: article.link, commentsUrl: article.commentsUrl, commentFeedUrl: article.commentFeedUrl, feedUrl: article.feedUrl, guid: article.guid },
       this.deps.store,
     );
-    if (!force && own && own.source !== 'feed' && this.deps.warmParsers) setImmediate(() => this.deps.warmParsers?.());
+    if (!force && own && own.source !== 'feed' && this.deps.warmParsers) this.turns.add(() => this.deps.warmParsers?.());
     this.abort?.abort();
     const services = this.services(article);
     const urls = this.urls(article);
@@ -173,14 +176,13 @@ export class DiscussionsModel {
     if (due.length === 0) return;
     const abort = new AbortController();
     this.abort = abort;
-    // A timer, not setImmediate: the requests' synchronous setup (~3 ms each, six of them) then runs
-    // after the timers due meanwhile, not stacked onto the key's own task.
-    setTimeout(() => {
+    // After the key's frame, not stacked onto its task: the requests' setup is synchronous (~3 ms each).
+    this.turns.add(() => {
       if (abort.signal.aborted) return;
       void this.lookup(article, urls, due, result.services, abort);
-      // A thread found is loaded next, parsed by those threads: they take ~70 ms to start.
-      setImmediate(() => this.deps.warmParsers?.());
-    }, 0);
+    });
+    // A thread found is loaded next, parsed by those threads: they take ~70 ms to start.
+    this.turns.add(() => this.deps.warmParsers?.());
   }
 
   private async lookup(article: OpenedArticle, urls: LookupUrl[], due: LookupServiceName[], known: ServiceOutcome[], abort: AbortController) {

@@ -18,20 +18,14 @@
  * passed in by the patch so that lines are read exactly as Ink reads them.
  */
 
+import { COMPLEX } from './text-width.js';
+
 /** Per distinct line: how many cells Ink gives it, and the string that draws it. Cleared when large. */
 let lines = new Map();
 const MAX_LINES = 20000;
 
 const SGR = /\x1b\[[0-9;]*m/g;
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
-/**
- * A character that may join its neighbours in one grapheme (marks, joiners, Hangul jamo, prepended
- * signs, astral characters such as emoji and flags) or is no character at all (controls, format
- * characters). A run holding none is one grapheme per code unit; others are split by Intl.Segmenter,
- * as Ink's tokenizer splits them.
- */
-const COMPLEX =
-  /[\p{Grapheme_Extend}\p{M}\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\u0e33\u0eb3\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u0d4e\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff]|[\u{10000}-\u{10ffff}]/u;
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 const widths = new Map();
 
