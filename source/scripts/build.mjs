@@ -47,13 +47,13 @@ function sharedOutputCaches() {
 
 /**
  * string-width (8.3, and 7.2 under Ink's wrap-ansi) remembering each string's width, and summing it
- * per character when no character can join another (stubs/text-width.js): its segmenter path cost a
+ * per character when no character can join another (ui/text-width.ts): its segmenter path cost a
  * frame of new lines 6-12 ms. Exported for test/ui/text-width.test.ts.
  */
 export function patchStringWidth(source) {
   const renamed = source.replace(/export default function stringWidth\((\w+), options = \{\}\)/, 'function stringWidthUncached($1, options = {})');
   if (renamed === source) return source;
-  return `import { characterWidths, simpleWidth } from ${JSON.stringify(stub('text-width'))};
+  return `import { characterWidths, simpleWidth } from ${JSON.stringify(path.join(root, 'source/ui/text-width.ts'))};
 ${renamed}
 const widthCache = new Map();
 const characterWidth = characterWidths((character) => stringWidthUncached(character));

@@ -1,11 +1,13 @@
 /** Small text helpers for the views: terminal-column-aware fitting, and the ages (from core/age.ts). */
 import stringWidth from 'string-width';
+import { COMPLEX, characterWidths } from './text-width.js';
 
 const ELLIPSIS = '…';
 const PLAIN_ASCII = /^[\x20-\x7e]*$/;
 // SGR colour codes are the only escapes our own painting puts in a line; they take no columns.
 const SGR = /\x1b\[[0-9;]*m/y;
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+const characterWidth = characterWidths(stringWidth);
 
 /**
  * The longest start of `text` that takes at most `width` columns, cut between grapheme clusters:
@@ -33,6 +35,19 @@ function head(text: string, width: number): { text: string; width: number } {
     }
     const next = text.indexOf('\x1b', i + 1);
     const run = next < 0 ? text.slice(i) : text.slice(i, next);
+    if (!COMPLEX.test(run)) {
+      // One grapheme per code unit (text-width.ts): no segmenter needed.
+      let k = 0;
+      for (; k < run.length; k++) {
+        const w = characterWidth(run.charCodeAt(k));
+        if (used + w > width) break;
+        used += w;
+      }
+      out += run.slice(0, k);
+      if (k < run.length) return { text: coloured ? `${out}\x1b[0m` : out, width: used };
+      i += run.length;
+      continue;
+    }
     for (const { segment } of graphemes.segment(run)) {
       const w = stringWidth(segment);
       if (used + w > width) return { text: coloured ? `${out}\x1b[0m` : out, width: used };

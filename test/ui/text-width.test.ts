@@ -1,5 +1,5 @@
 /**
- * The bundle's string-width (source/scripts/stubs/text-width.js, patched in by build.mjs) against
+ * The bundle's string-width (source/ui/text-width.ts, patched in by build.mjs) against
  * string-width itself: text summed per character gives string-width's own answer, for every character
  * that takes that path and for seeded lines of the reader's kind; text it cannot sum is left to the
  * segmenter; and the patch still applies to both installed string-width versions.
@@ -12,7 +12,8 @@ import stringWidth from 'string-width';
 // Ink's wrap-ansi has its own, older string-width: the bundle patches both.
 import stringWidth7 from '../../node_modules/ink/node_modules/wrap-ansi/node_modules/string-width/index.js';
 import { patchStringWidth } from '../../source/scripts/build.mjs';
-import { COMPLEX, characterWidths, simpleWidth } from '../../source/scripts/stubs/text-width.js';
+import { COMPLEX, characterWidths, simpleWidth } from '../../source/ui/text-width.js';
+import { clip, fit } from '../../source/ui/format.js';
 import { prng } from '../../source/bench/prng.mjs';
 
 const chalk = new Chalk({ level: 3 });
@@ -115,5 +116,37 @@ describe('text widths summed per character', () => {
       expect(patched, file).not.toBe(source);
       expect(patched).toContain('simpleWidth(input, characterWidth)');
     }
+  });
+});
+
+describe("the views' cuts (format.ts), summed or segmented", () => {
+  /** The longest start of `text` (no colour codes) made of whole graphemes within `width` columns. */
+  const reference = (text: string, width: number) => {
+    let out = '';
+    for (const { segment } of new Intl.Segmenter().segment(text)) {
+      if (stringWidth(out + segment) > width) break;
+      out += segment;
+    }
+    return out;
+  };
+
+  it('keep the longest start of whole graphemes that fits, on seeded lines of every kind', () => {
+    for (let seed = 1; seed <= 300; seed++) {
+      const random = prng(seed);
+      let text = '';
+      const n = 1 + Math.floor(random() * 12);
+      for (let i = 0; i < n; i++) text += PIECES.slice(0, -1)[Math.floor(random() * (PIECES.length - 1))] ?? 'x';
+      const width = 1 + Math.floor(random() * 40);
+      const clipped = clip(text, width);
+      expect(clipped, JSON.stringify([text, width])).toBe(reference(text, width));
+      const fitted = fit(text, width);
+      expect(stringWidth(fitted), JSON.stringify([text, width])).toBe(width);
+    }
+  });
+
+  it('keep colour codes and close them when they cut', () => {
+    const text = `${chalk.cyan('│ “Quoted” title')} · 12 comments`;
+    expect(clip(text, 10)).toBe(`${chalk.cyan('│ “Quoted”').slice(0, -5)}\x1b[0m`);
+    expect(stringWidth(clip(text, 10))).toBe(10);
   });
 });

@@ -18,7 +18,8 @@
  * passed in by the patch so that lines are read exactly as Ink reads them.
  */
 
-import { COMPLEX } from './text-width.js';
+// The views' module, in TypeScript: the bundle and the tests compile it.
+import { COMPLEX } from '../../ui/text-width.ts';
 
 /** Per distinct line: how many cells Ink gives it, and the string that draws it. Cleared when large. */
 let lines = new Map();

@@ -1,6 +1,6 @@
 /**
- * Text widths without the grapheme segmenter, for string-width as the bundle patches it (build.mjs)
- * and for the row composer (ink-rows.js).
+ * Text widths without the grapheme segmenter, for the views' cutting (format.ts), the row composer
+ * and string-width itself as the bundle patches them (scripts/build.mjs, scripts/stubs/ink-rows.js).
  *
  * string-width 8 measures text that is not printable ASCII one grapheme at a time: Intl.Segmenter,
  * then three Unicode-property regexes per grapheme. One `·`, `—`, `│` or curly quote in a line sends
@@ -19,17 +19,18 @@ export const COMPLEX =
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 const SGR = /\x1b\[[0-9;]*m/g;
-const KEEP = 20000;
 
-/** `widthOf` (string-width's own, measuring one character) remembered per character. */
-export function characterWidths(widthOf) {
-  const known = new Map();
-  return (character) => {
-    let width = known.get(character);
-    if (width === undefined) {
-      if (known.size >= KEEP) known.clear();
-      width = widthOf(character);
-      known.set(character, width);
+/** The width of one code unit (a character outside COMPLEX, so never astral), by its char code. */
+export type CharacterWidth = (code: number) => number;
+
+/** `widthOf` (string-width's own, measuring one character) remembered in a table of the BMP. */
+export function characterWidths(widthOf: (character: string) => number): CharacterWidth {
+  const known = new Int8Array(0x10000).fill(-1);
+  return (code) => {
+    let width = known[code]!;
+    if (width < 0) {
+      width = widthOf(String.fromCharCode(code));
+      known[code] = width;
     }
     return width;
   };
@@ -39,11 +40,11 @@ export function characterWidths(widthOf) {
  * The columns `text` takes, colour codes taking none, summed over its characters; or -1 when the
  * segmenter must tell (a character in COMPLEX, an escape that is not a colour).
  */
-export function simpleWidth(text, characterWidth) {
+export function simpleWidth(text: string, characterWidth: CharacterWidth): number {
   const plain = text.includes('\x1b') ? text.replace(SGR, '') : text;
   if (PRINTABLE_ASCII.test(plain)) return plain.length;
   if (COMPLEX.test(plain)) return -1;
   let width = 0;
-  for (let i = 0; i < plain.length; i++) width += characterWidth(plain[i]);
+  for (let i = 0; i < plain.length; i++) width += characterWidth(plain.charCodeAt(i));
   return width;
 }
