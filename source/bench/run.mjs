@@ -39,6 +39,7 @@ BENCHES.push({ name: 'search', file: './search.mjs' });
 BENCHES.push({ name: 'sync', file: './sync.mjs' });
 BENCHES.push({ name: 'retention', file: './retention.mjs' });
 BENCHES.push({ name: 'reloads', file: './reloads.mjs' });
+BENCHES.push({ name: 'coverage', file: './coverage.mjs' });
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
