@@ -16,7 +16,7 @@
  * the other scheme, a trailing slash added or dropped, a fragment, `www.` added or dropped, and for
  * YouTube the `youtu.be/ID` short form.
  *
- * The three stand-ins on 127.0.0.1 match as DESIGN.md says the services do: Algolia by words of the
+ * The three stand-ins on 127.0.0.1 match as the services' own code does: Algolia by words of the
  * URL with typo tolerance (so near misses come back), Reddit exactly but for the host's case, `www.`
  * and the fragment (and one promoted ad in some answers), Lobsters after its own normalization. Each
  * article is then looked up with core/discussions.ts's lookupDiscussions and lookupUrls, exactly as
