@@ -13,6 +13,7 @@ import {
   lookupUrls,
   outcomeLine,
   ownDiscussions,
+  pageAddress,
   sourceName,
   type DiscussionRef,
 } from '../core/discussions.js';
@@ -37,7 +38,10 @@ export async function discussionsCommand(ctx: Context, args: ParsedArgs): Promis
   const own = article ? ownDiscussions(article, store) : [];
   const optedOut = article !== undefined && settings.feeds.find((f) => f.url === article.feedUrl)?.lookup === false;
   const services = optedOut ? [] : settings.discussions.lookup;
-  const urls = lookupUrls(article ? { link: article.link, origLink: article.origLink || url } : { link: url });
+  // A page in the cache (full text, or the reader's pane) gives its own address: asked about too.
+  const page = article ? store.pageSource(article.link) : undefined;
+  const address = page ? pageAddress(page) : undefined;
+  const urls = lookupUrls(article ? { link: article.link, origLink: article.origLink || url, ...(address ? { pageAddress: address } : {}) } : { link: url });
   if (urls.length === 0 && services.length > 0) ctx.err.write(`broadsheet: ${withoutUserinfo(url)}: a local or reserved address; no service was asked\n`);
   let outcomes: Awaited<ReturnType<typeof lookupDiscussions>>['services'];
   try {

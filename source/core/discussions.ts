@@ -6,6 +6,7 @@
  */
 export { DISCUSSION_SOURCES, byComments, mergeDiscussions, refKey, sourceName, type DiscussionRef, type DiscussionRefSource } from './discussions/types.js';
 export { cleanUrl, lookupUrls, sameArticle, urlIdentity, type LookupUrl } from './discussions/url-identity.js';
+export { canonicalAddress, pageAddress } from './discussions/page-address.js';
 export { Manners, POLICIES, REDDIT_USER_AGENT, RateLimitedError, userAgentFor, type Ledger, type Policy } from './discussions/manners.js';
 export { cachedLookup, failureLine, lookupDiscussions, outcomeLine, type LookupOptions, type LookupResult, type ServiceOutcome } from './discussions/lookup.js';
 export { RECHECK, isDue, lookupKey, readLookup, type LookupStore } from './discussions/cache.js';

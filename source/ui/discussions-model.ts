@@ -20,6 +20,7 @@ import {
   type LookupUrl,
   type Manners,
   type ServiceOutcome,
+  pageAddress,
 } from '../core/discussions.js';
 import { Turns } from '../core/turns.js';
 
@@ -66,7 +67,12 @@ export class DiscussionsModel {
   ) {}
 
   private pagesAsked = new Set<number>();
-  private pages = new Map<string, string>();
+  /** The article opened last, whether its lookup is in flight, and whether to look again after it. */
+  private openedId: number | undefined;
+  private lookingUp = false;
+  private askAgain = false;
+  /** Cached pages read this session: their HTML and the address each gives itself. */
+  private pages = new Map<string, { html: string; address: string | undefined }>();
 
   private now() {
     return (this.deps.now ?? Date.now)();
@@ -77,8 +83,10 @@ export class DiscussionsModel {
     return feed?.lookup === false ? [] : [...this.deps.settings.discussions.lookup];
   }
 
+  /** The URLs asked about: the link, the feed's original link, and the page's own address once read. */
   private urls(article: OpenedArticle): LookupUrl[] {
-    return lookupUrls({ link: article.link, origLink: article.origLink });
+    const address = this.page(article.link)?.address;
+    return lookupUrls({ link: article.link, origLink: article.origLink, ...(address ? { pageAddress: address } : {}) });
   }
 
   private lookupOptions(article: OpenedArticle, services: LookupServiceName[]) {
@@ -87,24 +95,25 @@ export class DiscussionsModel {
 
   /** The article with its page, when the cache holds it: either may name its thread. */
   withPage(article: OpenedArticle): OpenedArticle {
-    const html = this.pageHtml(article.link);
+    const html = this.page(article.link)?.html;
     return html ? { ...article, html: `${article.html ?? ''}\n${html}` } : article;
   }
 
   /**
-   * A cached page's HTML (gunzipped from the cache), remembered once found: the pane asks for it on
-   * every load of the article's discussions. A page not there yet is asked for again, since full text
-   * may fetch it meanwhile.
+   * A cached page's HTML (gunzipped from the cache) and its own address, remembered once found: the
+   * pane asks for them on every load of the article's discussions. A page not there yet is asked for
+   * again, since full text may fetch it meanwhile.
    */
-  private pageHtml(url: string): string | undefined {
+  private page(url: string): { html: string; address: string | undefined } | undefined {
     if (!/^https?:\/\//i.test(url)) return undefined;
     const known = this.pages.get(url);
     if (known !== undefined) return known;
-    const html = this.deps.store.pageSource(url)?.html;
-    if (html === undefined) return undefined;
+    const source = this.deps.store.pageSource(url);
+    if (source === undefined) return undefined;
     if (this.pages.size >= KEEP) this.pages.delete(this.pages.keys().next().value!);
-    this.pages.set(url, html);
-    return html;
+    const page = { html: source.html, address: pageAddress(source) };
+    this.pages.set(url, page);
+    return page;
   }
 
   /**
@@ -114,17 +123,24 @@ export class DiscussionsModel {
   readPage(article: OpenedArticle): void {
     const load = this.deps.loadPage;
     if (!load || this.pagesAsked.has(article.id) || !/^https?:\/\//i.test(article.link)) return;
-    if (this.pageHtml(article.link) !== undefined) return;
+    if (this.page(article.link) !== undefined) return;
     if (ownDiscussions(article, this.deps.store, { sources: this.deps.settings.sources }).length > 0) return;
     this.pagesAsked.add(article.id);
+    const asked = new Set(this.urls(article).map((u) => u.identity));
     // Asked in a turn of its own, after the frame of the key that opened the pane: a request's first
     // steps are synchronous (the first https one of a process builds its TLS context, ~20 ms).
     this.turns.add(() => {
       load(article.link).then(
         () => {
-          if (ownDiscussions(this.withPage(article), this.deps.store, { sources: this.deps.settings.sources }).length === 0) return;
-          this.listings.delete(article.id);
-          this.onChange(article.id);
+          if (ownDiscussions(this.withPage(article), this.deps.store, { sources: this.deps.settings.sources }).length > 0) {
+            this.listings.delete(article.id);
+            this.onChange(article.id);
+          }
+          // The page's own address may be one no service was asked about (the feed's link carried the
+          // site's own tracking): asked once the lookup in flight, if any, is done.
+          if (this.openedId !== article.id || this.urls(article).every((u) => asked.has(u.identity))) return;
+          if (this.lookingUp) this.askAgain = true;
+          else this.articleOpened(article);
         },
         // A page that cannot be read names no thread; the full-text line says why if the reader asks.
         () => {},
@@ -167,6 +183,9 @@ export class DiscussionsModel {
     );
     if (!force && own && own.source !== 'feed' && this.deps.warmParsers) this.turns.add(() => this.deps.warmParsers?.());
     this.abort?.abort();
+    this.openedId = article.id;
+    this.lookingUp = false;
+    this.askAgain = false;
     const services = this.services(article);
     const urls = this.urls(article);
     if (services.length === 0 || urls.length === 0) return;
@@ -176,16 +195,17 @@ export class DiscussionsModel {
     if (due.length === 0) return;
     const abort = new AbortController();
     this.abort = abort;
+    this.lookingUp = true;
     // After the key's frame, not stacked onto its task: the requests' setup is synchronous (~3 ms each).
     this.turns.add(() => {
       if (abort.signal.aborted) return;
-      void this.lookup(article, urls, due, result.services, abort);
+      void this.lookup(article, urls, due, result.services, abort, force);
     });
     // A thread found is loaded next, parsed by those threads: they take ~70 ms to start.
     this.turns.add(() => this.deps.warmParsers?.());
   }
 
-  private async lookup(article: OpenedArticle, urls: LookupUrl[], due: LookupServiceName[], known: ServiceOutcome[], abort: AbortController) {
+  private async lookup(article: OpenedArticle, urls: LookupUrl[], due: LookupServiceName[], known: ServiceOutcome[], abort: AbortController, force: boolean) {
     const outcomes = new Map(known.map((o) => [o.service, o]));
     const asking = new Set(due);
     let queued = false;
@@ -204,7 +224,8 @@ export class DiscussionsModel {
     try {
       await lookupDiscussions(urls, {
         ...this.lookupOptions(article, due),
-        force: true,
+        // Only the URLs whose answers are due, unless the reader asked for all (r).
+        force,
         signal: abort.signal,
         ...(this.deps.manners ? { manners: this.deps.manners } : {}),
         // Threads show as each request finds them (Reddit's first URL variants answer before its last).
@@ -226,9 +247,10 @@ export class DiscussionsModel {
       return;
     }
     if (abort.signal.aborted) return;
+    this.lookingUp = false;
     const listing = this.listings.get(article.id);
-    if (!listing) return;
-    if (this.deps.store.setLookupCount(article.id, foundCount(listing.entries))) this.onCountLearned();
+    if (listing && this.deps.store.setLookupCount(article.id, foundCount(listing.entries))) this.onCountLearned();
+    if (this.askAgain) this.articleOpened(article);
   }
 
   /**

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { discussionsCommand } from '../../source/commands/discussions.js';
 import { commentsCommand } from '../../source/commands/comments.js';
@@ -97,6 +98,29 @@ describe('broadsheet discussions', () => {
     const store = Store.open(path.join(home, 'cache.db'));
     expect(store.articles({}, { limit: 1 })[0]!.lookupCount).toBe(340 + 85 + 12 + 12 + 7 + 3);
     store.close();
+  });
+
+  it("asks about the address the article's cached page gives itself too", async () => {
+    const tagged = `${ARTICLE}?wt_mc=rss.blog`;
+    const store = Store.open(path.join(home, 'cache.db'));
+    store.syncFeeds([{ url: FEED }]);
+    store.saveFeed(
+      FEED,
+      { title: 'Blog', link: 'https://blog.inkandpaper.net/', articles: [{ id: 'p', title: 'A post', link: tagged, author: '', published: null, html: '', commentsUrl: '', commentFeedUrl: '' }] },
+      { etag: null, lastModified: null },
+    );
+    const html = `<html><head><link rel="canonical" href="${ARTICLE}"></head><body></body></html>`;
+    store.savePage({
+      ...{ url: tagged, finalUrl: tagged, fetchedAt: Date.now(), etag: null, lastModified: null, contentType: 'text/html' },
+      ...{ html: zlib.gzipSync(html), title: 'A post', byline: '', published: null, siteName: '', content: null, failure: null, extractMs: 1 },
+    });
+    store.close();
+    const r = await run(discussionsCommand, [tagged], { json: true });
+    expect(r.code).toBe(0);
+    // The stories submitted at the clean address: found through the page's canonical link.
+    expect(JSON.parse(r.stdout)[0]).toMatchObject({ source: 'hackernews', url: 'https://news.ycombinator.com/item?id=1001', comments: 340 });
+    const asked = server.requests.filter((q) => q.startsWith('/hn/')).map((q) => new URL(q, 'http://x').searchParams.get('query'));
+    expect(asked).toEqual([tagged.replace('https://', ''), ARTICLE.replace('https://', '')]);
   });
 
   it('plain text: one discussion a line, its URL under it', async () => {

@@ -98,12 +98,13 @@ export interface LookupUrl {
 
 /**
  * The URLs to ask about for an article: its link and, when the feed gave one, its original link
- * (`feedburner:origLink`: the link is often a feed-proxy redirect), each cleaned of tracking
- * parameters, one per identity. Hosts that cannot have been submitted are left out (isUnsubmittableHost).
+ * (`feedburner:origLink`: the link is often a feed-proxy redirect), and once its page has been read,
+ * the address the page gives itself (page-address.ts), each cleaned of tracking parameters, one per
+ * identity. Hosts that cannot have been submitted are left out (isUnsubmittableHost).
  */
-export function lookupUrls(article: { link?: string; origLink?: string }): LookupUrl[] {
+export function lookupUrls(article: { link?: string; origLink?: string; pageAddress?: string }): LookupUrl[] {
   const out: LookupUrl[] = [];
-  for (const candidate of [article.origLink, article.link]) {
+  for (const candidate of [article.origLink, article.link, article.pageAddress]) {
     if (!candidate) continue;
     const url = cleanUrl(candidate);
     const identity = url ? urlIdentity(url) : null;
