@@ -30,8 +30,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import { BENCH_DIR, eachOption, loadAverage, round, runAsScript } from './lib.mjs';
+import { BENCH_DIR, bundleCore, eachOption, loadAverage, round, runAsScript } from './lib.mjs';
 import { prng } from './prng.mjs';
 
 const CORPUS = [
@@ -305,28 +304,14 @@ function startStandIns(submissions) {
 
 // ------------------------------------------------------------------------------ the run
 
-async function bundleCore(root) {
+async function loadCore(root) {
   // Inside the package (core finds its folder by walking up from the module at import).
   const outfile = path.join(root, 'node_modules/.cache/broadsheet-bench/coverage-core.mjs');
-  await build({
-    absWorkingDir: root,
-    stdin: {
-      contents: [
-        "export { parseFeedDetailed } from './source/core/parse.ts';",
-        "export { lookupDiscussions, lookupUrls } from './source/core/discussions.ts';",
-        "export { isUnsubmittableHost, urlIdentity } from './source/core/discussions/url-identity.ts';",
-      ].join('\n'),
-      resolveDir: root,
-      loader: 'ts',
-    },
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-    logLevel: 'warning',
-  });
+  await bundleCore(root, outfile, [
+    "export { parseFeedDetailed } from './source/core/parse.ts';",
+    "export { lookupDiscussions, lookupUrls } from './source/core/discussions.ts';",
+    "export { isUnsubmittableHost, urlIdentity } from './source/core/discussions/url-identity.ts';",
+  ]);
   return import(pathToFileURL(outfile).href);
 }
 
@@ -347,7 +332,7 @@ export async function run({ log = (t) => process.stderr.write(t + '\n'), argv = 
   note('load average at start', loadAverage());
   let stand;
   try {
-    const core = await bundleCore(root);
+    const core = await loadCore(root);
     const feeds = [
       ...CORPUS.map(([kind, file]) => [kind, fs.readFileSync(path.join(root, 'test/fixtures/corpus', file), 'utf8'), file]),
       ...writtenFeeds().map(([kind, text]) => [kind, text, `(written here: ${kind})`]),

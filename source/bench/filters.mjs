@@ -11,8 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import { BENCH_DIR, eachOption, median, round, runAsScript } from './lib.mjs';
+import { BENCH_DIR, bundleCore, eachOption, median, round, runAsScript } from './lib.mjs';
 
 export const description = "the settings' filters: matching under the vm time limit, a backtracking expression, lists with hidden articles";
 export const usage = '[--filters-feeds N (1000)] [--filters-items N (20)] [--filters-articles N (100000)]';
@@ -21,22 +20,10 @@ const root = path.resolve(BENCH_DIR, '../..');
 
 async function bundle(tmp) {
   const outfile = path.join(tmp, 'filters.mjs');
-  await build({
-    absWorkingDir: root,
-    stdin: {
-      contents: ["export { applyFilters, compileFilters } from './source/core/filters.ts';", "export { Store } from './source/core/store.ts';"].join('\n'),
-      resolveDir: root,
-      loader: 'ts',
-    },
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: ['better-sqlite3'],
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-    logLevel: 'warning',
-  });
+  await bundleCore(root, outfile, [
+    "export { applyFilters, compileFilters } from './source/core/filters.ts';",
+    "export { Store } from './source/core/store.ts';",
+  ]);
   // better-sqlite3 resolves from the bundle's folder: give it the repository's node_modules.
   fs.symlinkSync(path.join(root, 'node_modules'), path.join(tmp, 'node_modules'));
   return import(pathToFileURL(outfile).href);

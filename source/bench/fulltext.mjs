@@ -17,12 +17,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import zlib from 'node:zlib';
-import { build } from 'esbuild';
 import {
   BENCH_DIR,
   eachOption,
   eldCells,
   loadAverage,
+  bundleCore,
   mainProfile,
   markEldPhaseWait,
   median,
@@ -75,20 +75,7 @@ async function bundlePage(root, tmp) {
   fs.symlinkSync(path.join(root, 'feeds'), path.join(pkg, 'feeds'));
   fs.symlinkSync(path.join(root, 'node_modules'), path.join(pkg, 'node_modules'));
   const outfile = path.join(pkg, 'page.mjs');
-  await build({
-    absWorkingDir: root,
-    stdin: {
-      contents: "export { readPage } from './source/core/page.ts';\nexport { runPageJob } from './source/core/page/job.ts';",
-      resolveDir: root,
-      loader: 'ts',
-    },
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: ['better-sqlite3'],
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  await bundleCore(root, outfile, ["export { readPage } from './source/core/page.ts';", "export { runPageJob } from './source/core/page/job.ts';"], {
     logLevel: 'error',
   });
   return outfile;

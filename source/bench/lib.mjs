@@ -9,6 +9,7 @@ import http from 'node:http';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
 
 export const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -848,4 +849,26 @@ export async function runAsScript(moduleUrl, run) {
   if (!process.argv[1] || moduleUrl !== pathToFileURL(process.argv[1]).href) return;
   const { formatTables } = await import('./run.mjs');
   process.stdout.write(formatTables(await run({ argv: process.argv.slice(2) })));
+}
+
+/**
+ * Bundle core modules as the reader ships them (esbuild, ESM for Node 20) into `outfile`, for the
+ * benchmarks that run them in process: `exports` are lines such as
+ * `export { parseFeedDetailed } from './source/core/parse.ts';`. better-sqlite3 stays outside (its
+ * native binding resolves from the bundle's folder).
+ */
+export async function bundleCore(root, outfile, exports, { logLevel = 'warning' } = {}) {
+  await build({
+    absWorkingDir: root,
+    stdin: { contents: exports.join('\n'), resolveDir: root, loader: 'ts' },
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: ['better-sqlite3'],
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    logLevel,
+  });
+  return outfile;
 }

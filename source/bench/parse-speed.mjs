@@ -17,8 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import { BENCH_DIR, eachOption, emitBigFeed, median, resolveFarm, startFarm } from './lib.mjs';
+import { BENCH_DIR, bundleCore, eachOption, emitBigFeed, median, resolveFarm, startFarm } from './lib.mjs';
 
 const root = path.resolve(BENCH_DIR, '../..');
 const opts = { feeds: 300, items: 30, hugeMb: 20, rounds: 5, farm: undefined, cpuProf: undefined };
@@ -75,27 +74,13 @@ try {
 /** The parse modules bundled as the reader ships them (esbuild, ESM, node20). */
 async function bundleParser() {
   const outfile = path.join(tmp, 'parse.mjs');
-  await build({
-    absWorkingDir: root,
-    stdin: {
-      contents: [
-        "export { parseFeedDetailed, normalizeTree } from './source/core/parse.ts';",
-        "export { parseXmlWithRepair } from './source/core/parse/repair.ts';",
-        "export { parseXml } from './source/core/parse/rss-parser.ts';",
-        "export { parseXmlFast } from './source/core/parse/fast-tree.ts';",
-        "export { decodeFeedBytes } from './source/core/charset.ts';",
-      ].join('\n'),
-      resolveDir: root,
-      loader: 'ts',
-    },
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-    logLevel: 'warning',
-  });
+  await bundleCore(root, outfile, [
+    "export { parseFeedDetailed, normalizeTree } from './source/core/parse.ts';",
+    "export { parseXmlWithRepair } from './source/core/parse/repair.ts';",
+    "export { parseXml } from './source/core/parse/rss-parser.ts';",
+    "export { parseXmlFast } from './source/core/parse/fast-tree.ts';",
+    "export { decodeFeedBytes } from './source/core/charset.ts';",
+  ]);
   return import(pathToFileURL(outfile).href);
 }
 

@@ -106,7 +106,11 @@ describe('broadsheet discussions', () => {
     store.syncFeeds([{ url: FEED }]);
     store.saveFeed(
       FEED,
-      { title: 'Blog', link: 'https://blog.inkandpaper.net/', articles: [{ id: 'p', title: 'A post', link: tagged, author: '', published: null, html: '', commentsUrl: '', commentFeedUrl: '' }] },
+      {
+        title: 'Blog',
+        link: 'https://blog.inkandpaper.net/',
+        articles: [{ id: 'p', title: 'A post', link: tagged, author: '', published: null, html: '', commentsUrl: '', commentFeedUrl: '' }],
+      },
       { etag: null, lastModified: null },
     );
     const html = `<html><head><link rel="canonical" href="${ARTICLE}"></head><body></body></html>`;

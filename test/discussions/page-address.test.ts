@@ -42,7 +42,9 @@ describe('pageAddress', () => {
   it('is the canonical link, else where the URL redirected to, else nothing', () => {
     const html = '<head><link rel="canonical" href="/news/Java-3088438.html"></head>';
     expect(pageAddress({ url: PAGE, finalUrl: PAGE, html })).toBe('https://www.heise.de/news/Java-3088438.html');
-    expect(pageAddress({ url: 'https://feedproxy.google.com/~r/x/~3/abc/', finalUrl: 'https://blog.net/post/', html: '<p>x</p>' })).toBe('https://blog.net/post/');
+    expect(pageAddress({ url: 'https://feedproxy.google.com/~r/x/~3/abc/', finalUrl: 'https://blog.net/post/', html: '<p>x</p>' })).toBe(
+      'https://blog.net/post/',
+    );
     expect(pageAddress({ url: PAGE, finalUrl: PAGE, html: '<p>x</p>' })).toBeUndefined();
   });
 });

@@ -52,7 +52,11 @@ const until = async (probe: () => boolean, what: string) => {
 
 describe("the page's own address", () => {
   it('is asked about once the page is read, after the lookup in flight, and the story it finds is listed', async () => {
-    const settings: Settings = { ...structuredClone(DEFAULTS), feeds: [{ url: FEED }], sources: { ...DEFAULTS.sources, ...lookupSettings(server.base).sources } };
+    const settings: Settings = {
+      ...structuredClone(DEFAULTS),
+      feeds: [{ url: FEED }],
+      sources: { ...DEFAULTS.sources, ...lookupSettings(server.base).sources },
+    };
     store.syncFeeds(settings.feeds);
     store.saveFeed(FEED, { title: 'heise', link: 'https://www.heise.de/', articles: [article(1, { link: LINK })] }, { etag: null, lastModified: null });
     const row = { ...store.article(store.articles({}, { limit: 1 })[0]!.id)!, feedUrl: FEED };
