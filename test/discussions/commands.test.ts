@@ -109,7 +109,7 @@ describe('broadsheet discussions', () => {
       {
         title: 'Blog',
         link: 'https://blog.inkandpaper.net/',
-        articles: [{ id: 'p', title: 'A post', link: tagged, author: '', published: null, html: '', commentsUrl: '', commentFeedUrl: '' }],
+        articles: [{ id: 'p', title: 'A post', link: tagged, author: '', published: null, html: '', commentsUrl: '', commentFeedUrl: '', commentCount: null }],
       },
       { etag: null, lastModified: null },
     );

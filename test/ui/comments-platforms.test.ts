@@ -15,7 +15,7 @@ import { toggleOrReveal, createTree, isRevealed } from '../../source/ui/state/co
 import type { Comment } from '../../source/core/comments/types.js';
 import { mastodonRoutes } from '../comments/platform-fixtures.js';
 import { startServer, type TestServer } from '../comments/server.js';
-import { article } from './helpers.js';
+import { article, until } from './helpers.js';
 
 let server: TestServer;
 let dir: string;
@@ -30,11 +30,6 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
   await server.close();
 });
-
-const until = async (probe: () => boolean) => {
-  for (let i = 0; i < 200 && !probe(); i++) await new Promise((r) => setTimeout(r, 10));
-  expect(probe()).toBe(true);
-};
 
 describe('the comments pane on a Mastodon thread', () => {
   it('finds the thread in the content, says what was held back, and opens a content warning with Space', async () => {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { expect } from 'vitest';
 import os from 'node:os';
 import path from 'node:path';
 import { Store } from '../../source/core/store.js';
@@ -73,4 +74,10 @@ export function fixture(count = 30, size = { columns: 120, rows: 40 }, over: Par
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Wait, up to 3 s, for `probe` to hold (a model answering over loopback), then assert it. */
+export async function until(probe: () => boolean, what = 'the awaited state'): Promise<void> {
+  for (let i = 0; i < 300 && !probe(); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(probe(), what).toBe(true);
 }

@@ -14,7 +14,7 @@ import { DEFAULTS, type Settings } from '../../source/core/settings.js';
 import { closeAgents } from '../../source/core/http.js';
 import { DiscussionsModel } from '../../source/ui/discussions-model.js';
 import { algoliaHit, lookupSettings, redditListing, startSearchServer, type SearchServer } from '../discussions/server.js';
-import { article } from './helpers.js';
+import { article, until } from './helpers.js';
 
 const LINK = 'https://www.heise.de/news/Java-Anwendungsserver-3088438.html?wt_mc=rss.developer.beitrag.atom';
 const CANONICAL = 'https://www.heise.de/news/Java-Anwendungsserver-3088438.html';
@@ -44,11 +44,6 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
   await server.close();
 });
-
-const until = async (probe: () => boolean, what: string) => {
-  for (let i = 0; i < 300 && !probe(); i++) await new Promise((r) => setTimeout(r, 10));
-  expect(probe(), what).toBe(true);
-};
 
 describe("the page's own address", () => {
   it('is asked about once the page is read, after the lookup in flight, and the story it finds is listed', async () => {

@@ -16,7 +16,7 @@ import { DiscussionsModel } from '../../source/ui/discussions-model.js';
 import { CommentsModel } from '../../source/ui/comments-model.js';
 import { mastodonRoutes } from '../comments/platform-fixtures.js';
 import { startServer, type TestServer } from '../comments/server.js';
-import { article } from './helpers.js';
+import { article, until } from './helpers.js';
 
 let server: TestServer;
 let dir: string;
@@ -47,11 +47,6 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
   await server.close();
 });
-
-const until = async (probe: () => boolean, what: string) => {
-  for (let i = 0; i < 300 && !probe(); i++) await new Promise((r) => setTimeout(r, 10));
-  expect(probe(), what).toBe(true);
-};
 
 describe('a thread named by the article page', () => {
   it('fetches the page once when the pane opens, finds the "Comments" thread (not the cited post) and shows it', async () => {
