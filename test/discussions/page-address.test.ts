@@ -47,6 +47,13 @@ describe('pageAddress', () => {
     );
     expect(pageAddress({ url: PAGE, finalUrl: PAGE, html: '<p>x</p>' })).toBeUndefined();
   });
+
+  it("ignores a canonical that names the site's front page for an article (a template's mistake)", () => {
+    const html = '<head><link rel="canonical" href="https://www.heise.de/"></head>';
+    expect(pageAddress({ url: PAGE, finalUrl: PAGE, html })).toBeUndefined();
+    // The front page itself may say so.
+    expect(pageAddress({ url: 'https://www.heise.de/', finalUrl: 'https://www.heise.de/', html })).toBe('https://www.heise.de/');
+  });
 });
 
 describe('lookupUrls with the page address', () => {

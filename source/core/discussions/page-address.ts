@@ -35,8 +35,20 @@ export function canonicalAddress(html: string, pageUrl: string): string | undefi
   return found || undefined;
 }
 
-/** The page's own address: its canonical link, else its URL after redirects when that differs. */
+/** A site's front page (no path, no query): what a misconfigured template names as every page's canonical. */
+const frontPage = (url: string) => {
+  const u = new URL(url);
+  return (u.pathname === '/' || u.pathname === '') && u.search === '';
+};
+
+/**
+ * The page's own address: its canonical link, else its URL after redirects when that differs. A
+ * canonical naming the site's front page for an article that is not is a template's mistake, and its
+ * discussions are not the article's: it is ignored.
+ */
 export function pageAddress(page: { url: string; finalUrl: string; html: string }): string | undefined {
   const base = page.finalUrl || page.url;
-  return canonicalAddress(page.html, base) ?? (page.finalUrl && page.finalUrl !== page.url ? page.finalUrl : undefined);
+  const canonical = canonicalAddress(page.html, base);
+  if (canonical && !(frontPage(canonical) && !frontPage(base))) return canonical;
+  return page.finalUrl && page.finalUrl !== page.url ? page.finalUrl : undefined;
 }
