@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../source/core/store.js';
 import { runSync, TtrssBackend } from '../source/core/sync.js';
+import { createParsePool } from '../source/core/workers.js';
 import { CLI, runCli } from './support/run-cli.js';
 import { createUser, setCategory, skipReason, syncHome, TestApi, TTRSS_URL, writeFeed, type TestUser } from './support/ttrss.js';
 
@@ -183,6 +184,30 @@ describe.skipIf(skip !== null)('sync with Tiny Tiny RSS', () => {
     expect([...(await api.headlines()).values()].filter((h) => h.unread)).toEqual([]);
     await expectAgreement(api, path.join(dir, 'cache.db'));
   }, 120_000);
+
+  it("indexes a pull's new articles through the indexer it is given (the reader's parse worker)", async () => {
+    const { user } = await userWithFeeds(2, 60);
+    const dir = home(user);
+    const store = Store.open(path.join(dir, 'cache.db'));
+    const pool = createParsePool({ threads: 1, script: new URL(`file://${path.resolve(import.meta.dirname, '../.build/parse-worker.mjs')}`), store });
+    try {
+      const backend = backendFor(user);
+      let indexed = 0;
+      const summary = await runSync(store, backend, () => {}, {
+        indexForSearch: async () => {
+          indexed += await pool.indexForSearch();
+        },
+      });
+      expect(summary.added).toBe(120);
+      expect(indexed).toBe(120);
+      expect(store.searchBehind()).toBe(false);
+      expect(store.search('item', {}, { limit: 5 })).toHaveLength(5);
+      backend.close();
+    } finally {
+      await pool.close();
+      store.close();
+    }
+  }, 90_000);
 
   it('a sync killed with -9 at random moments loses no mark and leaves server and cache agreeing after the next sync', async () => {
     const { user, api } = await userWithFeeds(4, 150);

@@ -11,7 +11,7 @@ import { TtrssBackend } from './sync/ttrss.js';
 import { SyncError, type SyncBackend } from './sync/types.js';
 import { runSync, type SyncSummary } from './sync/run.js';
 
-export { pushOutbox, runSync, type SyncProgress, type SyncSummary } from './sync/run.js';
+export { pushOutbox, runSync, type SyncOptions, type SyncProgress, type SyncSummary } from './sync/run.js';
 export { SyncError, type LocalView, type MarkBatch, type SubscribeOutcome, type SyncBackend } from './sync/types.js';
 export { readPassword, splitCommand } from './sync/password.js';
 export { TtrssBackend, type TtrssOptions } from './sync/ttrss.js';

@@ -100,7 +100,10 @@ export async function startReader(homeFlag: string | undefined): Promise<number>
     manners: new Manners({ ledger: store.ledger() }),
     refresh: async (urls, onFeed) => {
       if (backend && settings.sync) {
-        const summary = await runSync(store, backend, (stage, count) => onFeed(stage === 'states' ? 1 : 0, 1, stage === 'articles' && count > 0));
+        const summary = await runSync(store, backend, (stage, count) => onFeed(stage === 'states' ? 1 : 0, 1, stage === 'articles' && count > 0), {
+          // In a parse worker, as after a refresh: a big pull's index would stall the reader's frames.
+          indexForSearch: () => parsers().indexForSearch(),
+        });
         // In place: the actions read the feed list from the settings.
         settings.feeds.splice(0, settings.feeds.length, ...syncedFeedSettings(store));
         return `${syncSummaryLine(summary, settings.sync.url).replace(/^s/, 'S')}.`;

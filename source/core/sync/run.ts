@@ -22,7 +22,15 @@ export interface SyncSummary {
 
 export type SyncProgress = (stage: 'push' | 'feeds' | 'articles' | 'states', count: number) => void;
 
-export async function runSync(store: Store, backend: SyncBackend, onProgress: SyncProgress = () => {}): Promise<SyncSummary> {
+export interface SyncOptions {
+  /**
+   * Index the new articles for search. Default: on this thread, in batches (`store.catchUpSearch`);
+   * the reader passes its parse pool's `indexForSearch`, so a big pull never stalls its frames.
+   */
+  indexForSearch?: () => Promise<unknown>;
+}
+
+export async function runSync(store: Store, backend: SyncBackend, onProgress: SyncProgress = () => {}, options: SyncOptions = {}): Promise<SyncSummary> {
   const started = performance.now();
   const firstRequest = backend.requests;
   const state = store.syncState();
@@ -48,7 +56,7 @@ export async function runSync(store: Store, backend: SyncBackend, onProgress: Sy
   // Only after every page landed: a sync killed half-way fetches those pages again (upserts, no doubles).
   state.setValue('cursor', cursor);
   // The new articles enter the search index in bulk, as after a refresh.
-  if (added > 0) await store.catchUpSearch(100);
+  if (added > 0) await (options.indexForSearch ? options.indexForSearch() : store.catchUpSearch(100));
 
   let stateChanges = 0;
   const report = await backend.states({
