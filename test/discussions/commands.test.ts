@@ -8,6 +8,7 @@ import { discussionsCommand } from '../../source/commands/discussions.js';
 import { commentsCommand } from '../../source/commands/comments.js';
 import { createContext, type Output } from '../../source/commands/context.js';
 import { Store } from '../../source/core/store.js';
+import type { Article } from '../../source/core/types.js';
 import { ARTICLE, algoliaHit, lookupSettings, redditLink, redditListing, standardAnswers, startSearchServer, type SearchServer } from './server.js';
 
 const FEED = 'https://blog.inkandpaper.net/feed/';
@@ -30,8 +31,8 @@ function config(extra: Record<string, unknown> = {}, feed: Record<string, unknow
   fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify({ feeds: [{ url: FEED, ...feed }], sources, fetch: { timeoutSeconds: 3 }, ...extra }));
 }
 
-/** The blog's article in the cache, with its own comment feed (5 comments). */
-function cacheArticle() {
+/** The blog's article in the cache, with its own comment feed (5 comments) unless `over` says otherwise. */
+function cacheArticle(over: Partial<Article> = {}) {
   const store = Store.open(path.join(home, 'cache.db'));
   store.syncFeeds([{ url: FEED }]);
   store.saveFeed(
@@ -50,6 +51,7 @@ function cacheArticle() {
           commentsUrl: `${ARTICLE}#comments`,
           commentFeedUrl: `${ARTICLE}feed/`,
           commentCount: 5,
+          ...over,
         },
       ],
     },
@@ -102,17 +104,8 @@ describe('broadsheet discussions', () => {
 
   it("asks about the address the article's cached page gives itself too", async () => {
     const tagged = `${ARTICLE}?wt_mc=rss.blog`;
+    cacheArticle({ link: tagged, commentsUrl: '', commentFeedUrl: '', commentCount: null });
     const store = Store.open(path.join(home, 'cache.db'));
-    store.syncFeeds([{ url: FEED }]);
-    store.saveFeed(
-      FEED,
-      {
-        title: 'Blog',
-        link: 'https://blog.inkandpaper.net/',
-        articles: [{ id: 'p', title: 'A post', link: tagged, author: '', published: null, html: '', commentsUrl: '', commentFeedUrl: '', commentCount: null }],
-      },
-      { etag: null, lastModified: null },
-    );
     const html = `<html><head><link rel="canonical" href="${ARTICLE}"></head><body></body></html>`;
     store.savePage({
       ...{ url: tagged, finalUrl: tagged, fetchedAt: Date.now(), etag: null, lastModified: null, contentType: 'text/html' },
